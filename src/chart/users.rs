@@ -1,0 +1,130 @@
+//! Users per scenario, month by month.
+
+use super::{series_colour, ChartStyle, GRID, INK};
+use crate::engine::number::format_compact;
+use crate::engine::projection::Projection;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws one line per scenario; the `highlighted` scenario is drawn thicker
+/// and last, so it reads as the one the table below shows.
+pub fn draw_users_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    projection: &Projection,
+    highlighted: usize,
+    style: ChartStyle,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let horizon = projection
+        .scenarios
+        .iter()
+        .map(|scenario| scenario.months.len().saturating_sub(1))
+        .max()
+        .unwrap_or(0)
+        .max(1) as u32;
+    let peak = projection
+        .scenarios
+        .iter()
+        .flat_map(|scenario| scenario.months.iter().map(|figures| figures.users))
+        .filter(|users| users.is_finite())
+        .fold(0.0_f64, f64::max);
+    let y_top = if peak > 0.0 { peak * 1.08 } else { 1.0 };
+
+    let label_font = ("sans-serif", style.px(12.0)).into_font().color(&INK);
+    let mut chart = ChartBuilder::on(area)
+        .margin(style.px(12.0))
+        .x_label_area_size(style.px(34.0))
+        .y_label_area_size(style.px(52.0))
+        .build_cartesian_2d(0u32..horizon, 0.0..y_top)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID.mix(0.0))
+        .bold_line_style(GRID)
+        .axis_style(INK.mix(0.6))
+        .x_labels((horizon as usize + 1).min(13))
+        .y_labels(6)
+        .label_style(label_font.clone())
+        .axis_desc_style(label_font)
+        .x_desc("Month")
+        .y_desc("Users")
+        .x_label_formatter(&|month| month.to_string())
+        .y_label_formatter(&|users| format_compact(*users))
+        .draw()?;
+
+    // The highlighted scenario is drawn last so it sits on top.
+    let mut order: Vec<usize> = (0..projection.scenarios.len()).collect();
+    order.sort_by_key(|index| *index == highlighted);
+    for index in order {
+        let scenario = &projection.scenarios[index];
+        let colour = series_colour(index);
+        let width = if index == highlighted { 3.0 } else { 1.5 };
+        let line_style = colour.stroke_width(style.px(width));
+        let points = scenario
+            .months
+            .iter()
+            .filter(|figures| figures.users.is_finite())
+            .map(|figures| (figures.month, figures.users));
+        chart
+            .draw_series(LineSeries::new(points, line_style))?
+            .label(scenario.name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GRID)
+        .label_font(("sans-serif", style.px(12.0)).into_font().color(&INK))
+        .draw()?;
+    area.present()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::plan::Plan;
+    use crate::engine::projection::project;
+
+    fn render(plan: &Plan, highlighted: usize) -> String {
+        let projection = project(&plan.validate().unwrap());
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
+            draw_users_chart(&root, &projection, highlighted, ChartStyle::default()).unwrap();
+        }
+        svg
+    }
+
+    #[test]
+    fn draws_a_labelled_line_per_scenario() {
+        let svg = render(&Plan::worked_example(), 1);
+        for name in ["Conservative", "Moderate", "Aggressive", "Month", "Users"] {
+            assert!(svg.contains(name), "{name} missing from the chart");
+        }
+        // Each scenario's colour strokes its data line and its legend swatch.
+        for index in 0..3 {
+            let colour = super::super::series_colour(index);
+            let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", colour.0, colour.1, colour.2);
+            assert_eq!(svg.matches(&stroke).count(), 2, "scenario {index}");
+        }
+    }
+
+    #[test]
+    fn changing_growth_changes_the_drawing() {
+        let mut plan = Plan::worked_example();
+        let before = render(&plan, 1);
+        plan.scenarios[1].monthly_growth = 0.30;
+        assert_ne!(before, render(&plan, 1));
+    }
+
+    #[test]
+    fn axis_labels_are_compact() {
+        // Aggressive reaches 5,669 users: the axis reads in thousands.
+        let svg = render(&Plan::worked_example(), 0);
+        for label in ["\n2k\n", "\n4k\n", "\n6k\n"] {
+            assert!(svg.contains(label), "{label} missing");
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Reading numbers the way people type them, and writing them back the way
+//! people read them.
+//!
+//! Every number field of the app goes through [`parse_number`], so `1,500`,
+//! `1.5k` and `25%` mean the same thing everywhere. The formatters are shared by
+//! the table, the chart axes and the command line so a figure never reads
+//! differently in two places.
+
+use std::fmt;
+
+/// Why a typed number was refused. The message is written for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberError {
+    Empty,
+    NotANumber(String),
+    TooLarge,
+}
+
+impl fmt::Display for NumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NumberError::Empty => write!(f, "enter a number"),
+            NumberError::NotANumber(text) => {
+                write!(f, "\"{text}\" is not a number (try 1500, 1,500, 1.5k or 25%)")
+            }
+            NumberError::TooLarge => write!(f, "that number is too large"),
+        }
+    }
+}
+
+impl std::error::Error for NumberError {}
+
+/// Longest text accepted as a number; anything longer is certainly a mistake.
+const MAX_NUMBER_TEXT: usize = 64;
+
+/// Parses a typed number: digits with optional `,` or `_` thousands separators,
+/// an optional decimal part and exponent, and an optional suffix `k` (×1,000),
+/// `M` (×1,000,000), `G` (×10⁹) or `%` (÷100). Surrounding spaces are ignored.
+///
+/// The result is always finite.
+pub fn parse_number(text: &str) -> Result<f64, NumberError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let not_a_number = || NumberError::NotANumber(shorten(trimmed));
+    if trimmed.len() > MAX_NUMBER_TEXT {
+        return Err(not_a_number());
+    }
+    let (digits, scale) = split_suffix(trimmed);
+    let cleaned: String = digits
+        .trim_end()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
+    // `f64::from_str` also accepts "inf", "NaN" and "infinity": only plain
+    // decimal notation is a number here.
+    let plain = !cleaned.is_empty()
+        && cleaned
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && cleaned.chars().any(|c| c.is_ascii_digit());
+    if !plain {
+        return Err(not_a_number());
+    }
+    let value: f64 = cleaned.parse().map_err(|_| not_a_number())?;
+    let scaled = value * scale;
+    if scaled.is_finite() {
+        Ok(scaled)
+    } else {
+        Err(NumberError::TooLarge)
+    }
+}
+
+fn split_suffix(text: &str) -> (&str, f64) {
+    const SUFFIXES: [(char, f64); 5] = [
+        ('%', 0.01),
+        ('k', 1e3),
+        ('K', 1e3),
+        ('M', 1e6),
+        ('G', 1e9),
+    ];
+    for (suffix, scale) in SUFFIXES {
+        if let Some(rest) = text.strip_suffix(suffix) {
+            return (rest, scale);
+        }
+    }
+    (text, 1.0)
+}
+
+fn shorten(text: &str) -> String {
+    const SHOWN: usize = 24;
+    if text.chars().count() <= SHOWN {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(SHOWN).collect();
+        format!("{head}…")
+    }
+}
+
+/// A whole count with thousands separators: `1234567.4` → `1,234,567`.
+///
+/// Rounds half away from zero, as the seeds' `Math.round` does for positive values.
+pub fn format_count(value: f64) -> String {
+    if !value.is_finite() {
+        return "overflow".to_string();
+    }
+    if value.abs() >= 1e15 {
+        return format!("{value:.3e}");
+    }
+    let rounded = value.round();
+    let digits = format!("{:.0}", rounded.abs());
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if rounded < 0.0 {
+        grouped.insert(0, '-');
+    }
+    grouped
+}
+
+/// A compact figure for axes and headlines: `950`, `1.2k`, `3.4M`, `5.6G`.
+pub fn format_compact(value: f64) -> String {
+    if !value.is_finite() {
+        return "overflow".to_string();
+    }
+    let magnitude = value.abs();
+    let (scaled, suffix) = if magnitude >= 1e12 {
+        (value / 1e12, "T")
+    } else if magnitude >= 1e9 {
+        (value / 1e9, "G")
+    } else if magnitude >= 1e6 {
+        (value / 1e6, "M")
+    } else if magnitude >= 1e3 {
+        (value / 1e3, "k")
+    } else {
+        return trim_decimals(value, if magnitude < 10.0 { 1 } else { 0 });
+    };
+    format!("{}{suffix}", trim_decimals(scaled, 1))
+}
+
+/// A size given in megabytes, in the largest unit that keeps it readable:
+/// `500 MB`, `11.7 GB`, `1.5 TB` (decimal units, as the seeds use them).
+pub fn format_megabytes(megabytes: f64) -> String {
+    if !megabytes.is_finite() {
+        return "overflow".to_string();
+    }
+    const UNITS: [&str; 5] = ["MB", "GB", "TB", "PB", "EB"];
+    let mut value = megabytes;
+    let mut unit = 0;
+    while value.abs() >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{} {}", trim_decimals(value, 1), UNITS[unit])
+}
+
+/// A rate as a percentage: `0.25` → `25%`, `0.125` → `12.5%`.
+pub fn format_percent(rate: f64) -> String {
+    if !rate.is_finite() {
+        return "overflow".to_string();
+    }
+    format!("{}%", trim_decimals(rate * 100.0, 2))
+}
+
+/// `value` with at most `decimals` decimals and no trailing zeros.
+fn trim_decimals(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_ways_people_type_numbers() {
+        assert_eq!(parse_number("1500"), Ok(1500.0));
+        assert_eq!(parse_number("1,500"), Ok(1500.0));
+        assert_eq!(parse_number(" 1_500 "), Ok(1500.0));
+        assert_eq!(parse_number("1.5k"), Ok(1500.0));
+        assert_eq!(parse_number("2M"), Ok(2_000_000.0));
+        assert_eq!(parse_number("3G"), Ok(3e9));
+        assert_eq!(parse_number("25%"), Ok(0.25));
+        assert_eq!(parse_number("12.5 %"), Ok(0.125));
+        assert_eq!(parse_number("1e6"), Ok(1e6));
+        assert_eq!(parse_number("-3"), Ok(-3.0));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_plain_number() {
+        assert_eq!(parse_number(""), Err(NumberError::Empty));
+        assert_eq!(parse_number("   "), Err(NumberError::Empty));
+        for bad in ["abc", "NaN", "inf", "infinity", "1.2.3", "%", "k", "--1", "1,5x"] {
+            assert!(
+                matches!(parse_number(bad), Err(NumberError::NotANumber(_))),
+                "{bad} should be refused"
+            );
+        }
+        assert_eq!(parse_number("1e400"), Err(NumberError::TooLarge));
+        assert_eq!(parse_number("1e308k"), Err(NumberError::TooLarge));
+    }
+
+    #[test]
+    fn error_messages_name_the_text_and_suggest_forms() {
+        let message = parse_number("twelve").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "\"twelve\" is not a number (try 1500, 1,500, 1.5k or 25%)"
+        );
+        let long = "x".repeat(100);
+        let message = parse_number(&long).unwrap_err().to_string();
+        assert!(message.contains('…'), "long input is shortened: {message}");
+        assert!(message.len() < 100);
+    }
+
+    #[test]
+    fn counts_are_grouped_and_rounded() {
+        assert_eq!(format_count(0.0), "0");
+        assert_eq!(format_count(658.4), "658");
+        assert_eq!(format_count(999.5), "1,000");
+        assert_eq!(format_count(1_234_567.4), "1,234,567");
+        assert_eq!(format_count(-1234.0), "-1,234");
+        assert_eq!(format_count(f64::INFINITY), "overflow");
+    }
+
+    #[test]
+    fn compact_figures_read_like_axis_labels() {
+        assert_eq!(format_compact(950.0), "950");
+        assert_eq!(format_compact(1200.0), "1.2k");
+        assert_eq!(format_compact(3_400_000.0), "3.4M");
+        assert_eq!(format_compact(5.6e9), "5.6G");
+        assert_eq!(format_compact(2.5), "2.5");
+        assert_eq!(format_compact(10_000.0), "10k");
+    }
+
+    #[test]
+    fn sizes_pick_a_readable_unit() {
+        assert_eq!(format_megabytes(500.0), "500 MB");
+        assert_eq!(format_megabytes(11_700.0), "11.7 GB");
+        assert_eq!(format_megabytes(1_500_000.0), "1.5 TB");
+        assert_eq!(format_percent(0.25), "25%");
+        assert_eq!(format_percent(0.125), "12.5%");
+    }
+}
