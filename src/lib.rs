@@ -5,6 +5,7 @@
 //! - `ui` (wasm32 only): the Leptos app that edits a plan and shows its projection.
 
 pub mod chart;
+pub mod editor;
 pub mod engine;
 
 #[cfg(target_arch = "wasm32")]

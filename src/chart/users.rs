@@ -81,7 +81,8 @@ pub fn draw_users_chart<DB: DrawingBackend>(
     area.present()
 }
 
-#[cfg(test)]
+// Native only: the SVG backend is a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::engine::plan::Plan;
@@ -106,7 +107,10 @@ mod tests {
         // Each scenario's colour strokes its data line and its legend swatch.
         for index in 0..3 {
             let colour = super::super::series_colour(index);
-            let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", colour.0, colour.1, colour.2);
+            let stroke = format!(
+                "stroke=\"#{:02X}{:02X}{:02X}\"",
+                colour.0, colour.1, colour.2
+            );
             assert_eq!(svg.matches(&stroke).count(), 2, "scenario {index}");
         }
     }

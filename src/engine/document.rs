@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn each_kind_of_bad_text_gets_its_own_message() {
-        assert_eq!(load_plan("  ").unwrap_err().to_string(), "the plan is empty");
+        assert_eq!(
+            load_plan("  ").unwrap_err().to_string(),
+            "the plan is empty"
+        );
         assert!(matches!(load_plan("{not json"), Err(LoadError::NotJson(_))));
         assert_eq!(
             load_plan("[1, 2]").unwrap_err().to_string(),
@@ -113,7 +116,10 @@ mod tests {
         );
         let shape = load_plan(r#"{"schema": 1, "name": 5}"#).unwrap_err();
         assert!(matches!(shape, LoadError::WrongShape(_)), "{shape:?}");
-        let huge = format!("{{\"schema\":1,\"name\":\"{}\"}}", "x".repeat(MAX_DOCUMENT_BYTES));
+        let huge = format!(
+            "{{\"schema\":1,\"name\":\"{}\"}}",
+            "x".repeat(MAX_DOCUMENT_BYTES)
+        );
         assert!(matches!(load_plan(&huge), Err(LoadError::TooLarge { .. })));
     }
 
@@ -129,14 +135,15 @@ mod tests {
         let error = load_plan(&text).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "the plan has 1 problem; scenarios[1].churn_rate: churn cannot be above 1"
+            "the plan has 1 problem; scenarios[1].churn_rate: churn cannot be above 100%"
         );
     }
 
     #[test]
     fn null_where_a_number_belongs_is_the_wrong_shape() {
         // What serde_json writes for NaN: it must never load as a plan.
-        let text = save_plan(&example()).replace("\"baseline_users\": 100.0", "\"baseline_users\": null");
+        let text =
+            save_plan(&example()).replace("\"baseline_users\": 100.0", "\"baseline_users\": null");
         assert!(matches!(load_plan(&text), Err(LoadError::WrongShape(_))));
     }
 }

@@ -21,7 +21,10 @@ impl fmt::Display for NumberError {
         match self {
             NumberError::Empty => write!(f, "enter a number"),
             NumberError::NotANumber(text) => {
-                write!(f, "\"{text}\" is not a number (try 1500, 1,500, 1.5k or 25%)")
+                write!(
+                    f,
+                    "\"{text}\" is not a number (try 1500, 1,500, 1.5k or 25%)"
+                )
             }
             NumberError::TooLarge => write!(f, "that number is too large"),
         }
@@ -73,13 +76,8 @@ pub fn parse_number(text: &str) -> Result<f64, NumberError> {
 }
 
 fn split_suffix(text: &str) -> (&str, f64) {
-    const SUFFIXES: [(char, f64); 5] = [
-        ('%', 0.01),
-        ('k', 1e3),
-        ('K', 1e3),
-        ('M', 1e6),
-        ('G', 1e9),
-    ];
+    const SUFFIXES: [(char, f64); 5] =
+        [('%', 0.01), ('k', 1e3), ('K', 1e3), ('M', 1e6), ('G', 1e9)];
     for (suffix, scale) in SUFFIXES {
         if let Some(rest) = text.strip_suffix(suffix) {
             return (rest, scale);
@@ -204,7 +202,9 @@ mod tests {
     fn refuses_what_is_not_a_plain_number() {
         assert_eq!(parse_number(""), Err(NumberError::Empty));
         assert_eq!(parse_number("   "), Err(NumberError::Empty));
-        for bad in ["abc", "NaN", "inf", "infinity", "1.2.3", "%", "k", "--1", "1,5x"] {
+        for bad in [
+            "abc", "NaN", "inf", "infinity", "1.2.3", "%", "k", "--1", "1,5x",
+        ] {
             assert!(
                 matches!(parse_number(bad), Err(NumberError::NotANumber(_))),
                 "{bad} should be refused"

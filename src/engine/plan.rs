@@ -143,11 +143,11 @@ impl Plan {
             }
             check(
                 at("monthly_growth"),
-                check_range(scenario.monthly_growth, 0.0, MAX_MONTHLY_GROWTH, "growth"),
+                check_rate(scenario.monthly_growth, 0.0, MAX_MONTHLY_GROWTH, "growth"),
             );
             check(
                 at("churn_rate"),
-                check_range(scenario.churn_rate, 0.0, 1.0, "churn"),
+                check_rate(scenario.churn_rate, 0.0, 1.0, "churn"),
             );
             check(
                 at("requests_per_user_month"),
@@ -177,18 +177,27 @@ fn check_name(name: &str) -> Option<String> {
 }
 
 fn check_range(value: f64, low: f64, high: f64, what: &str) -> Option<String> {
+    check_bounds(value, low, high, what, super::number::format_compact)
+}
+
+/// Like [`check_range`] for a share (0.25 = 25%), whose bounds read in percent.
+fn check_rate(value: f64, low: f64, high: f64, what: &str) -> Option<String> {
+    check_bounds(value, low, high, what, super::number::format_percent)
+}
+
+fn check_bounds(
+    value: f64,
+    low: f64,
+    high: f64,
+    what: &str,
+    show: fn(f64) -> String,
+) -> Option<String> {
     if !value.is_finite() {
         Some(format!("{what} must be a finite number"))
     } else if value < low {
-        Some(format!(
-            "{what} cannot be below {}",
-            super::number::format_compact(low)
-        ))
+        Some(format!("{what} cannot be below {}", show(low)))
     } else if value > high {
-        Some(format!(
-            "{what} cannot be above {}",
-            super::number::format_compact(high)
-        ))
+        Some(format!("{what} cannot be above {}", show(high)))
     } else {
         None
     }
@@ -265,7 +274,7 @@ mod tests {
             text,
             [
                 "horizon_months: the horizon must be 1 to 120 months, not 10000",
-                "scenarios[0].churn_rate: churn cannot be above 1",
+                "scenarios[0].churn_rate: churn cannot be above 100%",
             ]
         );
     }

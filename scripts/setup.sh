@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Installs what Headroom's build and tests need, skipping what is already there:
+# the wasm32 Rust target, Trunk, wasm-bindgen-cli (at Cargo.lock's version),
+# wasm-opt (npm `binaryen`), Chromium and ChromeDriver (Debian packages).
+#
+# Everything comes from crates.io, npm or Debian: nothing is downloaded from
+# anywhere else. Sourced by scripts/serve.sh and scripts/test.sh so the tools
+# land on their PATH; can also be run on its own.
+
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132.0.0"
+HEADROOM_TOOLS="${HEADROOM_TOOLS:-$HOME/.cache/headroom-tools}"
+PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+export PATH="$HEADROOM_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() { printf '\n\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+need_command() { # name, how to get it
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not installed. $2"
+}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else die "installing system packages needs root: run '$*' as root, then try again."
+  fi
+}
+
+wasm_bindgen_version() { # the wasm-bindgen version Cargo.lock pins
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$PROJECT_ROOT/Cargo.lock"
+}
+
+setup_rust_target() {
+  need_command cargo "Install Rust with rustup (a stable toolchain, 1.95 or newer)."
+  need_command rustup "Headroom needs rustup to add the wasm32 target."
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    note "wasm32-unknown-unknown target: present"
+  else
+    step "Adding the wasm32-unknown-unknown Rust target"
+    rustup target add wasm32-unknown-unknown || die "could not add the wasm32 target with rustup."
+  fi
+}
+
+setup_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then
+    note "trunk $TRUNK_VERSION: present"
+  else
+    step "Installing Trunk $TRUNK_VERSION from crates.io (about 12 minutes on 2 cores)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked \
+      || die "could not install Trunk $TRUNK_VERSION with cargo."
+  fi
+}
+
+setup_wasm_bindgen() {
+  local version
+  version="$(wasm_bindgen_version)"
+  [ -n "$version" ] || die "Cargo.lock does not pin wasm-bindgen; run 'cargo generate-lockfile'."
+  if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $version" ] \
+    && command -v wasm-bindgen-test-runner >/dev/null 2>&1; then
+    note "wasm-bindgen-cli $version: present"
+  else
+    step "Installing wasm-bindgen-cli $version from crates.io (about 4 minutes)"
+    # Not --locked: its own lock file pins a crate version the registry lacks.
+    cargo install wasm-bindgen-cli --version "$version" --force \
+      || die "could not install wasm-bindgen-cli $version with cargo."
+  fi
+}
+
+setup_wasm_opt() {
+  if wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    note "wasm-opt ${BINARYEN_VERSION%%.*}: present"
+  else
+    need_command npm "Install Node.js and npm (Debian: apt-get install nodejs npm); they fetch wasm-opt."
+    step "Installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $HEADROOM_TOOLS"
+    mkdir -p "$HEADROOM_TOOLS"
+    npm install --prefix "$HEADROOM_TOOLS" --no-audit --no-fund --loglevel=error \
+      "binaryen@$BINARYEN_VERSION" || die "could not install binaryen with npm."
+    wasm-opt --version >/dev/null || die "wasm-opt was installed but does not run."
+  fi
+}
+
+setup_browser() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    note "chromium and chromedriver: present"
+  else
+    need_command apt-get "Install Chromium and ChromeDriver from your system's packages."
+    step "Installing Chromium and ChromeDriver (Debian packages)"
+    as_root apt-get update -q || die "apt-get update failed."
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+      || die "could not install chromium and chromium-driver with apt-get."
+  fi
+}
+
+headroom_setup() {
+  step "Checking tools"
+  setup_rust_target
+  setup_trunk
+  setup_wasm_bindgen
+  setup_wasm_opt
+  setup_browser
+}
+
+headroom_build() {
+  step "Building the release app with Trunk"
+  (cd "$PROJECT_ROOT" && trunk build --release --offline) || die "trunk build failed (see above)."
+}
+
+# Run directly: set everything up. Sourced: the caller decides.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -euo pipefail
+  headroom_setup
+fi

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints (native and wasm32), native unit and
+# property tests, browser component tests in headless Chromium, and end-to-end
+# tests driving the release build in Chromium through ChromeDriver.
+# Any failure stops the run with a non-zero exit.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$PROJECT_ROOT"
+
+headroom_setup
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROME="${CHROME:-/usr/bin/chromium}"
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+step "Lints, native (cargo clippy -D warnings)"
+cargo clippy --locked --all-targets --all-features -- -D warnings
+
+step "Lints, wasm32 (cargo clippy -D warnings)"
+cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Native tests (engine, charts, editor, command line)"
+cargo test --locked
+
+step "Browser component tests (wasm-bindgen-test in headless Chromium)"
+cargo test --locked --target wasm32-unknown-unknown --test web
+
+headroom_build
+
+step "End-to-end tests (release build in Chromium through ChromeDriver)"
+cargo test --locked --features e2e --test e2e -- --test-threads=1
+
+step "All tests passed"

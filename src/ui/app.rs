@@ -1,0 +1,235 @@
+//! The page: assumptions on the left, results on the right.
+
+use super::headline::Headline;
+use super::month_table::MonthTable;
+use super::number_field::NumberField;
+use super::scenario_tabs::ScenarioTabs;
+use super::storage::{self, Loaded};
+use super::users_chart::UsersChart;
+use crate::editor::Field;
+use crate::engine::number::{format_count, format_percent};
+use crate::engine::plan::{Plan, ValidPlan};
+use crate::engine::projection::{project, Projection};
+use leptos::prelude::*;
+
+/// The scenario the worked example opens on (Moderate, seed 000's headline case).
+const DEFAULT_SCENARIO: usize = 1;
+
+/// The open plan and whether it is being saved: provided as context so any
+/// component can read the plan or commit a new valid one.
+#[derive(Clone, Copy)]
+pub struct OpenPlan {
+    pub plan: RwSignal<ValidPlan>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let worked_example = || Plan::worked_example().validate();
+    let (initial, notice) = match storage::load() {
+        Loaded::Plan(plan) => (Some(plan), None),
+        Loaded::Nothing => (None, None),
+        Loaded::Unreadable { error, kept_as } => (
+            None,
+            Some(match kept_as {
+                Some(key) => format!(
+                    "Your saved plan could not be opened ({error}). It is kept unchanged under \"{key}\", and the worked example is open instead."
+                ),
+                None => format!(
+                    "Your saved plan could not be opened ({error}). It was left as it is and will not be saved over; the worked example is open instead."
+                ),
+            }),
+        ),
+        Loaded::Unavailable => (None, Some(storage::unavailable_message())),
+    };
+    // If a stored entry could not be kept aside, never write over it.
+    let may_save =
+        RwSignal::new(!matches!(&notice, Some(text) if text.contains("will not be saved over")));
+    let Some(initial) = initial.or_else(|| worked_example().ok()) else {
+        return view! { <p class="notice">"The worked example failed to load."</p> }.into_any();
+    };
+    let plan = RwSignal::new(initial);
+    provide_context(OpenPlan { plan });
+    let notice = RwSignal::new(notice);
+    let selected =
+        RwSignal::new(DEFAULT_SCENARIO.min(plan.with_untracked(|p| p.plan().scenarios.len() - 1)));
+
+    // Save every accepted change. Only valid plans reach here.
+    let first_run = StoredValue::new(true);
+    Effect::new(move |_| {
+        let current = plan.get();
+        if first_run.get_value() {
+            first_run.set_value(false);
+            return;
+        }
+        if !may_save.get_untracked() {
+            return;
+        }
+        if let Err(message) = storage::save(&current) {
+            notice.set(Some(message));
+        }
+    });
+
+    let projection: Memo<Projection> = Memo::new(move |_| plan.with(project));
+    let scenario_names = Signal::derive(move || {
+        plan.with(|p| {
+            p.plan()
+                .scenarios
+                .iter()
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let chosen =
+        Signal::derive(move || projection.with(|p| p.scenarios.get(selected.get()).cloned()));
+    let horizon_figures =
+        Signal::derive(move || chosen.get().and_then(|s| s.months.last().copied()));
+
+    let field = move |field: Field, id: &'static str, label: &'static str, hint: &'static str| {
+        view! {
+            <NumberField
+                id=id
+                label=label
+                hint=hint
+                value=Signal::derive(move || plan.with(|p| field.display(p.plan())))
+                read=move |text: &str| {
+                    let edited = field.apply(&plan.get_untracked().plan().clone(), text)?;
+                    plan.set(edited);
+                    Ok(())
+                }
+            />
+        }
+    };
+
+    let reset = move |_| {
+        if let Ok(example) = worked_example() {
+            plan.set(example);
+            selected.set(DEFAULT_SCENARIO);
+        }
+    };
+
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <span class="logo" aria-hidden="true"></span>
+                <div>
+                    <p class="product">"Headroom"</p>
+                    <p class="tagline">"Capacity & cost planner"</p>
+                </div>
+            </div>
+            <h1 class="plan-name">{move || plan.with(|p| p.plan().name.clone())}</h1>
+        </header>
+        {move || {
+            notice
+                .get()
+                .map(|text| {
+                    view! {
+                        <div class="notice" role="status">
+                            <p>{text}</p>
+                            <button type="button" class="link-button" on:click=move |_| notice.set(None)>
+                                "Dismiss"
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+        <main class="layout">
+            <section class="panel assumptions" aria-labelledby="assumptions-title">
+                <h2 id="assumptions-title">"Assumptions"</h2>
+                {field(Field::BaselineUsers, "baseline-users", "Users today", "month 0")}
+                {field(Field::HorizonMonths, "horizon", "Horizon", "months, 1–120")}
+                <h3>"Scenario"</h3>
+                <ScenarioTabs names=scenario_names selected=selected />
+                {move || {
+                    // Rebuilt when the scenario changes, so drafts never leak between scenarios.
+                    let scenario = selected.get();
+                    view! {
+                        <div class="scenario-fields">
+                            {field(Field::MonthlyGrowth { scenario }, "growth", "Monthly growth", "% of users")}
+                            {field(Field::ChurnRate { scenario }, "churn", "Monthly churn", "% of users")}
+                            {field(
+                                Field::RequestsPerUserMonth { scenario },
+                                "requests",
+                                "Requests per user",
+                                "per month",
+                            )}
+                        </div>
+                    }
+                }}
+                <p class="model-note">
+                    "Each month: users × (1 + growth − churn). Daily requests = users × requests ÷ 30. "
+                    {move || plan.with(|p| {
+                        format!(
+                            "Each user stores {} MB in the database and {} MB in cache.",
+                            format_count(p.plan().db_mb_per_user),
+                            format_count(p.plan().cache_mb_per_user),
+                        )
+                    })}
+                </p>
+                <button type="button" class="secondary" on:click=reset>"Reset to worked example"</button>
+            </section>
+            <section class="results" aria-label="Results">
+                <div class="panel">
+                    <Headline figures=horizon_figures />
+                </div>
+                <div class="panel">
+                    <h2>"Users by scenario"</h2>
+                    <UsersChart projection=projection highlighted=selected />
+                    <ScenarioSummary projection=projection selected=selected />
+                </div>
+                <div class="panel">
+                    <h2>"Month by month"</h2>
+                    <MonthTable scenario=chosen />
+                </div>
+            </section>
+        </main>
+        <footer class="app-footer">
+            <p>"Runs entirely in your browser. Your plan is saved on this device only."</p>
+        </footer>
+    }
+    .into_any()
+}
+
+/// Every scenario at the horizon, side by side.
+#[component]
+fn ScenarioSummary(
+    #[prop(into)] projection: Signal<Projection>,
+    selected: RwSignal<usize>,
+) -> impl IntoView {
+    let plan = expect_context::<OpenPlan>().plan;
+    view! {
+        <table class="summary-table" data-test="scenario-summary">
+            <caption>"Scenarios at the horizon"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Scenario"</th>
+                    <th scope="col">"Growth"</th>
+                    <th scope="col">"Churn"</th>
+                    <th scope="col">"Users at horizon"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {move || {
+                    let scenarios = plan.with(|p| p.plan().scenarios.clone());
+                    projection
+                        .get()
+                        .scenarios
+                        .into_iter()
+                        .zip(scenarios)
+                        .enumerate()
+                        .map(|(index, (projected, scenario))| {
+                            let users = projected.months.last().map(|m| m.users).unwrap_or(0.0);
+                            view! {
+                                <tr class:selected=move || selected.get() == index>
+                                    <th scope="row">{projected.name}</th>
+                                    <td>{format_percent(scenario.monthly_growth)}</td>
+                                    <td>{format_percent(scenario.churn_rate)}</td>
+                                    <td>{format_count(users)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,186 @@
+//! Chromium driven through ChromeDriver (WebDriver), with waits that poll for
+//! what a person would see rather than sleeping.
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long to wait for the page to show something before failing.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a headless Chromium with a fresh profile (so
+    /// local storage starts empty).
+    pub async fn start() -> Browser {
+        let driver_path =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chrome_path = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("could not start {driver_path} ({error}): run scripts/test.sh, which installs it")
+            });
+        let profile = TempDir::new();
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome_path,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ]
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("built as an object"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let connected = ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await;
+            match connected {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() > PATIENCE => {
+                    panic!("could not start a Chromium session through {driver_path}: {error}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+        self.wait_for_text("tr[data-month=\"0\"] td", |text| !text.is_empty())
+            .await;
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        let started = Instant::now();
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => return element,
+                Err(_) if started.elapsed() < PATIENCE => {
+                    tokio::time::sleep(Duration::from_millis(50)).await
+                }
+                Err(error) => panic!("{css} never appeared: {error}"),
+            }
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap_or_default()
+    }
+
+    /// Waits until the text of `css` satisfies `ok`; returns it.
+    pub async fn wait_for_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if ok(&text) {
+                return text;
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("{css} still reads {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Replaces the text of an input, as a person selecting all and typing.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let input = self.find(css).await;
+        input.clear().await.expect("clear the field");
+        input.send_keys(text).await.expect("type");
+    }
+
+    /// The canvas as a PNG data URL, to tell whether the chart changed.
+    pub async fn canvas_image(&self, css: &str) -> String {
+        let script = "return document.querySelector(arguments[0]).toDataURL('image/png');";
+        self.client
+            .execute(script, vec![serde_json::json!(css)])
+            .await
+            .expect("read the canvas")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Count of non-white pixels on a canvas: zero means nothing was drawn.
+    pub async fn inked_pixels(&self, css: &str) -> u64 {
+        let script = "const c = document.querySelector(arguments[0]);
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] < 200 || d[i+1] < 200 || d[i+2] < 200) n++; }
+            return n;";
+        self.client
+            .execute(script, vec![serde_json::json!(css)])
+            .await
+            .expect("read the canvas")
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    pub async fn run_js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("run script")
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+/// A throw-away browser profile directory, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        let path = std::env::temp_dir().join(format!(
+            "headroom-e2e-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(&path).expect("create a profile directory");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,71 @@
+//! A static file server for the release build in `dist/`, on loopback only.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::thread;
+
+pub struct StaticServer {
+    pub url: String,
+    server: Arc<tiny_http::Server>,
+}
+
+impl StaticServer {
+    /// Serves `root` on 127.0.0.1 at a free port.
+    pub fn start(root: PathBuf) -> StaticServer {
+        let server =
+            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind a loopback port"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let serving = Arc::clone(&server);
+        thread::spawn(move || {
+            for request in serving.incoming_requests() {
+                let response = respond(&root, request.url());
+                let _ = request.respond(response);
+            }
+        });
+        StaticServer {
+            url: format!("http://127.0.0.1:{port}/"),
+            server,
+        }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+fn respond(root: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let relative = path.trim_start_matches('/');
+    let relative = if relative.is_empty() {
+        "index.html"
+    } else {
+        relative
+    };
+    let safe = Path::new(relative)
+        .components()
+        .all(|part| matches!(part, Component::Normal(_)));
+    let file = root.join(relative);
+    match std::fs::read(&file) {
+        Ok(bytes) if safe => {
+            let header = tiny_http::Header::from_bytes("Content-Type", content_type(&file))
+                .expect("a valid header");
+            tiny_http::Response::from_data(bytes).with_header(header)
+        }
+        _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+    }
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|ext| ext.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+}
