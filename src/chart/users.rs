@@ -51,25 +51,33 @@ pub fn draw_users_chart<DB: DrawingBackend>(
         .y_label_formatter(&|users| format_compact(*users))
         .draw()?;
 
-    // The highlighted scenario is drawn last so it sits on top.
-    let mut order: Vec<usize> = (0..projection.scenarios.len()).collect();
-    order.sort_by_key(|index| *index == highlighted);
-    for index in order {
-        let scenario = &projection.scenarios[index];
-        let colour = series_colour(index);
-        let width = if index == highlighted { 3.0 } else { 1.5 };
-        let line_style = colour.stroke_width(style.px(width));
-        let points = scenario
+    let points = |index: usize| {
+        projection.scenarios[index]
             .months
             .iter()
             .filter(|figures| figures.users.is_finite())
-            .map(|figures| (figures.month, figures.users));
+            .map(|figures| (figures.month, figures.users))
+    };
+    // Every scenario in plan order (so the legend keeps that order) ...
+    for (index, scenario) in projection.scenarios.iter().enumerate() {
+        let colour = series_colour(index);
+        let swatch = style.px(3.0);
         chart
-            .draw_series(LineSeries::new(points, line_style))?
+            .draw_series(LineSeries::new(
+                points(index),
+                colour.stroke_width(style.px(1.5)),
+            ))?
             .label(scenario.name.as_str())
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(swatch))
             });
+    }
+    // ... then the highlighted one again, thicker, on top of the others.
+    if highlighted < projection.scenarios.len() {
+        chart.draw_series(LineSeries::new(
+            points(highlighted),
+            series_colour(highlighted).stroke_width(style.px(3.0)),
+        ))?;
     }
     chart
         .configure_series_labels()
@@ -111,7 +119,9 @@ mod tests {
                 "stroke=\"#{:02X}{:02X}{:02X}\"",
                 colour.0, colour.1, colour.2
             );
-            assert_eq!(svg.matches(&stroke).count(), 2, "scenario {index}");
+            // The highlighted scenario (1) is drawn a second time, thicker, on top.
+            let expected = if index == 1 { 3 } else { 2 };
+            assert_eq!(svg.matches(&stroke).count(), expected, "scenario {index}");
         }
     }
 

@@ -110,7 +110,18 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="app-header">
             <div class="brand">
-                <span class="logo" aria-hidden="true"></span>
+                <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+                    <rect width="32" height="32" rx="7" fill="#0b2e47"></rect>
+                    <path
+                        d="M6 24 L13 17 L18 20 L26 9"
+                        fill="none"
+                        stroke="#7dd3fc"
+                        stroke-width="3"
+                        stroke-linecap="round"
+                        stroke-linejoin="round"
+                    ></path>
+                    <path d="M6 8 H26" stroke="#fbbf24" stroke-width="2" stroke-dasharray="3 2"></path>
+                </svg>
                 <div>
                     <p class="product">"Headroom"</p>
                     <p class="tagline">"Capacity & cost planner"</p>
@@ -169,7 +180,10 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="results" aria-label="Results">
                 <div class="panel">
-                    <Headline figures=horizon_figures />
+                    <Headline
+                        figures=horizon_figures
+                        scenario=Signal::derive(move || chosen.with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default()))
+                    />
                 </div>
                 <div class="panel">
                     <h2>"Users by scenario"</h2>
@@ -197,6 +211,7 @@ fn ScenarioSummary(
 ) -> impl IntoView {
     let plan = expect_context::<OpenPlan>().plan;
     view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scenarios at the horizon">
         <table class="summary-table" data-test="scenario-summary">
             <caption>"Scenarios at the horizon"</caption>
             <thead>
@@ -231,5 +246,6 @@ fn ScenarioSummary(
                 }}
             </tbody>
         </table>
+        </div>
     }
 }

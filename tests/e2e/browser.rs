@@ -1,7 +1,7 @@
 //! Chromium driven through ChromeDriver (WebDriver), with waits that poll for
 //! what a person would see rather than sleeping.
 
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -110,10 +110,12 @@ impl Browser {
         }
     }
 
-    /// Replaces the text of an input, as a person selecting all and typing.
+    /// Replaces the text of an input as a person does: select all, then type.
     pub async fn type_into(&self, css: &str, text: &str) {
         let input = self.find(css).await;
-        input.clear().await.expect("clear the field");
+        input.click().await.expect("focus the field");
+        let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
+        input.send_keys(&select_all).await.expect("select all");
         input.send_keys(text).await.expect("type");
     }
 

@@ -5,7 +5,12 @@ use crate::engine::projection::MonthFigures;
 use leptos::prelude::*;
 
 #[component]
-pub fn Headline(#[prop(into)] figures: Signal<Option<MonthFigures>>) -> impl IntoView {
+pub fn Headline(
+    #[prop(into)] figures: Signal<Option<MonthFigures>>,
+    /// The scenario the figures belong to.
+    #[prop(into)]
+    scenario: Signal<String>,
+) -> impl IntoView {
     let card =
         move |label: &'static str, show: fn(&MonthFigures) -> String, test_id: &'static str| {
             view! {
@@ -23,7 +28,7 @@ pub fn Headline(#[prop(into)] figures: Signal<Option<MonthFigures>>) -> impl Int
                 {move || {
                     figures
                         .get()
-                        .map(|figures| format!("At month {}", figures.month))
+                        .map(|figures| format!("{} scenario at month {}", scenario.get(), figures.month))
                         .unwrap_or_default()
                 }}
             </p>

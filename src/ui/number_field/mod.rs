@@ -45,7 +45,9 @@ pub fn NumberField(
                 on:blur=move |_| {
                     // A committed field shows the value as the plan holds it;
                     // a refused one keeps the typed text beside its message.
-                    if error.with(Option::is_none) {
+                    // Only notify when there is a draft, so a blur without an
+                    // edit never re-renders over what the browser shows.
+                    if error.with(Option::is_none) && draft.with(Option::is_some) {
                         draft.set(None);
                     }
                 }
