@@ -217,9 +217,9 @@ fn ScenarioSummary(
             <thead>
                 <tr>
                     <th scope="col">"Scenario"</th>
+                    <th scope="col">"Users at horizon"</th>
                     <th scope="col">"Growth"</th>
                     <th scope="col">"Churn"</th>
-                    <th scope="col">"Users at horizon"</th>
                 </tr>
             </thead>
             <tbody>
@@ -236,9 +236,9 @@ fn ScenarioSummary(
                             view! {
                                 <tr class:selected=move || selected.get() == index>
                                     <th scope="row">{projected.name}</th>
+                                    <td>{format_count(users)}</td>
                                     <td>{format_percent(scenario.monthly_growth)}</td>
                                     <td>{format_percent(scenario.churn_rate)}</td>
-                                    <td>{format_count(users)}</td>
                                 </tr>
                             }
                         })
