@@ -5,6 +5,7 @@
 //! views, charts and exports only read projections.
 
 pub mod document;
+pub mod formula;
 pub mod number;
 pub mod plan;
 pub mod projection;

@@ -1,0 +1,405 @@
+//! Compiles a plan's metrics into one [`Chain`]: names resolved to slots,
+//! metrics put in dependency order (cycles refused unless broken by `prev`),
+//! and each formula flattened into a short instruction list.
+
+use super::error::{ErrorKind, FormulaError};
+use super::parser::{parse, BinaryOp, Expr, Function};
+use super::{closest, is_reserved};
+use std::collections::HashMap;
+
+/// Where an instruction reads a value from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Src {
+    Const(f64),
+    Month,
+    Input(usize),
+    Metric(usize),
+    PrevInput(usize),
+    PrevMetric(usize),
+    /// The top of the evaluation stack (popped).
+    Stack,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum UnaryFn {
+    Negate,
+    Ceil,
+    Floor,
+    Round,
+    Abs,
+    Sqrt,
+    Ln,
+    Exp,
+}
+
+impl UnaryFn {
+    #[inline(always)]
+    pub(crate) fn apply(self, x: f64) -> f64 {
+        match self {
+            UnaryFn::Negate => -x,
+            UnaryFn::Ceil => x.ceil(),
+            UnaryFn::Floor => x.floor(),
+            UnaryFn::Round => x.round(),
+            UnaryFn::Abs => x.abs(),
+            UnaryFn::Sqrt => x.sqrt(),
+            UnaryFn::Ln => x.ln(),
+            UnaryFn::Exp => x.exp(),
+        }
+    }
+}
+
+#[inline(always)]
+pub(crate) fn apply_binary(op: BinaryOp, a: f64, b: f64) -> f64 {
+    let truth = |condition: bool| if condition { 1.0 } else { 0.0 };
+    match op {
+        BinaryOp::Add => a + b,
+        BinaryOp::Sub => a - b,
+        BinaryOp::Mul => a * b,
+        BinaryOp::Div => a / b,
+        BinaryOp::Pow => a.powf(b),
+        BinaryOp::Less => truth(a < b),
+        BinaryOp::LessEqual => truth(a <= b),
+        BinaryOp::Greater => truth(a > b),
+        BinaryOp::GreaterEqual => truth(a >= b),
+        BinaryOp::Equal => truth(a == b),
+        BinaryOp::NotEqual => truth(a != b),
+    }
+}
+
+/// One step of a compiled formula. Each pushes exactly one value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Instr {
+    Push(Src),
+    Unary(UnaryFn, Src),
+    Binary(BinaryOp, Src, Src),
+    /// Folds the top `n` stack values into one.
+    Min(usize),
+    Max(usize),
+    /// Pops else, then, condition; pushes `then` where condition ≠ 0.
+    Select,
+    /// Pops the value for month 0; pushes it at month 0, else the source.
+    PrevOr(Src),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledMetric {
+    pub name: String,
+    /// Index in the order the metrics were given.
+    pub slot: usize,
+    pub code: Vec<Instr>,
+    /// The parsed formula, kept to locate runtime errors.
+    pub expr: Expr,
+    pub max_stack: usize,
+}
+
+/// A plan's metrics, compiled and ordered, ready to evaluate month by month.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    pub(crate) inputs: Vec<String>,
+    pub(crate) metric_names: Vec<String>,
+    /// In evaluation (dependency) order.
+    pub(crate) metrics: Vec<CompiledMetric>,
+    pub(crate) max_stack: usize,
+}
+
+impl Chain {
+    /// Compiles `metrics` (name, formula) over the named `inputs` (such as
+    /// `users` and the drivers). `month` is always available. Every problem is
+    /// reported, each naming its metric.
+    pub fn compile(inputs: &[&str], metrics: &[(&str, &str)]) -> Result<Chain, Vec<FormulaError>> {
+        let mut errors = Vec::new();
+        let mut names: HashMap<&str, Src> = HashMap::new();
+        for (index, input) in inputs.iter().enumerate() {
+            names.insert(input, Src::Input(index));
+        }
+        for (index, (name, _)) in metrics.iter().enumerate() {
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !is_reserved(name);
+            if !valid {
+                errors.push(
+                    FormulaError::new(ErrorKind::InvalidMetricName(name.to_string()))
+                        .in_metric(name),
+                );
+            } else if names.insert(name, Src::Metric(index)).is_some() {
+                errors.push(
+                    FormulaError::new(ErrorKind::DuplicateMetric(name.to_string())).in_metric(name),
+                );
+            }
+        }
+        let known: Vec<&str> = names.keys().copied().chain(["month"]).collect();
+
+        let mut compiled = Vec::new();
+        let mut dependencies: Vec<Vec<usize>> = vec![Vec::new(); metrics.len()];
+        for (slot, (name, formula)) in metrics.iter().enumerate() {
+            let result = parse(formula).and_then(|expr| {
+                let mut emitter = Emitter {
+                    names: &names,
+                    known: &known,
+                    code: Vec::new(),
+                    depth: 0,
+                    max_depth: 0,
+                    dependencies: Vec::new(),
+                };
+                let src = emitter.emit(&expr)?;
+                if src != Src::Stack {
+                    emitter.push(Instr::Push(src));
+                }
+                Ok((expr, emitter))
+            });
+            match result {
+                Ok((expr, emitter)) => {
+                    dependencies[slot] = emitter.dependencies;
+                    compiled.push(CompiledMetric {
+                        name: name.to_string(),
+                        slot,
+                        code: emitter.code,
+                        expr,
+                        max_stack: emitter.max_depth,
+                    });
+                }
+                Err(error) => errors.push(error.in_metric(name)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let order = dependency_order(metrics, &dependencies)?;
+        let mut by_slot: Vec<Option<CompiledMetric>> = compiled.into_iter().map(Some).collect();
+        let metrics_in_order: Vec<CompiledMetric> = order
+            .into_iter()
+            .filter_map(|slot| by_slot[slot].take())
+            .collect();
+        let max_stack = metrics_in_order
+            .iter()
+            .map(|m| m.max_stack)
+            .max()
+            .unwrap_or(0);
+        Ok(Chain {
+            inputs: inputs.iter().map(|s| s.to_string()).collect(),
+            metric_names: metrics.iter().map(|(name, _)| name.to_string()).collect(),
+            metrics: metrics_in_order,
+            max_stack,
+        })
+    }
+
+    /// Metric names, in the order they were given.
+    pub fn metric_names(&self) -> &[String] {
+        &self.metric_names
+    }
+
+    /// Input names, in the order their values must be passed.
+    pub fn input_names(&self) -> &[String] {
+        &self.inputs
+    }
+
+    /// The position of a metric in [`Chain::metric_names`].
+    pub fn metric_index(&self, name: &str) -> Option<usize> {
+        self.metric_names.iter().position(|metric| metric == name)
+    }
+
+    /// Metric names in the order they are evaluated.
+    pub fn evaluation_order(&self) -> Vec<&str> {
+        self.metrics
+            .iter()
+            .map(|metric| metric.name.as_str())
+            .collect()
+    }
+}
+
+struct Emitter<'a> {
+    names: &'a HashMap<&'a str, Src>,
+    known: &'a [&'a str],
+    code: Vec<Instr>,
+    depth: usize,
+    max_depth: usize,
+    dependencies: Vec<usize>,
+}
+
+impl Emitter<'_> {
+    fn push(&mut self, instr: Instr) {
+        let popped = match instr {
+            Instr::Push(_) => 0,
+            Instr::Unary(_, src) => usize::from(src == Src::Stack),
+            Instr::Binary(_, a, b) => usize::from(a == Src::Stack) + usize::from(b == Src::Stack),
+            Instr::Min(n) | Instr::Max(n) => n,
+            Instr::Select => 3,
+            Instr::PrevOr(_) => 1,
+        };
+        self.depth = self.depth - popped + 1;
+        self.max_depth = self.max_depth.max(self.depth);
+        self.code.push(instr);
+    }
+
+    /// Emits code for `expr`; returns where its value is (a constant or a
+    /// named value is not pushed, so the instruction using it reads it directly).
+    fn emit(&mut self, expr: &Expr) -> Result<Src, FormulaError> {
+        Ok(match expr {
+            Expr::Number(value) => Src::Const(*value),
+            Expr::Name { name, column } => {
+                let src = self.resolve(name, *column)?;
+                if let Src::Metric(slot) = src {
+                    self.dependencies.push(slot);
+                }
+                src
+            }
+            Expr::Negate(operand) => {
+                let src = self.emit(operand)?;
+                self.unary(UnaryFn::Negate, src)
+            }
+            Expr::Binary {
+                op, left, right, ..
+            } => {
+                let a = self.emit(left)?;
+                let b = self.emit(right)?;
+                match (a, b) {
+                    (Src::Const(x), Src::Const(y)) => Src::Const(apply_binary(*op, x, y)),
+                    _ => {
+                        self.push(Instr::Binary(*op, a, b));
+                        Src::Stack
+                    }
+                }
+            }
+            Expr::Call { function, args, .. } => self.call(*function, args)?,
+            Expr::Prev {
+                name,
+                column,
+                initial,
+            } => {
+                let source = match self.resolve(name, *column)? {
+                    Src::Input(index) => Src::PrevInput(index),
+                    Src::Metric(slot) => Src::PrevMetric(slot),
+                    // prev(month) is month − 1, and −1 at month 0.
+                    Src::Month => {
+                        self.push(Instr::Binary(BinaryOp::Sub, Src::Month, Src::Const(1.0)));
+                        return Ok(Src::Stack);
+                    }
+                    other => other,
+                };
+                let initial = match initial {
+                    Some(initial) => self.emit(initial)?,
+                    None => Src::Const(0.0),
+                };
+                self.materialise(initial);
+                self.push(Instr::PrevOr(source));
+                Src::Stack
+            }
+        })
+    }
+
+    fn unary(&mut self, function: UnaryFn, src: Src) -> Src {
+        if let Src::Const(value) = src {
+            return Src::Const(function.apply(value));
+        }
+        self.push(Instr::Unary(function, src));
+        Src::Stack
+    }
+
+    fn materialise(&mut self, src: Src) {
+        if src != Src::Stack {
+            self.push(Instr::Push(src));
+        }
+    }
+
+    fn call(&mut self, function: Function, args: &[Expr]) -> Result<Src, FormulaError> {
+        let single = |function| Some(function);
+        let unary = match function {
+            Function::Ceil => single(UnaryFn::Ceil),
+            Function::Floor => single(UnaryFn::Floor),
+            Function::Round => single(UnaryFn::Round),
+            Function::Abs => single(UnaryFn::Abs),
+            Function::Sqrt => single(UnaryFn::Sqrt),
+            Function::Ln => single(UnaryFn::Ln),
+            Function::Exp => single(UnaryFn::Exp),
+            Function::Min | Function::Max | Function::If => None,
+        };
+        if let Some(unary) = unary {
+            let src = self.emit(&args[0])?;
+            return Ok(self.unary(unary, src));
+        }
+        for arg in args {
+            let src = self.emit(arg)?;
+            self.materialise(src);
+        }
+        self.push(match function {
+            Function::Min => Instr::Min(args.len()),
+            Function::Max => Instr::Max(args.len()),
+            _ => Instr::Select,
+        });
+        Ok(Src::Stack)
+    }
+
+    fn resolve(&self, name: &str, column: usize) -> Result<Src, FormulaError> {
+        if name == "month" {
+            return Ok(Src::Month);
+        }
+        self.names.get(name).copied().ok_or_else(|| {
+            FormulaError::at(
+                column,
+                ErrorKind::UnknownName {
+                    name: name.to_string(),
+                    suggestion: closest(name, self.known.iter().copied()),
+                },
+            )
+        })
+    }
+}
+
+/// Orders metrics so each comes after those it reads this month; a cycle is
+/// an error naming it (`a → b → a`), reported in its first metric.
+fn dependency_order(
+    metrics: &[(&str, &str)],
+    dependencies: &[Vec<usize>],
+) -> Result<Vec<usize>, Vec<FormulaError>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Visiting,
+        Done,
+    }
+    let mut marks = vec![Mark::New; metrics.len()];
+    let mut order = Vec::with_capacity(metrics.len());
+    for start in 0..metrics.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        // Iterative depth-first search: (node, next dependency to visit).
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        marks[start] = Mark::Visiting;
+        while let Some(top) = stack.len().checked_sub(1) {
+            let (node, next) = stack[top];
+            if let Some(&dependency) = dependencies[node].get(next) {
+                stack[top].1 += 1;
+                match marks[dependency] {
+                    Mark::New => {
+                        marks[dependency] = Mark::Visiting;
+                        stack.push((dependency, 0));
+                    }
+                    Mark::Visiting => {
+                        let from = stack
+                            .iter()
+                            .position(|(n, _)| *n == dependency)
+                            .unwrap_or(0);
+                        let mut cycle: Vec<String> = stack[from..]
+                            .iter()
+                            .map(|(n, _)| metrics[*n].0.to_string())
+                            .collect();
+                        cycle.push(metrics[dependency].0.to_string());
+                        let error = FormulaError::new(ErrorKind::Cycle(cycle))
+                            .in_metric(metrics[dependency].0);
+                        return Err(vec![error]);
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                marks[node] = Mark::Done;
+                order.push(node);
+                stack.pop();
+            }
+        }
+    }
+    Ok(order)
+}

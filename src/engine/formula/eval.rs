@@ -1,0 +1,490 @@
+//! Evaluating a [`Chain`] month by month: over a whole column of paths at
+//! once (for Monte Carlo), or for one path. Both run the same instructions in
+//! the same order, so they give bit-identical results.
+//!
+//! Arithmetic follows IEEE rules while running (both branches of `if` are
+//! computed, as columns must be); after each metric, any non-finite value is
+//! an error, located by re-walking the formula lazily for that path.
+
+use super::compile::{apply_binary, Chain, CompiledMetric, Instr, Src};
+use super::error::{ErrorKind, FormulaError};
+use super::parser::{BinaryOp, Expr, Function};
+
+/// Working memory for evaluating a chain over `paths` paths. Reused month
+/// after month: evaluation allocates nothing once it exists.
+#[derive(Debug, Clone)]
+pub struct ColumnState {
+    paths: usize,
+    /// This month's value of each metric, by metric index.
+    values: Vec<Vec<f64>>,
+    /// Last month's value of each metric.
+    previous: Vec<Vec<f64>>,
+    /// This month's and last month's inputs (inputs may be one value for all paths).
+    inputs: Vec<Vec<f64>>,
+    previous_inputs: Vec<Vec<f64>>,
+    stack: Vec<Vec<f64>>,
+    evaluated: bool,
+}
+
+impl ColumnState {
+    pub fn paths(&self) -> usize {
+        self.paths
+    }
+
+    /// This month's values of metric `index` (see [`Chain::metric_index`]), one per path.
+    pub fn metric(&self, index: usize) -> &[f64] {
+        &self.values[index]
+    }
+}
+
+/// Working memory for evaluating a chain for one path.
+#[derive(Debug, Clone)]
+pub struct ScalarState {
+    values: Vec<f64>,
+    previous: Vec<f64>,
+    inputs: Vec<f64>,
+    previous_inputs: Vec<f64>,
+    stack: Vec<f64>,
+    evaluated: bool,
+}
+
+impl ScalarState {
+    pub fn metric(&self, index: usize) -> f64 {
+        self.values[index]
+    }
+
+    /// Every metric's value this month, by metric index.
+    pub fn metrics(&self) -> &[f64] {
+        &self.values
+    }
+}
+
+/// A value read by one instruction: the same for every path, or one per path.
+#[derive(Clone, Copy)]
+enum Column<'a> {
+    Scalar(f64),
+    Slice(&'a [f64]),
+}
+
+impl Column<'_> {
+    #[inline(always)]
+    fn at(&self, path: usize) -> f64 {
+        match self {
+            Column::Scalar(value) => *value,
+            Column::Slice(values) => values[path],
+        }
+    }
+}
+
+impl Chain {
+    pub fn column_state(&self, paths: usize) -> ColumnState {
+        let metrics = self.metric_names.len();
+        let inputs = self.inputs.len();
+        ColumnState {
+            paths,
+            values: vec![vec![0.0; paths]; metrics],
+            previous: vec![vec![0.0; paths]; metrics],
+            inputs: vec![Vec::with_capacity(paths); inputs],
+            previous_inputs: vec![vec![0.0; paths]; inputs],
+            stack: vec![vec![0.0; paths]; self.max_stack],
+            evaluated: false,
+        }
+    }
+
+    pub fn scalar_state(&self) -> ScalarState {
+        ScalarState {
+            values: vec![0.0; self.metric_names.len()],
+            previous: vec![0.0; self.metric_names.len()],
+            inputs: vec![0.0; self.inputs.len()],
+            previous_inputs: vec![0.0; self.inputs.len()],
+            stack: Vec::with_capacity(self.max_stack),
+            evaluated: false,
+        }
+    }
+
+    /// Evaluates every metric for `month`, for all paths. `inputs[i]` holds
+    /// input `i` for each path, or a single value shared by all paths.
+    /// Months must be evaluated in order; `prev` reads the month evaluated before.
+    pub fn evaluate_columns(
+        &self,
+        state: &mut ColumnState,
+        month: u32,
+        inputs: &[&[f64]],
+    ) -> Result<(), FormulaError> {
+        assert_eq!(inputs.len(), self.inputs.len(), "one column per input");
+        let paths = state.paths;
+        if state.evaluated {
+            std::mem::swap(&mut state.values, &mut state.previous);
+            std::mem::swap(&mut state.inputs, &mut state.previous_inputs);
+        }
+        for (stored, given) in state.inputs.iter_mut().zip(inputs) {
+            stored.clear();
+            if given.len() == 1 {
+                stored.resize(paths, given[0]);
+            } else {
+                assert_eq!(given.len(), paths, "an input column has one value per path");
+                stored.extend_from_slice(given);
+            }
+        }
+        state.evaluated = true;
+        for metric in &self.metrics {
+            run_columns(metric, state, month);
+            let result = &state.values[metric.slot];
+            if let Some(path) = result.iter().position(|value| !value.is_finite()) {
+                let value = result[path];
+                return Err(self.diagnose_column(metric, state, month, path, value));
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates every metric for `month` for a single path.
+    pub fn evaluate_scalar(
+        &self,
+        state: &mut ScalarState,
+        month: u32,
+        inputs: &[f64],
+    ) -> Result<(), FormulaError> {
+        assert_eq!(inputs.len(), self.inputs.len(), "one value per input");
+        if state.evaluated {
+            std::mem::swap(&mut state.values, &mut state.previous);
+            std::mem::swap(&mut state.inputs, &mut state.previous_inputs);
+        }
+        state.inputs.copy_from_slice(inputs);
+        state.evaluated = true;
+        for metric in &self.metrics {
+            let value = run_scalar(metric, state, month);
+            state.values[metric.slot] = value;
+            if !value.is_finite() {
+                let lookup = Lookup {
+                    month,
+                    inputs: &state.inputs,
+                    previous_inputs: &state.previous_inputs,
+                    values: &state.values,
+                    previous: &state.previous,
+                    chain: self,
+                };
+                return Err(diagnose(metric, &lookup, value));
+            }
+        }
+        Ok(())
+    }
+
+    fn diagnose_column(
+        &self,
+        metric: &CompiledMetric,
+        state: &ColumnState,
+        month: u32,
+        path: usize,
+        value: f64,
+    ) -> FormulaError {
+        let pick = |columns: &[Vec<f64>]| {
+            columns
+                .iter()
+                .map(|column| column[path])
+                .collect::<Vec<f64>>()
+        };
+        let lookup = Lookup {
+            month,
+            inputs: &pick(&state.inputs),
+            previous_inputs: &pick(&state.previous_inputs),
+            values: &pick(&state.values),
+            previous: &pick(&state.previous),
+            chain: self,
+        };
+        diagnose(metric, &lookup, value)
+    }
+}
+
+fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
+    let ColumnState {
+        paths,
+        values,
+        previous,
+        inputs,
+        previous_inputs,
+        stack,
+        ..
+    } = state;
+    let paths = *paths;
+    let mut top = 0usize;
+    let read = |src: Src| -> Column<'_> {
+        match src {
+            Src::Const(value) => Column::Scalar(value),
+            Src::Month => Column::Scalar(f64::from(month)),
+            Src::Input(index) => Column::Slice(&inputs[index]),
+            Src::Metric(slot) => Column::Slice(&values[slot]),
+            Src::PrevInput(index) => Column::Slice(&previous_inputs[index]),
+            Src::PrevMetric(slot) => Column::Slice(&previous[slot]),
+            Src::Stack => unreachable!("stack operands are handled by the caller"),
+        }
+    };
+    for instr in &metric.code {
+        match *instr {
+            Instr::Push(src) => {
+                let out = &mut stack[top];
+                fill(out, read(src), paths, |x| x);
+                top += 1;
+            }
+            Instr::Unary(function, src) => {
+                if src == Src::Stack {
+                    for x in stack[top - 1].iter_mut() {
+                        *x = function.apply(*x);
+                    }
+                } else {
+                    fill(&mut stack[top], read(src), paths, |x| function.apply(x));
+                    top += 1;
+                }
+            }
+            Instr::Binary(op, a, b) => match (a == Src::Stack, b == Src::Stack) {
+                (true, true) => {
+                    let (low, high) = stack.split_at_mut(top - 1);
+                    binary_in_place_left(op, &mut low[top - 2], Column::Slice(&high[0]));
+                    top -= 1;
+                }
+                (true, false) => binary_in_place_left(op, &mut stack[top - 1], read(b)),
+                (false, true) => binary_in_place_right(op, read(a), &mut stack[top - 1]),
+                (false, false) => {
+                    let out = &mut stack[top];
+                    let (a, b) = (read(a), read(b));
+                    out.clear();
+                    out.extend((0..paths).map(|path| apply_binary(op, a.at(path), b.at(path))));
+                    top += 1;
+                }
+            },
+            Instr::Min(count) | Instr::Max(count) => {
+                let is_min = matches!(instr, Instr::Min(_));
+                let first = top - count;
+                let (low, high) = stack.split_at_mut(first + 1);
+                let out = &mut low[first];
+                for other in &high[..count - 1] {
+                    for (x, y) in out.iter_mut().zip(other) {
+                        *x = if is_min { x.min(*y) } else { x.max(*y) };
+                    }
+                }
+                top = first + 1;
+            }
+            Instr::Select => {
+                let (low, high) = stack.split_at_mut(top - 2);
+                let condition = &mut low[top - 3];
+                for ((c, then), otherwise) in condition.iter_mut().zip(&high[0]).zip(&high[1]) {
+                    *c = if *c != 0.0 { *then } else { *otherwise };
+                }
+                top -= 2;
+            }
+            Instr::PrevOr(src) => {
+                if month > 0 {
+                    fill(&mut stack[top - 1], read(src), paths, |x| x);
+                }
+            }
+        }
+    }
+    debug_assert_eq!(top, 1, "a formula leaves one value");
+    std::mem::swap(&mut values[metric.slot], &mut stack[0]);
+}
+
+#[inline(always)]
+fn fill(out: &mut Vec<f64>, column: Column<'_>, paths: usize, f: impl Fn(f64) -> f64) {
+    out.clear();
+    match column {
+        Column::Scalar(value) => out.resize(paths, f(value)),
+        Column::Slice(values) => out.extend(values.iter().map(|x| f(*x))),
+    }
+}
+
+#[inline(always)]
+fn binary_in_place_left(op: BinaryOp, out: &mut [f64], b: Column<'_>) {
+    macro_rules! each {
+        ($f:expr) => {
+            match b {
+                Column::Scalar(y) => out.iter_mut().for_each(|x| *x = $f(*x, y)),
+                Column::Slice(ys) => out.iter_mut().zip(ys).for_each(|(x, y)| *x = $f(*x, *y)),
+            }
+        };
+    }
+    match op {
+        BinaryOp::Add => each!(|x: f64, y: f64| x + y),
+        BinaryOp::Sub => each!(|x: f64, y: f64| x - y),
+        BinaryOp::Mul => each!(|x: f64, y: f64| x * y),
+        BinaryOp::Div => each!(|x: f64, y: f64| x / y),
+        _ => each!(|x: f64, y: f64| apply_binary(op, x, y)),
+    }
+}
+
+#[inline(always)]
+fn binary_in_place_right(op: BinaryOp, a: Column<'_>, out: &mut [f64]) {
+    macro_rules! each {
+        ($f:expr) => {
+            match a {
+                Column::Scalar(x) => out.iter_mut().for_each(|y| *y = $f(x, *y)),
+                Column::Slice(xs) => out.iter_mut().zip(xs).for_each(|(y, x)| *y = $f(*x, *y)),
+            }
+        };
+    }
+    match op {
+        BinaryOp::Add => each!(|x: f64, y: f64| x + y),
+        BinaryOp::Sub => each!(|x: f64, y: f64| x - y),
+        BinaryOp::Mul => each!(|x: f64, y: f64| x * y),
+        BinaryOp::Div => each!(|x: f64, y: f64| x / y),
+        _ => each!(|x: f64, y: f64| apply_binary(op, x, y)),
+    }
+}
+
+fn run_scalar(metric: &CompiledMetric, state: &mut ScalarState, month: u32) -> f64 {
+    let ScalarState {
+        values,
+        previous,
+        inputs,
+        previous_inputs,
+        stack,
+        ..
+    } = state;
+    stack.clear();
+    let read = |src: Src, stack: &mut Vec<f64>| -> f64 {
+        match src {
+            Src::Const(value) => value,
+            Src::Month => f64::from(month),
+            Src::Input(index) => inputs[index],
+            Src::Metric(slot) => values[slot],
+            Src::PrevInput(index) => previous_inputs[index],
+            Src::PrevMetric(slot) => previous[slot],
+            Src::Stack => stack.pop().unwrap_or(f64::NAN),
+        }
+    };
+    for instr in &metric.code {
+        let value = match *instr {
+            Instr::Push(src) => read(src, stack),
+            Instr::Unary(function, src) => function.apply(read(src, stack)),
+            Instr::Binary(op, a, b) => {
+                // The right operand is on top when both are on the stack.
+                let y = read(b, stack);
+                let x = read(a, stack);
+                apply_binary(op, x, y)
+            }
+            Instr::Min(count) | Instr::Max(count) => {
+                let first = stack.len() - count;
+                let mut folded = stack[first];
+                for y in &stack[first + 1..] {
+                    folded = if matches!(instr, Instr::Min(_)) {
+                        folded.min(*y)
+                    } else {
+                        folded.max(*y)
+                    };
+                }
+                stack.truncate(first);
+                folded
+            }
+            Instr::Select => {
+                let otherwise = stack.pop().unwrap_or(f64::NAN);
+                let then = stack.pop().unwrap_or(f64::NAN);
+                let condition = stack.pop().unwrap_or(f64::NAN);
+                if condition != 0.0 {
+                    then
+                } else {
+                    otherwise
+                }
+            }
+            Instr::PrevOr(src) => {
+                let initial = stack.pop().unwrap_or(f64::NAN);
+                if month > 0 {
+                    read(src, stack)
+                } else {
+                    initial
+                }
+            }
+        };
+        stack.push(value);
+    }
+    stack.pop().unwrap_or(f64::NAN)
+}
+
+/// Everything one path can read, for locating an error.
+struct Lookup<'a> {
+    month: u32,
+    inputs: &'a [f64],
+    previous_inputs: &'a [f64],
+    values: &'a [f64],
+    previous: &'a [f64],
+    chain: &'a Chain,
+}
+
+impl Lookup<'_> {
+    fn name(&self, name: &str, previous: bool) -> f64 {
+        if name == "month" {
+            return f64::from(self.month) - if previous { 1.0 } else { 0.0 };
+        }
+        if let Some(index) = self.chain.inputs.iter().position(|input| input == name) {
+            return if previous {
+                self.previous_inputs[index]
+            } else {
+                self.inputs[index]
+            };
+        }
+        match self.chain.metric_index(name) {
+            Some(slot) if previous => self.previous[slot],
+            Some(slot) => self.values[slot],
+            None => f64::NAN,
+        }
+    }
+}
+
+/// Why `metric` gave a non-finite `value` for this path: the first division
+/// by zero on the way (taking only the branch of each `if` that was chosen),
+/// else a plain non-finite result.
+fn diagnose(metric: &CompiledMetric, lookup: &Lookup<'_>, value: f64) -> FormulaError {
+    let month = lookup.month;
+    match walk(&metric.expr, lookup) {
+        Err(column) => FormulaError::at(column, ErrorKind::DivisionByZero { month }),
+        Ok(_) => FormulaError::new(ErrorKind::NonFinite { month, value }),
+    }
+    .in_metric(&metric.name)
+}
+
+/// Evaluates lazily; `Err(column)` at the first division by zero.
+fn walk(expr: &Expr, lookup: &Lookup<'_>) -> Result<f64, usize> {
+    Ok(match expr {
+        Expr::Number(value) => *value,
+        Expr::Name { name, .. } => lookup.name(name, false),
+        Expr::Negate(operand) => -walk(operand, lookup)?,
+        Expr::Binary {
+            op,
+            left,
+            right,
+            column,
+        } => {
+            let x = walk(left, lookup)?;
+            let y = walk(right, lookup)?;
+            if *op == BinaryOp::Div && y == 0.0 {
+                return Err(*column);
+            }
+            apply_binary(*op, x, y)
+        }
+        Expr::Call {
+            function: Function::If,
+            args,
+            ..
+        } => {
+            if walk(&args[0], lookup)? != 0.0 {
+                walk(&args[1], lookup)?
+            } else {
+                walk(&args[2], lookup)?
+            }
+        }
+        Expr::Call { args, .. } => {
+            for arg in args {
+                walk(arg, lookup)?;
+            }
+            f64::NAN
+        }
+        Expr::Prev { name, initial, .. } => {
+            if lookup.month == 0 {
+                match initial {
+                    Some(initial) => walk(initial, lookup)?,
+                    None => 0.0,
+                }
+            } else {
+                lookup.name(name, true)
+            }
+        }
+    })
+}
