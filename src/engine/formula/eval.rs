@@ -6,7 +6,7 @@
 //! computed, as columns must be); after each metric, any non-finite value is
 //! an error, located by re-walking the formula lazily for that path.
 
-use super::compile::{apply_binary, Chain, CompiledMetric, Instr, Src};
+use super::compile::{apply_binary, Chain, CompiledMetric, Instr, Src, UnaryFn};
 use super::error::{ErrorKind, FormulaError};
 use super::parser::{BinaryOp, Expr, Function};
 
@@ -66,16 +66,6 @@ enum Column<'a> {
     Slice(&'a [f64]),
 }
 
-impl Column<'_> {
-    #[inline(always)]
-    fn at(&self, path: usize) -> f64 {
-        match self {
-            Column::Scalar(value) => *value,
-            Column::Slice(values) => values[path],
-        }
-    }
-}
-
 impl Chain {
     pub fn column_state(&self, paths: usize) -> ColumnState {
         let metrics = self.metric_names.len();
@@ -118,19 +108,25 @@ impl Chain {
             std::mem::swap(&mut state.inputs, &mut state.previous_inputs);
         }
         for (stored, given) in state.inputs.iter_mut().zip(inputs) {
+            // A single value stays single: instructions read it as a scalar.
+            assert!(
+                given.len() == 1 || given.len() == paths,
+                "an input column has one value, or one per path"
+            );
             stored.clear();
-            if given.len() == 1 {
-                stored.resize(paths, given[0]);
-            } else {
-                assert_eq!(given.len(), paths, "an input column has one value per path");
-                stored.extend_from_slice(given);
-            }
+            stored.extend_from_slice(given);
         }
         state.evaluated = true;
         for metric in &self.metrics {
             run_columns(metric, state, month);
             let result = &state.values[metric.slot];
-            if let Some(path) = result.iter().position(|value| !value.is_finite()) {
+            // A branch-free scan (it vectorises); the slow search runs only on failure.
+            let all_finite = result.iter().fold(true, |ok, value| ok & value.is_finite());
+            if !all_finite {
+                let path = result
+                    .iter()
+                    .position(|value| !value.is_finite())
+                    .unwrap_or(0);
                 let value = result[path];
                 return Err(self.diagnose_column(metric, state, month, path, value));
             }
@@ -181,7 +177,13 @@ impl Chain {
         let pick = |columns: &[Vec<f64>]| {
             columns
                 .iter()
-                .map(|column| column[path])
+                .map(|column| {
+                    if column.len() == 1 {
+                        column[0]
+                    } else {
+                        column[path]
+                    }
+                })
                 .collect::<Vec<f64>>()
         };
         let lookup = Lookup {
@@ -212,9 +214,9 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
         match src {
             Src::Const(value) => Column::Scalar(value),
             Src::Month => Column::Scalar(f64::from(month)),
-            Src::Input(index) => Column::Slice(&inputs[index]),
+            Src::Input(index) => column_of(&inputs[index]),
             Src::Metric(slot) => Column::Slice(&values[slot]),
-            Src::PrevInput(index) => Column::Slice(&previous_inputs[index]),
+            Src::PrevInput(index) => column_of(&previous_inputs[index]),
             Src::PrevMetric(slot) => Column::Slice(&previous[slot]),
             Src::Stack => unreachable!("stack operands are handled by the caller"),
         }
@@ -227,14 +229,11 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
                 top += 1;
             }
             Instr::Unary(function, src) => {
-                if src == Src::Stack {
-                    for x in stack[top - 1].iter_mut() {
-                        *x = function.apply(*x);
-                    }
-                } else {
-                    fill(&mut stack[top], read(src), paths, |x| function.apply(x));
+                if src != Src::Stack {
+                    fill(&mut stack[top], read(src), paths, |x| x);
                     top += 1;
                 }
+                unary_in_place(function, &mut stack[top - 1]);
             }
             Instr::Binary(op, a, b) => match (a == Src::Stack, b == Src::Stack) {
                 (true, true) => {
@@ -245,10 +244,10 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
                 (true, false) => binary_in_place_left(op, &mut stack[top - 1], read(b)),
                 (false, true) => binary_in_place_right(op, read(a), &mut stack[top - 1]),
                 (false, false) => {
-                    let out = &mut stack[top];
-                    let (a, b) = (read(a), read(b));
-                    out.clear();
-                    out.extend((0..paths).map(|path| apply_binary(op, a.at(path), b.at(path))));
+                    // Copy the left operand, then combine in place: one
+                    // loop shape per operator, no per-element dispatch.
+                    fill(&mut stack[top], read(a), paths, |x| x);
+                    binary_in_place_left(op, &mut stack[top], read(b));
                     top += 1;
                 }
             },
@@ -258,8 +257,11 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
                 let (low, high) = stack.split_at_mut(first + 1);
                 let out = &mut low[first];
                 for other in &high[..count - 1] {
-                    for (x, y) in out.iter_mut().zip(other) {
-                        *x = if is_min { x.min(*y) } else { x.max(*y) };
+                    let pairs = out.iter_mut().zip(other);
+                    if is_min {
+                        pairs.for_each(|(x, y)| *x = x.min(*y));
+                    } else {
+                        pairs.for_each(|(x, y)| *x = x.max(*y));
                     }
                 }
                 top = first + 1;
@@ -292,41 +294,76 @@ fn fill(out: &mut Vec<f64>, column: Column<'_>, paths: usize, f: impl Fn(f64) ->
     }
 }
 
-#[inline(always)]
+/// Expands `$body` once per operator, with `$f` bound to that operator's
+/// function, so each loop is monomorphic and can be vectorised.
+macro_rules! for_each_operator {
+    ($op:expr, $f:ident => $body:expr) => {
+        match $op {
+            BinaryOp::Add => {
+                let $f = |x: f64, y: f64| x + y;
+                $body
+            }
+            BinaryOp::Sub => {
+                let $f = |x: f64, y: f64| x - y;
+                $body
+            }
+            BinaryOp::Mul => {
+                let $f = |x: f64, y: f64| x * y;
+                $body
+            }
+            BinaryOp::Div => {
+                let $f = |x: f64, y: f64| x / y;
+                $body
+            }
+            other => {
+                // Powers and comparisons: rarer, through the shared definition.
+                let $f = |x: f64, y: f64| apply_binary(other, x, y);
+                $body
+            }
+        }
+    };
+}
+
+/// `out[i] = out[i] op b[i]`.
 fn binary_in_place_left(op: BinaryOp, out: &mut [f64], b: Column<'_>) {
+    for_each_operator!(op, f => match b {
+        Column::Scalar(y) => out.iter_mut().for_each(|x| *x = f(*x, y)),
+        Column::Slice(ys) => out.iter_mut().zip(ys).for_each(|(x, y)| *x = f(*x, *y)),
+    })
+}
+
+/// `out[i] = a[i] op out[i]`.
+fn binary_in_place_right(op: BinaryOp, a: Column<'_>, out: &mut [f64]) {
+    for_each_operator!(op, f => match a {
+        Column::Scalar(x) => out.iter_mut().for_each(|y| *y = f(x, *y)),
+        Column::Slice(xs) => out.iter_mut().zip(xs).for_each(|(y, x)| *y = f(*x, *y)),
+    })
+}
+
+fn unary_in_place(function: UnaryFn, out: &mut [f64]) {
     macro_rules! each {
         ($f:expr) => {
-            match b {
-                Column::Scalar(y) => out.iter_mut().for_each(|x| *x = $f(*x, y)),
-                Column::Slice(ys) => out.iter_mut().zip(ys).for_each(|(x, y)| *x = $f(*x, *y)),
-            }
+            out.iter_mut().for_each(|x| *x = $f(*x))
         };
     }
-    match op {
-        BinaryOp::Add => each!(|x: f64, y: f64| x + y),
-        BinaryOp::Sub => each!(|x: f64, y: f64| x - y),
-        BinaryOp::Mul => each!(|x: f64, y: f64| x * y),
-        BinaryOp::Div => each!(|x: f64, y: f64| x / y),
-        _ => each!(|x: f64, y: f64| apply_binary(op, x, y)),
+    match function {
+        UnaryFn::Negate => each!(|x: f64| -x),
+        UnaryFn::Ceil => each!(f64::ceil),
+        UnaryFn::Floor => each!(f64::floor),
+        UnaryFn::Round => each!(f64::round),
+        UnaryFn::Abs => each!(f64::abs),
+        UnaryFn::Sqrt => each!(f64::sqrt),
+        UnaryFn::Ln => each!(f64::ln),
+        UnaryFn::Exp => each!(f64::exp),
     }
 }
 
-#[inline(always)]
-fn binary_in_place_right(op: BinaryOp, a: Column<'_>, out: &mut [f64]) {
-    macro_rules! each {
-        ($f:expr) => {
-            match a {
-                Column::Scalar(x) => out.iter_mut().for_each(|y| *y = $f(x, *y)),
-                Column::Slice(xs) => out.iter_mut().zip(xs).for_each(|(y, x)| *y = $f(*x, *y)),
-            }
-        };
-    }
-    match op {
-        BinaryOp::Add => each!(|x: f64, y: f64| x + y),
-        BinaryOp::Sub => each!(|x: f64, y: f64| x - y),
-        BinaryOp::Mul => each!(|x: f64, y: f64| x * y),
-        BinaryOp::Div => each!(|x: f64, y: f64| x / y),
-        _ => each!(|x: f64, y: f64| apply_binary(op, x, y)),
+/// One stored input: a single value is shared by every path.
+fn column_of(values: &[f64]) -> Column<'_> {
+    if values.len() == 1 {
+        Column::Scalar(values[0])
+    } else {
+        Column::Slice(values)
     }
 }
 
