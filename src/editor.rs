@@ -5,62 +5,88 @@
 //! an invalid field leaves the last good plan (and its results) in place.
 
 use crate::engine::number::{format_percent, parse_number};
-use crate::engine::plan::{Plan, ValidPlan};
+use crate::engine::plan::{Growth, Plan};
+use crate::engine::validate::{validate, ValidPlan};
 
 /// A number field of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     BaselineUsers,
     HorizonMonths,
-    MonthlyGrowth { scenario: usize },
-    ChurnRate { scenario: usize },
-    RequestsPerUserMonth { scenario: usize },
+    /// Monthly growth of a compound scenario.
+    Growth {
+        scenario: usize,
+    },
+    /// Monthly churn of a compound scenario.
+    Churn {
+        scenario: usize,
+    },
+    /// A driver's value in one scenario (its override, or the plan's value).
+    Driver {
+        scenario: usize,
+        driver: usize,
+    },
 }
 
 impl Field {
     /// The field's path in the plan document, as validation errors name it.
-    pub fn path(self) -> String {
+    pub fn path(self, plan: &Plan) -> String {
         match self {
             Field::BaselineUsers => "baseline_users".into(),
             Field::HorizonMonths => "horizon_months".into(),
-            Field::MonthlyGrowth { scenario } => format!("scenarios[{scenario}].monthly_growth"),
-            Field::ChurnRate { scenario } => format!("scenarios[{scenario}].churn_rate"),
-            Field::RequestsPerUserMonth { scenario } => {
-                format!("scenarios[{scenario}].requests_per_user_month")
+            Field::Growth { scenario } => format!("scenarios[{scenario}].growth.growth"),
+            Field::Churn { scenario } => format!("scenarios[{scenario}].growth.churn"),
+            Field::Driver { scenario, driver } => {
+                let name = plan.drivers.get(driver).map_or("", |d| d.name.as_str());
+                format!("scenarios[{scenario}].drivers.{name}")
             }
         }
     }
 
-    fn is_percent(self) -> bool {
-        matches!(self, Field::MonthlyGrowth { .. } | Field::ChurnRate { .. })
+    fn is_percent(self, plan: &Plan) -> bool {
+        match self {
+            Field::Growth { .. } | Field::Churn { .. } => true,
+            Field::Driver { driver, .. } => {
+                plan.drivers.get(driver).is_some_and(|d| d.unit == "share")
+            }
+            _ => false,
+        }
     }
 
     /// The field's current value in the plan, as the field shows it.
     pub fn display(self, plan: &Plan) -> String {
         match self.value(plan) {
-            Some(value) if self.is_percent() => format_percent(value),
+            Some(value) if self.is_percent(plan) => format_percent(value),
             Some(value) => trim_number(value),
             None => String::new(),
         }
     }
 
     fn value(self, plan: &Plan) -> Option<f64> {
-        Some(match self {
-            Field::BaselineUsers => plan.baseline_users,
-            Field::HorizonMonths => f64::from(plan.horizon_months),
-            Field::MonthlyGrowth { scenario } => plan.scenarios.get(scenario)?.monthly_growth,
-            Field::ChurnRate { scenario } => plan.scenarios.get(scenario)?.churn_rate,
-            Field::RequestsPerUserMonth { scenario } => {
-                plan.scenarios.get(scenario)?.requests_per_user_month
+        match self {
+            Field::BaselineUsers => Some(plan.baseline_users),
+            Field::HorizonMonths => Some(f64::from(plan.horizon_months)),
+            Field::Growth { scenario } => match plan.scenarios.get(scenario)?.growth {
+                Growth::Compound { growth, .. } => Some(growth),
+                _ => None,
+            },
+            Field::Churn { scenario } => match plan.scenarios.get(scenario)?.growth {
+                Growth::Compound { churn, .. } => Some(churn),
+                _ => None,
+            },
+            Field::Driver { scenario, driver } => {
+                let driver = plan.drivers.get(driver)?;
+                let overrides = &plan.scenarios.get(scenario)?.drivers;
+                Some(overrides.get(&driver.name).copied().unwrap_or(driver.value))
             }
-        })
+        }
     }
 
     /// Reads `text` typed into this field. Percentage fields take `25%`, and
     /// also a bare `25` as 25%, since the field is labelled in percent.
-    pub fn read(self, text: &str) -> Result<f64, String> {
-        let value = parse_number(text).map_err(|error| error.to_string())?;
-        if self.is_percent() && !text.trim_end().ends_with('%') {
+    pub fn read(self, plan: &Plan, text: &str) -> Result<f64, String> {
+        let value = parse_number(text).map_err(|error| capitalise(&error.to_string()))?;
+        if self.is_percent(plan) && !text.trim_end().ends_with('%') {
             Ok(value / 100.0)
         } else {
             Ok(value)
@@ -70,8 +96,9 @@ impl Field {
     /// The plan with this field set from `text`, validated; or the message to
     /// show next to the field.
     pub fn apply(self, plan: &Plan, text: &str) -> Result<ValidPlan, String> {
-        let value = self.read(text)?;
+        let value = self.read(plan, text)?;
         let mut edited = plan.clone();
+        let missing = || "That scenario no longer exists".to_string();
         match self {
             Field::BaselineUsers => edited.baseline_users = value,
             Field::HorizonMonths => {
@@ -80,18 +107,40 @@ impl Field {
                 }
                 edited.horizon_months = value as u32;
             }
-            Field::MonthlyGrowth { scenario } => {
-                scenario_mut(&mut edited, scenario)?.monthly_growth = value
+            Field::Growth { scenario } | Field::Churn { scenario } => {
+                match &mut edited
+                    .scenarios
+                    .get_mut(scenario)
+                    .ok_or_else(missing)?
+                    .growth
+                {
+                    Growth::Compound { growth, churn } => {
+                        if matches!(self, Field::Growth { .. }) {
+                            *growth = value;
+                        } else {
+                            *churn = value;
+                        }
+                    }
+                    _ => return Err("This scenario does not use compound growth".into()),
+                }
             }
-            Field::ChurnRate { scenario } => {
-                scenario_mut(&mut edited, scenario)?.churn_rate = value
-            }
-            Field::RequestsPerUserMonth { scenario } => {
-                scenario_mut(&mut edited, scenario)?.requests_per_user_month = value
+            Field::Driver { scenario, driver } => {
+                let name = plan
+                    .drivers
+                    .get(driver)
+                    .ok_or("That driver no longer exists")?
+                    .name
+                    .clone();
+                edited
+                    .scenarios
+                    .get_mut(scenario)
+                    .ok_or_else(missing)?
+                    .drivers
+                    .insert(name, value);
             }
         }
-        edited.validate().map_err(|errors| {
-            let path = self.path();
+        validate(&edited).map_err(|errors| {
+            let path = self.path(plan);
             errors
                 .iter()
                 .find(|error| error.path == path)
@@ -100,15 +149,6 @@ impl Field {
                 .unwrap_or_default()
         })
     }
-}
-
-fn scenario_mut(
-    plan: &mut Plan,
-    index: usize,
-) -> Result<&mut crate::engine::plan::Scenario, String> {
-    plan.scenarios
-        .get_mut(index)
-        .ok_or_else(|| "that scenario no longer exists".to_string())
 }
 
 fn capitalise(message: &str) -> String {
@@ -133,57 +173,104 @@ fn trim_number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::templates;
 
     const MODERATE: usize = 1;
 
+    fn example() -> Plan {
+        templates::load("managed-saas")
+            .unwrap()
+            .unwrap()
+            .plan()
+            .clone()
+    }
+
     #[test]
     fn fields_show_the_plan_as_people_write_it() {
-        let plan = Plan::worked_example();
+        let plan = example();
         assert_eq!(Field::BaselineUsers.display(&plan), "100");
         assert_eq!(Field::HorizonMonths.display(&plan), "12");
+        assert_eq!(Field::Growth { scenario: MODERATE }.display(&plan), "25%");
+        assert_eq!(Field::Churn { scenario: MODERATE }.display(&plan), "8%");
+        // requests_per_user_month: the Moderate override, 150.
         assert_eq!(
-            Field::MonthlyGrowth { scenario: MODERATE }.display(&plan),
-            "25%"
-        );
-        assert_eq!(Field::ChurnRate { scenario: MODERATE }.display(&plan), "8%");
-        assert_eq!(
-            Field::RequestsPerUserMonth { scenario: MODERATE }.display(&plan),
+            Field::Driver {
+                scenario: MODERATE,
+                driver: 0
+            }
+            .display(&plan),
             "150"
+        );
+        assert_eq!(
+            Field::Driver {
+                scenario: 0,
+                driver: 0
+            }
+            .display(&plan),
+            "100"
+        );
+        // db_mb_per_user: no override, the plan's value.
+        assert_eq!(
+            Field::Driver {
+                scenario: MODERATE,
+                driver: 1
+            }
+            .display(&plan),
+            "100"
         );
     }
 
     #[test]
     fn percentage_fields_accept_with_or_without_the_sign() {
-        let growth = Field::MonthlyGrowth { scenario: MODERATE };
-        assert_eq!(growth.read("30%"), Ok(0.30));
-        assert_eq!(growth.read("30"), Ok(0.30));
-        assert_eq!(growth.read("12.5 %"), Ok(0.125));
-        assert_eq!(Field::BaselineUsers.read("1.5k"), Ok(1500.0));
-        assert_eq!(Field::BaselineUsers.read("1,500"), Ok(1500.0));
+        let plan = example();
+        let growth = Field::Growth { scenario: MODERATE };
+        assert_eq!(growth.read(&plan, "30%"), Ok(0.30));
+        assert_eq!(growth.read(&plan, "30"), Ok(0.30));
+        assert_eq!(growth.read(&plan, "12.5 %"), Ok(0.125));
+        assert_eq!(Field::BaselineUsers.read(&plan, "1.5k"), Ok(1500.0));
+        assert_eq!(Field::BaselineUsers.read(&plan, "1,500"), Ok(1500.0));
     }
 
     #[test]
     fn a_valid_edit_changes_only_its_field() {
-        let plan = Plan::worked_example();
-        let edited = Field::MonthlyGrowth { scenario: MODERATE }
+        let plan = example();
+        let edited = Field::Growth { scenario: MODERATE }
             .apply(&plan, "30%")
             .unwrap();
         let mut expected = plan.clone();
-        expected.scenarios[MODERATE].monthly_growth = 0.30;
+        expected.scenarios[MODERATE].growth = Growth::Compound {
+            growth: 0.30,
+            churn: 0.08,
+        };
         assert_eq!(edited.plan(), &expected);
+        let edited = Field::Driver {
+            scenario: MODERATE,
+            driver: 1,
+        }
+        .apply(&plan, "120")
+        .unwrap();
+        assert_eq!(
+            edited.plan().scenarios[MODERATE].drivers["db_mb_per_user"],
+            120.0
+        );
+        assert_eq!(
+            edited.plan().drivers[1].value,
+            100.0,
+            "the plan's own value stays"
+        );
     }
 
     #[test]
     fn an_invalid_edit_reports_its_own_field() {
-        let plan = Plan::worked_example();
-        let churn = Field::ChurnRate { scenario: MODERATE };
+        let plan = example();
+        let churn = Field::Churn { scenario: MODERATE };
         assert_eq!(
             churn.apply(&plan, "150%"),
-            Err("Churn cannot be above 100%".into())
+            Err("Cannot be above 100%".into())
         );
         assert_eq!(
             Field::BaselineUsers.apply(&plan, "-5"),
-            Err("Users cannot be below 0".into())
+            Err("Cannot be below 0".into())
         );
         assert_eq!(
             Field::HorizonMonths.apply(&plan, "2.5"),
@@ -191,15 +278,15 @@ mod tests {
         );
         assert_eq!(
             Field::HorizonMonths.apply(&plan, "10000"),
-            Err("The horizon must be 1 to 120 months, not 10000".into())
+            Err("Must be 1 to 120 months, not 10000".into())
         );
         assert_eq!(
             Field::BaselineUsers.apply(&plan, "lots"),
             Err("\"lots\" is not a number (try 1500, 1,500, 1.5k or 25%)".into())
         );
         assert_eq!(
-            Field::ChurnRate { scenario: 9 }.apply(&plan, "5%"),
-            Err("that scenario no longer exists".into())
+            Field::Churn { scenario: 9 }.apply(&plan, "5%"),
+            Err("That scenario no longer exists".into())
         );
     }
 }

@@ -1,12 +1,39 @@
 //! The `headroom` command line, run as a user would.
+#![cfg(not(target_arch = "wasm32"))]
 
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Output};
 
-fn headroom(args: &[&str]) -> std::process::Output {
+fn headroom(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_headroom"))
         .args(args)
         .output()
         .expect("run headroom")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Asserts a failure: exit status 2 and exactly one line on stderr
+/// containing `expected`, no panic, nothing on stdout.
+fn assert_refused(output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in {stderr}"
+    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+    assert!(output.stdout.is_empty());
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("headroom-cli-{}-{name}", std::process::id()));
+    let mut file = std::fs::File::create(&path).expect("create temp file");
+    file.write_all(contents).expect("write temp file");
+    path
 }
 
 #[test]
@@ -14,32 +41,253 @@ fn version_and_help() {
     let version = headroom(&["--version"]);
     assert!(version.status.success());
     assert_eq!(
-        String::from_utf8_lossy(&version.stdout),
+        stdout(&version),
         format!("headroom {}\n", env!("CARGO_PKG_VERSION"))
     );
     let help = headroom(&["--help"]);
-    assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage:"));
+    assert!(stdout(&help).contains("headroom forecast (PLAN.json | --template ID)"));
 }
 
 #[test]
-fn forecast_prints_the_worked_example() {
-    let output = headroom(&["forecast"]);
+fn templates_are_listed_and_printable() {
+    let list = stdout(&headroom(&["templates"]));
+    for id in [
+        "managed-saas",
+        "microservices-aws",
+        "quarterly-service",
+        "lean-mvp",
+        "realtime-platform",
+    ] {
+        assert!(list.contains(id), "{id} missing");
+        let json = stdout(&headroom(&["template", id]));
+        let value: serde_json::Value = serde_json::from_str(&json).expect("a template is JSON");
+        assert_eq!(value["schema"], 2);
+    }
+}
+
+/// The issue's check: Moderate users 117, 137, 160, 187, … 658 (100 × 1.17^t),
+/// daily requests users × 5, database users × 100 MB.
+#[test]
+fn forecast_json_for_managed_saas_moderate() {
+    let output = headroom(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--scenario",
+        "Moderate",
+        "--months",
+        "12",
+        "--format",
+        "json",
+    ]);
     assert!(output.status.success());
-    let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("Moderate"));
-    // Moderate month 12: 658 users, 3,290 daily requests (658.01 × 150 / 30).
-    assert!(
-        text.contains("   12             658           3,290"),
-        "{text}"
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let scenarios = json["scenarios"].as_array().expect("scenarios");
+    assert_eq!(scenarios.len(), 1);
+    assert_eq!(scenarios[0]["name"], "Moderate");
+    let months = scenarios[0]["months"].as_array().expect("months");
+    assert_eq!(months.len(), 13);
+    let users: Vec<f64> = months
+        .iter()
+        .map(|m| m["users"].as_f64().unwrap().round())
+        .collect();
+    assert_eq!(
+        users,
+        [100., 117., 137., 160., 187., 219., 257., 300., 351., 411., 481., 562., 658.]
+    );
+    for month in months {
+        let users = month["users"].as_f64().unwrap();
+        assert!((month["metrics"]["daily_requests"].as_f64().unwrap() - users * 5.0).abs() < 1e-6);
+        assert!((month["metrics"]["db_size_mb"].as_f64().unwrap() - users * 100.0).abs() < 1e-6);
+        for key in [
+            "components",
+            "costs",
+            "total_cost",
+            "cumulative_cost",
+            "cost_per_user",
+            "revenue",
+            "flags",
+        ] {
+            assert!(month.get(key).is_some(), "{key} missing");
+        }
+    }
+    assert!(months[12]["components"][0].get("tier").is_some());
+    assert!(scenarios[0]["events"].is_array());
+}
+
+#[test]
+fn every_template_forecasts_in_every_format() {
+    for id in [
+        "managed-saas",
+        "microservices-aws",
+        "quarterly-service",
+        "lean-mvp",
+        "realtime-platform",
+    ] {
+        for format in ["table", "csv", "json", "markdown"] {
+            let output = headroom(&["forecast", "--template", id, "--format", format]);
+            assert!(
+                output.status.success(),
+                "{id} {format}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let text = stdout(&output);
+            assert!(text.len() > 200, "{id} {format} printed little");
+            match format {
+                "json" => assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok()),
+                "csv" => assert!(text.starts_with("scenario,month,calendar_month,users")),
+                "markdown" => {
+                    assert!(text.starts_with("# ") && text.contains("### Growth projection"))
+                }
+                _ => assert!(text.contains("Scenario: ")),
+            }
+        }
+    }
+}
+
+#[test]
+fn overrides_change_the_horizon_and_baseline() {
+    let output = headroom(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--months",
+        "24",
+        "--initial-users",
+        "1.5k",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let months = json["scenarios"][1]["months"].as_array().unwrap();
+    assert_eq!(months.len(), 25);
+    assert_eq!(months[0]["users"], 1500.0);
+    // 1,500 × 1.17¹² = 9,870.1
+    assert_eq!(months[12]["users"].as_f64().unwrap().round(), 9870.0);
+}
+
+#[test]
+fn a_plan_file_forecasts_like_its_template() {
+    let json = stdout(&headroom(&["template", "lean-mvp"]));
+    let path = temp_file("lean.json", json.as_bytes());
+    let from_file = headroom(&["forecast", path.to_str().unwrap(), "--format", "csv"]);
+    let from_template = headroom(&["forecast", "--template", "lean-mvp", "--format", "csv"]);
+    assert!(from_file.status.success());
+    assert_eq!(from_file.stdout, from_template.stdout);
+}
+
+#[test]
+fn bad_commands_and_options_are_one_line_and_exit_2() {
+    assert_refused(&headroom(&["frobnicate"]), "unknown command 'frobnicate'");
+    assert_refused(
+        &headroom(&["template", "nope"]),
+        "no template called 'nope'",
+    );
+    assert_refused(&headroom(&["forecast"]), "needs a plan file or --template");
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "--format", "xml"]),
+        "unknown format 'xml'",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "--scenario", "Nope"]),
+        "no scenario called 'Nope'",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "--months", "0"]),
+        "--months: must be 1 to 120 months, not 0",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "--months", "10000"]),
+        "--months: must be 1 to 120 months",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "--months", "-3"]),
+        "--months takes a whole number",
+    );
+    assert_refused(
+        &headroom(&[
+            "forecast",
+            "--template",
+            "lean-mvp",
+            "--initial-users",
+            "-5",
+        ]),
+        "--initial-users: cannot be below 0",
+    );
+    assert_refused(
+        &headroom(&[
+            "forecast",
+            "--template",
+            "lean-mvp",
+            "--initial-users",
+            "lots",
+        ]),
+        "--initial-users: \"lots\" is not a number",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template"]),
+        "--template needs a value",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--bogus"]),
+        "unknown option '--bogus'",
     );
 }
 
 #[test]
-fn an_unknown_command_is_one_line_and_exit_2() {
-    let output = headroom(&["frobnicate"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("unknown command 'frobnicate'"));
+fn bad_plan_files_are_one_line_and_exit_2() {
+    let check = |name: &str, contents: &[u8], expected: &str| {
+        let path = temp_file(name, contents);
+        assert_refused(&headroom(&["forecast", path.to_str().unwrap()]), expected);
+        let _ = std::fs::remove_file(path);
+    };
+    assert_refused(
+        &headroom(&["forecast", "/nonexistent/plan.json"]),
+        "cannot open /nonexistent/plan.json: no such file",
+    );
+    check("empty.json", b"", "the plan is empty");
+    check("text.json", b"hello, world", "not valid JSON");
+    check("binary.json", &[0xff, 0xfe, 0x00, 0x01], "not text (UTF-8)");
+    check("array.json", b"[1, 2, 3]", "no schema number");
+    check(
+        "future.json",
+        br#"{"schema": 99, "name": "x"}"#,
+        "made by a newer version of Headroom (schema 99",
+    );
+    check(
+        "shape.json",
+        br#"{"schema": 2, "name": "x", "horizon_months": "twelve"}"#,
+        "wrong shape",
+    );
+    let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+    check("deep.json", deep.as_bytes(), "not valid JSON");
+    let huge = format!(
+        "{{\"schema\": 2, \"name\": \"{}\"}}",
+        "x".repeat(20_000_000)
+    );
+    check("huge.json", huge.as_bytes(), "larger than 1000000 bytes");
+    let template = stdout(&headroom(&["template", "managed-saas"]));
+    let bad = template
+        .replacen("\"baseline_users\": 100", "\"baseline_users\": -100", 1)
+        .replacen("\"churn\": 0.08", "\"churn\": 1.5", 1)
+        .replacen("\"horizon_months\": 12", "\"horizon_months\": 10000", 1);
+    check(
+        "ranges.json",
+        bad.as_bytes(),
+        "the plan has 3 problems; horizon_months: must be 1 to 120 months, not 10000; baseline_users: cannot be below 0; scenarios[1].growth.churn: cannot be above 100%",
+    );
+    let nan = template.replacen("\"baseline_users\": 100", "\"baseline_users\": 1e999", 1);
+    check("overflow.json", nan.as_bytes(), "not valid JSON");
+    let cycle = template.replacen(
+        "\"formula\": \"daily_requests * 30\"",
+        "\"formula\": \"monthly_requests * 2\"",
+        1,
+    );
+    check("cycle.json", cycle.as_bytes(), "metrics[1].formula: these metrics depend on each other in a cycle: monthly_requests → monthly_requests");
+    let unknown = template.replacen("users * db_mb_per_user", "usres * db_mb_per_user", 1);
+    check(
+        "unknown.json",
+        unknown.as_bytes(),
+        "metrics[2].formula: at column 1: unknown name 'usres' (did you mean 'users'?)",
+    );
 }

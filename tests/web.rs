@@ -3,7 +3,9 @@
 //! Run with `cargo test --target wasm32-unknown-unknown --test web`.
 #![cfg(target_arch = "wasm32")]
 
-use headroom::engine::plan::Plan;
+use headroom::engine::plan::Growth;
+use headroom::engine::templates;
+use headroom::engine::validate::validate;
 use headroom::ui::storage::{self, Loaded, PLAN_KEY};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -79,12 +81,18 @@ fn type_into(container: &HtmlElement, selector: &str, text: &str) {
 #[wasm_bindgen_test]
 fn a_saved_plan_reads_back_from_real_local_storage() {
     local_storage().clear().expect("clear");
-    let mut plan = Plan::worked_example();
-    plan.scenarios[1].monthly_growth = 0.3;
-    let plan = plan.validate().expect("valid");
+    let mut plan = templates::worked_example()
+        .expect("the worked example")
+        .plan()
+        .clone();
+    plan.scenarios[1].growth = Growth::Compound {
+        growth: 0.3,
+        churn: 0.08,
+    };
+    let plan = validate(&plan).expect("valid");
     storage::save(&plan).expect("saved");
     match storage::load() {
-        Loaded::Plan(loaded) => assert_eq!(loaded, plan),
+        Loaded::Plan(loaded) => assert_eq!(*loaded, plan),
         _ => panic!("the saved plan should load"),
     }
 }
@@ -171,10 +179,7 @@ async fn a_bad_value_shows_its_message_and_keeps_the_results() {
     let (container, _app) = mount_app();
     type_into(&container, "#churn", "150%");
     sleep(10).await;
-    assert_eq!(
-        text_of(&container, "#churn-error"),
-        "Churn cannot be above 100%"
-    );
+    assert_eq!(text_of(&container, "#churn-error"), "Cannot be above 100%");
     assert_eq!(
         month_users(&container, 12),
         "658",

@@ -93,11 +93,20 @@ pub fn draw_users_chart<DB: DrawingBackend>(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::engine::plan::Plan;
+    use crate::engine::plan::{Growth, Plan};
     use crate::engine::projection::project;
+    use crate::engine::templates::worked_example;
+    use crate::engine::validate::validate;
+
+    fn example() -> Plan {
+        worked_example()
+            .expect("the worked example loads")
+            .plan()
+            .clone()
+    }
 
     fn render(plan: &Plan, highlighted: usize) -> String {
-        let projection = project(&plan.validate().unwrap());
+        let projection = project(&validate(plan).expect("valid"));
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (640, 320)).into_drawing_area();
@@ -108,7 +117,7 @@ mod tests {
 
     #[test]
     fn draws_a_labelled_line_per_scenario() {
-        let svg = render(&Plan::worked_example(), 1);
+        let svg = render(&example(), 1);
         for name in ["Conservative", "Moderate", "Aggressive", "Month", "Users"] {
             assert!(svg.contains(name), "{name} missing from the chart");
         }
@@ -127,16 +136,19 @@ mod tests {
 
     #[test]
     fn changing_growth_changes_the_drawing() {
-        let mut plan = Plan::worked_example();
+        let mut plan = example();
         let before = render(&plan, 1);
-        plan.scenarios[1].monthly_growth = 0.30;
+        plan.scenarios[1].growth = Growth::Compound {
+            growth: 0.30,
+            churn: 0.08,
+        };
         assert_ne!(before, render(&plan, 1));
     }
 
     #[test]
     fn axis_labels_are_compact() {
         // Aggressive reaches 5,669 users: the axis reads in thousands.
-        let svg = render(&Plan::worked_example(), 0);
+        let svg = render(&example(), 0);
         for label in ["\n2k\n", "\n4k\n", "\n6k\n"] {
             assert!(svg.contains(label), "{label} missing");
         }

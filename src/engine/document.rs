@@ -1,13 +1,17 @@
-//! Plans as text: the JSON written to local storage and files, and read back.
+//! Plans as text: the JSON written to storage and files, and read back.
 //!
-//! Reading is defensive: the text may be empty, huge, not JSON, the wrong
-//! shape, or from a newer version of Headroom. Each case is a distinct,
-//! human [`LoadError`], and nothing that fails validation is returned.
+//! Reading is defensive: the text may be empty, huge, not JSON, nested
+//! thousands deep, the wrong shape, from an older schema (migrated) or a newer
+//! one (refused). Each case is a distinct, human [`LoadError`], and nothing
+//! that fails validation is returned.
 
-use super::plan::{Plan, PlanError, ValidPlan, CURRENT_SCHEMA};
+use super::plan::{Driver, Growth, Metric, Plan, Scenario, CURRENT_SCHEMA};
+use super::validate::{validate, PlanError, ValidPlan};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 
-/// Largest plan document accepted, in bytes. A real plan is a few kilobytes.
+/// Largest plan document accepted, in bytes. A rich plan is a few kilobytes.
 pub const MAX_DOCUMENT_BYTES: usize = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +48,9 @@ impl fmt::Display for LoadError {
                 for error in errors.iter().take(3) {
                     write!(f, "; {error}")?;
                 }
+                if errors.len() > 3 {
+                    write!(f, "; …")?;
+                }
                 Ok(())
             }
         }
@@ -52,45 +59,144 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Reads and validates a plan document.
+/// Reads, migrates and validates a plan document.
 pub fn load_plan(text: &str) -> Result<ValidPlan, LoadError> {
+    let plan = read_plan(text)?;
+    validate(&plan).map_err(LoadError::Invalid)
+}
+
+/// Reads and migrates a plan document without validating it.
+pub fn read_plan(text: &str) -> Result<Plan, LoadError> {
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(LoadError::TooLarge { bytes: text.len() });
     }
-    // Two steps: first a generic value, to tell "not JSON" from "a newer
-    // schema" from "the wrong shape"; serde_json bounds nesting depth (128)
-    // so a deeply nested document is an error, not a stack overflow.
+    // First a generic value, to tell "not JSON" from "a newer schema" from
+    // "the wrong shape"; serde_json limits nesting to 128 levels, so a deeply
+    // nested document is an error, not a stack overflow.
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|error| LoadError::NotJson(error.to_string()))?;
     let schema = value
         .get("schema")
         .and_then(serde_json::Value::as_u64)
         .ok_or(LoadError::NoSchema)?;
-    if schema > u64::from(CURRENT_SCHEMA) {
-        return Err(LoadError::FutureSchema { schema });
+    let shape = |error: serde_json::Error| LoadError::WrongShape(error.to_string());
+    match schema {
+        1 => serde_json::from_value::<PlanV1>(value)
+            .map(PlanV1::migrate)
+            .map_err(shape),
+        s if s == u64::from(CURRENT_SCHEMA) => serde_json::from_value(value).map_err(shape),
+        s if s > u64::from(CURRENT_SCHEMA) => Err(LoadError::FutureSchema { schema: s }),
+        _ => Err(LoadError::NoSchema),
     }
-    let plan: Plan =
-        serde_json::from_value(value).map_err(|error| LoadError::WrongShape(error.to_string()))?;
-    plan.validate().map_err(LoadError::Invalid)
 }
 
 /// Writes a validated plan as pretty JSON. Validation guarantees every number
 /// is finite, so the text always reads back (serde_json would otherwise write
 /// NaN as `null`).
 pub fn save_plan(plan: &ValidPlan) -> String {
-    // Serialising plain structs of strings and finite numbers cannot fail.
+    // Plain structs of strings and finite numbers always serialise.
     serde_json::to_string_pretty(plan.plan()).unwrap_or_default()
+}
+
+/// Schema 1, the first release's format: compound growth only, with seed
+/// 000's three per-user quantities built in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanV1 {
+    #[allow(dead_code)]
+    schema: u32,
+    name: String,
+    baseline_users: f64,
+    horizon_months: u32,
+    db_mb_per_user: f64,
+    cache_mb_per_user: f64,
+    scenarios: Vec<ScenarioV1>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioV1 {
+    name: String,
+    monthly_growth: f64,
+    churn_rate: f64,
+    requests_per_user_month: f64,
+}
+
+impl PlanV1 {
+    /// The same model in schema 2: the built-in quantities become drivers
+    /// and metrics with the formulas schema 1 applied.
+    fn migrate(self) -> Plan {
+        let driver = |name: &str, value: f64, unit: &str| Driver {
+            name: name.into(),
+            value,
+            unit: unit.into(),
+            description: String::new(),
+        };
+        let metric = |name: &str, formula: &str, unit: &str| Metric {
+            name: name.into(),
+            formula: formula.into(),
+            unit: unit.into(),
+        };
+        let first_requests = self
+            .scenarios
+            .first()
+            .map_or(0.0, |s| s.requests_per_user_month);
+        Plan {
+            schema: CURRENT_SCHEMA,
+            name: self.name,
+            description: String::new(),
+            currency: super::plan::default_currency(),
+            start_month: super::plan::default_start_month(),
+            horizon_months: self.horizon_months,
+            baseline_users: self.baseline_users,
+            drivers: vec![
+                driver("requests_per_user_month", first_requests, "requests"),
+                driver("db_mb_per_user", self.db_mb_per_user, "MB"),
+                driver("redis_mb_per_user", self.cache_mb_per_user, "MB"),
+            ],
+            metrics: vec![
+                metric(
+                    "daily_requests",
+                    "users * requests_per_user_month / 30",
+                    "requests/day",
+                ),
+                metric("db_size_mb", "users * db_mb_per_user", "MB"),
+                metric("redis_mb", "users * redis_mb_per_user", "MB"),
+            ],
+            components: Vec::new(),
+            costs: Vec::new(),
+            revenue: None,
+            budget: None,
+            requests_metric: None,
+            scenarios: self
+                .scenarios
+                .into_iter()
+                .map(|s| Scenario {
+                    name: s.name,
+                    growth: Growth::Compound {
+                        growth: s.monthly_growth,
+                        churn: s.churn_rate,
+                    },
+                    drivers: BTreeMap::from([(
+                        "requests_per_user_month".to_string(),
+                        s.requests_per_user_month,
+                    )]),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::templates;
 
     fn example() -> ValidPlan {
-        Plan::worked_example().validate().unwrap()
+        templates::worked_example().expect("template loads")
     }
 
     #[test]
@@ -112,12 +218,14 @@ mod tests {
         );
         assert_eq!(
             load_plan(r#"{"schema": 7}"#).unwrap_err().to_string(),
-            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 1)"
+            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 2)"
         );
-        let shape = load_plan(r#"{"schema": 1, "name": 5}"#).unwrap_err();
-        assert!(matches!(shape, LoadError::WrongShape(_)), "{shape:?}");
+        assert!(matches!(
+            load_plan(r#"{"schema": 2, "name": 5}"#),
+            Err(LoadError::WrongShape(_))
+        ));
         let huge = format!(
-            "{{\"schema\":1,\"name\":\"{}\"}}",
+            "{{\"schema\":2,\"name\":\"{}\"}}",
             "x".repeat(MAX_DOCUMENT_BYTES)
         );
         assert!(matches!(load_plan(&huge), Err(LoadError::TooLarge { .. })));
@@ -131,11 +239,10 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_refused_with_their_path() {
-        let text = save_plan(&example()).replace("\"churn_rate\": 0.08", "\"churn_rate\": 3.0");
-        let error = load_plan(&text).unwrap_err();
+        let text = save_plan(&example()).replacen("\"churn\": 0.08", "\"churn\": 3.0", 1);
         assert_eq!(
-            error.to_string(),
-            "the plan has 1 problem; scenarios[1].churn_rate: churn cannot be above 100%"
+            load_plan(&text).unwrap_err().to_string(),
+            "the plan has 1 problem; scenarios[1].growth.churn: cannot be above 100%"
         );
     }
 
@@ -145,5 +252,20 @@ mod tests {
         let text =
             save_plan(&example()).replace("\"baseline_users\": 100.0", "\"baseline_users\": null");
         assert!(matches!(load_plan(&text), Err(LoadError::WrongShape(_))));
+    }
+
+    /// A plan saved by the first release (schema 1) opens as the same model.
+    #[test]
+    fn schema_1_plans_are_migrated() {
+        let v1 = include_str!("../../tests/fixtures/plan-schema-1.json");
+        let plan = load_plan(v1).expect("a schema 1 plan migrates");
+        assert_eq!(plan.plan().schema, CURRENT_SCHEMA);
+        let projection = crate::engine::projection::project(&plan);
+        let moderate = projection.scenario("Moderate").unwrap();
+        // 100 × 1.17¹² = 658.01 users; × 150 / 30 = 3,290.03 daily requests.
+        let month_12 = moderate.at(12).unwrap();
+        assert_eq!(month_12.users.round(), 658.0);
+        assert_eq!(month_12.metrics[0].round(), 3290.0);
+        assert_eq!(month_12.metrics[1].round(), 65_801.0);
     }
 }

@@ -1,12 +1,17 @@
 //! The planning engine: pure Rust, deterministic, no web-sys.
 //!
-//! Data flows one way: a [`plan::Plan`] is validated into a [`plan::ValidPlan`],
-//! [`projection::project`] turns it into a [`projection::Projection`], and the
-//! views, charts and exports only read projections.
+//! Data flows one way: a [`plan::Plan`] is checked by [`validate::validate`]
+//! into a [`validate::ValidPlan`], [`projection::project`] turns it into a
+//! [`projection::Projection`], and views, charts and exports only read
+//! projections ([`output`]).
 
 pub mod document;
+pub mod events;
 pub mod formula;
+pub mod growth;
 pub mod number;
+pub mod output;
 pub mod plan;
 pub mod projection;
-pub mod report;
+pub mod templates;
+pub mod validate;

@@ -256,3 +256,100 @@ mod tests {
         assert_eq!(format_percent(0.125), "12.5%");
     }
 }
+
+/// A sum of money in the plan's currency: `$1,234`, `$12.50`, `€0.02`,
+/// `CHF 1,234`. Whole units from 100 up; cents below; four decimals below one cent.
+pub fn format_money(value: f64, currency: &str) -> String {
+    if !value.is_finite() {
+        return "overflow".to_string();
+    }
+    let (prefix, suffix) = match currency {
+        "USD" => ("$", ""),
+        "EUR" => ("€", ""),
+        "GBP" => ("£", ""),
+        "JPY" => ("¥", ""),
+        other => ("", other),
+    };
+    let sign = if value < 0.0 { "-" } else { "" };
+    let magnitude = value.abs();
+    let amount = if magnitude >= 100.0 || magnitude == 0.0 {
+        format_count(magnitude)
+    } else if magnitude >= 0.01 {
+        let cents = format!("{magnitude:.2}");
+        let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
+        format!(
+            "{}.{fraction}",
+            format_count(whole.parse::<f64>().unwrap_or(0.0))
+        )
+    } else {
+        format!("{magnitude:.4}")
+    };
+    if suffix.is_empty() {
+        format!("{sign}{prefix}{amount}")
+    } else {
+        format!("{sign}{suffix} {amount}")
+    }
+}
+
+/// A value in the unit a metric declares: sizes in MB or GB read in the
+/// largest readable unit, rates and counts compactly.
+pub fn format_in_unit(value: f64, unit: &str) -> String {
+    match unit {
+        "MB" => format_megabytes(value),
+        "GB" => format_megabytes(value * 1000.0),
+        "share" | "ratio" => format_percent(value),
+        _ => format_compact(value),
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_like_an_invoice() {
+        assert_eq!(format_money(1234.4, "USD"), "$1,234");
+        assert_eq!(format_money(12.5, "USD"), "$12.50");
+        assert_eq!(format_money(0.02, "EUR"), "€0.02");
+        assert_eq!(format_money(0.0025, "USD"), "$0.0025");
+        assert_eq!(format_money(-50.0, "GBP"), "-£50.00");
+        assert_eq!(format_money(1234.0, "CHF"), "CHF 1,234");
+        assert_eq!(format_money(0.0, "USD"), "$0");
+    }
+
+    #[test]
+    fn units_choose_their_format() {
+        assert_eq!(format_in_unit(65_800.0, "MB"), "65.8 GB");
+        assert_eq!(format_in_unit(1500.0, "GB"), "1.5 TB");
+        assert_eq!(format_in_unit(0.15, "share"), "15%");
+        assert_eq!(format_in_unit(3290.0, "requests/day"), "3.3k");
+    }
+}
+
+/// A value for a table cell, exact enough to check by hand: sizes in a
+/// readable unit, shares in percent, counts grouped (`3,290`), small values
+/// with up to two decimals (`3.5`).
+pub fn format_figure(value: f64, unit: &str) -> String {
+    match unit {
+        "MB" => format_megabytes(value),
+        "GB" => format_megabytes(value * 1000.0),
+        "share" | "ratio" => format_percent(value),
+        _ if !value.is_finite() => "overflow".to_string(),
+        _ if value.abs() >= 100.0 => format_count(value),
+        _ => trim_decimals(value, 2),
+    }
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::*;
+
+    #[test]
+    fn table_figures_are_exact_enough() {
+        assert_eq!(format_figure(3290.03, "requests/day"), "3,290");
+        assert_eq!(format_figure(3.5, "rps"), "3.5");
+        assert_eq!(format_figure(0.123, "rps"), "0.12");
+        assert_eq!(format_figure(65_801.0, "MB"), "65.8 GB");
+        assert_eq!(format_figure(0.05, "share"), "5%");
+    }
+}

@@ -1,304 +1,295 @@
-//! The plan: one JSON document that fully determines every output.
+//! The plan document (schema 2): one JSON document that fully determines
+//! every output. These types are raw input: they may come from a form, a
+//! file, a link or local storage, and are trusted for nothing until
+//! [`crate::engine::validate`] turns them into a [`crate::engine::validate::ValidPlan`].
 //!
-//! A [`Plan`] is raw input: it may come from a form, a file or local storage and
-//! is trusted for nothing. [`Plan::validate`] is the only way to a
-//! [`ValidPlan`], and the projection only accepts a `ValidPlan`, so nothing after
-//! validation ever sees an unchecked number.
+//! Field by field documentation: `docs/plan-format.md`.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::collections::BTreeMap;
 
-/// The version of the plan format this build writes. Documents carry it in
-/// `schema`; older ones are migrated on load, newer ones refused.
-pub const CURRENT_SCHEMA: u32 = 1;
+/// The version of the plan format this build writes. Older documents are
+/// migrated on load (see `document.rs`); newer ones are refused.
+pub const CURRENT_SCHEMA: u32 = 2;
 
-/// Longest horizon a plan may project, in months (ten years).
-pub const MAX_HORIZON_MONTHS: u32 = 120;
-
-/// The largest user count a plan may start from; far above any real product,
-/// low enough that 120 months of the fastest allowed growth stays finite.
-pub const MAX_BASELINE_USERS: f64 = 1e12;
-
-/// The fastest monthly growth a plan may state (1,000% a month).
-pub const MAX_MONTHLY_GROWTH: f64 = 10.0;
-
-/// A capacity plan, as typed or loaded. Field meanings follow seed 000's
-/// `projectCapacity`: compound growth per scenario, requests, database and cache
-/// per user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     pub schema: u32,
     pub name: String,
-    /// Users at month 0.
-    pub baseline_users: f64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// ISO 4217 code, for formatting only.
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    /// The calendar month of month 0, `YYYY-MM`.
+    #[serde(default = "default_start_month")]
+    pub start_month: String,
     /// Months projected after month 0 (1..=120).
     pub horizon_months: u32,
-    /// Database megabytes stored per user (seed 000: 100 MB).
-    pub db_mb_per_user: f64,
-    /// Cache (Redis) megabytes held per user (seed 000: 10 MB).
-    pub cache_mb_per_user: f64,
+    /// Users at month 0.
+    pub baseline_users: f64,
+    #[serde(default)]
+    pub drivers: Vec<Driver>,
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    #[serde(default)]
+    pub components: Vec<Component>,
+    #[serde(default)]
+    pub costs: Vec<CostLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue: Option<Revenue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Budget>,
+    /// A metric giving requests per month, for the cost per 1,000 requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_metric: Option<String>,
     pub scenarios: Vec<Scenario>,
 }
 
-/// One growth story: compound monthly growth less churn, and how hard each user
-/// uses the service.
+pub fn default_currency() -> String {
+    "USD".into()
+}
+
+pub fn default_start_month() -> String {
+    "2026-01".into()
+}
+
+/// A named numeric input of the demand chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Driver {
+    pub name: String,
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// A named formula over `users`, `month`, drivers and other metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub name: String,
+    pub formula: String,
+    /// How values read: `count` (default), `mb`, `gb`, `rps`, `ratio`, `currency` or free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+}
+
+/// One growth story with its own drivers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
-    /// New users per month as a share of last month's users (0.25 = 25%).
-    pub monthly_growth: f64,
-    /// Users lost per month as a share of last month's users.
-    pub churn_rate: f64,
-    /// API requests per user per month.
-    pub requests_per_user_month: f64,
+    pub growth: Growth,
+    /// Driver values that differ in this scenario.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub drivers: BTreeMap<String, f64>,
 }
 
-impl Plan {
-    /// Seed 000's worked example: 100 starting users, 100 MB of database and
-    /// 10 MB of cache per user, and its three scenarios exactly as its
-    /// `projectCapacity` code defines them.
-    pub fn worked_example() -> Plan {
-        let scenario = |name: &str, growth, churn, requests| Scenario {
-            name: name.to_string(),
-            monthly_growth: growth,
-            churn_rate: churn,
-            requests_per_user_month: requests,
-        };
-        Plan {
-            schema: CURRENT_SCHEMA,
-            name: "Managed SaaS — 12-month capacity plan".to_string(),
-            baseline_users: 100.0,
-            horizon_months: 12,
-            db_mb_per_user: 100.0,
-            cache_mb_per_user: 10.0,
-            scenarios: vec![
-                scenario("Conservative", 0.10, 0.05, 100.0),
-                scenario("Moderate", 0.25, 0.08, 150.0),
-                scenario("Aggressive", 0.50, 0.10, 200.0),
-            ],
-        }
-    }
+/// How users grow, month by month (month 0 = baseline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Growth {
+    /// `users[t] = users[t-1] × (1 + growth − churn)` (seed 000).
+    Compound { growth: f64, churn: f64 },
+    /// Compound with rates changing by period (seed 004).
+    Piecewise { segments: Vec<Segment> },
+    /// Target users at given months, geometric interpolation between them,
+    /// the last rate continued after the last one (seeds 001, 002).
+    Milestones { points: Vec<Milestone> },
+    /// `users[t] = users[t-1] × (1 − churn) + new_users_per_month` (seed 003).
+    Linear {
+        new_users_per_month: f64,
+        churn: f64,
+    },
+    /// S-curve towards `market_size`:
+    /// `users[t] = u + growth × u × (1 − u / market_size) − churn × u`.
+    Logistic {
+        growth: f64,
+        churn: f64,
+        market_size: f64,
+    },
+}
 
-    /// Checks every field, collecting all problems rather than stopping at the first.
-    pub fn validate(&self) -> Result<ValidPlan, Vec<PlanError>> {
-        let mut errors = Vec::new();
-        let mut check = |path: String, problem: Option<String>| {
-            if let Some(message) = problem {
-                errors.push(PlanError { path, message });
-            }
-        };
-        if self.schema != CURRENT_SCHEMA {
-            check(
-                "schema".into(),
-                Some(format!(
-                    "schema {} is not supported (this version reads schema {CURRENT_SCHEMA})",
-                    self.schema
-                )),
-            );
-        }
-        check("name".into(), check_name(&self.name));
-        check(
-            "baseline_users".into(),
-            check_range(self.baseline_users, 0.0, MAX_BASELINE_USERS, "users"),
-        );
-        if !(1..=MAX_HORIZON_MONTHS).contains(&self.horizon_months) {
-            check(
-                "horizon_months".into(),
-                Some(format!(
-                    "the horizon must be 1 to {MAX_HORIZON_MONTHS} months, not {}",
-                    self.horizon_months
-                )),
-            );
-        }
-        check(
-            "db_mb_per_user".into(),
-            check_range(self.db_mb_per_user, 0.0, 1e9, "MB per user"),
-        );
-        check(
-            "cache_mb_per_user".into(),
-            check_range(self.cache_mb_per_user, 0.0, 1e9, "MB per user"),
-        );
-        if self.scenarios.is_empty() {
-            check(
-                "scenarios".into(),
-                Some("a plan needs at least one scenario".into()),
-            );
-        }
-        for (index, scenario) in self.scenarios.iter().enumerate() {
-            let at = |field: &str| format!("scenarios[{index}].{field}");
-            check(at("name"), check_name(&scenario.name));
-            if self.scenarios[..index]
-                .iter()
-                .any(|earlier| earlier.name.trim() == scenario.name.trim())
-            {
-                check(
-                    at("name"),
-                    Some(format!(
-                        "another scenario is already called \"{}\"",
-                        scenario.name
-                    )),
-                );
-            }
-            check(
-                at("monthly_growth"),
-                check_rate(scenario.monthly_growth, 0.0, MAX_MONTHLY_GROWTH, "growth"),
-            );
-            check(
-                at("churn_rate"),
-                check_rate(scenario.churn_rate, 0.0, 1.0, "churn"),
-            );
-            check(
-                at("requests_per_user_month"),
-                check_range(scenario.requests_per_user_month, 0.0, 1e9, "requests"),
-            );
-        }
-        if errors.is_empty() {
-            Ok(ValidPlan(self.clone()))
-        } else {
-            Err(errors)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Last month (inclusive) these rates apply to; the last segment continues.
+    pub until_month: u32,
+    pub growth: f64,
+    pub churn: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub month: u32,
+    pub users: f64,
+}
+
+/// Utilization bands: green below `yellow`, yellow up to `red`, red above.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub yellow: f64,
+    pub red: f64,
+}
+
+impl Default for Thresholds {
+    /// Seed 000's decision matrix for memory: green < 60%, red > 80%.
+    fn default() -> Self {
+        Thresholds {
+            yellow: 0.6,
+            red: 0.8,
         }
     }
 }
 
-const MAX_NAME_CHARS: usize = 200;
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Component {
+    Horizontal(Horizontal),
+    Tiered(Tiered),
+}
 
-fn check_name(name: &str) -> Option<String> {
-    if name.trim().is_empty() {
-        Some("a name is required".into())
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        Some(format!("names are at most {MAX_NAME_CHARS} characters"))
-    } else if name.chars().any(char::is_control) {
-        Some("names cannot contain control characters".into())
-    } else {
-        None
+impl Component {
+    pub fn name(&self) -> &str {
+        match self {
+            Component::Horizontal(h) => &h.name,
+            Component::Tiered(t) => &t.name,
+        }
     }
 }
 
-fn check_range(value: f64, low: f64, high: f64, what: &str) -> Option<String> {
-    check_bounds(value, low, high, what, super::number::format_compact)
+/// Instances, pods, workers or nodes, each holding `capacity_per_unit` of one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Horizontal {
+    pub name: String,
+    /// The metric (or `users`) this component carries.
+    pub metric: String,
+    pub capacity_per_unit: f64,
+    /// Plan to run units at this share of their capacity (0 < target ≤ 1).
+    #[serde(default = "default_target")]
+    pub target_utilization: f64,
+    #[serde(default = "default_min_units")]
+    pub min_units: u32,
+    pub max_units: u32,
+    /// Extra units for redundancy (N+1), on top of what the load needs.
+    #[serde(default)]
+    pub spare_units: u32,
+    pub unit_cost: f64,
+    /// Share of units bought reserved or committed, and its discount.
+    #[serde(default)]
+    pub reserved_share: f64,
+    #[serde(default)]
+    pub reserved_discount: f64,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// Units in place today, for today's headroom and when it runs out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_units: Option<u32>,
 }
 
-/// Like [`check_range`] for a share (0.25 = 25%), whose bounds read in percent.
-fn check_rate(value: f64, low: f64, high: f64, what: &str) -> Option<String> {
-    check_bounds(value, low, high, what, super::number::format_percent)
+/// A ladder of plans or sizes; the cheapest tier whose every limit holds the load is chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tiered {
+    pub name: String,
+    /// The metrics (or `users`) this component carries; each tier has a limit for each.
+    pub metrics: Vec<String>,
+    pub tiers: Vec<Tier>,
+    #[serde(default = "default_target")]
+    pub target_utilization: f64,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_tier: Option<String>,
 }
 
-fn check_bounds(
-    value: f64,
-    low: f64,
-    high: f64,
-    what: &str,
-    show: fn(f64) -> String,
-) -> Option<String> {
-    if !value.is_finite() {
-        Some(format!("{what} must be a finite number"))
-    } else if value < low {
-        Some(format!("{what} cannot be below {}", show(low)))
-    } else if value > high {
-        Some(format!("{what} cannot be above {}", show(high)))
-    } else {
-        None
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub name: String,
+    pub price: f64,
+    pub limits: BTreeMap<String, f64>,
+}
+
+fn default_target() -> f64 {
+    0.8
+}
+
+fn default_min_units() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CostLine {
+    /// The same amount every month.
+    Fixed { name: String, amount: f64 },
+    /// Priced per unit of a metric's monthly value.
+    Usage {
+        name: String,
+        metric: String,
+        price: f64,
+        /// Units free each month before charging.
+        #[serde(default)]
+        free: f64,
+        /// Graduated volume pricing: units above `above` cost `price`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        volume_tiers: Vec<VolumeTier>,
+    },
+    /// A single cost in one month (a migration).
+    OneOff {
+        name: String,
+        month: u32,
+        amount: f64,
+    },
+    /// A share of other lines (support = 10% of infrastructure).
+    Percentage {
+        name: String,
+        share: f64,
+        /// The lines it is a share of; empty means every non-percentage line.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        of: Vec<String>,
+    },
+}
+
+impl CostLine {
+    pub fn name(&self) -> &str {
+        match self {
+            CostLine::Fixed { name, .. }
+            | CostLine::Usage { name, .. }
+            | CostLine::OneOff { name, .. }
+            | CostLine::Percentage { name, .. } => name,
+        }
     }
 }
 
-/// A problem with one field of a plan, located by its path in the document
-/// (`scenarios[1].churn_rate`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanError {
-    pub path: String,
-    pub message: String,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeTier {
+    pub above: f64,
+    pub price: f64,
 }
 
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
+/// Paying share of users × price per month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revenue {
+    pub paying_share: f64,
+    pub price_per_month: f64,
 }
 
-/// A plan that passed [`Plan::validate`]. Only validation can make one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidPlan(Plan);
-
-impl ValidPlan {
-    pub fn plan(&self) -> &Plan {
-        &self.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn paths(plan: &Plan) -> Vec<String> {
-        plan.validate()
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|error| error.path)
-            .collect()
-    }
-
-    #[test]
-    fn the_worked_example_is_valid() {
-        assert!(Plan::worked_example().validate().is_ok());
-    }
-
-    #[test]
-    fn every_bad_field_is_reported_with_its_path() {
-        let mut plan = Plan::worked_example();
-        plan.baseline_users = -5.0;
-        plan.horizon_months = 0;
-        plan.scenarios[1].churn_rate = 1.5;
-        plan.scenarios[2].monthly_growth = f64::NAN;
-        assert_eq!(
-            paths(&plan),
-            [
-                "baseline_users",
-                "horizon_months",
-                "scenarios[1].churn_rate",
-                "scenarios[2].monthly_growth"
-            ]
-        );
-    }
-
-    #[test]
-    fn messages_say_what_is_wrong() {
-        let mut plan = Plan::worked_example();
-        plan.scenarios[0].churn_rate = 1.2;
-        plan.horizon_months = 10_000;
-        let errors = plan.validate().unwrap_err();
-        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            text,
-            [
-                "horizon_months: the horizon must be 1 to 120 months, not 10000",
-                "scenarios[0].churn_rate: churn cannot be above 100%",
-            ]
-        );
-    }
-
-    #[test]
-    fn names_must_be_present_unique_and_printable() {
-        let mut plan = Plan::worked_example();
-        plan.name = "  ".into();
-        plan.scenarios[1].name = "Conservative".into();
-        plan.scenarios[2].name = "bad\u{0}name".into();
-        assert_eq!(
-            paths(&plan),
-            ["name", "scenarios[1].name", "scenarios[2].name"]
-        );
-        plan.scenarios.clear();
-        plan.name = "ok".into();
-        assert_eq!(paths(&plan), ["scenarios"]);
-    }
-
-    #[test]
-    fn infinities_never_pass() {
-        let mut plan = Plan::worked_example();
-        plan.baseline_users = f64::INFINITY;
-        plan.db_mb_per_user = f64::NEG_INFINITY;
-        assert_eq!(paths(&plan), ["baseline_users", "db_mb_per_user"]);
-    }
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cap: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_user_cap: Option<f64>,
 }

@@ -1,40 +1,18 @@
-//! From a valid plan to month-by-month figures: one plan in, one projection out.
+//! From a valid plan to month-by-month figures: users, metrics, sizing of
+//! every component, costs by line, revenue and flags, per scenario.
+//! One plan in, one projection out.
 
-use super::plan::{Scenario, ValidPlan};
-use serde::Serialize;
+use super::events::{derive_events, Event};
+use super::growth::project_users;
+use super::plan::{Component, CostLine, Horizontal, Plan, Tiered};
+use super::validate::{Quantity, ValidPlan};
 
-/// Days per month in seed 000's daily-request formula (`users × requests / 30`).
-pub const DAYS_PER_MONTH: f64 = 30.0;
+/// More users than people on Earth: figures past this are flagged, not hidden.
+pub const IMPLAUSIBLE_USERS: f64 = 8e9;
 
-/// Every scenario of a plan, projected.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
     pub scenarios: Vec<ScenarioProjection>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScenarioProjection {
-    pub name: String,
-    /// Months 0 (the baseline) to the horizon, in order.
-    pub months: Vec<MonthFigures>,
-}
-
-/// The demand one scenario puts on the system in one month. Values are exact;
-/// rounding is for display only.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct MonthFigures {
-    pub month: u32,
-    pub users: f64,
-    pub daily_requests: f64,
-    pub db_size_mb: f64,
-    pub cache_mb: f64,
-}
-
-impl ScenarioProjection {
-    /// The figures of month `month`, if it is within the horizon.
-    pub fn at(&self, month: u32) -> Option<&MonthFigures> {
-        self.months.get(month as usize)
-    }
 }
 
 impl Projection {
@@ -43,130 +21,480 @@ impl Projection {
     }
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioProjection {
+    pub name: String,
+    /// Months 0 (the baseline) to the horizon, or to the month before a
+    /// formula failed (see `stopped`).
+    pub months: Vec<MonthResult>,
+    pub events: Vec<Event>,
+    /// Per component: today's setup, if the plan states it.
+    pub today: Vec<Option<TodaysCapacity>>,
+    /// Why the projection ended early, if it did.
+    pub stopped: Option<String>,
+}
+
+impl ScenarioProjection {
+    pub fn at(&self, month: u32) -> Option<&MonthResult> {
+        self.months.get(month as usize)
+    }
+
+    pub fn last(&self) -> Option<&MonthResult> {
+        self.months.last()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthResult {
+    pub month: u32,
+    pub users: f64,
+    /// By metric, in plan order.
+    pub metrics: Vec<f64>,
+    /// By component, in plan order.
+    pub components: Vec<Sizing>,
+    /// By cost line: components first, then the plan's cost lines, in order.
+    pub costs: Vec<f64>,
+    pub total_cost: f64,
+    pub cumulative_cost: f64,
+    /// Total cost ÷ users, when there is at least one user.
+    pub cost_per_user: Option<f64>,
+    pub cost_per_1k_requests: Option<f64>,
+    pub revenue: Option<f64>,
+    pub cumulative_revenue: Option<f64>,
+    pub margin: Option<f64>,
+    /// Users needed for revenue to cover this month's cost.
+    pub break_even_users: Option<f64>,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Green,
+    Yellow,
+    Red,
+    /// Even the largest setup cannot hold the load.
+    OverCapacity,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Yellow => "yellow",
+            Status::Red => "red",
+            Status::OverCapacity => "over capacity",
+        }
+    }
+}
+
+/// One component in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sizing {
+    /// Units in service including spares (horizontal components).
+    pub units: Option<u32>,
+    /// Index of the chosen tier (tiered components).
+    pub tier: Option<usize>,
+    /// The highest utilization of any limit, of the capacity in service.
+    pub utilization: f64,
+    pub status: Status,
+    pub cost: f64,
+}
+
+/// Today's setup of a component, measured against month 0's load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodaysCapacity {
+    /// `3 units` or `Pro`.
+    pub setup: String,
+    pub utilization: f64,
+    pub headroom: f64,
+    pub status: Status,
+    /// The first month today's setup no longer holds the load at its target.
+    pub runs_out: Option<u32>,
+}
+
 /// Projects every scenario of the plan over its horizon.
-///
-/// Growth is seed 000's `projectCapacity`: `users[t] = users[t-1] × (1 + growth − churn)`.
-/// Validation bounds baseline, growth and horizon so every value stays finite.
-pub fn project(plan: &ValidPlan) -> Projection {
-    let plan = plan.plan();
+pub fn project(valid: &ValidPlan) -> Projection {
     Projection {
-        scenarios: plan
+        scenarios: valid
+            .plan()
             .scenarios
             .iter()
-            .map(|scenario| ScenarioProjection {
-                name: scenario.name.clone(),
-                months: project_scenario(
-                    scenario,
-                    plan.baseline_users,
-                    plan.horizon_months,
-                    plan.db_mb_per_user,
-                    plan.cache_mb_per_user,
-                ),
-            })
+            .enumerate()
+            .map(|(index, _)| project_scenario(valid, index))
             .collect(),
     }
 }
 
-fn project_scenario(
-    scenario: &Scenario,
-    baseline_users: f64,
-    horizon_months: u32,
-    db_mb_per_user: f64,
-    cache_mb_per_user: f64,
-) -> Vec<MonthFigures> {
-    let factor = 1.0 + scenario.monthly_growth - scenario.churn_rate;
-    let mut users = baseline_users;
-    (0..=horizon_months)
-        .map(|month| {
-            if month > 0 {
-                users *= factor;
-            }
-            MonthFigures {
-                month,
-                users,
-                daily_requests: users * scenario.requests_per_user_month / DAYS_PER_MONTH,
-                db_size_mb: users * db_mb_per_user,
-                cache_mb: users * cache_mb_per_user,
-            }
-        })
+/// The names of the cost lines, in the order of [`MonthResult::costs`].
+pub fn cost_line_names(plan: &Plan) -> Vec<&str> {
+    plan.components
+        .iter()
+        .map(Component::name)
+        .chain(plan.costs.iter().map(CostLine::name))
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::plan::Plan;
-
-    fn worked_example() -> Projection {
-        project(&Plan::worked_example().validate().expect("example is valid"))
-    }
-
-    fn rounded_users(projection: &Projection, scenario: &str) -> Vec<f64> {
-        projection
-            .scenario(scenario)
-            .expect("scenario exists")
-            .months
+fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
+    let plan = valid.plan();
+    let scenario = &plan.scenarios[index];
+    let users = project_users(&scenario.growth, plan.baseline_users, plan.horizon_months);
+    let mut inputs: Vec<f64> = std::iter::once(0.0)
+        .chain(plan.drivers.iter().map(|driver| {
+            scenario
+                .drivers
+                .get(&driver.name)
+                .copied()
+                .unwrap_or(driver.value)
+        }))
+        .collect();
+    let chain = valid.chain();
+    let mut state = chain.scalar_state();
+    let mut months = Vec::with_capacity(users.len());
+    let mut stopped = None;
+    let mut cumulative_cost = 0.0;
+    let mut cumulative_revenue = 0.0;
+    for (month, users) in users.iter().enumerate() {
+        let month = month as u32;
+        inputs[0] = *users;
+        if let Err(error) = chain.evaluate_scalar(&mut state, month, &inputs) {
+            stopped = Some(format!("the projection stops at month {month}: {error}"));
+            break;
+        }
+        let metrics = state.metrics().to_vec();
+        let quantity = |name: &str| match valid.quantity(name) {
+            Quantity::Users => *users,
+            Quantity::Metric(index) => metrics[index],
+        };
+        let components: Vec<Sizing> = plan
+            .components
             .iter()
-            .map(|figures| figures.users.round())
-            .collect()
-    }
-
-    /// Seed 000, Moderate: growth 25%, churn 8%, so each month multiplies users
-    /// by 1.17 from 100. By hand: 100 × 1.17 = 117; × 1.17 = 136.89 → 137;
-    /// 160.16 → 160; 187.39 → 187; 219.24 → 219; 256.52 → 257; 300.12 → 300;
-    /// 351.15 → 351; 410.84 → 411; 480.68 → 481; 562.40 → 562; 658.01 → 658.
-    /// The seed's own table prints 188, 413 and 664 at months 4, 9 and 12; its
-    /// formula gives the numbers here.
-    #[test]
-    fn moderate_users_follow_seed_000_formula_not_its_table() {
-        assert_eq!(
-            rounded_users(&worked_example(), "Moderate"),
-            [100., 117., 137., 160., 187., 219., 257., 300., 351., 411., 481., 562., 658.]
+            .map(|component| match component {
+                Component::Horizontal(h) => size_horizontal(h, quantity(&h.metric)),
+                Component::Tiered(t) => size_tiered(
+                    t,
+                    &t.metrics.iter().map(|m| quantity(m)).collect::<Vec<_>>(),
+                ),
+            })
+            .collect();
+        let costs = cost_lines(plan, month, &components, &quantity);
+        let total_cost: f64 = costs.iter().sum();
+        let result = finish_month(
+            plan,
+            month,
+            *users,
+            metrics.clone(),
+            components,
+            costs,
+            total_cost,
+            &quantity,
+            &mut cumulative_cost,
+            &mut cumulative_revenue,
         );
+        if !result.total_cost.is_finite() || !result.cumulative_cost.is_finite() {
+            stopped = Some(format!(
+                "the projection stops at month {month}: costs exceed what can be computed"
+            ));
+            break;
+        }
+        months.push(result);
     }
+    let today = plan
+        .components
+        .iter()
+        .map(|component| todays_capacity(valid, component, &months))
+        .collect();
+    let mut projection = ScenarioProjection {
+        name: scenario.name.clone(),
+        months,
+        events: Vec::new(),
+        today,
+        stopped,
+    };
+    projection.events = derive_events(plan, &projection);
+    projection
+}
 
-    /// Conservative: × (1 + 0.10 − 0.05) = × 1.05 a month; 100 × 1.05¹² = 179.59.
-    /// Aggressive: × 1.40 a month; 100 × 1.4¹² = 5,669.39.
-    #[test]
-    fn other_scenarios_compound_at_their_own_rates() {
-        let projection = worked_example();
-        let month_12 = |name| projection.scenario(name).unwrap().at(12).unwrap().users;
-        assert!((month_12("Conservative") - 179.585_632_602_1).abs() < 1e-9);
-        assert!((month_12("Aggressive") - 5_669.391_237_529_6).abs() < 1e-6);
-    }
-
-    /// Month 1 of Moderate: 117 users × 150 requests / 30 days = 585 daily
-    /// requests (the seed's table agrees); 117 × 100 MB = 11,700 MB (11.7 GB);
-    /// 117 × 10 MB = 1,170 MB.
-    #[test]
-    fn demand_follows_users() {
-        let projection = worked_example();
-        let month_1 = projection.scenario("Moderate").unwrap().at(1).unwrap();
-        assert!((month_1.daily_requests - 585.0).abs() < 1e-9);
-        assert!((month_1.db_size_mb - 11_700.0).abs() < 1e-9);
-        assert!((month_1.cache_mb - 1_170.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn month_zero_is_the_baseline_and_the_horizon_is_inclusive() {
-        let projection = worked_example();
-        for scenario in &projection.scenarios {
-            assert_eq!(scenario.months.len(), 13);
-            assert_eq!(scenario.months[0].users, 100.0);
-            assert_eq!(scenario.months[12].month, 12);
+#[allow(clippy::too_many_arguments)]
+fn finish_month(
+    plan: &Plan,
+    month: u32,
+    users: f64,
+    metrics: Vec<f64>,
+    components: Vec<Sizing>,
+    costs: Vec<f64>,
+    total_cost: f64,
+    quantity: &dyn Fn(&str) -> f64,
+    cumulative_cost: &mut f64,
+    cumulative_revenue: &mut f64,
+) -> MonthResult {
+    *cumulative_cost += total_cost;
+    let cost_per_user = (users >= 1.0).then(|| total_cost / users);
+    let cost_per_1k_requests = plan.requests_metric.as_deref().and_then(|name| {
+        let requests = quantity(name);
+        (requests > 0.0).then(|| total_cost / (requests / 1000.0))
+    });
+    let (revenue, margin, break_even_users) = match &plan.revenue {
+        Some(revenue) => {
+            let per_user = revenue.paying_share * revenue.price_per_month;
+            let income = users * per_user;
+            *cumulative_revenue += income;
+            let needed = (per_user > 0.0).then(|| (total_cost / per_user).ceil());
+            (Some(income), Some(income - total_cost), needed)
+        }
+        None => (None, None, None),
+    };
+    let mut flags = Vec::new();
+    let names = cost_line_names(plan);
+    for (index, sizing) in components.iter().enumerate() {
+        if sizing.status == Status::OverCapacity {
+            flags.push(format!("{} is over capacity", names[index]));
         }
     }
+    if let Some(budget) = &plan.budget {
+        if budget.monthly_cap.is_some_and(|cap| total_cost > cap) {
+            flags.push("over the monthly budget".to_string());
+        }
+        if let (Some(cap), Some(per_user)) = (budget.cost_per_user_cap, cost_per_user) {
+            if per_user > cap {
+                flags.push("cost per user over its cap".to_string());
+            }
+        }
+    }
+    if users > IMPLAUSIBLE_USERS {
+        flags.push("users exceed the world's population: check the growth assumptions".to_string());
+    }
+    MonthResult {
+        month,
+        users,
+        metrics,
+        components,
+        costs,
+        total_cost,
+        cumulative_cost: *cumulative_cost,
+        cost_per_user,
+        cost_per_1k_requests,
+        revenue,
+        cumulative_revenue: revenue.map(|_| *cumulative_revenue),
+        margin,
+        break_even_users,
+        flags,
+    }
+}
 
-    #[test]
-    fn the_fastest_allowed_growth_stays_finite_for_ten_years() {
-        let mut plan = Plan::worked_example();
-        plan.baseline_users = crate::engine::plan::MAX_BASELINE_USERS;
-        plan.horizon_months = crate::engine::plan::MAX_HORIZON_MONTHS;
-        plan.scenarios[0].monthly_growth = crate::engine::plan::MAX_MONTHLY_GROWTH;
-        plan.scenarios[0].churn_rate = 0.0;
-        plan.scenarios[0].requests_per_user_month = 1e9;
-        let projection = project(&plan.validate().unwrap());
-        let last = projection.scenarios[0].months.last().unwrap();
-        assert!(last.users.is_finite() && last.daily_requests.is_finite());
+fn status(utilization: f64, over: bool, thresholds: super::plan::Thresholds) -> Status {
+    if over {
+        Status::OverCapacity
+    } else if utilization > thresholds.red {
+        Status::Red
+    } else if utilization >= thresholds.yellow {
+        Status::Yellow
+    } else {
+        Status::Green
+    }
+}
+
+/// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`.
+pub fn size_horizontal(h: &Horizontal, load: f64) -> Sizing {
+    let needed = units_needed(h, load);
+    let active = needed.clamp(f64::from(h.min_units), f64::from(h.max_units)) as u32;
+    let units = active + h.spare_units;
+    let utilization = utilization_of(h, load, active);
+    let over = load > h.capacity_per_unit * f64::from(h.max_units);
+    let unit_cost = h.unit_cost * (1.0 - h.reserved_share * h.reserved_discount);
+    Sizing {
+        units: Some(units),
+        tier: None,
+        utilization,
+        status: status(utilization, over, h.thresholds),
+        cost: f64::from(units) * unit_cost,
+    }
+}
+
+fn units_needed(h: &Horizontal, load: f64) -> f64 {
+    if load <= 0.0 {
+        0.0
+    } else {
+        (load / (h.capacity_per_unit * h.target_utilization)).ceil()
+    }
+}
+
+fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
+    if load <= 0.0 {
+        0.0
+    } else if active == 0 {
+        f64::INFINITY
+    } else {
+        load / (h.capacity_per_unit * f64::from(active))
+    }
+}
+
+/// The cheapest tier whose every limit holds its load at the target; if none
+/// does, the last (largest) tier.
+pub fn size_tiered(t: &Tiered, loads: &[f64]) -> Sizing {
+    let fits = |tier: &super::plan::Tier, share: f64| {
+        t.metrics
+            .iter()
+            .zip(loads)
+            .all(|(metric, load)| *load <= tier.limits.get(metric).copied().unwrap_or(0.0) * share)
+    };
+    let chosen = t
+        .tiers
+        .iter()
+        .enumerate()
+        .filter(|(_, tier)| fits(tier, t.target_utilization))
+        .min_by(|(ia, a), (ib, b)| a.price.total_cmp(&b.price).then(ia.cmp(ib)))
+        .map(|(index, _)| index)
+        .unwrap_or(t.tiers.len() - 1);
+    let tier = &t.tiers[chosen];
+    let utilization = tier_utilization(t, tier, loads);
+    Sizing {
+        units: None,
+        tier: Some(chosen),
+        utilization,
+        status: status(utilization, !fits(tier, 1.0), t.thresholds),
+        cost: tier.price,
+    }
+}
+
+fn tier_utilization(t: &Tiered, tier: &super::plan::Tier, loads: &[f64]) -> f64 {
+    t.metrics
+        .iter()
+        .zip(loads)
+        .map(|(metric, load)| load / tier.limits.get(metric).copied().unwrap_or(f64::INFINITY))
+        .fold(0.0, f64::max)
+}
+
+fn cost_lines(
+    plan: &Plan,
+    month: u32,
+    components: &[Sizing],
+    quantity: &dyn Fn(&str) -> f64,
+) -> Vec<f64> {
+    let mut costs: Vec<f64> = components.iter().map(|sizing| sizing.cost).collect();
+    for line in &plan.costs {
+        costs.push(match line {
+            CostLine::Fixed { amount, .. } => *amount,
+            CostLine::Usage {
+                metric,
+                price,
+                free,
+                volume_tiers,
+                ..
+            } => usage_cost(quantity(metric), *price, *free, volume_tiers),
+            CostLine::OneOff {
+                month: when,
+                amount,
+                ..
+            } => {
+                if *when == month {
+                    *amount
+                } else {
+                    0.0
+                }
+            }
+            CostLine::Percentage { .. } => 0.0,
+        });
+    }
+    // Percentage lines last: a share of the lines named, or of every other line.
+    let names = cost_line_names(plan);
+    let offset = plan.components.len();
+    for (index, line) in plan.costs.iter().enumerate() {
+        if let CostLine::Percentage { share, of, .. } = line {
+            let base: f64 = names
+                .iter()
+                .zip(&costs)
+                .enumerate()
+                .filter(|(other, (name, _))| {
+                    let is_percentage = *other >= offset
+                        && matches!(plan.costs[*other - offset], CostLine::Percentage { .. });
+                    !is_percentage && (of.is_empty() || of.iter().any(|target| target == **name))
+                })
+                .map(|(_, (_, cost))| *cost)
+                .sum();
+            costs[offset + index] = base * share;
+        }
+    }
+    costs
+}
+
+/// Price per unit above a free allowance, with graduated volume tiers: the
+/// units of the billable quantity above each tier's `above` cost its price.
+pub fn usage_cost(quantity: f64, price: f64, free: f64, tiers: &[super::plan::VolumeTier]) -> f64 {
+    let billable = (quantity - free).max(0.0);
+    let mut cost = 0.0;
+    let mut lower = 0.0;
+    let mut current_price = price;
+    for tier in tiers {
+        if billable > lower {
+            cost += (billable.min(tier.above) - lower).max(0.0) * current_price;
+        }
+        lower = tier.above;
+        current_price = tier.price;
+    }
+    if billable > lower {
+        cost += (billable - lower) * current_price;
+    }
+    cost
+}
+
+fn todays_capacity(
+    valid: &ValidPlan,
+    component: &Component,
+    months: &[MonthResult],
+) -> Option<TodaysCapacity> {
+    let first = months.first()?;
+    let quantity = |month: &MonthResult, name: &str| match valid.quantity(name) {
+        Quantity::Users => month.users,
+        Quantity::Metric(index) => month.metrics[index],
+    };
+    match component {
+        Component::Horizontal(h) => {
+            let current = h.current_units?;
+            let active = current.saturating_sub(h.spare_units);
+            let load = quantity(first, &h.metric);
+            let utilization = utilization_of(h, load, active);
+            let runs_out = months
+                .iter()
+                .find(|month| units_needed(h, quantity(month, &h.metric)) > f64::from(active))
+                .map(|month| month.month);
+            Some(TodaysCapacity {
+                setup: format!("{current} unit{}", if current == 1 { "" } else { "s" }),
+                utilization,
+                headroom: 1.0 - utilization,
+                status: status(
+                    utilization,
+                    load > h.capacity_per_unit * f64::from(active),
+                    h.thresholds,
+                ),
+                runs_out,
+            })
+        }
+        Component::Tiered(t) => {
+            let current = t.current_tier.as_ref()?;
+            let tier = t.tiers.iter().find(|tier| &tier.name == current)?;
+            let loads = |month: &MonthResult| {
+                t.metrics
+                    .iter()
+                    .map(|m| quantity(month, m))
+                    .collect::<Vec<_>>()
+            };
+            let utilization = tier_utilization(t, tier, &loads(first));
+            let holds = |month: &MonthResult, share: f64| {
+                t.metrics.iter().zip(loads(month)).all(|(metric, load)| {
+                    load <= tier.limits.get(metric).copied().unwrap_or(0.0) * share
+                })
+            };
+            let runs_out = months
+                .iter()
+                .find(|month| !holds(month, t.target_utilization))
+                .map(|month| month.month);
+            Some(TodaysCapacity {
+                setup: current.clone(),
+                utilization,
+                headroom: 1.0 - utilization,
+                status: status(utilization, !holds(first, 1.0), t.thresholds),
+                runs_out,
+            })
+        }
     }
 }

@@ -7,9 +7,11 @@ use super::scenario_tabs::ScenarioTabs;
 use super::storage::{self, Loaded};
 use super::users_chart::UsersChart;
 use crate::editor::Field;
-use crate::engine::number::{format_count, format_percent};
-use crate::engine::plan::{Plan, ValidPlan};
+use crate::engine::number::{format_count, format_money, format_percent};
+use crate::engine::plan::Growth;
 use crate::engine::projection::{project, Projection};
+use crate::engine::templates;
+use crate::engine::validate::ValidPlan;
 use leptos::prelude::*;
 
 /// The scenario the worked example opens on (Moderate, seed 000's headline case).
@@ -24,9 +26,9 @@ pub struct OpenPlan {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let worked_example = || Plan::worked_example().validate();
+    let worked_example = templates::worked_example;
     let (initial, notice) = match storage::load() {
-        Loaded::Plan(plan) => (Some(plan), None),
+        Loaded::Plan(plan) => (Some(*plan), None),
         Loaded::Nothing => (None, None),
         Loaded::Unreadable { error, kept_as } => (
             None,
@@ -82,9 +84,11 @@ pub fn App() -> impl IntoView {
     let chosen =
         Signal::derive(move || projection.with(|p| p.scenarios.get(selected.get()).cloned()));
     let horizon_figures =
-        Signal::derive(move || chosen.get().and_then(|s| s.months.last().copied()));
+        Signal::derive(move || chosen.get().and_then(|s| s.months.last().cloned()));
+    let currency = Signal::derive(move || plan.with(|p| p.plan().currency.clone()));
+    let metrics = Signal::derive(move || plan.with(|p| p.plan().metrics.clone()));
 
-    let field = move |field: Field, id: &'static str, label: &'static str, hint: &'static str| {
+    let field = move |field: Field, id: String, label: String, hint: String| {
         view! {
             <NumberField
                 id=id
@@ -146,35 +150,53 @@ pub fn App() -> impl IntoView {
         <main class="layout">
             <section class="panel assumptions" aria-labelledby="assumptions-title">
                 <h2 id="assumptions-title">"Assumptions"</h2>
-                {field(Field::BaselineUsers, "baseline-users", "Users today", "month 0")}
-                {field(Field::HorizonMonths, "horizon", "Horizon", "months, 1–120")}
+                {field(Field::BaselineUsers, "baseline-users".into(), "Users today".into(), "month 0".into())}
+                {field(Field::HorizonMonths, "horizon".into(), "Horizon".into(), "months, 1–120".into())}
                 <h3>"Scenario"</h3>
                 <ScenarioTabs names=scenario_names selected=selected />
                 {move || {
                     // Rebuilt when the scenario changes, so drafts never leak between scenarios.
                     let scenario = selected.get();
+                    let (compound, drivers) = plan.with_untracked(|p| {
+                        let p = p.plan();
+                        let compound = p
+                            .scenarios
+                            .get(scenario)
+                            .is_some_and(|s| matches!(s.growth, Growth::Compound { .. }));
+                        let drivers: Vec<(usize, String, String)> = p
+                            .drivers
+                            .iter()
+                            .enumerate()
+                            .map(|(index, d)| (index, d.name.clone(), d.unit.clone()))
+                            .collect();
+                        (compound, drivers)
+                    });
                     view! {
                         <div class="scenario-fields">
-                            {field(Field::MonthlyGrowth { scenario }, "growth", "Monthly growth", "% of users")}
-                            {field(Field::ChurnRate { scenario }, "churn", "Monthly churn", "% of users")}
-                            {field(
-                                Field::RequestsPerUserMonth { scenario },
-                                "requests",
-                                "Requests per user",
-                                "per month",
-                            )}
+                            {compound
+                                .then(|| {
+                                    view! {
+                                        {field(Field::Growth { scenario }, "growth".into(), "Monthly growth".into(), "% of users".into())}
+                                        {field(Field::Churn { scenario }, "churn".into(), "Monthly churn".into(), "% of users".into())}
+                                    }
+                                })}
+                            <h3>"Drivers"</h3>
+                            {drivers
+                                .into_iter()
+                                .map(|(driver, name, unit)| {
+                                    field(
+                                        Field::Driver { scenario, driver },
+                                        format!("driver-{name}"),
+                                        name.replace('_', " "),
+                                        unit,
+                                    )
+                                })
+                                .collect_view()}
                         </div>
                     }
                 }}
                 <p class="model-note">
-                    "Each month: users × (1 + growth − churn). Daily requests = users × requests ÷ 30. "
-                    {move || plan.with(|p| {
-                        format!(
-                            "Each user stores {} MB in the database and {} MB in cache.",
-                            format_count(p.plan().db_mb_per_user),
-                            format_count(p.plan().cache_mb_per_user),
-                        )
-                    })}
+                    "Each scenario has its own growth and may set its own driver values. Metrics are formulas over users and drivers; components are sized from them each month."
                 </p>
                 <button type="button" class="secondary" on:click=reset>"Reset to worked example"</button>
             </section>
@@ -183,6 +205,7 @@ pub fn App() -> impl IntoView {
                     <Headline
                         figures=horizon_figures
                         scenario=Signal::derive(move || chosen.with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default()))
+                        currency=currency
                     />
                 </div>
                 <div class="panel">
@@ -192,7 +215,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="panel">
                     <h2>"Month by month"</h2>
-                    <MonthTable scenario=chosen />
+                    <MonthTable scenario=chosen metrics=metrics currency=currency />
                 </div>
             </section>
         </main>
@@ -218,13 +241,14 @@ fn ScenarioSummary(
                 <tr>
                     <th scope="col">"Scenario"</th>
                     <th scope="col">"Users at horizon"</th>
-                    <th scope="col">"Growth"</th>
-                    <th scope="col">"Churn"</th>
+                    <th scope="col">"Monthly cost"</th>
+                    <th scope="col">"Growth model"</th>
                 </tr>
             </thead>
             <tbody>
                 {move || {
                     let scenarios = plan.with(|p| p.plan().scenarios.clone());
+                    let currency = plan.with(|p| p.plan().currency.clone());
                     projection
                         .get()
                         .scenarios
@@ -233,12 +257,13 @@ fn ScenarioSummary(
                         .enumerate()
                         .map(|(index, (projected, scenario))| {
                             let users = projected.months.last().map(|m| m.users).unwrap_or(0.0);
+                            let cost = projected.months.last().map(|m| m.total_cost).unwrap_or(0.0);
                             view! {
                                 <tr class:selected=move || selected.get() == index>
                                     <th scope="row">{projected.name}</th>
                                     <td>{format_count(users)}</td>
-                                    <td>{format_percent(scenario.monthly_growth)}</td>
-                                    <td>{format_percent(scenario.churn_rate)}</td>
+                                    <td>{format_money(cost, &currency)}</td>
+                                    <td>{describe_growth(&scenario.growth)}</td>
                                 </tr>
                             }
                         })
@@ -247,5 +272,31 @@ fn ScenarioSummary(
             </tbody>
         </table>
         </div>
+    }
+}
+
+/// A growth model in a few words: `25% growth, 8% churn`.
+fn describe_growth(growth: &Growth) -> String {
+    match growth {
+        Growth::Compound { growth, churn } => format!(
+            "{} growth, {} churn",
+            format_percent(*growth),
+            format_percent(*churn)
+        ),
+        Growth::Piecewise { segments } => format!("{} periods of compound growth", segments.len()),
+        Growth::Milestones { points } => format!("{} milestones", points.len()),
+        Growth::Linear {
+            new_users_per_month,
+            churn,
+        } => {
+            format!(
+                "{} new users a month, {} churn",
+                format_count(*new_users_per_month),
+                format_percent(*churn)
+            )
+        }
+        Growth::Logistic { market_size, .. } => {
+            format!("S-curve to {} users", format_count(*market_size))
+        }
     }
 }

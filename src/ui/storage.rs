@@ -6,7 +6,7 @@
 //! read is copied aside before anything is written over it.
 
 use crate::engine::document::{load_plan, LoadError};
-use crate::engine::plan::ValidPlan;
+use crate::engine::validate::ValidPlan;
 use gloo_storage::{errors::StorageError, LocalStorage, Storage};
 
 /// Where the open plan is kept.
@@ -15,7 +15,7 @@ pub const PLAN_KEY: &str = "headroom.plan";
 /// What was found in storage at start-up.
 pub enum Loaded {
     /// A saved plan, valid.
-    Plan(ValidPlan),
+    Plan(Box<ValidPlan>),
     /// Nothing saved yet.
     Nothing,
     /// Something saved that cannot be opened; it was kept under `kept_as`.
@@ -46,7 +46,7 @@ pub fn load() -> Loaded {
         Err(_) => return Loaded::Unavailable,
     };
     match load_plan(&text) {
-        Ok(plan) => Loaded::Plan(plan),
+        Ok(plan) => Loaded::Plan(Box::new(plan)),
         Err(error) => {
             let kept_as = keep_aside(&text);
             Loaded::Unreadable { error, kept_as }

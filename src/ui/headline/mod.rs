@@ -1,27 +1,34 @@
 //! The figures a reader wants first: where the chosen scenario ends up.
 
-use crate::engine::number::{format_compact, format_count, format_megabytes};
-use crate::engine::projection::MonthFigures;
+use crate::engine::number::{format_count, format_money};
+use crate::engine::projection::MonthResult;
 use leptos::prelude::*;
 
 #[component]
 pub fn Headline(
-    #[prop(into)] figures: Signal<Option<MonthFigures>>,
+    #[prop(into)] figures: Signal<Option<MonthResult>>,
     /// The scenario the figures belong to.
     #[prop(into)]
     scenario: Signal<String>,
+    #[prop(into)] currency: Signal<String>,
 ) -> impl IntoView {
-    let card =
-        move |label: &'static str, show: fn(&MonthFigures) -> String, test_id: &'static str| {
-            view! {
-                <div class="headline-card">
-                    <p class="headline-label">{label}</p>
-                    <p class="headline-value" data-test=test_id>
-                        {move || figures.get().as_ref().map(show).unwrap_or_else(|| "—".into())}
-                    </p>
-                </div>
-            }
-        };
+    let card = move |label: &'static str,
+                     show: fn(&MonthResult, &str) -> String,
+                     test_id: &'static str| {
+        view! {
+            <div class="headline-card">
+                <p class="headline-label">{label}</p>
+                <p class="headline-value" data-test=test_id>
+                    {move || {
+                        figures
+                            .get()
+                            .map(|figures| show(&figures, &currency.get()))
+                            .unwrap_or_else(|| "—".into())
+                    }}
+                </p>
+            </div>
+        }
+    };
     view! {
         <section class="headlines" aria-label="Headline figures">
             <p class="headline-month">
@@ -33,14 +40,14 @@ pub fn Headline(
                 }}
             </p>
             <div class="headline-grid">
-                {card("Users", |figures| format_count(figures.users), "headline-users")}
+                {card("Users", |f, _| format_count(f.users), "headline-users")}
+                {card("Monthly cost", |f, c| format_money(f.total_cost, c), "headline-cost")}
+                {card("Cumulative cost", |f, c| format_money(f.cumulative_cost, c), "headline-cumulative")}
                 {card(
-                    "Daily requests",
-                    |figures| format_compact(figures.daily_requests),
-                    "headline-requests",
+                    "Cost per user",
+                    |f, c| f.cost_per_user.map_or_else(|| "—".into(), |v| format_money(v, c)),
+                    "headline-per-user",
                 )}
-                {card("Database size", |figures| format_megabytes(figures.db_size_mb), "headline-db")}
-                {card("Cache memory", |figures| format_megabytes(figures.cache_mb), "headline-cache")}
             </div>
         </section>
     }

@@ -1,0 +1,219 @@
+//! What happens when: the timeline a scenario's projection implies.
+
+use super::number::{format_money, format_percent};
+use super::plan::{Component, Plan};
+use super::projection::{ScenarioProjection, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    ScaleUp,
+    ScaleDown,
+    TierChange,
+    Threshold,
+    OverCapacity,
+    TodayExhausted,
+    FirstRed,
+    BudgetBroken,
+    CostPerUserBroken,
+    BreakEven,
+    Stopped,
+}
+
+impl EventKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            EventKind::ScaleUp => "scale_up",
+            EventKind::ScaleDown => "scale_down",
+            EventKind::TierChange => "tier_change",
+            EventKind::Threshold => "threshold",
+            EventKind::OverCapacity => "over_capacity",
+            EventKind::TodayExhausted => "today_exhausted",
+            EventKind::FirstRed => "first_red",
+            EventKind::BudgetBroken => "budget_broken",
+            EventKind::CostPerUserBroken => "cost_per_user_broken",
+            EventKind::BreakEven => "break_even",
+            EventKind::Stopped => "stopped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub month: u32,
+    pub kind: EventKind,
+    pub component: Option<String>,
+    pub message: String,
+}
+
+/// Every event of a projected scenario, in month order.
+pub fn derive_events(plan: &Plan, projection: &ScenarioProjection) -> Vec<Event> {
+    let mut events = Vec::new();
+    let months = &projection.months;
+    let mut push = |month: u32, kind: EventKind, component: Option<&str>, message: String| {
+        events.push(Event {
+            month,
+            kind,
+            component: component.map(str::to_string),
+            message,
+        })
+    };
+
+    for (index, component) in plan.components.iter().enumerate() {
+        let name = component.name();
+        let mut over_seen = false;
+        for (t, month) in months.iter().enumerate() {
+            let now = &month.components[index];
+            let before = t.checked_sub(1).map(|p| &months[p].components[index]);
+            match (component, before) {
+                (Component::Horizontal(_), Some(before)) => {
+                    let (from, to) = (before.units.unwrap_or(0), now.units.unwrap_or(0));
+                    if to != from {
+                        let kind = if to > from {
+                            EventKind::ScaleUp
+                        } else {
+                            EventKind::ScaleDown
+                        };
+                        let verb = if to > from {
+                            "scales up"
+                        } else {
+                            "scales down"
+                        };
+                        push(
+                            month.month,
+                            kind,
+                            Some(name),
+                            format!("{name} {verb} from {from} to {to} units"),
+                        );
+                    }
+                }
+                (Component::Tiered(t), Some(before)) if before.tier != now.tier => {
+                    let tier = |i: Option<usize>| {
+                        i.and_then(|i| t.tiers.get(i))
+                            .map_or("?", |tier| tier.name.as_str())
+                    };
+                    push(
+                        month.month,
+                        EventKind::TierChange,
+                        Some(name),
+                        format!(
+                            "{name} moves from {} to {}",
+                            tier(before.tier),
+                            tier(now.tier)
+                        ),
+                    );
+                }
+                _ => {}
+            }
+            let previous = before.map_or(Status::Green, |b| b.status);
+            if now.status > previous && matches!(now.status, Status::Yellow | Status::Red) {
+                push(
+                    month.month,
+                    EventKind::Threshold,
+                    Some(name),
+                    format!(
+                        "{name} reaches {} utilization ({})",
+                        format_percent(round_share(now.utilization)),
+                        now.status.label()
+                    ),
+                );
+            }
+            if now.status == Status::OverCapacity && !over_seen {
+                over_seen = true;
+                push(
+                    month.month,
+                    EventKind::OverCapacity,
+                    Some(name),
+                    format!("{name} runs out of room: even its largest setup cannot hold the load"),
+                );
+            }
+        }
+        if let Some(today) = projection.today.get(index).and_then(Option::as_ref) {
+            if let Some(month) = today.runs_out {
+                push(
+                    month,
+                    EventKind::TodayExhausted,
+                    Some(name),
+                    format!("today's {name} ({}) is no longer enough", today.setup),
+                );
+            }
+        }
+    }
+
+    let first_red = months.iter().find_map(|month| {
+        month
+            .components
+            .iter()
+            .position(|sizing| sizing.status >= Status::Red)
+            .map(|index| (month.month, index))
+    });
+    if let Some((month, index)) = first_red {
+        let name = plan.components[index].name();
+        push(
+            month,
+            EventKind::FirstRed,
+            Some(name),
+            format!("{name} is the first thing to break (red at month {month})"),
+        );
+    }
+    if let Some(budget) = &plan.budget {
+        if let Some(cap) = budget.monthly_cap {
+            if let Some(month) = months.iter().find(|m| m.total_cost > cap) {
+                let money = |value| format_money(value, &plan.currency);
+                push(
+                    month.month,
+                    EventKind::BudgetBroken,
+                    None,
+                    format!(
+                        "monthly cost of {} passes the budget of {}",
+                        money(month.total_cost),
+                        money(cap)
+                    ),
+                );
+            }
+        }
+        if let Some(cap) = budget.cost_per_user_cap {
+            let over = months
+                .iter()
+                .find_map(|m| m.cost_per_user.filter(|c| *c > cap).map(|c| (m.month, c)));
+            if let Some((month, per_user)) = over {
+                let money = |value| format_money(value, &plan.currency);
+                push(
+                    month,
+                    EventKind::CostPerUserBroken,
+                    None,
+                    format!(
+                        "cost per user of {} is over the cap of {}",
+                        money(per_user),
+                        money(cap)
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(month) = months
+        .iter()
+        .find(|m| m.margin.is_some_and(|margin| margin >= 0.0))
+    {
+        push(
+            month.month,
+            EventKind::BreakEven,
+            None,
+            "revenue covers the monthly cost (break-even)".to_string(),
+        );
+    }
+    if let Some(reason) = &projection.stopped {
+        push(
+            months.len() as u32,
+            EventKind::Stopped,
+            None,
+            reason.clone(),
+        );
+    }
+    events.sort_by_key(|event| event.month);
+    events
+}
+
+/// Utilization rounded to a whole percent, for messages.
+fn round_share(share: f64) -> f64 {
+    (share * 100.0).round() / 100.0
+}

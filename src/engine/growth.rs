@@ -1,0 +1,178 @@
+//! Users month by month under each growth model (month 0 = baseline).
+
+use super::plan::{Growth, Milestone, Segment};
+
+/// Users for months 0..=horizon. Validation bounds every rate, so values stay
+/// finite; a model that would go below zero stops at zero.
+pub fn project_users(growth: &Growth, baseline: f64, horizon: u32) -> Vec<f64> {
+    let mut users = Vec::with_capacity(horizon as usize + 1);
+    users.push(baseline);
+    let mut current = baseline;
+    for month in 1..=horizon {
+        current = match growth {
+            Growth::Compound { growth, churn } => current * (1.0 + growth - churn),
+            Growth::Piecewise { segments } => {
+                let segment = segment_for(segments, month);
+                current * (1.0 + segment.growth - segment.churn)
+            }
+            Growth::Milestones { points } => milestone_users(points, baseline, month),
+            Growth::Linear {
+                new_users_per_month,
+                churn,
+            } => current * (1.0 - churn) + new_users_per_month,
+            Growth::Logistic {
+                growth,
+                churn,
+                market_size,
+            } => current + growth * current * (1.0 - current / market_size) - churn * current,
+        }
+        .max(0.0);
+        users.push(current);
+    }
+    users
+}
+
+/// The segment whose period holds `month`; past the last, the last continues.
+fn segment_for(segments: &[Segment], month: u32) -> &Segment {
+    segments
+        .iter()
+        .find(|segment| month <= segment.until_month)
+        .or(segments.last())
+        .expect("validation requires at least one segment")
+}
+
+/// Geometric (log-linear) interpolation between milestones, starting from the
+/// baseline at month 0; after the last milestone its incoming rate continues.
+fn milestone_users(points: &[Milestone], baseline: f64, month: u32) -> f64 {
+    let mut from = (0u32, baseline);
+    for point in points {
+        if month <= point.month {
+            return interpolate(from, (point.month, point.users), month);
+        }
+        from = (point.month, point.users);
+    }
+    // Past the last milestone: continue the rate that led to it.
+    let before = if points.len() >= 2 {
+        let p = &points[points.len() - 2];
+        (p.month, p.users)
+    } else {
+        (0, baseline)
+    };
+    interpolate(before, from, month)
+}
+
+fn interpolate(from: (u32, f64), to: (u32, f64), month: u32) -> f64 {
+    let span = f64::from(to.0 - from.0);
+    let progress = (f64::from(month) - f64::from(from.0)) / span;
+    from.1 * (to.1 / from.1).powf(progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn compound_is_seed_000s_project_capacity() {
+        let users = project_users(
+            &Growth::Compound {
+                growth: 0.25,
+                churn: 0.08,
+            },
+            100.0,
+            12,
+        );
+        // 100 × 1.17¹² = 658.0067 (python: 100*1.17**12)
+        assert!(close(users[12], 658.006_738_203_718_7));
+        assert_eq!(users.len(), 13);
+    }
+
+    /// Seed 004's declining rates: 25% for months 1-6, 20% for 7-12, 15% for
+    /// 13-24, no churn. From 10,000: 10,000 × 1.25⁶ × 1.2⁶ × 1.15¹² =
+    /// 10,000 × 3.814697 × 2.985984 × 5.350250 = 609,426.93.
+    #[test]
+    fn piecewise_applies_each_period_and_continues_the_last() {
+        let segment = |until_month, growth| Segment {
+            until_month,
+            growth,
+            churn: 0.0,
+        };
+        let growth = Growth::Piecewise {
+            segments: vec![segment(6, 0.25), segment(12, 0.20), segment(24, 0.15)],
+        };
+        let users = project_users(&growth, 10_000.0, 30);
+        assert!(close(users[6], 10_000.0 * 1.25f64.powi(6)));
+        assert!(close(
+            users[12],
+            10_000.0 * 1.25f64.powi(6) * 1.2f64.powi(6)
+        ));
+        assert!((users[24] - 609_426.926).abs() < 0.01, "{}", users[24]);
+        assert!(close(users[30], users[24] * 1.15f64.powi(6)));
+    }
+
+    /// Seed 001: launch 50K, month 1 75K, month 3 150K, month 6 300K, month 12
+    /// 500K. Month 2 lies geometrically between 75K and 150K: √(75K × 150K) =
+    /// 106,066.0. After month 12 the month 6→12 rate continues:
+    /// (500/300)^(1/6) a month, so month 13 = 500K × 1.088867 = 544,433.44.
+    #[test]
+    fn milestones_interpolate_geometrically() {
+        let point = |month, users| Milestone { month, users };
+        let growth = Growth::Milestones {
+            points: vec![
+                point(1, 75e3),
+                point(3, 150e3),
+                point(6, 300e3),
+                point(12, 500e3),
+            ],
+        };
+        let users = project_users(&growth, 50e3, 13);
+        assert!(close(users[1], 75e3));
+        assert!((users[2] - 106_066.017).abs() < 0.01, "{}", users[2]);
+        assert!(close(users[3], 150e3) && close(users[6], 300e3) && close(users[12], 500e3));
+        assert!((users[13] - 544_433.444).abs() < 0.01, "{}", users[13]);
+    }
+
+    /// Seed 003's "20 new users/month": from 100 with 2% churn, month 1 =
+    /// 100 × 0.98 + 20 = 118; month 2 = 118 × 0.98 + 20 = 135.64.
+    #[test]
+    fn linear_adds_new_users_and_loses_churn() {
+        let users = project_users(
+            &Growth::Linear {
+                new_users_per_month: 20.0,
+                churn: 0.02,
+            },
+            100.0,
+            2,
+        );
+        assert!(close(users[1], 118.0) && close(users[2], 135.64));
+    }
+
+    /// Logistic: u + g·u·(1 − u/K) − c·u. From 1,000 with g = 0.5, K = 10,000,
+    /// c = 0: 1,000 + 500 × 0.9 = 1,450; it approaches but never passes K.
+    #[test]
+    fn logistic_slows_towards_the_market_size() {
+        let growth = Growth::Logistic {
+            growth: 0.5,
+            churn: 0.0,
+            market_size: 10_000.0,
+        };
+        let users = project_users(&growth, 1_000.0, 120);
+        assert!(close(users[1], 1_450.0));
+        assert!(users.windows(2).all(|w| w[1] >= w[0]));
+        assert!(users[120] <= 10_000.0 && users[120] > 9_999.0);
+    }
+
+    #[test]
+    fn users_never_go_below_zero() {
+        let growth = Growth::Logistic {
+            growth: 1.0,
+            churn: 0.0,
+            market_size: 1.0,
+        };
+        let users = project_users(&growth, 1e12, 3);
+        assert!(users.iter().all(|u| *u >= 0.0 && u.is_finite()));
+    }
+}

@@ -1,0 +1,133 @@
+//! The projection as CSV (RFC 4180): one row per scenario and month, numbers
+//! as plain numbers, and text cells that a spreadsheet would run as a formula
+//! (starting with `=`, `+`, `-`, `@`, tab or CR) neutralised with a leading `'`.
+
+use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::validate::ValidPlan;
+
+pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&str>) -> String {
+    let plan = valid.plan();
+    let mut header: Vec<String> = vec![
+        "scenario".into(),
+        "month".into(),
+        "calendar_month".into(),
+        "users".into(),
+    ];
+    header.extend(plan.metrics.iter().map(|m| m.name.clone()));
+    for component in &plan.components {
+        let name = component.name();
+        header.extend([
+            format!("{name} size"),
+            format!("{name} utilization"),
+            format!("{name} status"),
+        ]);
+    }
+    header.extend(
+        cost_line_names(plan)
+            .iter()
+            .map(|name| format!("{name} cost")),
+    );
+    header.extend(
+        [
+            "total_cost",
+            "cumulative_cost",
+            "cost_per_user",
+            "revenue",
+            "margin",
+            "flags",
+        ]
+        .map(String::from),
+    );
+    let mut out = String::new();
+    push_row(&mut out, header.iter().map(|cell| text(cell)));
+    for scenario in super::selected(&projection.scenarios, only) {
+        for month in &scenario.months {
+            let mut row = vec![
+                text(&scenario.name),
+                month.month.to_string(),
+                text(&super::calendar_label(plan, month.month)),
+                number(month.users),
+            ];
+            row.extend(month.metrics.iter().map(|value| number(*value)));
+            for (component, sizing) in plan.components.iter().zip(&month.components) {
+                row.push(text(&super::describe_size(component, sizing)));
+                row.push(number(sizing.utilization));
+                row.push(text(sizing.status.label()));
+            }
+            row.extend(month.costs.iter().map(|value| number(*value)));
+            row.push(number(month.total_cost));
+            row.push(number(month.cumulative_cost));
+            row.push(month.cost_per_user.map_or_else(String::new, number));
+            row.push(month.revenue.map_or_else(String::new, number));
+            row.push(month.margin.map_or_else(String::new, number));
+            row.push(text(&month.flags.join("; ")));
+            push_row(&mut out, row.into_iter());
+        }
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
+    let cells: Vec<String> = cells.collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+}
+
+fn number(value: f64) -> String {
+    if value.is_finite() {
+        // Plain decimal, never an exponent a spreadsheet might misread.
+        let text = format!("{value:.6}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if text == "-0" {
+            "0".to_string()
+        } else {
+            text.to_string()
+        }
+    } else {
+        String::new()
+    }
+}
+
+/// A text cell: neutralised if a spreadsheet would treat it as a formula,
+/// quoted if it holds a comma, quote or line break.
+pub fn text(value: &str) -> String {
+    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cells_are_quoted_and_neutralised() {
+        assert_eq!(text("Moderate"), "Moderate");
+        assert_eq!(text("a,b"), "\"a,b\"");
+        assert_eq!(text("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(text("=1+2"), "'=1+2");
+        assert_eq!(text("+SUM(A1)"), "'+SUM(A1)");
+        assert_eq!(text("-2"), "'-2");
+        assert_eq!(text("@cmd"), "'@cmd");
+        assert_eq!(text("\tx"), "'\tx");
+        assert_eq!(
+            text("=HYPERLINK(\"x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
+        );
+    }
+
+    #[test]
+    fn numbers_are_plain() {
+        assert_eq!(number(658.006_738_2), "658.006738");
+        assert_eq!(number(1e20), "100000000000000000000");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(2.5), "2.5");
+    }
+}

@@ -1,0 +1,158 @@
+//! A Markdown capacity-plan report laid out like the seeds: current capacity,
+//! growth projections at milestone months, scaling events, costs.
+
+use crate::engine::number::{format_count, format_in_unit, format_money, format_percent};
+use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::validate::ValidPlan;
+use std::fmt::Write;
+
+pub fn projection_markdown(
+    valid: &ValidPlan,
+    projection: &Projection,
+    only: Option<&str>,
+) -> String {
+    let plan = valid.plan();
+    let money = |value: f64| format_money(value, &plan.currency);
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", escape(&plan.name));
+    if !plan.description.is_empty() {
+        let _ = writeln!(out, "{}\n", escape(&plan.description));
+    }
+    let _ = writeln!(
+        out,
+        "Starting {} with {} users; {} months projected.\n",
+        plan.start_month,
+        format_count(plan.baseline_users),
+        plan.horizon_months
+    );
+    for scenario in super::selected(&projection.scenarios, only) {
+        let _ = writeln!(out, "## Scenario: {}\n", escape(&scenario.name));
+        let current: Vec<_> = plan
+            .components
+            .iter()
+            .zip(&scenario.today)
+            .filter_map(|(c, t)| t.as_ref().map(|t| (c, t)))
+            .collect();
+        if !current.is_empty() {
+            let _ = writeln!(out, "### Current capacity\n\n| Component | Today | Utilization | Headroom | Status | Runs out |\n|---|---|---|---|---|---|");
+            for (component, today) in current {
+                let runs_out = today.runs_out.map_or_else(
+                    || "not within the horizon".to_string(),
+                    |m| format!("month {m}"),
+                );
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    escape(component.name()),
+                    escape(&today.setup),
+                    format_percent(round2(today.utilization)),
+                    format_percent(round2(today.headroom)),
+                    today.status.label(),
+                    runs_out
+                );
+            }
+            out.push('\n');
+        }
+        let _ = write!(out, "### Growth projection\n\n| Month | Users |");
+        for metric in &plan.metrics {
+            let _ = write!(out, " {} |", escape(&metric.name));
+        }
+        let _ = write!(out, " Monthly cost | Cumulative |\n|---|---|");
+        for _ in &plan.metrics {
+            out.push_str("---|");
+        }
+        out.push_str("---|---|\n");
+        for month in super::milestone_months(plan.horizon_months) {
+            let Some(result) = scenario.at(month) else {
+                continue;
+            };
+            let _ = write!(out, "| {} | {} |", month, format_count(result.users));
+            for (metric, value) in plan.metrics.iter().zip(&result.metrics) {
+                let _ = write!(out, " {} |", format_in_unit(*value, &metric.unit));
+            }
+            let _ = writeln!(
+                out,
+                " {} | {} |",
+                money(result.total_cost),
+                money(result.cumulative_cost)
+            );
+        }
+        out.push('\n');
+        if !plan.components.is_empty() {
+            let _ = write!(out, "### Sizing by milestone\n\n| Month |");
+            for component in &plan.components {
+                let _ = write!(out, " {} |", escape(component.name()));
+            }
+            out.push_str("\n|---|");
+            for _ in &plan.components {
+                out.push_str("---|");
+            }
+            out.push('\n');
+            for month in super::milestone_months(plan.horizon_months) {
+                let Some(result) = scenario.at(month) else {
+                    continue;
+                };
+                let _ = write!(out, "| {month} |");
+                for (component, sizing) in plan.components.iter().zip(&result.components) {
+                    let _ = write!(
+                        out,
+                        " {} ({}, {}) |",
+                        escape(&super::describe_size(component, sizing)),
+                        format_percent(round2(sizing.utilization)),
+                        sizing.status.label()
+                    );
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        if let Some(last) = scenario.last() {
+            let _ = writeln!(
+                out,
+                "### Monthly cost breakdown (month {})\n\n| Line | Cost |\n|---|---|",
+                last.month
+            );
+            for (name, cost) in cost_line_names(plan).iter().zip(&last.costs) {
+                let _ = writeln!(out, "| {} | {} |", escape(name), money(*cost));
+            }
+            let _ = writeln!(out, "| **Total** | **{}** |\n", money(last.total_cost));
+            if let Some(per_user) = last.cost_per_user {
+                let _ = writeln!(out, "Cost per user: {} a month.\n", money(per_user));
+            }
+        }
+        if !scenario.events.is_empty() {
+            let _ = writeln!(out, "### Scaling triggers and events\n");
+            for event in &scenario.events {
+                let _ = writeln!(out, "- Month {}: {}", event.month, escape(&event.message));
+            }
+            out.push('\n');
+        }
+        if let Some(reason) = &scenario.stopped {
+            let _ = writeln!(out, "> **Note:** {}\n", escape(reason));
+        }
+    }
+    out
+}
+
+fn round2(share: f64) -> f64 {
+    (share * 100.0).round() / 100.0
+}
+
+/// Text from the plan, made inert in Markdown: no HTML, no table breaks, no links.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}

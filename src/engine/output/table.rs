@@ -1,0 +1,77 @@
+//! A readable fixed-width table per scenario, for the terminal.
+
+use crate::engine::number::{format_count, format_in_unit, format_money};
+use crate::engine::projection::Projection;
+use crate::engine::validate::ValidPlan;
+use std::fmt::Write;
+
+pub fn projection_table(valid: &ValidPlan, projection: &Projection, only: Option<&str>) -> String {
+    let plan = valid.plan();
+    let money = |value: f64| format_money(value, &plan.currency);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", plan.name);
+    for scenario in super::selected(&projection.scenarios, only) {
+        let _ = writeln!(out, "Scenario: {}", scenario.name);
+        let mut header: Vec<String> = vec!["Month".into(), "Users".into()];
+        header.extend(plan.metrics.iter().map(|m| m.name.clone()));
+        header.extend(plan.components.iter().map(|c| c.name().to_string()));
+        header.extend([
+            "Monthly cost".into(),
+            "Cumulative".into(),
+            "Per user".into(),
+        ]);
+        let mut rows = vec![header];
+        for month in &scenario.months {
+            let mut row = vec![month.month.to_string(), format_count(month.users)];
+            row.extend(
+                plan.metrics
+                    .iter()
+                    .zip(&month.metrics)
+                    .map(|(m, v)| format_in_unit(*v, &m.unit)),
+            );
+            row.extend(
+                plan.components
+                    .iter()
+                    .zip(&month.components)
+                    .map(|(component, sizing)| {
+                        format!(
+                            "{} ({})",
+                            super::describe_size(component, sizing),
+                            sizing.status.label()
+                        )
+                    }),
+            );
+            row.push(money(month.total_cost));
+            row.push(money(month.cumulative_cost));
+            row.push(month.cost_per_user.map_or_else(|| "—".into(), money));
+            rows.push(row);
+        }
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|column| {
+                rows.iter()
+                    .map(|row| row[column].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in &rows {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:>width$}"))
+                .collect();
+            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        }
+        if !scenario.events.is_empty() {
+            let _ = writeln!(out, "\nEvents:");
+            for event in &scenario.events {
+                let _ = writeln!(out, "  month {:>3}  {}", event.month, event.message);
+            }
+        }
+        if let Some(reason) = &scenario.stopped {
+            let _ = writeln!(out, "\nNote: {reason}");
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,117 @@
+//! The built-in templates: one complete plan per seed document, shipped as
+//! data files and loaded through the same validation as a user's plan.
+
+use super::document::{load_plan, LoadError};
+use super::validate::ValidPlan;
+
+pub struct Template {
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub json: &'static str,
+}
+
+pub const TEMPLATES: [Template; 5] = [
+    Template {
+        id: "managed-saas",
+        summary: "Seed 000: managed services (Supabase, Redis, Vercel, OpenAI), compound growth, 3 scenarios",
+        json: include_str!("managed-saas.json"),
+    },
+    Template {
+        id: "microservices-aws",
+        summary: "Seed 001: microservices on AWS, 50K to 500K users by milestones",
+        json: include_str!("microservices-aws.json"),
+    },
+    Template {
+        id: "quarterly-service",
+        summary: "Seed 002: a service doubling each quarter, app instances and PostgreSQL",
+        json: include_str!("quarterly-service.json"),
+    },
+    Template {
+        id: "lean-mvp",
+        summary: "Seed 003: a lean MVP with linear and S-curve growth, revenue and break-even",
+        json: include_str!("lean-mvp.json"),
+    },
+    Template {
+        id: "realtime-platform",
+        summary: "Seed 004: a real-time platform over 24 months, 1K/10K/100K tiers, declining growth",
+        json: include_str!("realtime-platform.json"),
+    },
+];
+
+/// The template the app opens on.
+pub const DEFAULT_TEMPLATE: &str = "managed-saas";
+
+pub fn find(id: &str) -> Option<&'static Template> {
+    TEMPLATES.iter().find(|template| template.id == id)
+}
+
+/// Loads a template by id, through the same checks as any plan.
+pub fn load(id: &str) -> Option<Result<ValidPlan, LoadError>> {
+    find(id).map(|template| load_plan(template.json))
+}
+
+/// The worked example the app opens on. Built-in data, checked by the tests
+/// below; an error here is a bug in a template, reported rather than panicking.
+pub fn worked_example() -> Result<ValidPlan, LoadError> {
+    load(DEFAULT_TEMPLATE).unwrap_or(Err(LoadError::Empty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::projection::project;
+
+    #[test]
+    fn every_template_validates_and_projects_ten_years() {
+        for template in &TEMPLATES {
+            let plan = load(template.id)
+                .expect("listed")
+                .unwrap_or_else(|error| panic!("{}: {error}", template.id));
+            let ten_years = plan
+                .with_overrides(Some(120), None)
+                .expect("a 120-month horizon is valid");
+            let projection = project(&ten_years);
+            for scenario in &projection.scenarios {
+                assert_eq!(
+                    scenario.stopped, None,
+                    "{} / {}",
+                    template.id, scenario.name
+                );
+                assert_eq!(
+                    scenario.months.len(),
+                    121,
+                    "{} / {}",
+                    template.id,
+                    scenario.name
+                );
+                for month in &scenario.months {
+                    assert!(month.users.is_finite() && month.total_cost.is_finite());
+                    assert!(month.metrics.iter().all(|v| v.is_finite()));
+                    for sizing in &month.components {
+                        assert!(sizing.utilization.is_finite() && sizing.utilization >= 0.0);
+                    }
+                    // The only flags allowed: honest ones about capacity, budget and implausible growth.
+                    for flag in &month.flags {
+                        assert!(
+                            flag.contains("over capacity")
+                                || flag.contains("budget")
+                                || flag.contains("cap")
+                                || flag.contains("population"),
+                            "{}: unexpected flag {flag}",
+                            template.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_the_default_exists() {
+        let mut ids: Vec<&str> = TEMPLATES.iter().map(|t| t.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), TEMPLATES.len());
+        assert!(worked_example().is_ok());
+    }
+}

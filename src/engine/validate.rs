@@ -1,0 +1,722 @@
+//! One validation pass from a raw [`Plan`] to a [`ValidPlan`], or every
+//! problem found, each located by its path in the document
+//! (`scenarios[1].growth.churn`) with a message. Nothing after validation sees
+//! an unchecked number or an unresolved name.
+
+use super::formula::{is_reserved, Chain};
+use super::number::{format_compact, format_percent};
+use super::plan::*;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+pub const MAX_HORIZON_MONTHS: u32 = 120;
+/// Far above any real product, low enough that ten years of the fastest
+/// allowed growth stay finite.
+pub const MAX_USERS: f64 = 1e12;
+pub const MAX_MONTHLY_GROWTH: f64 = 10.0;
+/// Largest magnitude of any other number in a plan (money, capacities, drivers).
+pub const MAX_VALUE: f64 = 1e15;
+const MAX_NAME_CHARS: usize = 100;
+const MAX_TEXT_CHARS: usize = 5_000;
+const MAX_ITEMS: usize = 200;
+
+/// A problem with one field of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// What a component or cost line reads each month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    Users,
+    Metric(usize),
+}
+
+/// A plan that passed validation, with its metrics compiled. Only
+/// [`validate`] can make one.
+#[derive(Debug, Clone)]
+pub struct ValidPlan {
+    plan: Plan,
+    chain: Chain,
+    quantities: HashMap<String, Quantity>,
+    start: (i32, u32),
+}
+
+impl PartialEq for ValidPlan {
+    fn eq(&self, other: &Self) -> bool {
+        self.plan == other.plan
+    }
+}
+
+impl ValidPlan {
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The compiled metrics; inputs are `users` then every driver in plan order.
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// What a validated name (`users` or a metric) refers to.
+    pub fn quantity(&self, name: &str) -> Quantity {
+        self.quantities
+            .get(name)
+            .copied()
+            .unwrap_or(Quantity::Users)
+    }
+
+    /// The calendar month (year, month 1..=12) of plan month `month`.
+    pub fn calendar_month(&self, month: u32) -> (i32, u32) {
+        let months = self.start.0 * 12 + self.start.1 as i32 - 1 + month as i32;
+        (months.div_euclid(12), months.rem_euclid(12) as u32 + 1)
+    }
+
+    /// The plan with a new horizon and baseline (the command line's
+    /// `--months` and `--initial-users`), validated again.
+    pub fn with_overrides(
+        &self,
+        months: Option<u32>,
+        users: Option<f64>,
+    ) -> Result<ValidPlan, Vec<PlanError>> {
+        let mut plan = self.plan.clone();
+        if let Some(months) = months {
+            plan.horizon_months = months;
+        }
+        if let Some(users) = users {
+            plan.baseline_users = users;
+        }
+        validate(&plan)
+    }
+}
+
+struct Checker {
+    errors: Vec<PlanError>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(PlanError {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    fn range(&mut self, path: impl Into<String>, value: f64, low: f64, high: f64) {
+        self.bounds(path, value, low, high, format_compact)
+    }
+
+    fn rate(&mut self, path: impl Into<String>, value: f64, low: f64, high: f64) {
+        self.bounds(path, value, low, high, format_percent)
+    }
+
+    fn bounds(
+        &mut self,
+        path: impl Into<String>,
+        value: f64,
+        low: f64,
+        high: f64,
+        show: fn(f64) -> String,
+    ) {
+        if !value.is_finite() {
+            self.fail(path, "must be a finite number");
+        } else if value < low {
+            self.fail(path, format!("cannot be below {}", show(low)));
+        } else if value > high {
+            self.fail(path, format!("cannot be above {}", show(high)));
+        }
+    }
+
+    fn positive(&mut self, path: impl Into<String>, value: f64) {
+        let path = path.into();
+        if value.is_finite() && value <= 0.0 {
+            self.fail(path, "must be more than 0");
+        } else {
+            self.range(path, value, 0.0, MAX_VALUE);
+        }
+    }
+
+    fn text(&mut self, path: impl Into<String>, text: &str, required: bool, max: usize) {
+        let path = path.into();
+        if required && text.trim().is_empty() {
+            self.fail(path, "is required");
+        } else if text.chars().count() > max {
+            self.fail(path, format!("is longer than {max} characters"));
+        } else if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            self.fail(path, "contains control characters");
+        }
+    }
+
+    fn count(&mut self, path: &str, len: usize, min: usize, what: &str) {
+        if len < min {
+            self.fail(path, format!("needs at least {min} {what}"));
+        } else if len > MAX_ITEMS {
+            self.fail(path, format!("has more than {MAX_ITEMS} {what}"));
+        }
+    }
+
+    /// Names used in formulas: letters, digits and `_`, starting with a letter or `_`.
+    fn identifier(&mut self, path: String, name: &str) {
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && name.len() <= MAX_NAME_CHARS;
+        if !valid {
+            self.fail(
+                path,
+                format!(
+                    "'{}' is not a usable name: use letters, digits and _, starting with a letter",
+                    shorten(name)
+                ),
+            );
+        } else if is_reserved(name) || name == "users" {
+            self.fail(path, format!("'{name}' is a built-in name"));
+        }
+    }
+
+    fn unique<'a>(
+        &mut self,
+        path: impl Fn(usize) -> String,
+        names: impl Iterator<Item = &'a str>,
+        what: &str,
+    ) {
+        let mut seen = BTreeSet::new();
+        for (index, name) in names.enumerate() {
+            if !seen.insert(name.trim().to_string()) {
+                self.fail(
+                    path(index),
+                    format!("another {what} is already called '{}'", shorten(name)),
+                );
+            }
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// Checks every field of `plan`.
+pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
+    let mut check = Checker { errors: Vec::new() };
+    if plan.schema != CURRENT_SCHEMA {
+        check.fail(
+            "schema",
+            format!(
+                "schema {} is not supported here (expected {CURRENT_SCHEMA})",
+                plan.schema
+            ),
+        );
+    }
+    check.text("name", &plan.name, true, MAX_NAME_CHARS * 2);
+    check.text("description", &plan.description, false, MAX_TEXT_CHARS);
+    if !(plan.currency.len() == 3 && plan.currency.chars().all(|c| c.is_ascii_uppercase())) {
+        check.fail(
+            "currency",
+            format!(
+                "'{}' is not a currency code (three capital letters, such as USD)",
+                shorten(&plan.currency)
+            ),
+        );
+    }
+    let start = parse_year_month(&plan.start_month);
+    if start.is_none() {
+        check.fail(
+            "start_month",
+            format!(
+                "'{}' is not a month written YYYY-MM",
+                shorten(&plan.start_month)
+            ),
+        );
+    }
+    if !(1..=MAX_HORIZON_MONTHS).contains(&plan.horizon_months) {
+        check.fail(
+            "horizon_months",
+            format!(
+                "must be 1 to {MAX_HORIZON_MONTHS} months, not {}",
+                plan.horizon_months
+            ),
+        );
+    }
+    check.range("baseline_users", plan.baseline_users, 0.0, MAX_USERS);
+
+    // Drivers and metrics: the demand chain.
+    check.count("drivers", plan.drivers.len(), 0, "drivers");
+    for (index, driver) in plan.drivers.iter().enumerate() {
+        check.identifier(format!("drivers[{index}].name"), &driver.name);
+        check.range(
+            format!("drivers[{index}].value"),
+            driver.value,
+            -MAX_VALUE,
+            MAX_VALUE,
+        );
+        check.text(
+            format!("drivers[{index}].unit"),
+            &driver.unit,
+            false,
+            MAX_NAME_CHARS,
+        );
+        check.text(
+            format!("drivers[{index}].description"),
+            &driver.description,
+            false,
+            MAX_TEXT_CHARS,
+        );
+    }
+    check.unique(
+        |i| format!("drivers[{i}].name"),
+        plan.drivers.iter().map(|d| d.name.as_str()),
+        "driver",
+    );
+    check.count("metrics", plan.metrics.len(), 0, "metrics");
+    for (index, metric) in plan.metrics.iter().enumerate() {
+        check.identifier(format!("metrics[{index}].name"), &metric.name);
+        if plan.drivers.iter().any(|driver| driver.name == metric.name) {
+            check.fail(
+                format!("metrics[{index}].name"),
+                format!("'{}' is already a driver's name", metric.name),
+            );
+        }
+        check.text(
+            format!("metrics[{index}].unit"),
+            &metric.unit,
+            false,
+            MAX_NAME_CHARS,
+        );
+    }
+    let inputs: Vec<&str> = std::iter::once("users")
+        .chain(plan.drivers.iter().map(|d| d.name.as_str()))
+        .collect();
+    let metrics: Vec<(&str, &str)> = plan
+        .metrics
+        .iter()
+        .map(|m| (m.name.as_str(), m.formula.as_str()))
+        .collect();
+    let chain = match Chain::compile(&inputs, &metrics) {
+        Ok(chain) => Some(chain),
+        Err(errors) => {
+            if check
+                .errors
+                .iter()
+                .all(|e| !e.path.starts_with("metrics") && !e.path.starts_with("drivers"))
+            {
+                for error in errors {
+                    let index = error
+                        .metric
+                        .as_ref()
+                        .and_then(|m| plan.metrics.iter().position(|x| &x.name == m));
+                    let path = match index {
+                        Some(index) => format!("metrics[{index}].formula"),
+                        None => "metrics".to_string(),
+                    };
+                    let mut message = error.kind.to_string();
+                    if let Some(column) = error.column {
+                        message = format!("at column {column}: {message}");
+                    }
+                    check.fail(path, message);
+                }
+            }
+            None
+        }
+    };
+
+    let mut quantities: HashMap<String, Quantity> = HashMap::new();
+    quantities.insert("users".into(), Quantity::Users);
+    for (index, metric) in plan.metrics.iter().enumerate() {
+        quantities.insert(metric.name.clone(), Quantity::Metric(index));
+    }
+    let quantity = |check: &mut Checker, path: String, name: &str| {
+        if !quantities.contains_key(name) {
+            let hint = if plan.drivers.iter().any(|d| d.name == name) {
+                " (it is a driver: add a metric equal to it)"
+            } else {
+                ""
+            };
+            check.fail(
+                path,
+                format!("'{}' is not a metric of this plan{hint}", shorten(name)),
+            );
+        }
+    };
+
+    // Scenarios.
+    check.count("scenarios", plan.scenarios.len(), 1, "scenario");
+    check.unique(
+        |i| format!("scenarios[{i}].name"),
+        plan.scenarios.iter().map(|s| s.name.as_str()),
+        "scenario",
+    );
+    for (index, scenario) in plan.scenarios.iter().enumerate() {
+        let at = |field: &str| format!("scenarios[{index}].{field}");
+        check.text(at("name"), &scenario.name, true, MAX_NAME_CHARS);
+        check_growth(
+            &mut check,
+            &at("growth"),
+            &scenario.growth,
+            plan.baseline_users,
+        );
+        for (name, value) in &scenario.drivers {
+            let path = format!("scenarios[{index}].drivers.{name}");
+            if !plan.drivers.iter().any(|driver| &driver.name == name) {
+                check.fail(
+                    path,
+                    format!("'{}' is not a driver of this plan", shorten(name)),
+                );
+            } else {
+                check.range(path, *value, -MAX_VALUE, MAX_VALUE);
+            }
+        }
+    }
+
+    // Components.
+    check.count("components", plan.components.len(), 0, "components");
+    check.unique(
+        |i| format!("components[{i}].name"),
+        plan.components.iter().map(Component::name),
+        "component",
+    );
+    for (index, component) in plan.components.iter().enumerate() {
+        let at = |field: &str| format!("components[{index}].{field}");
+        check.text(at("name"), component.name(), true, MAX_NAME_CHARS);
+        match component {
+            Component::Horizontal(h) => {
+                quantity(&mut check, at("metric"), &h.metric);
+                check.positive(at("capacity_per_unit"), h.capacity_per_unit);
+                check_target(&mut check, at("target_utilization"), h.target_utilization);
+                if h.min_units > h.max_units {
+                    check.fail(
+                        at("min_units"),
+                        format!("{} is more than max_units ({})", h.min_units, h.max_units),
+                    );
+                }
+                if h.max_units == 0 || h.max_units > 1_000_000 {
+                    check.fail(at("max_units"), "must be 1 to 1,000,000");
+                }
+                if h.spare_units > 1_000 {
+                    check.fail(at("spare_units"), "cannot be above 1,000");
+                }
+                check.range(at("unit_cost"), h.unit_cost, 0.0, MAX_VALUE);
+                check.rate(at("reserved_share"), h.reserved_share, 0.0, 1.0);
+                check.rate(at("reserved_discount"), h.reserved_discount, 0.0, 1.0);
+                check_thresholds(&mut check, &at("thresholds"), h.thresholds);
+                if h.current_units.is_some_and(|units| units > 1_000_000) {
+                    check.fail(at("current_units"), "cannot be above 1,000,000");
+                }
+            }
+            Component::Tiered(t) => {
+                check.count(&at("metrics"), t.metrics.len(), 1, "metric");
+                for (m, name) in t.metrics.iter().enumerate() {
+                    quantity(
+                        &mut check,
+                        format!("components[{index}].metrics[{m}]"),
+                        name,
+                    );
+                }
+                check.count(&at("tiers"), t.tiers.len(), 1, "tier");
+                check.unique(
+                    |i| format!("components[{index}].tiers[{i}].name"),
+                    t.tiers.iter().map(|tier| tier.name.as_str()),
+                    "tier",
+                );
+                for (ti, tier) in t.tiers.iter().enumerate() {
+                    let tat = |field: &str| format!("components[{index}].tiers[{ti}].{field}");
+                    check.text(tat("name"), &tier.name, true, MAX_NAME_CHARS);
+                    check.range(tat("price"), tier.price, 0.0, MAX_VALUE);
+                    for name in &t.metrics {
+                        match tier.limits.get(name) {
+                            Some(limit) => check.positive(
+                                format!("components[{index}].tiers[{ti}].limits.{name}"),
+                                *limit,
+                            ),
+                            None => check.fail(
+                                tat("limits"),
+                                format!("has no limit for '{}'", shorten(name)),
+                            ),
+                        }
+                    }
+                    for name in tier.limits.keys() {
+                        if !t.metrics.contains(name) {
+                            check.fail(
+                                format!("components[{index}].tiers[{ti}].limits.{}", shorten(name)),
+                                "is not one of the component's metrics",
+                            );
+                        }
+                    }
+                }
+                check_target(&mut check, at("target_utilization"), t.target_utilization);
+                check_thresholds(&mut check, &at("thresholds"), t.thresholds);
+                if let Some(current) = &t.current_tier {
+                    if !t.tiers.iter().any(|tier| &tier.name == current) {
+                        check.fail(
+                            at("current_tier"),
+                            format!("'{}' is not one of its tiers", shorten(current)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // Cost lines share one namespace with components: both are lines of the cost breakdown.
+    check.count("costs", plan.costs.len(), 0, "cost lines");
+    check.unique(
+        |i| {
+            if i < plan.components.len() {
+                format!("components[{i}].name")
+            } else {
+                format!("costs[{}].name", i - plan.components.len())
+            }
+        },
+        plan.components
+            .iter()
+            .map(Component::name)
+            .chain(plan.costs.iter().map(CostLine::name)),
+        "cost line or component",
+    );
+    for (index, line) in plan.costs.iter().enumerate() {
+        let at = |field: &str| format!("costs[{index}].{field}");
+        check.text(at("name"), line.name(), true, MAX_NAME_CHARS);
+        match line {
+            CostLine::Fixed { amount, .. } => check.range(at("amount"), *amount, 0.0, MAX_VALUE),
+            CostLine::Usage {
+                metric,
+                price,
+                free,
+                volume_tiers,
+                ..
+            } => {
+                quantity(&mut check, at("metric"), metric);
+                check.range(at("price"), *price, 0.0, MAX_VALUE);
+                check.range(at("free"), *free, 0.0, MAX_VALUE);
+                let mut previous = 0.0;
+                for (ti, tier) in volume_tiers.iter().enumerate() {
+                    check.range(
+                        format!("costs[{index}].volume_tiers[{ti}].above"),
+                        tier.above,
+                        0.0,
+                        MAX_VALUE,
+                    );
+                    check.range(
+                        format!("costs[{index}].volume_tiers[{ti}].price"),
+                        tier.price,
+                        0.0,
+                        MAX_VALUE,
+                    );
+                    if tier.above <= previous && ti > 0 {
+                        check.fail(
+                            format!("costs[{index}].volume_tiers[{ti}].above"),
+                            "tiers must start at increasing volumes",
+                        );
+                    }
+                    previous = tier.above;
+                }
+            }
+            CostLine::OneOff { month, amount, .. } => {
+                if *month > MAX_HORIZON_MONTHS {
+                    check.fail(at("month"), format!("must be 0 to {MAX_HORIZON_MONTHS}"));
+                }
+                check.range(at("amount"), *amount, 0.0, MAX_VALUE);
+            }
+            CostLine::Percentage { share, of, .. } => {
+                check.rate(at("share"), *share, 0.0, 10.0);
+                for (oi, target) in of.iter().enumerate() {
+                    let known_line = plan.components.iter().any(|c| c.name() == target)
+                        || plan.costs.iter().any(|c| {
+                            c.name() == target && !matches!(c, CostLine::Percentage { .. })
+                        });
+                    if !known_line {
+                        check.fail(
+                            format!("costs[{index}].of[{oi}]"),
+                            format!(
+                                "'{}' is not a component or a non-percentage cost line",
+                                shorten(target)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some(revenue) = &plan.revenue {
+        check.rate("revenue.paying_share", revenue.paying_share, 0.0, 1.0);
+        check.range(
+            "revenue.price_per_month",
+            revenue.price_per_month,
+            0.0,
+            MAX_VALUE,
+        );
+    }
+    if let Some(budget) = &plan.budget {
+        if let Some(cap) = budget.monthly_cap {
+            check.positive("budget.monthly_cap", cap);
+        }
+        if let Some(cap) = budget.cost_per_user_cap {
+            check.positive("budget.cost_per_user_cap", cap);
+        }
+    }
+    if let Some(requests) = &plan.requests_metric {
+        if !plan.metrics.iter().any(|m| &m.name == requests) {
+            check.fail(
+                "requests_metric",
+                format!("'{}' is not a metric of this plan", shorten(requests)),
+            );
+        }
+    }
+
+    match (check.errors.is_empty(), chain, start) {
+        (true, Some(chain), Some(start)) => Ok(ValidPlan {
+            plan: plan.clone(),
+            chain,
+            quantities,
+            start,
+        }),
+        _ => Err(check.errors),
+    }
+}
+
+fn check_target(check: &mut Checker, path: String, target: f64) {
+    if target.is_finite() && target <= 0.0 {
+        check.fail(path, "must be more than 0%");
+    } else {
+        check.rate(path, target, 0.0, 1.0);
+    }
+}
+
+fn check_thresholds(check: &mut Checker, path: &str, thresholds: Thresholds) {
+    check.rate(format!("{path}.yellow"), thresholds.yellow, 0.0, 10.0);
+    check.rate(format!("{path}.red"), thresholds.red, 0.0, 10.0);
+    if thresholds.yellow.is_finite()
+        && thresholds.red.is_finite()
+        && thresholds.yellow > thresholds.red
+    {
+        check.fail(
+            format!("{path}.yellow"),
+            "must not be above the red threshold",
+        );
+    }
+}
+
+fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64) {
+    let at = |field: &str| format!("{path}.{field}");
+    match growth {
+        Growth::Compound { growth, churn } => {
+            check.rate(at("growth"), *growth, 0.0, MAX_MONTHLY_GROWTH);
+            check.rate(at("churn"), *churn, 0.0, 1.0);
+        }
+        Growth::Piecewise { segments } => {
+            check.count(&at("segments"), segments.len(), 1, "segment");
+            let mut previous = 0;
+            for (index, segment) in segments.iter().enumerate() {
+                let sat = |field: &str| format!("{path}.segments[{index}].{field}");
+                if segment.until_month <= previous || segment.until_month > 10 * MAX_HORIZON_MONTHS
+                {
+                    check.fail(
+                        sat("until_month"),
+                        "segments must end at increasing months, from 1",
+                    );
+                }
+                previous = segment.until_month;
+                check.rate(sat("growth"), segment.growth, 0.0, MAX_MONTHLY_GROWTH);
+                check.rate(sat("churn"), segment.churn, 0.0, 1.0);
+            }
+        }
+        Growth::Milestones { points } => {
+            check.count(&at("points"), points.len(), 1, "milestone");
+            if baseline.is_finite() && baseline <= 0.0 {
+                check.fail(
+                    "baseline_users",
+                    "must be more than 0 for milestone growth (it grows geometrically)",
+                );
+            }
+            let mut previous = 0;
+            for (index, point) in points.iter().enumerate() {
+                let pat = |field: &str| format!("{path}.points[{index}].{field}");
+                if point.month <= previous || point.month > 10 * MAX_HORIZON_MONTHS {
+                    check.fail(
+                        pat("month"),
+                        "milestones must be at increasing months, from 1",
+                    );
+                }
+                previous = point.month;
+                if point.users.is_finite() && point.users <= 0.0 {
+                    check.fail(pat("users"), "must be more than 0");
+                } else {
+                    check.range(pat("users"), point.users, 0.0, MAX_USERS);
+                }
+            }
+            // Continuing the last rate for ten years must stay finite.
+            if let (Some(last), true) = (points.last(), baseline > 0.0) {
+                let (from_month, from_users) = if points.len() >= 2 {
+                    let p = &points[points.len() - 2];
+                    (p.month, p.users)
+                } else {
+                    (0, baseline)
+                };
+                if last.users > 0.0 && from_users > 0.0 && last.month > from_month {
+                    let rate =
+                        (last.users / from_users).powf(1.0 / f64::from(last.month - from_month));
+                    if rate > 1.0 + MAX_MONTHLY_GROWTH {
+                        check.fail(
+                            at("points"),
+                            "these milestones imply more than 1,000% growth a month",
+                        );
+                    }
+                }
+            }
+        }
+        Growth::Linear {
+            new_users_per_month,
+            churn,
+        } => {
+            check.range(
+                at("new_users_per_month"),
+                *new_users_per_month,
+                0.0,
+                MAX_USERS / 1000.0,
+            );
+            check.rate(at("churn"), *churn, 0.0, 1.0);
+        }
+        Growth::Logistic {
+            growth,
+            churn,
+            market_size,
+        } => {
+            check.rate(at("growth"), *growth, 0.0, 1.0);
+            check.rate(at("churn"), *churn, 0.0, 1.0);
+            if market_size.is_finite() && *market_size <= 0.0 {
+                check.fail(at("market_size"), "must be more than 0");
+            } else {
+                check.range(at("market_size"), *market_size, 0.0, MAX_USERS);
+            }
+        }
+    }
+}
+
+/// `YYYY-MM` to (year, month).
+pub fn parse_year_month(text: &str) -> Option<(i32, u32)> {
+    let (year, month) = text.split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    ((1900..=2200).contains(&year) && (1..=12).contains(&month)).then_some((year, month))
+}
