@@ -5,7 +5,7 @@
 //! an invalid field leaves the last good plan (and its results) in place.
 
 use crate::engine::number::{format_percent, parse_number};
-use crate::engine::plan::{Growth, Plan};
+use crate::engine::plan::{Growth, Plan, Value};
 use crate::engine::validate::{validate, ValidPlan};
 
 /// A number field of the form.
@@ -54,18 +54,27 @@ impl Field {
     }
 
     /// The field's current value in the plan, as the field shows it.
+    /// An uncertain value shows as its range, `100 – 200`; typing a number
+    /// makes it fixed.
     pub fn display(self, plan: &Plan) -> String {
+        let show = |value: f64| {
+            if self.is_percent(plan) {
+                format_percent(value)
+            } else {
+                trim_number(value)
+            }
+        };
         match self.value(plan) {
-            Some(value) if self.is_percent(plan) => format_percent(value),
-            Some(value) => trim_number(value),
+            Some(Value::Fixed(value)) => show(value),
+            Some(Value::Range(range)) => format!("{} – {}", show(range.low), show(range.high)),
             None => String::new(),
         }
     }
 
-    fn value(self, plan: &Plan) -> Option<f64> {
+    fn value(self, plan: &Plan) -> Option<Value> {
         match self {
-            Field::BaselineUsers => Some(plan.baseline_users),
-            Field::HorizonMonths => Some(f64::from(plan.horizon_months)),
+            Field::BaselineUsers => Some(plan.baseline_users.into()),
+            Field::HorizonMonths => Some(f64::from(plan.horizon_months).into()),
             Field::Growth { scenario } => match plan.scenarios.get(scenario)?.growth {
                 Growth::Compound { growth, .. } => Some(growth),
                 _ => None,
@@ -116,9 +125,9 @@ impl Field {
                 {
                     Growth::Compound { growth, churn } => {
                         if matches!(self, Field::Growth { .. }) {
-                            *growth = value;
+                            *growth = value.into();
                         } else {
-                            *churn = value;
+                            *churn = value.into();
                         }
                     }
                     _ => return Err("This scenario does not use compound growth".into()),
@@ -136,7 +145,7 @@ impl Field {
                     .get_mut(scenario)
                     .ok_or_else(missing)?
                     .drivers
-                    .insert(name, value);
+                    .insert(name, value.into());
             }
         }
         validate(&edited).map_err(|errors| {
@@ -239,8 +248,8 @@ mod tests {
             .unwrap();
         let mut expected = plan.clone();
         expected.scenarios[MODERATE].growth = Growth::Compound {
-            growth: 0.30,
-            churn: 0.08,
+            growth: 0.30.into(),
+            churn: 0.08.into(),
         };
         assert_eq!(edited.plan(), &expected);
         let edited = Field::Driver {
@@ -251,11 +260,11 @@ mod tests {
         .unwrap();
         assert_eq!(
             edited.plan().scenarios[MODERATE].drivers["db_mb_per_user"],
-            120.0
+            Value::Fixed(120.0)
         );
         assert_eq!(
             edited.plan().drivers[1].value,
-            100.0,
+            Value::Fixed(100.0),
             "the plan's own value stays"
         );
     }

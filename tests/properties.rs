@@ -11,16 +11,19 @@ use proptest::prelude::*;
 
 fn growth() -> impl Strategy<Value = Growth> {
     prop_oneof![
-        (0.0..=2.0f64, 0.0..=1.0f64).prop_map(|(growth, churn)| Growth::Compound { growth, churn }),
-        (0.0..=5000.0f64, 0.0..=0.5f64).prop_map(|(new_users_per_month, churn)| Growth::Linear {
-            new_users_per_month,
-            churn
+        (0.0..=2.0f64, 0.0..=1.0f64).prop_map(|(growth, churn)| Growth::Compound {
+            growth: growth.into(),
+            churn: churn.into()
+        }),
+        (0.0..=5000.0f64, 0.0..=0.5f64).prop_map(|(new_users, churn)| Growth::Linear {
+            new_users_per_month: new_users.into(),
+            churn: churn.into()
         }),
         (0.0..=1.0f64, 0.0..=0.3f64, 1.0..1e9f64).prop_map(|(growth, churn, market_size)| {
             Growth::Logistic {
-                growth,
-                churn,
-                market_size,
+                growth: growth.into(),
+                churn: churn.into(),
+                market_size: market_size.into(),
             }
         }),
     ]

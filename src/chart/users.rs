@@ -139,8 +139,8 @@ mod tests {
         let mut plan = example();
         let before = render(&plan, 1);
         plan.scenarios[1].growth = Growth::Compound {
-            growth: 0.30,
-            churn: 0.08,
+            growth: 0.30.into(),
+            churn: 0.08.into(),
         };
         assert_ne!(before, render(&plan, 1));
     }

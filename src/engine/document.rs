@@ -131,7 +131,7 @@ impl PlanV1 {
     fn migrate(self) -> Plan {
         let driver = |name: &str, value: f64, unit: &str| Driver {
             name: name.into(),
-            value,
+            value: value.into(),
             unit: unit.into(),
             description: String::new(),
         };
@@ -171,18 +171,19 @@ impl PlanV1 {
             revenue: None,
             budget: None,
             requests_metric: None,
+            uncertainty: None,
             scenarios: self
                 .scenarios
                 .into_iter()
                 .map(|s| Scenario {
                     name: s.name,
                     growth: Growth::Compound {
-                        growth: s.monthly_growth,
-                        churn: s.churn_rate,
+                        growth: s.monthly_growth.into(),
+                        churn: s.churn_rate.into(),
                     },
                     drivers: BTreeMap::from([(
                         "requests_per_user_month".to_string(),
-                        s.requests_per_user_month,
+                        s.requests_per_user_month.into(),
                     )]),
                 })
                 .collect(),

@@ -1,60 +1,82 @@
 //! Users month by month under each growth model (month 0 = baseline).
+//!
+//! A model's numbers are read through a parameter accessor, in the order of
+//! [`Growth::parameters`]: the deterministic projection passes each range's
+//! median, a Monte Carlo path passes its own samples, and both run the very
+//! same arithmetic. Powers use `libm`, so results match natively and in WASM.
 
-use super::plan::{Growth, Milestone, Segment};
+use super::plan::Growth;
 
-/// Users for months 0..=horizon. Validation bounds every rate, so values stay
-/// finite; a model that would go below zero stops at zero.
+/// Users for months 0..=horizon with every parameter at its median.
 pub fn project_users(growth: &Growth, baseline: f64, horizon: u32) -> Vec<f64> {
+    let medians: Vec<f64> = growth
+        .parameters()
+        .iter()
+        .map(|(_, value, _, _)| value.median())
+        .collect();
+    let parameter = |index: usize| medians[index];
     let mut users = Vec::with_capacity(horizon as usize + 1);
     users.push(baseline);
     let mut current = baseline;
     for month in 1..=horizon {
-        current = match growth {
-            Growth::Compound { growth, churn } => current * (1.0 + growth - churn),
-            Growth::Piecewise { segments } => {
-                let segment = segment_for(segments, month);
-                current * (1.0 + segment.growth - segment.churn)
-            }
-            Growth::Milestones { points } => milestone_users(points, baseline, month),
-            Growth::Linear {
-                new_users_per_month,
-                churn,
-            } => current * (1.0 - churn) + new_users_per_month,
-            Growth::Logistic {
-                growth,
-                churn,
-                market_size,
-            } => current + growth * current * (1.0 - current / market_size) - churn * current,
-        }
-        .max(0.0);
+        current = next_users(growth, &parameter, baseline, month, current);
         users.push(current);
     }
     users
 }
 
-/// The segment whose period holds `month`; past the last, the last continues.
-fn segment_for(segments: &[Segment], month: u32) -> &Segment {
-    segments
-        .iter()
-        .find(|segment| month <= segment.until_month)
-        .or(segments.last())
-        .expect("validation requires at least one segment")
+/// Users at `month` (≥ 1) from last month's `current`. Validation bounds every
+/// rate, so values stay finite; a model that would go below zero stops at zero.
+pub fn next_users(
+    growth: &Growth,
+    parameter: &impl Fn(usize) -> f64,
+    baseline: f64,
+    month: u32,
+    current: f64,
+) -> f64 {
+    match growth {
+        Growth::Compound { .. } => current * (1.0 + parameter(0) - parameter(1)),
+        Growth::Piecewise { segments } => {
+            // The segment whose period holds `month`; past the last, the last continues.
+            let index = segments
+                .iter()
+                .position(|segment| month <= segment.until_month)
+                .unwrap_or(segments.len().saturating_sub(1));
+            current * (1.0 + parameter(2 * index) - parameter(2 * index + 1))
+        }
+        Growth::Milestones { points } => {
+            let months: Vec<u32> = points.iter().map(|point| point.month).collect();
+            milestone_users(&months, parameter, baseline, month)
+        }
+        Growth::Linear { .. } => current * (1.0 - parameter(1)) + parameter(0),
+        Growth::Logistic { .. } => {
+            let (rate, churn, market) = (parameter(0), parameter(1), parameter(2));
+            current + rate * current * (1.0 - current / market) - churn * current
+        }
+    }
+    .max(0.0)
 }
 
 /// Geometric (log-linear) interpolation between milestones, starting from the
 /// baseline at month 0; after the last milestone its incoming rate continues.
-fn milestone_users(points: &[Milestone], baseline: f64, month: u32) -> f64 {
+fn milestone_users(
+    months: &[u32],
+    users: &impl Fn(usize) -> f64,
+    baseline: f64,
+    month: u32,
+) -> f64 {
     let mut from = (0u32, baseline);
-    for point in points {
-        if month <= point.month {
-            return interpolate(from, (point.month, point.users), month);
+    for (index, point_month) in months.iter().enumerate() {
+        let point = (*point_month, users(index));
+        if month <= point.0 {
+            return interpolate(from, point, month);
         }
-        from = (point.month, point.users);
+        from = point;
     }
     // Past the last milestone: continue the rate that led to it.
-    let before = if points.len() >= 2 {
-        let p = &points[points.len() - 2];
-        (p.month, p.users)
+    let last = months.len() - 1;
+    let before = if last >= 1 {
+        (months[last - 1], users(last - 1))
     } else {
         (0, baseline)
     };
@@ -64,12 +86,13 @@ fn milestone_users(points: &[Milestone], baseline: f64, month: u32) -> f64 {
 fn interpolate(from: (u32, f64), to: (u32, f64), month: u32) -> f64 {
     let span = f64::from(to.0 - from.0);
     let progress = (f64::from(month) - f64::from(from.0)) / span;
-    from.1 * (to.1 / from.1).powf(progress)
+    from.1 * libm::pow(to.1 / from.1, progress)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::plan::{Milestone, Segment};
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * b.abs().max(1.0)
@@ -79,8 +102,8 @@ mod tests {
     fn compound_is_seed_000s_project_capacity() {
         let users = project_users(
             &Growth::Compound {
-                growth: 0.25,
-                churn: 0.08,
+                growth: 0.25.into(),
+                churn: 0.08.into(),
             },
             100.0,
             12,
@@ -95,10 +118,10 @@ mod tests {
     /// 10,000 × 3.814697 × 2.985984 × 5.350250 = 609,426.93.
     #[test]
     fn piecewise_applies_each_period_and_continues_the_last() {
-        let segment = |until_month, growth| Segment {
+        let segment = |until_month, growth: f64| Segment {
             until_month,
-            growth,
-            churn: 0.0,
+            growth: growth.into(),
+            churn: 0.0.into(),
         };
         let growth = Growth::Piecewise {
             segments: vec![segment(6, 0.25), segment(12, 0.20), segment(24, 0.15)],
@@ -119,7 +142,10 @@ mod tests {
     /// (500/300)^(1/6) a month, so month 13 = 500K × 1.088867 = 544,433.44.
     #[test]
     fn milestones_interpolate_geometrically() {
-        let point = |month, users| Milestone { month, users };
+        let point = |month, users: f64| Milestone {
+            month,
+            users: users.into(),
+        };
         let growth = Growth::Milestones {
             points: vec![
                 point(1, 75e3),
@@ -141,8 +167,8 @@ mod tests {
     fn linear_adds_new_users_and_loses_churn() {
         let users = project_users(
             &Growth::Linear {
-                new_users_per_month: 20.0,
-                churn: 0.02,
+                new_users_per_month: 20.0.into(),
+                churn: 0.02.into(),
             },
             100.0,
             2,
@@ -155,9 +181,9 @@ mod tests {
     #[test]
     fn logistic_slows_towards_the_market_size() {
         let growth = Growth::Logistic {
-            growth: 0.5,
-            churn: 0.0,
-            market_size: 10_000.0,
+            growth: 0.5.into(),
+            churn: 0.0.into(),
+            market_size: 10_000.0.into(),
         };
         let users = project_users(&growth, 1_000.0, 120);
         assert!(close(users[1], 1_450.0));
@@ -168,9 +194,9 @@ mod tests {
     #[test]
     fn users_never_go_below_zero() {
         let growth = Growth::Logistic {
-            growth: 1.0,
-            churn: 0.0,
-            market_size: 1.0,
+            growth: 1.0.into(),
+            churn: 0.0.into(),
+            market_size: 1.0.into(),
         };
         let users = project_users(&growth, 1e12, 3);
         assert!(users.iter().all(|u| *u >= 0.0 && u.is_finite()));

@@ -44,7 +44,22 @@ pub struct Plan {
     /// A metric giving requests per month, for the cost per 1,000 requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_metric: Option<String>,
+    /// How many Monte Carlo paths to sample, and the seed that makes them reproducible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<Uncertainty>,
     pub scenarios: Vec<Scenario>,
+}
+
+impl Plan {
+    /// A driver's value in a scenario: the scenario's own, or the plan's.
+    pub fn driver_value(&self, scenario: usize, driver: usize) -> Value {
+        let base = &self.drivers[driver];
+        self.scenarios
+            .get(scenario)
+            .and_then(|s| s.drivers.get(&base.name))
+            .copied()
+            .unwrap_or(base.value)
+    }
 }
 
 pub fn default_currency() -> String {
@@ -60,7 +75,7 @@ pub fn default_start_month() -> String {
 #[serde(deny_unknown_fields)]
 pub struct Driver {
     pub name: String,
-    pub value: f64,
+    pub value: Value,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub unit: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -86,7 +101,7 @@ pub struct Scenario {
     pub growth: Growth,
     /// Driver values that differ in this scenario.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub drivers: BTreeMap<String, f64>,
+    pub drivers: BTreeMap<String, Value>,
 }
 
 /// How users grow, month by month (month 0 = baseline).
@@ -94,7 +109,7 @@ pub struct Scenario {
 #[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Growth {
     /// `users[t] = users[t-1] × (1 + growth − churn)` (seed 000).
-    Compound { growth: f64, churn: f64 },
+    Compound { growth: Value, churn: Value },
     /// Compound with rates changing by period (seed 004).
     Piecewise { segments: Vec<Segment> },
     /// Target users at given months, geometric interpolation between them,
@@ -102,15 +117,15 @@ pub enum Growth {
     Milestones { points: Vec<Milestone> },
     /// `users[t] = users[t-1] × (1 − churn) + new_users_per_month` (seed 003).
     Linear {
-        new_users_per_month: f64,
-        churn: f64,
+        new_users_per_month: Value,
+        churn: Value,
     },
     /// S-curve towards `market_size`:
     /// `users[t] = u + growth × u × (1 − u / market_size) − churn × u`.
     Logistic {
-        growth: f64,
-        churn: f64,
-        market_size: f64,
+        growth: Value,
+        churn: Value,
+        market_size: Value,
     },
 }
 
@@ -119,15 +134,15 @@ pub enum Growth {
 pub struct Segment {
     /// Last month (inclusive) these rates apply to; the last segment continues.
     pub until_month: u32,
-    pub growth: f64,
-    pub churn: f64,
+    pub growth: Value,
+    pub churn: Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     pub month: u32,
-    pub users: f64,
+    pub users: Value,
 }
 
 /// Utilization bands: green below `yellow`, yellow up to `red`, red above.
@@ -292,4 +307,183 @@ pub struct Budget {
     pub monthly_cap: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_user_cap: Option<f64>,
+}
+
+/// A number, or an uncertain range of numbers. In JSON a plain number, or
+/// `{"low": 100, "high": 200}` (a 90% interval: log-normal when both bounds
+/// are positive, normal otherwise), `{"distribution": "uniform", "low", "high"}`
+/// or `{"distribution": "triangular", "low", "mode", "high"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Fixed(f64),
+    Range(Range),
+}
+
+impl From<f64> for Value {
+    fn from(value: f64) -> Self {
+        Value::Fixed(value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    #[serde(default, skip_serializing_if = "Distribution::is_interval")]
+    pub distribution: Distribution,
+    pub low: f64,
+    pub high: f64,
+    /// The most likely value, for a triangular distribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Distribution {
+    /// `low` and `high` are the 5th and 95th percentiles.
+    #[default]
+    Interval,
+    Uniform,
+    Triangular,
+}
+
+impl Distribution {
+    fn is_interval(&self) -> bool {
+        *self == Distribution::Interval
+    }
+}
+
+/// z for the 95th percentile of a standard normal: a 90% interval spans ±z σ.
+pub const Z_95: f64 = 1.644_853_626_951_472_2;
+
+impl Value {
+    pub fn is_uncertain(&self) -> bool {
+        matches!(self, Value::Range(range) if range.low != range.high)
+    }
+
+    /// The lowest and highest values it may take (equal for a fixed value).
+    pub fn bounds(&self) -> (f64, f64) {
+        match self {
+            Value::Fixed(value) => (*value, *value),
+            Value::Range(range) => (range.low, range.high),
+        }
+    }
+
+    /// The median: the value used by the deterministic projection, and for
+    /// the other inputs when one input is varied in the sensitivity analysis.
+    /// A zero-width range is exactly its bound.
+    pub fn median(&self) -> f64 {
+        match self {
+            Value::Fixed(value) => *value,
+            Value::Range(range) if range.low == range.high => range.low,
+            Value::Range(range) => match range.distribution {
+                Distribution::Interval if range.low > 0.0 => libm::sqrt(range.low * range.high),
+                Distribution::Interval | Distribution::Uniform => (range.low + range.high) / 2.0,
+                Distribution::Triangular => {
+                    let mode = range.mode.unwrap_or((range.low + range.high) / 2.0);
+                    let width = range.high - range.low;
+                    if mode - range.low >= width / 2.0 {
+                        range.low + libm::sqrt(width * (mode - range.low) / 2.0)
+                    } else {
+                        range.high - libm::sqrt(width * (range.high - mode) / 2.0)
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Monte Carlo settings: how many paths, and the seed that makes them reproducible.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    #[serde(default = "default_samples")]
+    pub samples: u32,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+impl Default for Uncertainty {
+    fn default() -> Self {
+        Uncertainty {
+            samples: default_samples(),
+            seed: default_seed(),
+        }
+    }
+}
+
+pub fn default_samples() -> u32 {
+    2_000
+}
+
+pub fn default_seed() -> u64 {
+    1
+}
+
+impl Growth {
+    /// The model's numeric parameters in a fixed order, each with a label and
+    /// the bounds its samples are kept within: compound `[growth, churn]`;
+    /// piecewise `[growth, churn]` per segment; milestones the users of each
+    /// point; linear `[new users, churn]`; logistic `[growth, churn, market size]`.
+    pub fn parameters(&self) -> Vec<(String, Value, f64, f64)> {
+        const GROWTH: f64 = 10.0;
+        const USERS: f64 = 1e12;
+        match self {
+            Growth::Compound { growth, churn } => {
+                vec![
+                    ("growth".into(), *growth, 0.0, GROWTH),
+                    ("churn".into(), *churn, 0.0, 1.0),
+                ]
+            }
+            Growth::Piecewise { segments } => segments
+                .iter()
+                .enumerate()
+                .flat_map(|(index, segment)| {
+                    [
+                        (
+                            format!("segments[{index}].growth"),
+                            segment.growth,
+                            0.0,
+                            GROWTH,
+                        ),
+                        (format!("segments[{index}].churn"), segment.churn, 0.0, 1.0),
+                    ]
+                })
+                .collect(),
+            Growth::Milestones { points } => points
+                .iter()
+                .enumerate()
+                .map(|(index, point)| {
+                    (
+                        format!("points[{index}].users"),
+                        point.users,
+                        f64::MIN_POSITIVE,
+                        USERS,
+                    )
+                })
+                .collect(),
+            Growth::Linear {
+                new_users_per_month,
+                churn,
+            } => vec![
+                (
+                    "new_users_per_month".into(),
+                    *new_users_per_month,
+                    0.0,
+                    USERS / 1000.0,
+                ),
+                ("churn".into(), *churn, 0.0, 1.0),
+            ],
+            Growth::Logistic {
+                growth,
+                churn,
+                market_size,
+            } => vec![
+                ("growth".into(), *growth, 0.0, 1.0),
+                ("churn".into(), *churn, 0.0, 1.0),
+                ("market_size".into(), *market_size, f64::MIN_POSITIVE, USERS),
+            ],
+        }
+    }
 }

@@ -138,14 +138,9 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
     let plan = valid.plan();
     let scenario = &plan.scenarios[index];
     let users = project_users(&scenario.growth, plan.baseline_users, plan.horizon_months);
+    // Uncertain drivers at their medians: the deterministic projection.
     let mut inputs: Vec<f64> = std::iter::once(0.0)
-        .chain(plan.drivers.iter().map(|driver| {
-            scenario
-                .drivers
-                .get(&driver.name)
-                .copied()
-                .unwrap_or(driver.value)
-        }))
+        .chain((0..plan.drivers.len()).map(|driver| plan.driver_value(index, driver).median()))
         .collect();
     let chain = valid.chain();
     let mut state = chain.scalar_state();
@@ -153,6 +148,9 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
     let mut stopped = None;
     let mut cumulative_cost = 0.0;
     let mut cumulative_revenue = 0.0;
+    let resolved = valid.resolved();
+    let names_count = plan.components.len() + plan.costs.len();
+    let mut loads_scratch = Vec::new();
     for (month, users) in users.iter().enumerate() {
         let month = month as u32;
         inputs[0] = *users;
@@ -161,23 +159,23 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
             break;
         }
         let metrics = state.metrics().to_vec();
-        let quantity = |name: &str| match valid.quantity(name) {
+        let value_of = |quantity: Quantity| match quantity {
             Quantity::Users => *users,
             Quantity::Metric(index) => metrics[index],
         };
         let components: Vec<Sizing> = plan
             .components
             .iter()
-            .map(|component| match component {
-                Component::Horizontal(h) => size_horizontal(h, quantity(&h.metric)),
-                Component::Tiered(t) => size_tiered(
-                    t,
-                    &t.metrics.iter().map(|m| quantity(m)).collect::<Vec<_>>(),
-                ),
+            .zip(&resolved.component_loads)
+            .map(|(component, loads)| {
+                size_component(component, loads, &value_of, &mut loads_scratch)
             })
             .collect();
-        let costs = cost_lines(plan, month, &components, &quantity);
+        let mut costs: Vec<f64> = components.iter().map(|sizing| sizing.cost).collect();
+        costs.resize(names_count, 0.0);
+        fill_line_costs(plan, resolved, month, &value_of, &mut costs);
         let total_cost: f64 = costs.iter().sum();
+        let quantity = |name: &str| value_of(valid.quantity(name));
         let result = finish_month(
             plan,
             month,
@@ -364,23 +362,46 @@ fn tier_utilization(t: &Tiered, tier: &super::plan::Tier, loads: &[f64]) -> f64 
         .fold(0.0, f64::max)
 }
 
-fn cost_lines(
+/// Sizes one component from the quantities it carries.
+pub(crate) fn size_component(
+    component: &Component,
+    loads: &[Quantity],
+    value_of: &impl Fn(Quantity) -> f64,
+    scratch: &mut Vec<f64>,
+) -> Sizing {
+    match component {
+        Component::Horizontal(h) => size_horizontal(h, value_of(loads[0])),
+        Component::Tiered(t) => {
+            scratch.clear();
+            scratch.extend(loads.iter().map(|quantity| value_of(*quantity)));
+            size_tiered(t, scratch)
+        }
+    }
+}
+
+/// Fills the plan's cost lines into `costs` (indexed like
+/// [`cost_line_names`], whose component entries already hold their costs):
+/// fixed, usage and one-off lines, then percentage lines from the others.
+pub(crate) fn fill_line_costs(
     plan: &Plan,
+    resolved: &super::validate::Resolved,
     month: u32,
-    components: &[Sizing],
-    quantity: &dyn Fn(&str) -> f64,
-) -> Vec<f64> {
-    let mut costs: Vec<f64> = components.iter().map(|sizing| sizing.cost).collect();
-    for line in &plan.costs {
-        costs.push(match line {
+    value_of: &impl Fn(Quantity) -> f64,
+    costs: &mut [f64],
+) {
+    let offset = plan.components.len();
+    for (index, line) in plan.costs.iter().enumerate() {
+        costs[offset + index] = match line {
             CostLine::Fixed { amount, .. } => *amount,
             CostLine::Usage {
-                metric,
                 price,
                 free,
                 volume_tiers,
                 ..
-            } => usage_cost(quantity(metric), *price, *free, volume_tiers),
+            } => {
+                let quantity = resolved.line_quantity[index].map_or(0.0, value_of);
+                usage_cost(quantity, *price, *free, volume_tiers)
+            }
             CostLine::OneOff {
                 month: when,
                 amount,
@@ -393,28 +414,17 @@ fn cost_lines(
                 }
             }
             CostLine::Percentage { .. } => 0.0,
-        });
+        };
     }
-    // Percentage lines last: a share of the lines named, or of every other line.
-    let names = cost_line_names(plan);
-    let offset = plan.components.len();
     for (index, line) in plan.costs.iter().enumerate() {
-        if let CostLine::Percentage { share, of, .. } = line {
-            let base: f64 = names
+        if let CostLine::Percentage { share, .. } = line {
+            let base: f64 = resolved.percentage_of[index]
                 .iter()
-                .zip(&costs)
-                .enumerate()
-                .filter(|(other, (name, _))| {
-                    let is_percentage = *other >= offset
-                        && matches!(plan.costs[*other - offset], CostLine::Percentage { .. });
-                    !is_percentage && (of.is_empty() || of.iter().any(|target| target == **name))
-                })
-                .map(|(_, (_, cost))| *cost)
+                .map(|other| costs[*other])
                 .sum();
             costs[offset + index] = base * share;
         }
     }
-    costs
 }
 
 /// Price per unit above a free allowance, with graduated volume tiers: the

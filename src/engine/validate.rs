@@ -16,6 +16,9 @@ pub const MAX_USERS: f64 = 1e12;
 pub const MAX_MONTHLY_GROWTH: f64 = 10.0;
 /// Largest magnitude of any other number in a plan (money, capacities, drivers).
 pub const MAX_VALUE: f64 = 1e15;
+/// Bounds on Monte Carlo paths.
+pub const MIN_SAMPLES: u32 = 10;
+pub const MAX_SAMPLES: u32 = 100_000;
 const MAX_NAME_CHARS: usize = 100;
 const MAX_TEXT_CHARS: usize = 5_000;
 const MAX_ITEMS: usize = 200;
@@ -48,6 +51,21 @@ pub struct ValidPlan {
     chain: Chain,
     quantities: HashMap<String, Quantity>,
     start: (i32, u32),
+    resolved: Resolved,
+}
+
+/// Names resolved once, so the projection's inner loops never look a name up.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// Per component, the quantity of each metric it carries.
+    pub component_loads: Vec<Vec<Quantity>>,
+    /// Per cost line, the quantity a usage line is priced on.
+    pub line_quantity: Vec<Option<Quantity>>,
+    /// Per cost line, for a percentage line, the indices (in the cost
+    /// breakdown: components first) of the lines it is a share of.
+    pub percentage_of: Vec<Vec<usize>>,
+    /// The requests metric, for the cost per 1,000 requests.
+    pub requests: Option<Quantity>,
 }
 
 impl PartialEq for ValidPlan {
@@ -64,6 +82,10 @@ impl ValidPlan {
     /// The compiled metrics; inputs are `users` then every driver in plan order.
     pub fn chain(&self) -> &Chain {
         &self.chain
+    }
+
+    pub fn resolved(&self) -> &Resolved {
+        &self.resolved
     }
 
     /// What a validated name (`users` or a metric) refers to.
@@ -132,6 +154,52 @@ impl Checker {
             self.fail(path, format!("cannot be below {}", show(low)));
         } else if value > high {
             self.fail(path, format!("cannot be above {}", show(high)));
+        }
+    }
+
+    /// A fixed value within the bounds, or a range whose both bounds are,
+    /// in order, with a mode inside them when it is triangular.
+    fn value(
+        &mut self,
+        path: impl Into<String>,
+        value: &Value,
+        low: f64,
+        high: f64,
+        show: fn(f64) -> String,
+    ) {
+        let path = path.into();
+        let bound = |check: &mut Checker, path: String, v: f64| {
+            if low == f64::MIN_POSITIVE && v.is_finite() && v <= 0.0 {
+                check.fail(path, "must be more than 0");
+            } else {
+                check.bounds(path, v, low, high, show);
+            }
+        };
+        match value {
+            Value::Fixed(v) => bound(self, path, *v),
+            Value::Range(range) => {
+                bound(self, format!("{path}.low"), range.low);
+                bound(self, format!("{path}.high"), range.high);
+                if range.low > range.high {
+                    self.fail(format!("{path}.low"), "must not be above high");
+                }
+                match (range.distribution, range.mode) {
+                    (Distribution::Triangular, None) => self.fail(
+                        format!("{path}.mode"),
+                        "a triangular distribution needs a mode",
+                    ),
+                    (Distribution::Triangular, Some(mode)) => {
+                        if !(mode.is_finite() && range.low <= mode && mode <= range.high) {
+                            self.fail(format!("{path}.mode"), "must be between low and high");
+                        }
+                    }
+                    (_, Some(_)) => self.fail(
+                        format!("{path}.mode"),
+                        "only a triangular distribution has a mode",
+                    ),
+                    (_, None) => {}
+                }
+            }
         }
     }
 
@@ -261,11 +329,12 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
     check.count("drivers", plan.drivers.len(), 0, "drivers");
     for (index, driver) in plan.drivers.iter().enumerate() {
         check.identifier(format!("drivers[{index}].name"), &driver.name);
-        check.range(
+        check.value(
             format!("drivers[{index}].value"),
-            driver.value,
+            &driver.value,
             -MAX_VALUE,
             MAX_VALUE,
+            format_compact,
         );
         check.text(
             format!("drivers[{index}].unit"),
@@ -380,7 +449,7 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
                     format!("'{}' is not a driver of this plan", shorten(name)),
                 );
             } else {
-                check.range(path, *value, -MAX_VALUE, MAX_VALUE);
+                check.value(path, value, -MAX_VALUE, MAX_VALUE, format_compact);
             }
         }
     }
@@ -572,6 +641,17 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
             check.positive("budget.cost_per_user_cap", cap);
         }
     }
+    if let Some(uncertainty) = &plan.uncertainty {
+        if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&uncertainty.samples) {
+            check.fail(
+                "uncertainty.samples",
+                format!(
+                    "must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {}",
+                    uncertainty.samples
+                ),
+            );
+        }
+    }
     if let Some(requests) = &plan.requests_metric {
         if !plan.metrics.iter().any(|m| &m.name == requests) {
             check.fail(
@@ -582,13 +662,64 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
     }
 
     match (check.errors.is_empty(), chain, start) {
-        (true, Some(chain), Some(start)) => Ok(ValidPlan {
-            plan: plan.clone(),
-            chain,
-            quantities,
-            start,
-        }),
+        (true, Some(chain), Some(start)) => {
+            let resolved = resolve(plan, &quantities);
+            Ok(ValidPlan {
+                plan: plan.clone(),
+                chain,
+                quantities,
+                start,
+                resolved,
+            })
+        }
         _ => Err(check.errors),
+    }
+}
+
+/// Resolves every name the projection reads; only called on a valid plan.
+fn resolve(plan: &Plan, quantities: &HashMap<String, Quantity>) -> Resolved {
+    let quantity = |name: &str| quantities.get(name).copied().unwrap_or(Quantity::Users);
+    let line_names: Vec<&str> = plan
+        .components
+        .iter()
+        .map(Component::name)
+        .chain(plan.costs.iter().map(CostLine::name))
+        .collect();
+    let offset = plan.components.len();
+    let is_percentage = |index: usize| {
+        index >= offset && matches!(plan.costs[index - offset], CostLine::Percentage { .. })
+    };
+    Resolved {
+        component_loads: plan
+            .components
+            .iter()
+            .map(|component| match component {
+                Component::Horizontal(h) => vec![quantity(&h.metric)],
+                Component::Tiered(t) => t.metrics.iter().map(|m| quantity(m)).collect(),
+            })
+            .collect(),
+        line_quantity: plan
+            .costs
+            .iter()
+            .map(|line| match line {
+                CostLine::Usage { metric, .. } => Some(quantity(metric)),
+                _ => None,
+            })
+            .collect(),
+        percentage_of: plan
+            .costs
+            .iter()
+            .map(|line| match line {
+                CostLine::Percentage { of, .. } => (0..line_names.len())
+                    .filter(|index| {
+                        !is_percentage(*index)
+                            && (of.is_empty() || of.iter().any(|name| name == line_names[*index]))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        requests: plan.requests_metric.as_deref().map(quantity),
     }
 }
 
@@ -615,27 +746,29 @@ fn check_thresholds(check: &mut Checker, path: &str, thresholds: Thresholds) {
 }
 
 fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64) {
+    // Every number of the model: a share (growth, churn) reads in percent.
+    for (label, value, low, high) in growth.parameters() {
+        let show = if label.ends_with("growth") || label.ends_with("churn") {
+            format_percent
+        } else {
+            format_compact
+        };
+        check.value(format!("{path}.{label}"), &value, low, high, show);
+    }
     let at = |field: &str| format!("{path}.{field}");
     match growth {
-        Growth::Compound { growth, churn } => {
-            check.rate(at("growth"), *growth, 0.0, MAX_MONTHLY_GROWTH);
-            check.rate(at("churn"), *churn, 0.0, 1.0);
-        }
         Growth::Piecewise { segments } => {
             check.count(&at("segments"), segments.len(), 1, "segment");
             let mut previous = 0;
             for (index, segment) in segments.iter().enumerate() {
-                let sat = |field: &str| format!("{path}.segments[{index}].{field}");
                 if segment.until_month <= previous || segment.until_month > 10 * MAX_HORIZON_MONTHS
                 {
                     check.fail(
-                        sat("until_month"),
+                        format!("{path}.segments[{index}].until_month"),
                         "segments must end at increasing months, from 1",
                     );
                 }
                 previous = segment.until_month;
-                check.rate(sat("growth"), segment.growth, 0.0, MAX_MONTHLY_GROWTH);
-                check.rate(sat("churn"), segment.churn, 0.0, 1.0);
             }
         }
         Growth::Milestones { points } => {
@@ -648,31 +781,27 @@ fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64)
             }
             let mut previous = 0;
             for (index, point) in points.iter().enumerate() {
-                let pat = |field: &str| format!("{path}.points[{index}].{field}");
                 if point.month <= previous || point.month > 10 * MAX_HORIZON_MONTHS {
                     check.fail(
-                        pat("month"),
+                        format!("{path}.points[{index}].month"),
                         "milestones must be at increasing months, from 1",
                     );
                 }
                 previous = point.month;
-                if point.users.is_finite() && point.users <= 0.0 {
-                    check.fail(pat("users"), "must be more than 0");
-                } else {
-                    check.range(pat("users"), point.users, 0.0, MAX_USERS);
-                }
             }
-            // Continuing the last rate for ten years must stay finite.
+            // Continuing the last rate for ten years must stay finite, even at
+            // the extremes of uncertain milestones.
             if let (Some(last), true) = (points.last(), baseline > 0.0) {
-                let (from_month, from_users) = if points.len() >= 2 {
-                    let p = &points[points.len() - 2];
-                    (p.month, p.users)
-                } else {
-                    (0, baseline)
+                let (from_month, from_users) = match points.len() {
+                    1 => (0, baseline),
+                    n => (points[n - 2].month, points[n - 2].users.bounds().0),
                 };
-                if last.users > 0.0 && from_users > 0.0 && last.month > from_month {
-                    let rate =
-                        (last.users / from_users).powf(1.0 / f64::from(last.month - from_month));
+                let to_users = last.users.bounds().1;
+                if to_users > 0.0 && from_users > 0.0 && last.month > from_month {
+                    let rate = libm::pow(
+                        to_users / from_users,
+                        1.0 / f64::from(last.month - from_month),
+                    );
                     if rate > 1.0 + MAX_MONTHLY_GROWTH {
                         check.fail(
                             at("points"),
@@ -682,31 +811,7 @@ fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64)
                 }
             }
         }
-        Growth::Linear {
-            new_users_per_month,
-            churn,
-        } => {
-            check.range(
-                at("new_users_per_month"),
-                *new_users_per_month,
-                0.0,
-                MAX_USERS / 1000.0,
-            );
-            check.rate(at("churn"), *churn, 0.0, 1.0);
-        }
-        Growth::Logistic {
-            growth,
-            churn,
-            market_size,
-        } => {
-            check.rate(at("growth"), *growth, 0.0, 1.0);
-            check.rate(at("churn"), *churn, 0.0, 1.0);
-            if market_size.is_finite() && *market_size <= 0.0 {
-                check.fail(at("market_size"), "must be more than 0");
-            } else {
-                check.range(at("market_size"), *market_size, 0.0, MAX_USERS);
-            }
-        }
+        Growth::Compound { .. } | Growth::Linear { .. } | Growth::Logistic { .. } => {}
     }
 }
 

@@ -8,7 +8,7 @@ use super::storage::{self, Loaded};
 use super::users_chart::UsersChart;
 use crate::editor::Field;
 use crate::engine::number::{format_count, format_money, format_percent};
-use crate::engine::plan::Growth;
+use crate::engine::plan::{Growth, Value};
 use crate::engine::projection::{project, Projection};
 use crate::engine::templates;
 use crate::engine::validate::ValidPlan;
@@ -275,14 +275,14 @@ fn ScenarioSummary(
     }
 }
 
-/// A growth model in a few words: `25% growth, 8% churn`.
+/// A growth model in a few words: `25% growth, 8% churn`; ranges as `20–30%`.
 fn describe_growth(growth: &Growth) -> String {
+    let percent = |value: &Value| describe_value(value, format_percent);
+    let count = |value: &Value| describe_value(value, format_count);
     match growth {
-        Growth::Compound { growth, churn } => format!(
-            "{} growth, {} churn",
-            format_percent(*growth),
-            format_percent(*churn)
-        ),
+        Growth::Compound { growth, churn } => {
+            format!("{} growth, {} churn", percent(growth), percent(churn))
+        }
         Growth::Piecewise { segments } => format!("{} periods of compound growth", segments.len()),
         Growth::Milestones { points } => format!("{} milestones", points.len()),
         Growth::Linear {
@@ -291,12 +291,17 @@ fn describe_growth(growth: &Growth) -> String {
         } => {
             format!(
                 "{} new users a month, {} churn",
-                format_count(*new_users_per_month),
-                format_percent(*churn)
+                count(new_users_per_month),
+                percent(churn)
             )
         }
-        Growth::Logistic { market_size, .. } => {
-            format!("S-curve to {} users", format_count(*market_size))
-        }
+        Growth::Logistic { market_size, .. } => format!("S-curve to {} users", count(market_size)),
+    }
+}
+
+fn describe_value(value: &Value, show: fn(f64) -> String) -> String {
+    match value {
+        Value::Fixed(value) => show(*value),
+        Value::Range(range) => format!("{}–{}", show(range.low), show(range.high)),
     }
 }

@@ -42,8 +42,9 @@ impl UnaryFn {
             UnaryFn::Round => x.round(),
             UnaryFn::Abs => x.abs(),
             UnaryFn::Sqrt => x.sqrt(),
-            UnaryFn::Ln => x.ln(),
-            UnaryFn::Exp => x.exp(),
+            // libm, not std: the same bits natively and in WASM.
+            UnaryFn::Ln => libm::log(x),
+            UnaryFn::Exp => libm::exp(x),
         }
     }
 }
@@ -56,7 +57,7 @@ pub(crate) fn apply_binary(op: BinaryOp, a: f64, b: f64) -> f64 {
         BinaryOp::Sub => a - b,
         BinaryOp::Mul => a * b,
         BinaryOp::Div => a / b,
-        BinaryOp::Pow => a.powf(b),
+        BinaryOp::Pow => libm::pow(a, b),
         BinaryOp::Less => truth(a < b),
         BinaryOp::LessEqual => truth(a <= b),
         BinaryOp::Greater => truth(a > b),

@@ -353,8 +353,8 @@ fn unary_in_place(function: UnaryFn, out: &mut [f64]) {
         UnaryFn::Round => each!(f64::round),
         UnaryFn::Abs => each!(f64::abs),
         UnaryFn::Sqrt => each!(f64::sqrt),
-        UnaryFn::Ln => each!(f64::ln),
-        UnaryFn::Exp => each!(f64::exp),
+        UnaryFn::Ln => each!(libm::log),
+        UnaryFn::Exp => each!(libm::exp),
     }
 }
 
