@@ -10,7 +10,8 @@ use headroom::engine::output::{
 };
 use headroom::engine::projection::project;
 use headroom::engine::templates::{self, TEMPLATES};
-use headroom::engine::validate::ValidPlan;
+use headroom::engine::uncertainty::{has_uncertainty, simulate_plan};
+use headroom::engine::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -28,6 +29,11 @@ Forecast options:
   --months N             Horizon in months (1-120), overriding the plan's
   --initial-users N      Users at month 0, overriding the plan's (1500, 1.5k)
   --format FORMAT        table (default), csv, json or markdown
+  --samples N            Monte Carlo paths (10-100000; default: the plan's, or 2000)
+  --seed S               Random seed for the paths (default: the plan's, or 1)
+
+  Plans with uncertain values (ranges) always get bands, probabilities and a
+  sensitivity ranking; --samples or --seed asks for them on any plan.
 
   headroom --version | --help
 ";
@@ -87,6 +93,8 @@ fn forecast(args: &[String]) -> Result<String, String> {
     let mut months = None;
     let mut users = None;
     let mut format = Format::Table;
+    let mut samples = None;
+    let mut seed = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = |name: &str| rest.next().cloned().ok_or(format!("{name} needs a value"));
@@ -103,6 +111,19 @@ fn forecast(args: &[String]) -> Result<String, String> {
                 let text = value("--initial-users")?;
                 users =
                     Some(parse_number(&text).map_err(|error| format!("--initial-users: {error}"))?);
+            }
+            "--samples" => {
+                let text = value("--samples")?;
+                let parsed = parse_number(&text).ok().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX));
+                let count = parsed.ok_or(format!("--samples takes a whole number of paths, not '{text}'"))? as u32;
+                if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&count) {
+                    return Err(format!("--samples must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {count}"));
+                }
+                samples = Some(count);
+            }
+            "--seed" => {
+                let text = value("--seed")?;
+                seed = Some(text.parse::<u64>().map_err(|_| format!("--seed takes a whole number from 0 to {}, not '{text}'", u64::MAX))?);
             }
             "--format" => {
                 format = match value("--format")?.as_str() {
@@ -152,17 +173,21 @@ fn forecast(args: &[String]) -> Result<String, String> {
     }
     let projection = project(&plan);
     let only = scenario.as_deref();
+    let bands = (samples.is_some() || seed.is_some() || has_uncertainty(plan.plan())).then(|| {
+        let mut settings = plan.plan().uncertainty.unwrap_or_default();
+        settings.samples = samples.unwrap_or(settings.samples);
+        settings.seed = seed.unwrap_or(settings.seed);
+        simulate_plan(&plan, settings)
+    });
+    let bands = bands.as_ref();
     Ok(match format {
-        Format::Table => projection_table(&plan, &projection, only),
+        Format::Table => projection_table(&plan, &projection, bands, only),
         Format::Csv => projection_csv(&plan, &projection, only),
         Format::Json => {
-            let json = projection_json(&plan, &projection, only);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?
-            )
+            let json = projection_json(&plan, &projection, bands, only);
+            format!("{}\n", serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?)
         }
-        Format::Markdown => projection_markdown(&plan, &projection, only),
+        Format::Markdown => projection_markdown(&plan, &projection, bands, only),
     })
 }
 

@@ -5,7 +5,7 @@
 //! median, a Monte Carlo path passes its own samples, and both run the very
 //! same arithmetic. Powers use `libm`, so results match natively and in WASM.
 
-use super::plan::Growth;
+use super::plan::{Growth, Milestone};
 
 /// Users for months 0..=horizon with every parameter at its median.
 pub fn project_users(growth: &Growth, baseline: f64, horizon: u32) -> Vec<f64> {
@@ -44,10 +44,7 @@ pub fn next_users(
                 .unwrap_or(segments.len().saturating_sub(1));
             current * (1.0 + parameter(2 * index) - parameter(2 * index + 1))
         }
-        Growth::Milestones { points } => {
-            let months: Vec<u32> = points.iter().map(|point| point.month).collect();
-            milestone_users(&months, parameter, baseline, month)
-        }
+        Growth::Milestones { points } => milestone_users(points, parameter, baseline, month),
         Growth::Linear { .. } => current * (1.0 - parameter(1)) + parameter(0),
         Growth::Logistic { .. } => {
             let (rate, churn, market) = (parameter(0), parameter(1), parameter(2));
@@ -59,27 +56,18 @@ pub fn next_users(
 
 /// Geometric (log-linear) interpolation between milestones, starting from the
 /// baseline at month 0; after the last milestone its incoming rate continues.
-fn milestone_users(
-    months: &[u32],
-    users: &impl Fn(usize) -> f64,
-    baseline: f64,
-    month: u32,
-) -> f64 {
+fn milestone_users(points: &[Milestone], users: &impl Fn(usize) -> f64, baseline: f64, month: u32) -> f64 {
     let mut from = (0u32, baseline);
-    for (index, point_month) in months.iter().enumerate() {
-        let point = (*point_month, users(index));
+    for (index, point) in points.iter().enumerate() {
+        let point = (point.month, users(index));
         if month <= point.0 {
             return interpolate(from, point, month);
         }
         from = point;
     }
     // Past the last milestone: continue the rate that led to it.
-    let last = months.len() - 1;
-    let before = if last >= 1 {
-        (months[last - 1], users(last - 1))
-    } else {
-        (0, baseline)
-    };
+    let last = points.len() - 1;
+    let before = if last >= 1 { (points[last - 1].month, users(last - 1)) } else { (0, baseline) };
     interpolate(before, from, month)
 }
 
@@ -92,7 +80,7 @@ fn interpolate(from: (u32, f64), to: (u32, f64), month: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::plan::{Milestone, Segment};
+    use crate::engine::plan::Segment;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * b.abs().max(1.0)

@@ -14,4 +14,5 @@ pub mod output;
 pub mod plan;
 pub mod projection;
 pub mod templates;
+pub mod uncertainty;
 pub mod validate;

@@ -166,9 +166,9 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
         let components: Vec<Sizing> = plan
             .components
             .iter()
-            .zip(&resolved.component_loads)
-            .map(|(component, loads)| {
-                size_component(component, loads, &value_of, &mut loads_scratch)
+            .zip(resolved.component_loads.iter().zip(&resolved.tier_limits))
+            .map(|(component, (loads, limits))| {
+                size_component(component, loads, limits, &value_of, &mut loads_scratch)
             })
             .collect();
         let mut costs: Vec<f64> = components.iter().map(|sizing| sizing.cost).collect();
@@ -199,7 +199,8 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
     let today = plan
         .components
         .iter()
-        .map(|component| todays_capacity(valid, component, &months))
+        .enumerate()
+        .map(|(index, component)| todays_capacity(valid, index, component, &months))
         .collect();
     let mut projection = ScenarioProjection {
         name: scenario.name.clone(),
@@ -327,45 +328,36 @@ fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
 }
 
 /// The cheapest tier whose every limit holds its load at the target; if none
-/// does, the last (largest) tier.
-pub fn size_tiered(t: &Tiered, loads: &[f64]) -> Sizing {
-    let fits = |tier: &super::plan::Tier, share: f64| {
-        t.metrics
-            .iter()
-            .zip(loads)
-            .all(|(metric, load)| *load <= tier.limits.get(metric).copied().unwrap_or(0.0) * share)
-    };
-    let chosen = t
-        .tiers
-        .iter()
-        .enumerate()
-        .filter(|(_, tier)| fits(tier, t.target_utilization))
-        .min_by(|(ia, a), (ib, b)| a.price.total_cmp(&b.price).then(ia.cmp(ib)))
-        .map(|(index, _)| index)
-        .unwrap_or(t.tiers.len() - 1);
-    let tier = &t.tiers[chosen];
-    let utilization = tier_utilization(t, tier, loads);
+/// does, the last (largest) tier. `limits[tier][metric]` (see
+/// [`super::validate::Resolved::tier_limits`]), `loads[metric]`.
+pub fn size_tiered(t: &Tiered, limits: &[Vec<f64>], loads: &[f64]) -> Sizing {
+    let fits = |tier: &[f64], share: f64| tier.iter().zip(loads).all(|(limit, load)| *load <= limit * share);
+    let mut chosen = None;
+    for (index, tier) in t.tiers.iter().enumerate() {
+        if fits(&limits[index], t.target_utilization) && chosen.is_none_or(|best: usize| tier.price < t.tiers[best].price) {
+            chosen = Some(index);
+        }
+    }
+    let chosen = chosen.unwrap_or(t.tiers.len() - 1);
+    let utilization = tier_utilization(&limits[chosen], loads);
     Sizing {
         units: None,
         tier: Some(chosen),
         utilization,
-        status: status(utilization, !fits(tier, 1.0), t.thresholds),
-        cost: tier.price,
+        status: status(utilization, !fits(&limits[chosen], 1.0), t.thresholds),
+        cost: t.tiers[chosen].price,
     }
 }
 
-fn tier_utilization(t: &Tiered, tier: &super::plan::Tier, loads: &[f64]) -> f64 {
-    t.metrics
-        .iter()
-        .zip(loads)
-        .map(|(metric, load)| load / tier.limits.get(metric).copied().unwrap_or(f64::INFINITY))
-        .fold(0.0, f64::max)
+fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
+    limits.iter().zip(loads).map(|(limit, load)| load / limit).fold(0.0, f64::max)
 }
 
 /// Sizes one component from the quantities it carries.
 pub(crate) fn size_component(
     component: &Component,
     loads: &[Quantity],
+    limits: &[Vec<f64>],
     value_of: &impl Fn(Quantity) -> f64,
     scratch: &mut Vec<f64>,
 ) -> Sizing {
@@ -374,7 +366,7 @@ pub(crate) fn size_component(
         Component::Tiered(t) => {
             scratch.clear();
             scratch.extend(loads.iter().map(|quantity| value_of(*quantity)));
-            size_tiered(t, scratch)
+            size_tiered(t, limits, scratch)
         }
     }
 }
@@ -449,6 +441,7 @@ pub fn usage_cost(quantity: f64, price: f64, free: f64, tiers: &[super::plan::Vo
 
 fn todays_capacity(
     valid: &ValidPlan,
+    index: usize,
     component: &Component,
     months: &[MonthResult],
 ) -> Option<TodaysCapacity> {
@@ -481,18 +474,12 @@ fn todays_capacity(
         }
         Component::Tiered(t) => {
             let current = t.current_tier.as_ref()?;
-            let tier = t.tiers.iter().find(|tier| &tier.name == current)?;
-            let loads = |month: &MonthResult| {
-                t.metrics
-                    .iter()
-                    .map(|m| quantity(month, m))
-                    .collect::<Vec<_>>()
-            };
-            let utilization = tier_utilization(t, tier, &loads(first));
+            let tier = t.tiers.iter().position(|tier| &tier.name == current)?;
+            let limits = &valid.resolved().tier_limits[index][tier];
+            let loads = |month: &MonthResult| t.metrics.iter().map(|m| quantity(month, m)).collect::<Vec<_>>();
+            let utilization = tier_utilization(limits, &loads(first));
             let holds = |month: &MonthResult, share: f64| {
-                t.metrics.iter().zip(loads(month)).all(|(metric, load)| {
-                    load <= tier.limits.get(metric).copied().unwrap_or(0.0) * share
-                })
+                limits.iter().zip(loads(month)).all(|(limit, load)| load <= limit * share)
             };
             let runs_out = months
                 .iter()

@@ -66,6 +66,9 @@ pub struct Resolved {
     pub percentage_of: Vec<Vec<usize>>,
     /// The requests metric, for the cost per 1,000 requests.
     pub requests: Option<Quantity>,
+    /// Per component, per tier, the limit of each carried metric in order
+    /// (empty for horizontal components).
+    pub tier_limits: Vec<Vec<Vec<f64>>>,
 }
 
 impl PartialEq for ValidPlan {
@@ -720,6 +723,18 @@ fn resolve(plan: &Plan, quantities: &HashMap<String, Quantity>) -> Resolved {
             })
             .collect(),
         requests: plan.requests_metric.as_deref().map(quantity),
+        tier_limits: plan
+            .components
+            .iter()
+            .map(|component| match component {
+                Component::Horizontal(_) => Vec::new(),
+                Component::Tiered(t) => t
+                    .tiers
+                    .iter()
+                    .map(|tier| t.metrics.iter().map(|m| tier.limits.get(m).copied().unwrap_or(f64::INFINITY)).collect())
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

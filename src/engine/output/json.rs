@@ -2,12 +2,13 @@
 
 use crate::engine::plan::Component;
 use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::uncertainty::{Bands, MonthBands, ScenarioBands};
 use crate::engine::validate::ValidPlan;
 use serde_json::{json, Map, Value};
 
 /// `{"plan": ..., "scenarios": [{"name", "months": [...], "events": [...]}]}`.
 /// Every number is finite: the projection never holds NaN or infinity.
-pub fn projection_json(valid: &ValidPlan, projection: &Projection, only: Option<&str>) -> Value {
+pub fn projection_json(valid: &ValidPlan, projection: &Projection, bands: Option<&Bands>, only: Option<&str>) -> Value {
     let plan = valid.plan();
     let lines = cost_line_names(plan);
     let number = |value: f64| {
@@ -20,6 +21,7 @@ pub fn projection_json(valid: &ValidPlan, projection: &Projection, only: Option<
     let scenarios: Vec<Value> = super::selected(&projection.scenarios, only)
         .into_iter()
         .map(|scenario| {
+            let scenario_bands = bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
             let months: Vec<Value> = scenario
                 .months
                 .iter()
@@ -60,7 +62,8 @@ pub fn projection_json(valid: &ValidPlan, projection: &Projection, only: Option<
                         .map(|(name, cost)| (name.to_string(), number(*cost)))
                         .collect();
                     let optional = |value: Option<f64>| value.map_or(Value::Null, number);
-                    json!({
+                    let month_bands = scenario_bands.and_then(|b| b.months.get(month.month as usize));
+                    let mut entry = json!({
                         "month": month.month,
                         "calendar_month": super::calendar_label(plan, month.month),
                         "users": number(month.users),
@@ -76,7 +79,12 @@ pub fn projection_json(valid: &ValidPlan, projection: &Projection, only: Option<
                         "margin": optional(month.margin),
                         "break_even_users": optional(month.break_even_users),
                         "flags": month.flags,
-                    })
+                    });
+                    if let (Some(bands), Some(month_bands), Value::Object(map)) = (bands, month_bands, &mut entry) {
+                        map.insert("percentiles".into(), percentiles_json(bands, month_bands));
+                        map.insert("probabilities".into(), probabilities_json(valid, month_bands));
+                    }
+                    entry
                 })
                 .collect();
             let events: Vec<Value> = scenario
@@ -108,14 +116,86 @@ pub fn projection_json(valid: &ValidPlan, projection: &Projection, only: Option<
                     })
                 })
                 .collect();
-            json!({
+            let mut entry = json!({
                 "name": scenario.name,
                 "months": months,
                 "events": events,
                 "today": today,
                 "stopped": scenario.stopped,
-            })
+            });
+            if let (Some(bands), Some(scenario_bands), Value::Object(map)) = (bands, scenario_bands, &mut entry) {
+                map.insert("uncertainty".into(), json!({ "paths": bands.paths, "seed": bands.seed, "stopped": scenario_bands.stopped }));
+                map.insert("first_red".into(), first_red_json(valid, scenario_bands));
+                map.insert("sensitivity".into(), sensitivity_json(scenario_bands));
+            }
+            entry
         })
         .collect();
     json!({ "plan": plan, "scenarios": scenarios })
+}
+
+fn number(value: f64) -> Value {
+    if value.is_finite() {
+        json!(value)
+    } else {
+        Value::Null
+    }
+}
+
+fn percentiles_json(bands: &Bands, month: &MonthBands) -> Value {
+    let map: Map<String, Value> = bands
+        .quantities
+        .iter()
+        .zip(&month.percentiles)
+        .map(|(name, percentiles)| {
+            let value = percentiles.map_or(Value::Null, |p| {
+                json!({ "p5": number(p.p5), "p10": number(p.p10), "p50": number(p.p50), "p90": number(p.p90), "p95": number(p.p95) })
+            });
+            (name.clone(), value)
+        })
+        .collect();
+    Value::Object(map)
+}
+
+fn probabilities_json(valid: &ValidPlan, month: &MonthBands) -> Value {
+    let by_component = |shares: &[f64]| -> Map<String, Value> {
+        valid.plan().components.iter().zip(shares).map(|(c, share)| (c.name().to_string(), json!(share))).collect()
+    };
+    json!({
+        "red_by_month": by_component(&month.red),
+        "over_capacity_by_month": by_component(&month.over_capacity),
+        "over_budget": month.over_budget,
+        "cost_per_user_over_cap": month.cost_per_user_over_cap,
+        "broken_even_by_month": month.broken_even,
+    })
+}
+
+fn first_red_json(valid: &ValidPlan, scenario: &ScenarioBands) -> Value {
+    let mut map: Map<String, Value> = valid
+        .plan()
+        .components
+        .iter()
+        .zip(&scenario.first_red)
+        .map(|(c, share)| (c.name().to_string(), json!(share)))
+        .collect();
+    map.insert("nothing goes red".into(), json!(scenario.never_red));
+    Value::Object(map)
+}
+
+fn sensitivity_json(scenario: &ScenarioBands) -> Value {
+    Value::Array(
+        scenario
+            .sensitivity
+            .iter()
+            .map(|s| {
+                json!({
+                    "input": s.input,
+                    "low": number(s.low),
+                    "high": number(s.high),
+                    "cumulative_cost": { "at_low": number(s.cumulative_cost.0), "at_high": number(s.cumulative_cost.1), "swing": number(s.swing()) },
+                    "monthly_cost": { "month": s.month, "at_low": number(s.monthly_cost.0), "at_high": number(s.monthly_cost.1), "swing": number(s.monthly_swing()) },
+                })
+            })
+            .collect(),
+    )
 }

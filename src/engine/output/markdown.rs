@@ -3,14 +3,15 @@
 
 use crate::engine::number::{format_count, format_in_unit, format_money, format_percent};
 use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::uncertainty::Bands;
 use crate::engine::validate::ValidPlan;
 use std::fmt::Write;
 
 pub fn projection_markdown(
     valid: &ValidPlan,
     projection: &Projection,
-    only: Option<&str>,
-) -> String {
+    bands: Option<&Bands>,
+    only: Option<&str>) -> String {
     let plan = valid.plan();
     let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
@@ -129,6 +130,9 @@ pub fn projection_markdown(
         }
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "> **Note:** {}\n", escape(reason));
+        }
+        if let Some(summary) = bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name)) {
+            let _ = writeln!(out, "### Risks and uncertainty\n\n```text\n{summary}```\n");
         }
     }
     out

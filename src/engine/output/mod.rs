@@ -11,8 +11,12 @@ pub use json::projection_json;
 pub use markdown::projection_markdown;
 pub use table::projection_table;
 
+use super::number::{format_count, format_money, format_percent};
 use super::plan::{Component, Plan};
 use super::projection::{ScenarioProjection, Sizing};
+use super::uncertainty::Bands;
+use super::validate::ValidPlan;
+use std::fmt::Write;
 
 /// The seeds' milestone months within a horizon: 1, 3, 6, 9, 12, 18, 24, then yearly.
 pub fn milestone_months(horizon: u32) -> Vec<u32> {
@@ -57,6 +61,54 @@ pub fn calendar_label(plan: &Plan, month: u32) -> String {
     let (year, start) = super::validate::parse_year_month(&plan.start_month).unwrap_or((2026, 1));
     let months = year * 12 + start as i32 - 1 + month as i32;
     format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
+}
+
+/// A plain-text summary of a scenario's bands: the spread at the horizon,
+/// the chance each component goes red, and the inputs that matter most.
+pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> Option<String> {
+    let plan = valid.plan();
+    let scenario_bands = bands.scenarios.iter().find(|s| s.name == scenario)?;
+    let last = scenario_bands.months.last()?;
+    let money = |value: f64| format_money(value, &plan.currency);
+    let mut out = String::new();
+    let _ = writeln!(out, "Uncertainty ({} paths, seed {}), at month {}:", bands.paths, bands.seed, last.month);
+    let rows: [(usize, &str, fn(f64, &str) -> String); 3] = [
+        (0, "Users", |v, _| format_count(v)),
+        (bands.quantities.len() - 3, "Monthly cost", format_money),
+        (bands.quantities.len() - 2, "Cumulative cost", format_money),
+    ];
+    for (index, label, show) in rows {
+        if let Some(p) = last.percentiles.get(index).copied().flatten() {
+            let c = &plan.currency;
+            let _ = writeln!(out, "  {label:<16} P5 {}  P50 {}  P95 {}", show(p.p5, c), show(p.p50, c), show(p.p95, c));
+        }
+    }
+    for (component, (red, first)) in plan.components.iter().zip(last.red.iter().zip(&scenario_bands.first_red)) {
+        let _ = writeln!(
+            out,
+            "  {:<16} red by month {}: {}; first to go red on {} of paths",
+            component.name(),
+            last.month,
+            format_percent(*red),
+            format_percent(*first)
+        );
+    }
+    if let Some(over) = last.over_budget {
+        let _ = writeln!(out, "  Over the monthly budget at month {}: {}", last.month, format_percent(over));
+    }
+    if let Some(even) = last.broken_even {
+        let _ = writeln!(out, "  Broken even by month {}: {}", last.month, format_percent(even));
+    }
+    if !scenario_bands.sensitivity.is_empty() {
+        let _ = writeln!(out, "  What moves the cumulative cost most (low → high bound):");
+        for s in scenario_bands.sensitivity.iter().take(5) {
+            let _ = writeln!(out, "    {:<34} {} → {}", s.input, money(s.cumulative_cost.0), money(s.cumulative_cost.1));
+        }
+    }
+    if let Some(reason) = &scenario_bands.stopped {
+        let _ = writeln!(out, "  Note: {reason}");
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 
 use crate::engine::number::{format_count, format_in_unit, format_money};
 use crate::engine::projection::Projection;
+use crate::engine::uncertainty::Bands;
 use crate::engine::validate::ValidPlan;
 use std::fmt::Write;
 
-pub fn projection_table(valid: &ValidPlan, projection: &Projection, only: Option<&str>) -> String {
+pub fn projection_table(valid: &ValidPlan, projection: &Projection, bands: Option<&Bands>, only: Option<&str>) -> String {
     let plan = valid.plan();
     let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
@@ -70,6 +71,9 @@ pub fn projection_table(valid: &ValidPlan, projection: &Projection, only: Option
         }
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "\nNote: {reason}");
+        }
+        if let Some(summary) = bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name)) {
+            let _ = write!(out, "\n{summary}");
         }
         out.push('\n');
     }

@@ -1,0 +1,235 @@
+//! Uncertainty: Monte Carlo bands, breach probabilities and sensitivity.
+//!
+//! Every uncertain input of a scenario is sampled once per path ([`sample`]);
+//! the scenario then runs over all paths at once ([`simulate`]), and each
+//! month is summarised as exact percentiles and probabilities. The same plan
+//! and seed give identical output natively and in WASM.
+
+mod percentile;
+mod sample;
+mod simulate;
+
+pub use percentile::{percentiles, Percentiles};
+pub use simulate::{scenario_inputs, simulate, Columns, Input, MonthView, Target};
+
+use crate::engine::plan::{Plan, Uncertainty};
+use crate::engine::validate::ValidPlan;
+
+/// The bands of every scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bands {
+    pub paths: usize,
+    pub seed: u64,
+    /// What each entry of [`MonthBands::percentiles`] measures: `users`, each
+    /// metric, `total_cost`, `cumulative_cost`, `cost_per_user`.
+    pub quantities: Vec<String>,
+    pub scenarios: Vec<ScenarioBands>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioBands {
+    pub name: String,
+    pub months: Vec<MonthBands>,
+    /// Per component, the share of paths on which it is the first to go red.
+    pub first_red: Vec<f64>,
+    /// The share of paths on which nothing goes red.
+    pub never_red: f64,
+    /// The inputs that move the outcome most, largest swing first.
+    pub sensitivity: Vec<Sensitivity>,
+    pub stopped: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthBands {
+    pub month: u32,
+    /// By quantity (see [`Bands::quantities`]); `None` where no path has a
+    /// value (cost per user with fewer than one user).
+    pub percentiles: Vec<Option<Percentiles>>,
+    /// Per component, the probability it has been red (or worse) by this month.
+    pub red: Vec<f64>,
+    /// Per component, the probability it has been over capacity by this month.
+    pub over_capacity: Vec<f64>,
+    /// The probability this month's cost is over the monthly budget.
+    pub over_budget: Option<f64>,
+    /// The probability this month's cost per user is over its cap.
+    pub cost_per_user_over_cap: Option<f64>,
+    /// The probability revenue has covered the monthly cost by this month.
+    pub broken_even: Option<f64>,
+}
+
+/// How much one input moves the outcome between its low and high bounds,
+/// the others at their medians.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    pub input: String,
+    pub low: f64,
+    pub high: f64,
+    /// Cumulative cost at the horizon with the input at its low and high bound.
+    pub cumulative_cost: (f64, f64),
+    /// Monthly cost at `month` (month 12, or the horizon if sooner).
+    pub monthly_cost: (f64, f64),
+    pub month: u32,
+}
+
+impl Sensitivity {
+    /// The swing in cumulative cost at the horizon, the ranking's measure.
+    pub fn swing(&self) -> f64 {
+        (self.cumulative_cost.1 - self.cumulative_cost.0).abs()
+    }
+
+    pub fn monthly_swing(&self) -> f64 {
+        (self.monthly_cost.1 - self.monthly_cost.0).abs()
+    }
+}
+
+/// Whether any driver or growth parameter of the plan is a range.
+pub fn has_uncertainty(plan: &Plan) -> bool {
+    (0..plan.scenarios.len()).any(|s| scenario_inputs(plan, s).iter().any(|input| input.value.is_uncertain()))
+}
+
+/// The names of the quantities with percentiles, in order.
+pub fn quantity_names(plan: &Plan) -> Vec<String> {
+    std::iter::once("users".to_string())
+        .chain(plan.metrics.iter().map(|m| m.name.clone()))
+        .chain(["total_cost", "cumulative_cost", "cost_per_user"].map(String::from))
+        .collect()
+}
+
+/// Runs every scenario of the plan over `settings.samples` paths.
+pub fn simulate_plan(valid: &ValidPlan, settings: Uncertainty) -> Bands {
+    let plan = valid.plan();
+    let paths = settings.samples.max(1) as usize;
+    Bands {
+        paths,
+        seed: settings.seed,
+        quantities: quantity_names(plan),
+        scenarios: (0..plan.scenarios.len())
+            .map(|scenario| simulate_scenario(valid, scenario, paths, settings.seed))
+            .collect(),
+    }
+}
+
+fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64) -> ScenarioBands {
+    let plan = valid.plan();
+    let inputs = scenario_inputs(plan, scenario);
+    let columns = Columns::sampled(&inputs, paths, seed);
+    let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
+    let mut scratch = Vec::with_capacity(paths);
+    let share = |count: usize| count as f64 / paths as f64;
+    let budget = plan.budget.as_ref();
+    let (first_red, stopped) = simulate(valid, scenario, &columns, paths, |view| {
+        let mut band = |values: &[f64]| {
+            scratch.clear();
+            scratch.extend_from_slice(values);
+            percentiles(&mut scratch)
+        };
+        let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
+        bands.push(band(view.users));
+        for metric in view.metrics {
+            bands.push(band(metric));
+        }
+        bands.push(band(view.total_cost));
+        bands.push(band(view.cumulative_cost));
+        scratch.clear();
+        scratch.extend(
+            view.total_cost
+                .iter()
+                .zip(view.users)
+                .filter(|(_, users)| **users >= 1.0)
+                .map(|(cost, users)| cost / users),
+        );
+        bands.push(percentiles(&mut scratch));
+        months.push(MonthBands {
+            month: view.month,
+            percentiles: bands,
+            red: view.red_by.iter().map(|count| share(*count)).collect(),
+            over_capacity: view.over_by.iter().map(|count| share(*count)).collect(),
+            over_budget: budget.and_then(|b| b.monthly_cap).map(|_| share(view.over_budget)),
+            cost_per_user_over_cap: budget.and_then(|b| b.cost_per_user_cap).map(|_| share(view.cost_per_user_over)),
+            broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
+        });
+    });
+    let mut first_counts = vec![0usize; plan.components.len()];
+    let mut never = 0;
+    for first in &first_red {
+        match first {
+            Some(index) => first_counts[*index as usize] += 1,
+            None => never += 1,
+        }
+    }
+    ScenarioBands {
+        name: plan.scenarios[scenario].name.clone(),
+        months,
+        first_red: first_counts.into_iter().map(share).collect(),
+        never_red: share(never),
+        sensitivity: sensitivity(valid, scenario, &inputs),
+        stopped,
+    }
+}
+
+/// For each uncertain input, the outcome with it at its low and at its high
+/// bound and every other input at its median; largest swing first.
+pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<Sensitivity> {
+    let plan = valid.plan();
+    let month = plan.horizon_months.min(12);
+    let mut results: Vec<Sensitivity> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| input.value.is_uncertain())
+        .map(|(varied, input)| {
+            let (low, high) = input.value.bounds();
+            let (low, high) = (low.clamp(input.min, input.max), high.clamp(input.min, input.max));
+            let mut position = 0;
+            let columns = Columns::build(inputs, |_| {
+                position += 1;
+                if position - 1 == varied {
+                    vec![low, high]
+                } else {
+                    vec![inputs[position - 1].value.median()]
+                }
+            });
+            let mut cumulative = (f64::NAN, f64::NAN);
+            let mut monthly = (f64::NAN, f64::NAN);
+            let (_, stopped) = simulate(valid, scenario, &columns, 2, |view| {
+                if view.month == month {
+                    monthly = (view.total_cost[0], view.total_cost[1]);
+                }
+                cumulative = (view.cumulative_cost[0], view.cumulative_cost[1]);
+            });
+            let finite = stopped.is_none() && cumulative.0.is_finite() && cumulative.1.is_finite();
+            Sensitivity {
+                input: input.label.clone(),
+                low,
+                high,
+                cumulative_cost: if finite { cumulative } else { (0.0, 0.0) },
+                monthly_cost: if finite { monthly } else { (0.0, 0.0) },
+                month,
+            }
+        })
+        .collect();
+    results.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then_with(|| a.input.cmp(&b.input)));
+    results
+}
+
+/// A fingerprint of every number in the bands (FNV-1a over their bits), to
+/// check that two platforms computed exactly the same thing.
+pub fn bands_digest(bands: &Bands) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |value: f64| {
+        for byte in value.to_bits().to_le_bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for scenario in &bands.scenarios {
+        for month in &scenario.months {
+            for p in month.percentiles.iter().flatten() {
+                [p.p5, p.p10, p.p50, p.p90, p.p95].into_iter().for_each(&mut mix);
+            }
+            month.red.iter().chain(&month.over_capacity).for_each(|v| mix(*v));
+        }
+        for s in &scenario.sensitivity {
+            [s.cumulative_cost.0, s.cumulative_cost.1, s.monthly_cost.0, s.monthly_cost.1].into_iter().for_each(&mut mix);
+        }
+    }
+    hash
+}

@@ -1,0 +1,142 @@
+//! Seeded, portable sampling of uncertain values.
+//!
+//! Each uncertain input draws from its own stream, seeded from the plan's
+//! seed and the input's key (`driver:requests_per_user_month`,
+//! `growth:churn`): adding an input never changes another's samples, and
+//! scenarios sharing an input share its draws (common random numbers, so
+//! scenarios differ by their assumptions, not by luck).
+//!
+//! Portability: normals come from Box–Muller with `libm` rather than
+//! `rand_distr`'s ziggurat, because plotters enables `num-traits/std` and
+//! with it std's `ln`/`exp`, whose last bits differ between platforms.
+//! Uniform and triangular draws (`rand_distr`) use only exact operations.
+
+use crate::engine::plan::{Distribution, Range, Value, Z_95};
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution as _, Triangular, Uniform};
+use rand_pcg::Pcg64Mcg;
+
+/// The generator of one input's stream.
+pub fn stream(seed: u64, key: &str) -> Pcg64Mcg {
+    Pcg64Mcg::seed_from_u64(splitmix64(seed ^ fnv1a(key)))
+}
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// A column of samples of `value`, kept within `[min, max]`: one value for a
+/// fixed (or zero-width) value, else one per path.
+pub fn sample_column(value: &Value, min: f64, max: f64, paths: usize, seed: u64, key: &str) -> Vec<f64> {
+    let range = match value {
+        Value::Range(range) if range.low != range.high => range,
+        other => return vec![other.median()],
+    };
+    let mut rng = stream(seed, key);
+    let mut column = Vec::with_capacity(paths);
+    fill(&mut column, range, paths, &mut rng);
+    for sample in &mut column {
+        *sample = sample.clamp(min, max);
+    }
+    column
+}
+
+fn fill(column: &mut Vec<f64>, range: &Range, paths: usize, rng: &mut Pcg64Mcg) {
+    match range.distribution {
+        Distribution::Interval => {
+            // low and high are the 5th and 95th percentiles.
+            let log_normal = range.low > 0.0;
+            let (centre, spread) = if log_normal {
+                let (low, high) = (libm::log(range.low), libm::log(range.high));
+                ((low + high) / 2.0, (high - low) / (2.0 * Z_95))
+            } else {
+                ((range.low + range.high) / 2.0, (range.high - range.low) / (2.0 * Z_95))
+            };
+            while column.len() < paths {
+                let (a, b) = standard_normal_pair(rng);
+                for z in [a, b] {
+                    if column.len() < paths {
+                        let x = centre + spread * z;
+                        column.push(if log_normal { libm::exp(x) } else { x });
+                    }
+                }
+            }
+        }
+        Distribution::Uniform => match Uniform::new_inclusive(range.low, range.high) {
+            Ok(uniform) => column.extend((0..paths).map(|_| uniform.sample(rng))),
+            Err(_) => column.resize(paths, range.low),
+        },
+        Distribution::Triangular => {
+            let mode = range.mode.unwrap_or((range.low + range.high) / 2.0);
+            match Triangular::new(range.low, range.high, mode) {
+                Ok(triangular) => column.extend((0..paths).map(|_| triangular.sample(rng))),
+                Err(_) => column.resize(paths, mode),
+            }
+        }
+    }
+}
+
+/// Two independent standard normals (Box–Muller), computed with `libm`.
+fn standard_normal_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
+    // 1 − u is in (0, 1], so the logarithm is finite.
+    let u1: f64 = 1.0 - rng.random::<f64>();
+    let u2: f64 = rng.random::<f64>();
+    let radius = libm::sqrt(-2.0 * libm::log(u1));
+    let angle = 2.0 * std::f64::consts::PI * u2;
+    (radius * libm::cos(angle), radius * libm::sin(angle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(low: f64, high: f64) -> Value {
+        Value::Range(Range { distribution: Distribution::Interval, low, high, mode: None })
+    }
+
+    #[test]
+    fn fixed_and_zero_width_values_are_one_value() {
+        assert_eq!(sample_column(&Value::Fixed(3.0), 0.0, 10.0, 100, 1, "x"), [3.0]);
+        assert_eq!(sample_column(&range(4.0, 4.0), 0.0, 10.0, 100, 1, "x"), [4.0]);
+    }
+
+    #[test]
+    fn streams_depend_on_seed_and_key_only() {
+        let a = sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:a");
+        assert_eq!(a, sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:a"));
+        assert_ne!(a, sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 8, "driver:a"));
+        assert_ne!(a, sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:b"));
+    }
+
+    #[test]
+    fn samples_stay_within_the_fields_bounds() {
+        // A churn of 0–20% as a normal 90% interval would go negative 5% of the time.
+        let column = sample_column(&range(-0.1, 0.2), 0.0, 1.0, 10_000, 3, "churn");
+        assert!(column.iter().all(|c| (0.0..=1.0).contains(c)));
+        assert!(column.iter().any(|c| *c == 0.0), "some clipped at 0");
+    }
+
+    #[test]
+    fn uniform_and_triangular_stay_in_range() {
+        let uniform = Value::Range(Range { distribution: Distribution::Uniform, low: 2.0, high: 5.0, mode: None });
+        let column = sample_column(&uniform, -1e9, 1e9, 5_000, 1, "u");
+        assert!(column.iter().all(|x| (2.0..=5.0).contains(x)));
+        let mean = column.iter().sum::<f64>() / 5_000.0;
+        assert!((mean - 3.5).abs() < 0.05, "{mean}");
+        let triangular = Value::Range(Range { distribution: Distribution::Triangular, low: 0.0, high: 10.0, mode: Some(2.0) });
+        let column = sample_column(&triangular, -1e9, 1e9, 5_000, 1, "t");
+        assert!(column.iter().all(|x| (0.0..=10.0).contains(x)));
+        // Mean of a triangular distribution: (0 + 10 + 2) / 3 = 4.
+        let mean = column.iter().sum::<f64>() / 5_000.0;
+        assert!((mean - 4.0).abs() < 0.1, "{mean}");
+    }
+}

@@ -1,0 +1,231 @@
+//! The column engine: one scenario over many paths at once, month by month.
+//!
+//! Buffers are allocated once per run and reused every month; per path the
+//! work is arithmetic on those buffers, with the same sizing and cost
+//! functions as the deterministic projection.
+
+use super::sample::sample_column;
+use crate::engine::growth::next_users;
+use crate::engine::plan::Plan;
+use crate::engine::projection::{fill_line_costs, size_component, Status};
+use crate::engine::validate::{Quantity, ValidPlan};
+
+/// One uncertain (or fixed) input of a scenario, and where it goes.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// How people read it: `driver requests_per_user_month`, `growth churn`.
+    pub label: String,
+    /// Its sampling stream's key.
+    pub key: String,
+    pub target: Target,
+    pub value: crate::engine::plan::Value,
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Driver(usize),
+    Growth(usize),
+}
+
+/// Every input of a scenario: each driver (its scenario value) and each
+/// growth parameter, in a fixed order.
+pub fn scenario_inputs(plan: &Plan, scenario: usize) -> Vec<Input> {
+    let drivers = (0..plan.drivers.len()).map(|index| {
+        let name = &plan.drivers[index].name;
+        Input {
+            label: format!("driver {name}"),
+            key: format!("driver:{name}"),
+            target: Target::Driver(index),
+            value: plan.driver_value(scenario, index),
+            min: -crate::engine::validate::MAX_VALUE,
+            max: crate::engine::validate::MAX_VALUE,
+        }
+    });
+    let growth = plan.scenarios[scenario]
+        .growth
+        .parameters()
+        .into_iter()
+        .enumerate()
+        .map(|(index, (label, value, min, max))| Input {
+            label: format!("growth {label}"),
+            key: format!("growth:{label}"),
+            target: Target::Growth(index),
+            value,
+            min,
+            max,
+        });
+    drivers.chain(growth).collect()
+}
+
+/// Per-path values of every input: one value shared by all paths, or one each.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub drivers: Vec<Vec<f64>>,
+    pub growth: Vec<Vec<f64>>,
+}
+
+impl Columns {
+    /// Samples every input of a scenario.
+    pub fn sampled(inputs: &[Input], paths: usize, seed: u64) -> Columns {
+        Columns::build(inputs, |input| sample_column(&input.value, input.min, input.max, paths, seed, &input.key))
+    }
+
+    /// Every input at its median except those `vary` gives a column for.
+    pub fn build(inputs: &[Input], mut column: impl FnMut(&Input) -> Vec<f64>) -> Columns {
+        let mut columns = Columns { drivers: Vec::new(), growth: Vec::new() };
+        for input in inputs {
+            let values = column(input);
+            match input.target {
+                Target::Driver(_) => columns.drivers.push(values),
+                Target::Growth(_) => columns.growth.push(values),
+            }
+        }
+        columns
+    }
+}
+
+#[inline(always)]
+fn at(column: &[f64], path: usize) -> f64 {
+    if column.len() == 1 {
+        column[0]
+    } else {
+        column[path]
+    }
+}
+
+/// What the observer sees each month, for every path.
+pub struct MonthView<'a> {
+    pub month: u32,
+    pub paths: usize,
+    pub users: &'a [f64],
+    pub metrics: &'a [&'a [f64]],
+    pub total_cost: &'a [f64],
+    pub cumulative_cost: &'a [f64],
+    /// Per component: paths that have been red (or worse) by this month.
+    pub red_by: &'a [usize],
+    /// Per component: paths that have been over capacity by this month.
+    pub over_by: &'a [usize],
+    /// Paths whose monthly cost is over the budget this month.
+    pub over_budget: usize,
+    /// Paths whose cost per user is over its cap this month.
+    pub cost_per_user_over: usize,
+    /// Paths whose revenue has covered the monthly cost by this month.
+    pub broke_even_by: usize,
+}
+
+/// Per path, the first component to go red (or `None`), after a run.
+pub type FirstRed = Vec<Option<u16>>;
+
+/// Runs one scenario over `paths` paths. Returns the first component to go
+/// red on each path, or why the run stopped (a formula failing on some path).
+pub fn simulate(
+    valid: &ValidPlan,
+    scenario: usize,
+    columns: &Columns,
+    paths: usize,
+    mut observe: impl FnMut(&MonthView<'_>),
+) -> (FirstRed, Option<String>) {
+    let plan = valid.plan();
+    let resolved = valid.resolved();
+    let chain = valid.chain();
+    let growth = &plan.scenarios[scenario].growth;
+    let components = plan.components.len();
+    let lines = components + plan.costs.len();
+
+    let mut state = chain.column_state(paths);
+    let mut users = vec![plan.baseline_users; paths];
+    let mut total = vec![0.0; paths];
+    let mut cumulative = vec![0.0; paths];
+    let mut line_costs = vec![0.0; lines];
+    let mut loads_scratch = Vec::new();
+    let mut red = vec![false; components * paths];
+    let mut over = vec![false; components * paths];
+    let mut red_count = vec![0usize; components];
+    let mut over_count = vec![0usize; components];
+    let mut broke_even = vec![false; paths];
+    let mut broke_even_count = 0;
+    let mut first_red: FirstRed = vec![None; paths];
+    let budget = plan.budget.as_ref();
+    let revenue_per_user = plan.revenue.as_ref().map(|r| r.paying_share * r.price_per_month);
+    let growth_varies = columns.growth.iter().any(|column| column.len() > 1);
+
+    for month in 0..=plan.horizon_months {
+        if month > 0 && growth_varies {
+            for (path, current) in users.iter_mut().enumerate() {
+                let parameter = |index: usize| at(&columns.growth[index], path);
+                *current = next_users(growth, &parameter, plan.baseline_users, month, *current);
+            }
+        } else if month > 0 {
+            // Every path has the same growth: compute it once.
+            let parameter = |index: usize| columns.growth[index][0];
+            let next = next_users(growth, &parameter, plan.baseline_users, month, users[0]);
+            users.fill(next);
+        }
+        let inputs: Vec<&[f64]> = std::iter::once(users.as_slice())
+            .chain(columns.drivers.iter().map(Vec::as_slice))
+            .collect();
+        if let Err(error) = chain.evaluate_columns(&mut state, month, &inputs) {
+            return (first_red, Some(format!("the projection stops at month {month}: {error}")));
+        }
+        let metrics: Vec<&[f64]> = (0..plan.metrics.len()).map(|index| state.metric(index)).collect();
+        let mut over_budget = 0;
+        let mut cost_per_user_over = 0;
+        for path in 0..paths {
+            let value_of = |quantity: Quantity| match quantity {
+                Quantity::Users => users[path],
+                Quantity::Metric(index) => metrics[index][path],
+            };
+            let components = plan.components.iter().zip(resolved.component_loads.iter().zip(&resolved.tier_limits));
+            for (index, (component, (loads, limits))) in components.enumerate() {
+                let sizing = size_component(component, loads, limits, &value_of, &mut loads_scratch);
+                line_costs[index] = sizing.cost;
+                let slot = index * paths + path;
+                if sizing.status >= Status::Red && !red[slot] {
+                    red[slot] = true;
+                    red_count[index] += 1;
+                    if first_red[path].is_none() {
+                        first_red[path] = Some(index as u16);
+                    }
+                }
+                if sizing.status == Status::OverCapacity && !over[slot] {
+                    over[slot] = true;
+                    over_count[index] += 1;
+                }
+            }
+            fill_line_costs(plan, resolved, month, &value_of, &mut line_costs);
+            let cost: f64 = line_costs.iter().sum();
+            total[path] = cost;
+            cumulative[path] += cost;
+            if let Some(budget) = budget {
+                if budget.monthly_cap.is_some_and(|cap| cost > cap) {
+                    over_budget += 1;
+                }
+                if budget.cost_per_user_cap.is_some_and(|cap| users[path] >= 1.0 && cost / users[path] > cap) {
+                    cost_per_user_over += 1;
+                }
+            }
+            if let Some(per_user) = revenue_per_user {
+                if !broke_even[path] && users[path] * per_user >= cost {
+                    broke_even[path] = true;
+                    broke_even_count += 1;
+                }
+            }
+        }
+        observe(&MonthView {
+            month,
+            paths,
+            users: &users,
+            metrics: &metrics,
+            total_cost: &total,
+            cumulative_cost: &cumulative,
+            red_by: &red_count,
+            over_by: &over_count,
+            over_budget,
+            cost_per_user_over,
+            broke_even_by: broke_even_count,
+        });
+    }
+    (first_red, None)
+}
