@@ -268,7 +268,7 @@ fn tiered_picks_the_cheapest_tier_that_holds_every_limit() {
         Component::Tiered(t) => t.clone(),
         _ => panic!("Supabase is tiered"),
     };
-    let limits = &plan.resolved().tier_limits[0];
+    let limits = &plan.resolved().tier_tables[0];
     let sizing = headroom::engine::projection::size_tiered(&supabase, limits, &[10_000.0, 50.0]);
     assert_eq!(supabase.tiers[sizing.tier.unwrap()].name, "Pro+");
     assert_eq!(sizing.cost, 125.0);

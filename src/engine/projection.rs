@@ -5,7 +5,7 @@
 use super::events::{derive_events, Event};
 use super::growth::project_users;
 use super::plan::{Component, CostLine, Horizontal, Plan, Tiered};
-use super::validate::{Quantity, ValidPlan};
+use super::validate::{Quantity, TierTable, ValidPlan};
 
 /// More users than people on Earth: figures past this are flagged, not hidden.
 pub const IMPLAUSIBLE_USERS: f64 = 8e9;
@@ -149,7 +149,7 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
     let mut cumulative_cost = 0.0;
     let mut cumulative_revenue = 0.0;
     let resolved = valid.resolved();
-    let names_count = plan.components.len() + plan.costs.len();
+    let mut line_columns = vec![vec![0.0]; plan.components.len() + plan.costs.len()];
     let mut loads_scratch = Vec::new();
     for (month, users) in users.iter().enumerate() {
         let month = month as u32;
@@ -166,15 +166,26 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
         let components: Vec<Sizing> = plan
             .components
             .iter()
-            .zip(resolved.component_loads.iter().zip(&resolved.tier_limits))
-            .map(|(component, (loads, limits))| {
-                size_component(component, loads, limits, &value_of, &mut loads_scratch)
+            .zip(resolved.component_loads.iter().zip(&resolved.tier_tables))
+            .map(|(component, (loads, table))| {
+                size_component(component, loads, table, &value_of, &mut loads_scratch)
             })
             .collect();
-        let mut costs: Vec<f64> = components.iter().map(|sizing| sizing.cost).collect();
-        costs.resize(names_count, 0.0);
-        fill_line_costs(plan, resolved, month, &value_of, &mut costs);
-        let total_cost: f64 = costs.iter().sum();
+        let users_column = [*users];
+        let column_of = |quantity: Quantity| -> &[f64] {
+            match quantity {
+                Quantity::Users => &users_column,
+                Quantity::Metric(index) => &metrics[index..=index],
+            }
+        };
+        for (column, sizing) in line_columns.iter_mut().zip(&components) {
+            column[0] = sizing.cost;
+        }
+        fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
+        let mut total = [0.0];
+        sum_lines(&line_columns, &mut total);
+        let total_cost = total[0];
+        let costs: Vec<f64> = line_columns.iter().map(|column| column[0]).collect();
         let quantity = |name: &str| value_of(valid.quantity(name));
         let result = finish_month(
             plan,
@@ -313,7 +324,24 @@ fn units_needed(h: &Horizontal, load: f64) -> f64 {
     if load <= 0.0 {
         0.0
     } else {
-        (load / (h.capacity_per_unit * h.target_utilization)).ceil()
+        ceil_non_negative(load / (h.capacity_per_unit * h.target_utilization))
+    }
+}
+
+/// `x.ceil()` for x ≥ 0, without a library call on targets lacking a native
+/// rounding instruction: exact below 2⁶³, where every float is an integer
+/// above 2⁵² anyway.
+#[inline(always)]
+fn ceil_non_negative(x: f64) -> f64 {
+    if x < 9.2e18 {
+        let whole = x as u64 as f64;
+        if whole < x {
+            whole + 1.0
+        } else {
+            whole
+        }
+    } else {
+        x
     }
 }
 
@@ -328,23 +356,25 @@ fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
 }
 
 /// The cheapest tier whose every limit holds its load at the target; if none
-/// does, the last (largest) tier. `limits[tier][metric]` (see
-/// [`super::validate::Resolved::tier_limits`]), `loads[metric]`.
-pub fn size_tiered(t: &Tiered, limits: &[Vec<f64>], loads: &[f64]) -> Sizing {
-    let fits = |tier: &[f64], share: f64| tier.iter().zip(loads).all(|(limit, load)| *load <= limit * share);
-    let mut chosen = None;
-    for (index, tier) in t.tiers.iter().enumerate() {
-        if fits(&limits[index], t.target_utilization) && chosen.is_none_or(|best: usize| tier.price < t.tiers[best].price) {
-            chosen = Some(index);
-        }
+/// does, the last (largest) tier. `loads[metric]` in the component's order.
+pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
+    #[inline(always)]
+    fn fits(limits: &[f64], loads: &[f64], share: f64) -> bool {
+        limits.iter().zip(loads).all(|(limit, load)| *load <= limit * share)
     }
-    let chosen = chosen.unwrap_or(t.tiers.len() - 1);
-    let utilization = tier_utilization(&limits[chosen], loads);
+    let chosen = table
+        .by_price
+        .iter()
+        .copied()
+        .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
+        .unwrap_or(t.tiers.len() - 1);
+    let limits = &table.limits[chosen];
+    let utilization = tier_utilization(limits, loads);
     Sizing {
         units: None,
         tier: Some(chosen),
         utilization,
-        status: status(utilization, !fits(&limits[chosen], 1.0), t.thresholds),
+        status: status(utilization, !fits(limits, loads, 1.0), t.thresholds),
         cost: t.tiers[chosen].price,
     }
 }
@@ -357,7 +387,7 @@ fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
 pub(crate) fn size_component(
     component: &Component,
     loads: &[Quantity],
-    limits: &[Vec<f64>],
+    table: &TierTable,
     value_of: &impl Fn(Quantity) -> f64,
     scratch: &mut Vec<f64>,
 ) -> Sizing {
@@ -366,55 +396,65 @@ pub(crate) fn size_component(
         Component::Tiered(t) => {
             scratch.clear();
             scratch.extend(loads.iter().map(|quantity| value_of(*quantity)));
-            size_tiered(t, limits, scratch)
+            size_tiered(t, table, scratch)
         }
     }
 }
 
-/// Fills the plan's cost lines into `costs` (indexed like
-/// [`cost_line_names`], whose component entries already hold their costs):
+/// Fills the plan's cost lines, one column of paths each (indexed like
+/// [`cost_line_names`]; the component columns already hold their costs):
 /// fixed, usage and one-off lines, then percentage lines from the others.
-pub(crate) fn fill_line_costs(
+/// The deterministic projection calls it with one path; Monte Carlo with many.
+pub(crate) fn fill_line_costs<'a>(
     plan: &Plan,
     resolved: &super::validate::Resolved,
     month: u32,
-    value_of: &impl Fn(Quantity) -> f64,
-    costs: &mut [f64],
+    column_of: &impl Fn(Quantity) -> &'a [f64],
+    columns: &mut [Vec<f64>],
 ) {
     let offset = plan.components.len();
     for (index, line) in plan.costs.iter().enumerate() {
-        costs[offset + index] = match line {
-            CostLine::Fixed { amount, .. } => *amount,
-            CostLine::Usage {
-                price,
-                free,
-                volume_tiers,
-                ..
-            } => {
-                let quantity = resolved.line_quantity[index].map_or(0.0, value_of);
-                usage_cost(quantity, *price, *free, volume_tiers)
-            }
-            CostLine::OneOff {
-                month: when,
-                amount,
-                ..
-            } => {
-                if *when == month {
-                    *amount
-                } else {
-                    0.0
+        let out = &mut columns[offset + index];
+        match line {
+            CostLine::Fixed { amount, .. } => out.fill(*amount),
+            CostLine::Usage { price, free, volume_tiers, .. } => match resolved.line_quantity[index] {
+                Some(quantity) => {
+                    for (cost, amount) in out.iter_mut().zip(column_of(quantity)) {
+                        *cost = usage_cost(*amount, *price, *free, volume_tiers);
+                    }
                 }
-            }
-            CostLine::Percentage { .. } => 0.0,
-        };
+                None => out.fill(0.0),
+            },
+            CostLine::OneOff { month: when, amount, .. } => out.fill(if *when == month { *amount } else { 0.0 }),
+            CostLine::Percentage { .. } => {}
+        }
     }
     for (index, line) in plan.costs.iter().enumerate() {
         if let CostLine::Percentage { share, .. } = line {
-            let base: f64 = resolved.percentage_of[index]
-                .iter()
-                .map(|other| costs[*other])
-                .sum();
-            costs[offset + index] = base * share;
+            let (before, rest) = columns.split_at_mut(offset + index);
+            let Some((out, after)) = rest.split_first_mut() else { continue };
+            out.fill(0.0);
+            for other in &resolved.percentage_of[index] {
+                // Percentage lines never refer to percentage lines, so the
+                // source is another line, before or after this one.
+                let source = if *other < offset + index { &before[*other] } else { &after[*other - offset - index - 1] };
+                for (cost, base) in out.iter_mut().zip(source) {
+                    *cost += base;
+                }
+            }
+            for cost in out.iter_mut() {
+                *cost *= share;
+            }
+        }
+    }
+}
+
+/// Sums the cost line columns into `total`, in line order.
+pub(crate) fn sum_lines(columns: &[Vec<f64>], total: &mut [f64]) {
+    total.fill(0.0);
+    for column in columns {
+        for (sum, cost) in total.iter_mut().zip(column) {
+            *sum += cost;
         }
     }
 }
@@ -475,7 +515,7 @@ fn todays_capacity(
         Component::Tiered(t) => {
             let current = t.current_tier.as_ref()?;
             let tier = t.tiers.iter().position(|tier| &tier.name == current)?;
-            let limits = &valid.resolved().tier_limits[index][tier];
+            let limits = &valid.resolved().tier_tables[index].limits[tier];
             let loads = |month: &MonthResult| t.metrics.iter().map(|m| quantity(month, m)).collect::<Vec<_>>();
             let utilization = tier_utilization(limits, &loads(first));
             let holds = |month: &MonthResult, share: f64| {
@@ -492,6 +532,18 @@ fn todays_capacity(
                 status: status(utilization, !holds(first, 1.0), t.thresholds),
                 runs_out,
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod ceil_tests {
+    use super::ceil_non_negative;
+
+    #[test]
+    fn matches_ceil() {
+        for x in [0.0, 0.1, 0.5, 1.0, 1.0000001, 2.5, 8.16, 1e9 + 0.5, 4503599627370495.5, 9e15, 1e18, 1e19, 1e300] {
+            assert_eq!(ceil_non_negative(x).to_bits(), f64::ceil(x).to_bits(), "{x}");
         }
     }
 }

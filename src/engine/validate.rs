@@ -16,6 +16,8 @@ pub const MAX_USERS: f64 = 1e12;
 pub const MAX_MONTHLY_GROWTH: f64 = 10.0;
 /// Largest magnitude of any other number in a plan (money, capacities, drivers).
 pub const MAX_VALUE: f64 = 1e15;
+/// Most metrics one tiered component may carry (a ladder limits a few).
+pub const MAX_TIER_METRICS: usize = 8;
 /// Bounds on Monte Carlo paths.
 pub const MIN_SAMPLES: u32 = 10;
 pub const MAX_SAMPLES: u32 = 100_000;
@@ -66,9 +68,19 @@ pub struct Resolved {
     pub percentage_of: Vec<Vec<usize>>,
     /// The requests metric, for the cost per 1,000 requests.
     pub requests: Option<Quantity>,
-    /// Per component, per tier, the limit of each carried metric in order
-    /// (empty for horizontal components).
-    pub tier_limits: Vec<Vec<Vec<f64>>>,
+    /// Per component, its tiers as a table (empty for horizontal components).
+    pub tier_tables: Vec<TierTable>,
+}
+
+/// A tiered component's tiers, ready for sizing: each tier's limits in the
+/// order of the component's metrics, and the tiers in order of price (then
+/// plan order), so the first that fits is the cheapest.
+#[derive(Debug, Clone, Default)]
+pub struct TierTable {
+    /// `limits[tier][metric]`, tiers in plan order.
+    pub limits: Vec<Vec<f64>>,
+    /// Tier indices, cheapest first.
+    pub by_price: Vec<usize>,
 }
 
 impl PartialEq for ValidPlan {
@@ -494,6 +506,9 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
             }
             Component::Tiered(t) => {
                 check.count(&at("metrics"), t.metrics.len(), 1, "metric");
+                if t.metrics.len() > MAX_TIER_METRICS {
+                    check.fail(at("metrics"), format!("a tiered component carries at most {MAX_TIER_METRICS} metrics"));
+                }
                 for (m, name) in t.metrics.iter().enumerate() {
                     quantity(
                         &mut check,
@@ -723,16 +738,21 @@ fn resolve(plan: &Plan, quantities: &HashMap<String, Quantity>) -> Resolved {
             })
             .collect(),
         requests: plan.requests_metric.as_deref().map(quantity),
-        tier_limits: plan
+        tier_tables: plan
             .components
             .iter()
             .map(|component| match component {
-                Component::Horizontal(_) => Vec::new(),
-                Component::Tiered(t) => t
-                    .tiers
-                    .iter()
-                    .map(|tier| t.metrics.iter().map(|m| tier.limits.get(m).copied().unwrap_or(f64::INFINITY)).collect())
-                    .collect(),
+                Component::Horizontal(_) => TierTable::default(),
+                Component::Tiered(t) => {
+                    let limits: Vec<Vec<f64>> = t
+                        .tiers
+                        .iter()
+                        .map(|tier| t.metrics.iter().map(|m| tier.limits.get(m).copied().unwrap_or(f64::INFINITY)).collect())
+                        .collect();
+                    let mut by_price: Vec<usize> = (0..t.tiers.len()).collect();
+                    by_price.sort_by(|a, b| t.tiers[*a].price.total_cmp(&t.tiers[*b].price).then(a.cmp(b)));
+                    TierTable { limits, by_price }
+                }
             })
             .collect(),
     }

@@ -9,7 +9,7 @@ mod percentile;
 mod sample;
 mod simulate;
 
-pub use percentile::{percentiles, Percentiles};
+pub use percentile::{percentiles, Percentiles, Selector};
 pub use simulate::{scenario_inputs, simulate, Columns, Input, MonthView, Target};
 
 use crate::engine::plan::{Plan, Uncertainty};
@@ -114,31 +114,22 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
     let inputs = scenario_inputs(plan, scenario);
     let columns = Columns::sampled(&inputs, paths, seed);
     let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
-    let mut scratch = Vec::with_capacity(paths);
+    let mut selector = Selector::default();
+    let mut per_user = Vec::with_capacity(paths);
     let share = |count: usize| count as f64 / paths as f64;
     let budget = plan.budget.as_ref();
     let (first_red, stopped) = simulate(valid, scenario, &columns, paths, |view| {
-        let mut band = |values: &[f64]| {
-            scratch.clear();
-            scratch.extend_from_slice(values);
-            percentiles(&mut scratch)
-        };
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
-        bands.push(band(view.users));
+        bands.push(selector.percentiles(view.users.iter().copied()));
         for metric in view.metrics {
-            bands.push(band(metric));
+            bands.push(selector.percentiles(metric.iter().copied()));
         }
-        bands.push(band(view.total_cost));
-        bands.push(band(view.cumulative_cost));
-        scratch.clear();
-        scratch.extend(
-            view.total_cost
-                .iter()
-                .zip(view.users)
-                .filter(|(_, users)| **users >= 1.0)
-                .map(|(cost, users)| cost / users),
-        );
-        bands.push(percentiles(&mut scratch));
+        bands.push(selector.percentiles(view.total_cost.iter().copied()));
+        bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
+        per_user.clear();
+        let with_users = view.total_cost.iter().zip(view.users).filter(|(_, users)| **users >= 1.0);
+        per_user.extend(with_users.map(|(cost, users)| cost / users));
+        bands.push(selector.percentiles(per_user.iter().copied()));
         months.push(MonthBands {
             month: view.month,
             percentiles: bands,

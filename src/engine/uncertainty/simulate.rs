@@ -7,8 +7,9 @@
 use super::sample::sample_column;
 use crate::engine::growth::next_users;
 use crate::engine::plan::Plan;
-use crate::engine::projection::{fill_line_costs, size_component, Status};
-use crate::engine::validate::{Quantity, ValidPlan};
+use crate::engine::plan::Component;
+use crate::engine::projection::{fill_line_costs, size_horizontal, size_tiered, sum_lines, Status};
+use crate::engine::validate::{Quantity, ValidPlan, MAX_TIER_METRICS};
 
 /// One uncertain (or fixed) input of a scenario, and where it goes.
 #[derive(Debug, Clone)]
@@ -138,8 +139,7 @@ pub fn simulate(
     let mut users = vec![plan.baseline_users; paths];
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
-    let mut line_costs = vec![0.0; lines];
-    let mut loads_scratch = Vec::new();
+    let mut line_columns = vec![vec![0.0; paths]; lines];
     let mut red = vec![false; components * paths];
     let mut over = vec![false; components * paths];
     let mut red_count = vec![0usize; components];
@@ -170,45 +170,60 @@ pub fn simulate(
             return (first_red, Some(format!("the projection stops at month {month}: {error}")));
         }
         let metrics: Vec<&[f64]> = (0..plan.metrics.len()).map(|index| state.metric(index)).collect();
-        let mut over_budget = 0;
-        let mut cost_per_user_over = 0;
-        for path in 0..paths {
-            let value_of = |quantity: Quantity| match quantity {
-                Quantity::Users => users[path],
-                Quantity::Metric(index) => metrics[index][path],
-            };
-            let components = plan.components.iter().zip(resolved.component_loads.iter().zip(&resolved.tier_limits));
-            for (index, (component, (loads, limits))) in components.enumerate() {
-                let sizing = size_component(component, loads, limits, &value_of, &mut loads_scratch);
-                line_costs[index] = sizing.cost;
-                let slot = index * paths + path;
-                if sizing.status >= Status::Red && !red[slot] {
-                    red[slot] = true;
+        let column_of = |quantity: Quantity| -> &[f64] {
+            match quantity {
+                Quantity::Users => &users,
+                Quantity::Metric(index) => metrics[index],
+            }
+        };
+        // Components, one column at a time.
+        let components = plan.components.iter().zip(resolved.component_loads.iter().zip(&resolved.tier_tables));
+        for (index, (component, (loads, table))) in components.enumerate() {
+            let load_columns: Vec<&[f64]> = loads.iter().map(|quantity| column_of(*quantity)).collect();
+            let (red, over) = (&mut red[index * paths..(index + 1) * paths], &mut over[index * paths..(index + 1) * paths]);
+            for path in 0..paths {
+                let sizing = match component {
+                    Component::Horizontal(h) => size_horizontal(h, load_columns[0][path]),
+                    Component::Tiered(t) => {
+                        // On the stack: validation caps a tier's metrics.
+                        let mut loads = [0.0; MAX_TIER_METRICS];
+                        for (load, column) in loads.iter_mut().zip(&load_columns) {
+                            *load = column[path];
+                        }
+                        size_tiered(t, table, &loads[..load_columns.len()])
+                    }
+                };
+                line_columns[index][path] = sizing.cost;
+                if sizing.status >= Status::Red && !red[path] {
+                    red[path] = true;
                     red_count[index] += 1;
                     if first_red[path].is_none() {
                         first_red[path] = Some(index as u16);
                     }
                 }
-                if sizing.status == Status::OverCapacity && !over[slot] {
-                    over[slot] = true;
+                if sizing.status == Status::OverCapacity && !over[path] {
+                    over[path] = true;
                     over_count[index] += 1;
                 }
             }
-            fill_line_costs(plan, resolved, month, &value_of, &mut line_costs);
-            let cost: f64 = line_costs.iter().sum();
-            total[path] = cost;
-            cumulative[path] += cost;
-            if let Some(budget) = budget {
-                if budget.monthly_cap.is_some_and(|cap| cost > cap) {
-                    over_budget += 1;
-                }
-                if budget.cost_per_user_cap.is_some_and(|cap| users[path] >= 1.0 && cost / users[path] > cap) {
-                    cost_per_user_over += 1;
-                }
-            }
-            if let Some(per_user) = revenue_per_user {
-                if !broke_even[path] && users[path] * per_user >= cost {
-                    broke_even[path] = true;
+        }
+        fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
+        sum_lines(&line_columns, &mut total);
+        for (cumulative, cost) in cumulative.iter_mut().zip(&total) {
+            *cumulative += cost;
+        }
+        let mut over_budget = 0;
+        let mut cost_per_user_over = 0;
+        if let Some(cap) = budget.and_then(|b| b.monthly_cap) {
+            over_budget = total.iter().filter(|cost| **cost > cap).count();
+        }
+        if let Some(cap) = budget.and_then(|b| b.cost_per_user_cap) {
+            cost_per_user_over = total.iter().zip(&users).filter(|(cost, users)| **users >= 1.0 && **cost / **users > cap).count();
+        }
+        if let Some(per_user) = revenue_per_user {
+            for ((even, users), cost) in broke_even.iter_mut().zip(&users).zip(&total) {
+                if !*even && users * per_user >= *cost {
+                    *even = true;
                     broke_even_count += 1;
                 }
             }
