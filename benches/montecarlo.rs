@@ -16,24 +16,31 @@ fn montecarlo(c: &mut Criterion) {
         .expect("valid")
         .with_overrides(Some(120), None)
         .expect("120 months is valid");
-    let settings = Uncertainty { samples: 10_000, seed: 1 };
+    let settings = Uncertainty {
+        samples: 10_000,
+        seed: 1,
+    };
     let mut one_scenario = plan.plan().clone();
     one_scenario.scenarios.truncate(1);
     let one_scenario = headroom::engine::validate::validate(&one_scenario).expect("valid");
 
-    c.bench_function("microservices-aws, 1 scenario: 10,000 paths × 120 months, bands + sensitivity", |b| {
-        b.iter(|| black_box(simulate_plan(&one_scenario, settings)))
-    });
-    c.bench_function("microservices-aws, 2 scenarios: 10,000 paths × 120 months, bands + sensitivity", |b| {
-        b.iter(|| black_box(simulate_plan(&plan, settings)))
-    });
+    c.bench_function(
+        "microservices-aws, 1 scenario: 10,000 paths × 120 months, bands + sensitivity",
+        |b| b.iter(|| black_box(simulate_plan(&one_scenario, settings))),
+    );
+    c.bench_function(
+        "microservices-aws, 2 scenarios: 10,000 paths × 120 months, bands + sensitivity",
+        |b| b.iter(|| black_box(simulate_plan(&plan, settings))),
+    );
     // The simulation alone, without percentiles: where the time goes.
     let inputs = scenario_inputs(one_scenario.plan(), 0);
     let columns = Columns::sampled(&inputs, 10_000, 1);
     c.bench_function("microservices-aws, 1 scenario: simulation only", |b| {
-        b.iter(|| black_box(simulate(&one_scenario, 0, &columns, 10_000, |view| {
-            black_box(view.total_cost[0]);
-        })))
+        b.iter(|| {
+            black_box(simulate(&one_scenario, 0, &columns, 10_000, |view| {
+                black_box(view.total_cost[0]);
+            }))
+        })
     });
 }
 

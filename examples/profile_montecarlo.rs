@@ -13,9 +13,18 @@ fn main() {
         std::process::exit(1);
     };
     let mut checksum = 0.0;
-    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5);
     for _ in 0..runs {
-        let bands = simulate_plan(&plan, Uncertainty { samples: 10_000, seed: 1 });
+        let bands = simulate_plan(
+            &plan,
+            Uncertainty {
+                samples: 10_000,
+                seed: 1,
+            },
+        );
         checksum += bands.scenarios[0].months.len() as f64;
     }
     println!("{checksum}");

@@ -18,7 +18,12 @@ fn plan_from(json: &str) -> ValidPlan {
 
 fn zero_width(value: &mut Value) {
     let median = value.median();
-    *value = Value::Range(Range { distribution: Distribution::Interval, low: median, high: median, mode: None });
+    *value = Value::Range(Range {
+        distribution: Distribution::Interval,
+        low: median,
+        high: median,
+        mode: None,
+    });
 }
 
 /// Every template with every driver and growth parameter turned into a
@@ -27,7 +32,11 @@ fn zero_width(value: &mut Value) {
 #[test]
 fn zero_width_ranges_collapse_onto_the_deterministic_projection() {
     for template in &TEMPLATES {
-        let mut plan = templates::load(template.id).unwrap().unwrap().plan().clone();
+        let mut plan = templates::load(template.id)
+            .unwrap()
+            .unwrap()
+            .plan()
+            .clone();
         for driver in &mut plan.drivers {
             zero_width(&mut driver.value);
         }
@@ -51,14 +60,28 @@ fn zero_width_ranges_collapse_onto_the_deterministic_projection() {
                 expected.extend(&month.metrics);
                 expected.extend([month.total_cost, month.cumulative_cost]);
                 expected.push(month.cost_per_user.unwrap_or(f64::NAN));
-                for ((value, band), name) in expected.iter().zip(&band.percentiles).zip(&bands.quantities) {
+                for ((value, band), name) in expected
+                    .iter()
+                    .zip(&band.percentiles)
+                    .zip(&bands.quantities)
+                {
                     match band {
                         Some(p) => {
                             for q in [p.p5, p.p10, p.p50, p.p90, p.p95] {
-                                assert_eq!(q.to_bits(), value.to_bits(), "{} {} month {} {name}", template.id, deterministic.name, month.month);
+                                assert_eq!(
+                                    q.to_bits(),
+                                    value.to_bits(),
+                                    "{} {} month {} {name}",
+                                    template.id,
+                                    deterministic.name,
+                                    month.month
+                                );
                             }
                         }
-                        None => assert!(value.is_nan(), "{name}: no band only where there is no value"),
+                        None => assert!(
+                            value.is_nan(),
+                            "{name}: no band only where there is no value"
+                        ),
                     }
                 }
             }
@@ -69,7 +92,9 @@ fn zero_width_ranges_collapse_onto_the_deterministic_projection() {
 fn widen_numbers(value: &mut serde_json::Value) {
     // A range already: replace it whole by its median, zero-width.
     if value.get("low").is_some() {
-        let median = serde_json::from_value::<Value>(value.clone()).expect("a range").median();
+        let median = serde_json::from_value::<Value>(value.clone())
+            .expect("a range")
+            .median();
         *value = serde_json::json!({ "low": median, "high": median });
         return;
     }
@@ -103,8 +128,16 @@ fn a_log_normal_interval_puts_p5_and_p95_at_its_bounds() {
     let bands = simulate_plan(&plan, settings(100_000, 11));
     let metric = bands.scenarios[0].months[0].percentiles[1].expect("a band");
     assert!((metric.p5 / 100.0 - 1.0).abs() < 0.02, "P5 {}", metric.p5);
-    assert!((metric.p95 / 400.0 - 1.0).abs() < 0.02, "P95 {}", metric.p95);
-    assert!((metric.p50 / 200.0 - 1.0).abs() < 0.02, "P50 {}", metric.p50);
+    assert!(
+        (metric.p95 / 400.0 - 1.0).abs() < 0.02,
+        "P95 {}",
+        metric.p95
+    );
+    assert!(
+        (metric.p50 / 200.0 - 1.0).abs() < 0.02,
+        "P50 {}",
+        metric.p50
+    );
 }
 
 /// A bound at or below zero makes it normal: {low: −10, high: 10} has its
@@ -112,8 +145,12 @@ fn a_log_normal_interval_puts_p5_and_p95_at_its_bounds() {
 #[test]
 fn an_interval_through_zero_is_normal() {
     let plan = plan_from(&ONE_DRIVER.replace("DRIVER", r#"{"low": -10, "high": 10}"#));
-    let p = simulate_plan(&plan, settings(100_000, 5)).scenarios[0].months[0].percentiles[1].unwrap();
-    assert!((p.p5 + 10.0).abs() < 0.2 && (p.p95 - 10.0).abs() < 0.2 && p.p50.abs() < 0.1, "{p:?}");
+    let p =
+        simulate_plan(&plan, settings(100_000, 5)).scenarios[0].months[0].percentiles[1].unwrap();
+    assert!(
+        (p.p5 + 10.0).abs() < 0.2 && (p.p95 - 10.0).abs() < 0.2 && p.p50.abs() < 0.1,
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -130,7 +167,10 @@ fn one_seed_gives_identical_output_and_another_differs() {
 fn the_bands_digest_is_pinned() {
     let plan = templates::load("managed-saas").unwrap().unwrap();
     let digest = bands_digest(&simulate_plan(&plan, settings(500, 7)));
-    assert_eq!(format!("{digest:#018x}"), include_str!("fixtures/bands-digest.txt").trim());
+    assert_eq!(
+        format!("{digest:#018x}"),
+        include_str!("fixtures/bands-digest.txt").trim()
+    );
 }
 
 /// Cost = a × users + b × 10 + c × 0 over 12 months with 1,000 users:

@@ -114,16 +114,27 @@ fn forecast(args: &[String]) -> Result<String, String> {
             }
             "--samples" => {
                 let text = value("--samples")?;
-                let parsed = parse_number(&text).ok().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX));
-                let count = parsed.ok_or(format!("--samples takes a whole number of paths, not '{text}'"))? as u32;
+                let parsed = parse_number(&text)
+                    .ok()
+                    .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX));
+                let count = parsed.ok_or(format!(
+                    "--samples takes a whole number of paths, not '{text}'"
+                ))? as u32;
                 if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&count) {
-                    return Err(format!("--samples must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {count}"));
+                    return Err(format!(
+                        "--samples must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {count}"
+                    ));
                 }
                 samples = Some(count);
             }
             "--seed" => {
                 let text = value("--seed")?;
-                seed = Some(text.parse::<u64>().map_err(|_| format!("--seed takes a whole number from 0 to {}, not '{text}'", u64::MAX))?);
+                seed = Some(text.parse::<u64>().map_err(|_| {
+                    format!(
+                        "--seed takes a whole number from 0 to {}, not '{text}'",
+                        u64::MAX
+                    )
+                })?);
             }
             "--format" => {
                 format = match value("--format")?.as_str() {
@@ -185,7 +196,10 @@ fn forecast(args: &[String]) -> Result<String, String> {
         Format::Csv => projection_csv(&plan, &projection, only),
         Format::Json => {
             let json = projection_json(&plan, &projection, bands, only);
-            format!("{}\n", serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?)
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?
+            )
         }
         Format::Markdown => projection_markdown(&plan, &projection, bands, only),
     })

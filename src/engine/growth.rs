@@ -56,7 +56,12 @@ pub fn next_users(
 
 /// Geometric (log-linear) interpolation between milestones, starting from the
 /// baseline at month 0; after the last milestone its incoming rate continues.
-fn milestone_users(points: &[Milestone], users: &impl Fn(usize) -> f64, baseline: f64, month: u32) -> f64 {
+fn milestone_users(
+    points: &[Milestone],
+    users: &impl Fn(usize) -> f64,
+    baseline: f64,
+    month: u32,
+) -> f64 {
     let mut from = (0u32, baseline);
     for (index, point) in points.iter().enumerate() {
         let point = (point.month, users(index));
@@ -67,7 +72,11 @@ fn milestone_users(points: &[Milestone], users: &impl Fn(usize) -> f64, baseline
     }
     // Past the last milestone: continue the rate that led to it.
     let last = points.len() - 1;
-    let before = if last >= 1 { (points[last - 1].month, users(last - 1)) } else { (0, baseline) };
+    let before = if last >= 1 {
+        (points[last - 1].month, users(last - 1))
+    } else {
+        (0, baseline)
+    };
     interpolate(before, from, month)
 }
 

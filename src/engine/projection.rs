@@ -360,14 +360,27 @@ fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
 pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
     #[inline(always)]
     fn fits(limits: &[f64], loads: &[f64], share: f64) -> bool {
-        limits.iter().zip(loads).all(|(limit, load)| *load <= limit * share)
+        limits
+            .iter()
+            .zip(loads)
+            .all(|(limit, load)| *load <= limit * share)
     }
-    let chosen = table
-        .by_price
-        .iter()
-        .copied()
-        .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
-        .unwrap_or(t.tiers.len() - 1);
+    let found = if table.single_metric_fits.is_empty() {
+        table
+            .by_price
+            .iter()
+            .copied()
+            .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
+    } else {
+        // One metric: the same test, `load <= limit * target`, precomputed.
+        let load = loads[0];
+        table
+            .single_metric_fits
+            .iter()
+            .position(|holds| load <= *holds)
+            .map(|position| table.by_price[position])
+    };
+    let chosen = found.unwrap_or(t.tiers.len() - 1);
     let limits = &table.limits[chosen];
     let utilization = tier_utilization(limits, loads);
     Sizing {
@@ -380,7 +393,11 @@ pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
 }
 
 fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
-    limits.iter().zip(loads).map(|(limit, load)| load / limit).fold(0.0, f64::max)
+    limits
+        .iter()
+        .zip(loads)
+        .map(|(limit, load)| load / limit)
+        .fold(0.0, f64::max)
 }
 
 /// Sizes one component from the quantities it carries.
@@ -417,7 +434,12 @@ pub(crate) fn fill_line_costs<'a>(
         let out = &mut columns[offset + index];
         match line {
             CostLine::Fixed { amount, .. } => out.fill(*amount),
-            CostLine::Usage { price, free, volume_tiers, .. } => match resolved.line_quantity[index] {
+            CostLine::Usage {
+                price,
+                free,
+                volume_tiers,
+                ..
+            } => match resolved.line_quantity[index] {
                 Some(quantity) => {
                     for (cost, amount) in out.iter_mut().zip(column_of(quantity)) {
                         *cost = usage_cost(*amount, *price, *free, volume_tiers);
@@ -425,19 +447,29 @@ pub(crate) fn fill_line_costs<'a>(
                 }
                 None => out.fill(0.0),
             },
-            CostLine::OneOff { month: when, amount, .. } => out.fill(if *when == month { *amount } else { 0.0 }),
+            CostLine::OneOff {
+                month: when,
+                amount,
+                ..
+            } => out.fill(if *when == month { *amount } else { 0.0 }),
             CostLine::Percentage { .. } => {}
         }
     }
     for (index, line) in plan.costs.iter().enumerate() {
         if let CostLine::Percentage { share, .. } = line {
             let (before, rest) = columns.split_at_mut(offset + index);
-            let Some((out, after)) = rest.split_first_mut() else { continue };
+            let Some((out, after)) = rest.split_first_mut() else {
+                continue;
+            };
             out.fill(0.0);
             for other in &resolved.percentage_of[index] {
                 // Percentage lines never refer to percentage lines, so the
                 // source is another line, before or after this one.
-                let source = if *other < offset + index { &before[*other] } else { &after[*other - offset - index - 1] };
+                let source = if *other < offset + index {
+                    &before[*other]
+                } else {
+                    &after[*other - offset - index - 1]
+                };
                 for (cost, base) in out.iter_mut().zip(source) {
                     *cost += base;
                 }
@@ -516,10 +548,18 @@ fn todays_capacity(
             let current = t.current_tier.as_ref()?;
             let tier = t.tiers.iter().position(|tier| &tier.name == current)?;
             let limits = &valid.resolved().tier_tables[index].limits[tier];
-            let loads = |month: &MonthResult| t.metrics.iter().map(|m| quantity(month, m)).collect::<Vec<_>>();
+            let loads = |month: &MonthResult| {
+                t.metrics
+                    .iter()
+                    .map(|m| quantity(month, m))
+                    .collect::<Vec<_>>()
+            };
             let utilization = tier_utilization(limits, &loads(first));
             let holds = |month: &MonthResult, share: f64| {
-                limits.iter().zip(loads(month)).all(|(limit, load)| load <= limit * share)
+                limits
+                    .iter()
+                    .zip(loads(month))
+                    .all(|(limit, load)| load <= limit * share)
             };
             let runs_out = months
                 .iter()
@@ -542,8 +582,26 @@ mod ceil_tests {
 
     #[test]
     fn matches_ceil() {
-        for x in [0.0, 0.1, 0.5, 1.0, 1.0000001, 2.5, 8.16, 1e9 + 0.5, 4503599627370495.5, 9e15, 1e18, 1e19, 1e300] {
-            assert_eq!(ceil_non_negative(x).to_bits(), f64::ceil(x).to_bits(), "{x}");
+        for x in [
+            0.0,
+            0.1,
+            0.5,
+            1.0,
+            1.0000001,
+            2.5,
+            8.16,
+            1e9 + 0.5,
+            4503599627370495.5,
+            9e15,
+            1e18,
+            1e19,
+            1e300,
+        ] {
+            assert_eq!(
+                ceil_non_negative(x).to_bits(),
+                f64::ceil(x).to_bits(),
+                "{x}"
+            );
         }
     }
 }

@@ -81,6 +81,9 @@ pub struct TierTable {
     pub limits: Vec<Vec<f64>>,
     /// Tier indices, cheapest first.
     pub by_price: Vec<usize>,
+    /// For a component carrying one metric: per tier in price order, the
+    /// load it holds at the target (limit × target), for a plain scan.
+    pub single_metric_fits: Vec<f64>,
 }
 
 impl PartialEq for ValidPlan {
@@ -507,7 +510,10 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
             Component::Tiered(t) => {
                 check.count(&at("metrics"), t.metrics.len(), 1, "metric");
                 if t.metrics.len() > MAX_TIER_METRICS {
-                    check.fail(at("metrics"), format!("a tiered component carries at most {MAX_TIER_METRICS} metrics"));
+                    check.fail(
+                        at("metrics"),
+                        format!("a tiered component carries at most {MAX_TIER_METRICS} metrics"),
+                    );
                 }
                 for (m, name) in t.metrics.iter().enumerate() {
                     quantity(
@@ -747,11 +753,33 @@ fn resolve(plan: &Plan, quantities: &HashMap<String, Quantity>) -> Resolved {
                     let limits: Vec<Vec<f64>> = t
                         .tiers
                         .iter()
-                        .map(|tier| t.metrics.iter().map(|m| tier.limits.get(m).copied().unwrap_or(f64::INFINITY)).collect())
+                        .map(|tier| {
+                            t.metrics
+                                .iter()
+                                .map(|m| tier.limits.get(m).copied().unwrap_or(f64::INFINITY))
+                                .collect()
+                        })
                         .collect();
                     let mut by_price: Vec<usize> = (0..t.tiers.len()).collect();
-                    by_price.sort_by(|a, b| t.tiers[*a].price.total_cmp(&t.tiers[*b].price).then(a.cmp(b)));
-                    TierTable { limits, by_price }
+                    by_price.sort_by(|a, b| {
+                        t.tiers[*a]
+                            .price
+                            .total_cmp(&t.tiers[*b].price)
+                            .then(a.cmp(b))
+                    });
+                    let single_metric_fits = if t.metrics.len() == 1 {
+                        by_price
+                            .iter()
+                            .map(|tier| limits[*tier][0] * t.target_utilization)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    TierTable {
+                        limits,
+                        by_price,
+                        single_metric_fits,
+                    }
                 }
             })
             .collect(),

@@ -8,7 +8,12 @@ use serde_json::{json, Map, Value};
 
 /// `{"plan": ..., "scenarios": [{"name", "months": [...], "events": [...]}]}`.
 /// Every number is finite: the projection never holds NaN or infinity.
-pub fn projection_json(valid: &ValidPlan, projection: &Projection, bands: Option<&Bands>, only: Option<&str>) -> Value {
+pub fn projection_json(
+    valid: &ValidPlan,
+    projection: &Projection,
+    bands: Option<&Bands>,
+    only: Option<&str>,
+) -> Value {
     let plan = valid.plan();
     let lines = cost_line_names(plan);
     let number = |value: f64| {
@@ -159,7 +164,13 @@ fn percentiles_json(bands: &Bands, month: &MonthBands) -> Value {
 
 fn probabilities_json(valid: &ValidPlan, month: &MonthBands) -> Value {
     let by_component = |shares: &[f64]| -> Map<String, Value> {
-        valid.plan().components.iter().zip(shares).map(|(c, share)| (c.name().to_string(), json!(share))).collect()
+        valid
+            .plan()
+            .components
+            .iter()
+            .zip(shares)
+            .map(|(c, share)| (c.name().to_string(), json!(share)))
+            .collect()
     };
     json!({
         "red_by_month": by_component(&month.red),

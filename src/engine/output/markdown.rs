@@ -11,7 +11,8 @@ pub fn projection_markdown(
     valid: &ValidPlan,
     projection: &Projection,
     bands: Option<&Bands>,
-    only: Option<&str>) -> String {
+    only: Option<&str>,
+) -> String {
     let plan = valid.plan();
     let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
@@ -131,7 +132,9 @@ pub fn projection_markdown(
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "> **Note:** {}\n", escape(reason));
         }
-        if let Some(summary) = bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name)) {
+        if let Some(summary) =
+            bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name))
+        {
             let _ = writeln!(out, "### Risks and uncertainty\n\n```text\n{summary}```\n");
         }
     }

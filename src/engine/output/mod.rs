@@ -71,7 +71,11 @@ pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> 
     let last = scenario_bands.months.last()?;
     let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
-    let _ = writeln!(out, "Uncertainty ({} paths, seed {}), at month {}:", bands.paths, bands.seed, last.month);
+    let _ = writeln!(
+        out,
+        "Uncertainty ({} paths, seed {}), at month {}:",
+        bands.paths, bands.seed, last.month
+    );
     let rows: [(usize, &str, fn(f64, &str) -> String); 3] = [
         (0, "Users", |v, _| format_count(v)),
         (bands.quantities.len() - 3, "Monthly cost", format_money),
@@ -80,10 +84,20 @@ pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> 
     for (index, label, show) in rows {
         if let Some(p) = last.percentiles.get(index).copied().flatten() {
             let c = &plan.currency;
-            let _ = writeln!(out, "  {label:<16} P5 {}  P50 {}  P95 {}", show(p.p5, c), show(p.p50, c), show(p.p95, c));
+            let _ = writeln!(
+                out,
+                "  {label:<16} P5 {}  P50 {}  P95 {}",
+                show(p.p5, c),
+                show(p.p50, c),
+                show(p.p95, c)
+            );
         }
     }
-    for (component, (red, first)) in plan.components.iter().zip(last.red.iter().zip(&scenario_bands.first_red)) {
+    for (component, (red, first)) in plan
+        .components
+        .iter()
+        .zip(last.red.iter().zip(&scenario_bands.first_red))
+    {
         let _ = writeln!(
             out,
             "  {:<16} red by month {}: {}; first to go red on {} of paths",
@@ -94,15 +108,34 @@ pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> 
         );
     }
     if let Some(over) = last.over_budget {
-        let _ = writeln!(out, "  Over the monthly budget at month {}: {}", last.month, format_percent(over));
+        let _ = writeln!(
+            out,
+            "  Over the monthly budget at month {}: {}",
+            last.month,
+            format_percent(over)
+        );
     }
     if let Some(even) = last.broken_even {
-        let _ = writeln!(out, "  Broken even by month {}: {}", last.month, format_percent(even));
+        let _ = writeln!(
+            out,
+            "  Broken even by month {}: {}",
+            last.month,
+            format_percent(even)
+        );
     }
     if !scenario_bands.sensitivity.is_empty() {
-        let _ = writeln!(out, "  What moves the cumulative cost most (low → high bound):");
+        let _ = writeln!(
+            out,
+            "  What moves the cumulative cost most (low → high bound):"
+        );
         for s in scenario_bands.sensitivity.iter().take(5) {
-            let _ = writeln!(out, "    {:<34} {} → {}", s.input, money(s.cumulative_cost.0), money(s.cumulative_cost.1));
+            let _ = writeln!(
+                out,
+                "    {:<34} {} → {}",
+                s.input,
+                money(s.cumulative_cost.0),
+                money(s.cumulative_cost.1)
+            );
         }
     }
     if let Some(reason) = &scenario_bands.stopped {

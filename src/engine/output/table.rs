@@ -6,7 +6,12 @@ use crate::engine::uncertainty::Bands;
 use crate::engine::validate::ValidPlan;
 use std::fmt::Write;
 
-pub fn projection_table(valid: &ValidPlan, projection: &Projection, bands: Option<&Bands>, only: Option<&str>) -> String {
+pub fn projection_table(
+    valid: &ValidPlan,
+    projection: &Projection,
+    bands: Option<&Bands>,
+    only: Option<&str>,
+) -> String {
     let plan = valid.plan();
     let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
@@ -72,7 +77,9 @@ pub fn projection_table(valid: &ValidPlan, projection: &Projection, bands: Optio
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "\nNote: {reason}");
         }
-        if let Some(summary) = bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name)) {
+        if let Some(summary) =
+            bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name))
+        {
             let _ = write!(out, "\n{summary}");
         }
         out.push('\n');

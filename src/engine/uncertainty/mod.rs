@@ -84,7 +84,11 @@ impl Sensitivity {
 
 /// Whether any driver or growth parameter of the plan is a range.
 pub fn has_uncertainty(plan: &Plan) -> bool {
-    (0..plan.scenarios.len()).any(|s| scenario_inputs(plan, s).iter().any(|input| input.value.is_uncertain()))
+    (0..plan.scenarios.len()).any(|s| {
+        scenario_inputs(plan, s)
+            .iter()
+            .any(|input| input.value.is_uncertain())
+    })
 }
 
 /// The names of the quantities with percentiles, in order.
@@ -127,7 +131,11 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
         bands.push(selector.percentiles(view.total_cost.iter().copied()));
         bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
         per_user.clear();
-        let with_users = view.total_cost.iter().zip(view.users).filter(|(_, users)| **users >= 1.0);
+        let with_users = view
+            .total_cost
+            .iter()
+            .zip(view.users)
+            .filter(|(_, users)| **users >= 1.0);
         per_user.extend(with_users.map(|(cost, users)| cost / users));
         bands.push(selector.percentiles(per_user.iter().copied()));
         months.push(MonthBands {
@@ -135,8 +143,12 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
             percentiles: bands,
             red: view.red_by.iter().map(|count| share(*count)).collect(),
             over_capacity: view.over_by.iter().map(|count| share(*count)).collect(),
-            over_budget: budget.and_then(|b| b.monthly_cap).map(|_| share(view.over_budget)),
-            cost_per_user_over_cap: budget.and_then(|b| b.cost_per_user_cap).map(|_| share(view.cost_per_user_over)),
+            over_budget: budget
+                .and_then(|b| b.monthly_cap)
+                .map(|_| share(view.over_budget)),
+            cost_per_user_over_cap: budget
+                .and_then(|b| b.cost_per_user_cap)
+                .map(|_| share(view.cost_per_user_over)),
             broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
         });
     });
@@ -169,7 +181,10 @@ pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<
         .filter(|(_, input)| input.value.is_uncertain())
         .map(|(varied, input)| {
             let (low, high) = input.value.bounds();
-            let (low, high) = (low.clamp(input.min, input.max), high.clamp(input.min, input.max));
+            let (low, high) = (
+                low.clamp(input.min, input.max),
+                high.clamp(input.min, input.max),
+            );
             let mut position = 0;
             let columns = Columns::build(inputs, |_| {
                 position += 1;
@@ -198,7 +213,11 @@ pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<
             }
         })
         .collect();
-    results.sort_by(|a, b| b.swing().total_cmp(&a.swing()).then_with(|| a.input.cmp(&b.input)));
+    results.sort_by(|a, b| {
+        b.swing()
+            .total_cmp(&a.swing())
+            .then_with(|| a.input.cmp(&b.input))
+    });
     results
 }
 
@@ -214,12 +233,25 @@ pub fn bands_digest(bands: &Bands) -> u64 {
     for scenario in &bands.scenarios {
         for month in &scenario.months {
             for p in month.percentiles.iter().flatten() {
-                [p.p5, p.p10, p.p50, p.p90, p.p95].into_iter().for_each(&mut mix);
+                [p.p5, p.p10, p.p50, p.p90, p.p95]
+                    .into_iter()
+                    .for_each(&mut mix);
             }
-            month.red.iter().chain(&month.over_capacity).for_each(|v| mix(*v));
+            month
+                .red
+                .iter()
+                .chain(&month.over_capacity)
+                .for_each(|v| mix(*v));
         }
         for s in &scenario.sensitivity {
-            [s.cumulative_cost.0, s.cumulative_cost.1, s.monthly_cost.0, s.monthly_cost.1].into_iter().for_each(&mut mix);
+            [
+                s.cumulative_cost.0,
+                s.cumulative_cost.1,
+                s.monthly_cost.0,
+                s.monthly_cost.1,
+            ]
+            .into_iter()
+            .for_each(&mut mix);
         }
     }
     hash

@@ -48,7 +48,8 @@ impl Selector {
     /// samples spread over many buckets; a crowded bucket only costs time.
     pub fn percentiles(&mut self, values: impl IntoIterator<Item = f64>) -> Option<Percentiles> {
         self.keys.clear();
-        self.keys.extend(values.into_iter().map(|value| ordered(value.to_bits())));
+        self.keys
+            .extend(values.into_iter().map(|value| ordered(value.to_bits())));
         let n = self.keys.len();
         if n == 0 {
             return None;
@@ -61,7 +62,13 @@ impl Selector {
         let value = |key: u64| f64::from_bits(unordered(key));
         if low == high {
             let only = value(low);
-            return Some(Percentiles { p5: only, p10: only, p50: only, p90: only, p95: only });
+            return Some(Percentiles {
+                p5: only,
+                p10: only,
+                p50: only,
+                p90: only,
+                p95: only,
+            });
         }
         let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
         let ranks = [rank(0.05), rank(0.10), rank(0.50), rank(0.90), rank(0.95)];
@@ -147,7 +154,13 @@ mod tests {
         sorted.sort_by(f64::total_cmp);
         let n = values.len() as f64;
         let at = |q: f64| sorted[((q * n).ceil() as usize).max(1) - 1];
-        Percentiles { p5: at(0.05), p10: at(0.10), p50: at(0.5), p90: at(0.9), p95: at(0.95) }
+        Percentiles {
+            p5: at(0.05),
+            p10: at(0.10),
+            p50: at(0.5),
+            p90: at(0.9),
+            p95: at(0.95),
+        }
     }
 
     #[test]
@@ -155,14 +168,21 @@ mod tests {
         // Ranks ⌈0.05 × 100⌉ = 5, 10, 50, 90, 95 of 1..=100 are those numbers.
         let values: Vec<f64> = (1..=100).rev().map(f64::from).collect();
         let p = percentiles(&values).unwrap();
-        assert_eq!((p.p5, p.p10, p.p50, p.p90, p.p95), (5.0, 10.0, 50.0, 90.0, 95.0));
+        assert_eq!(
+            (p.p5, p.p10, p.p50, p.p90, p.p95),
+            (5.0, 10.0, 50.0, 90.0, 95.0)
+        );
     }
 
     #[test]
     fn matches_a_full_sort() {
-        let values: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1001) as f64 * 0.5).collect();
+        let values: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 * 0.5)
+            .collect();
         assert_eq!(percentiles(&values).unwrap(), nearest_rank(&values));
-        let spread: Vec<f64> = (1..20_000).map(|i| (f64::from(i) * 0.37).exp().min(1e300)).collect();
+        let spread: Vec<f64> = (1..20_000)
+            .map(|i| (f64::from(i) * 0.37).exp().min(1e300))
+            .collect();
         assert_eq!(percentiles(&spread).unwrap(), nearest_rank(&spread));
     }
 
@@ -179,7 +199,9 @@ mod tests {
     /// still exact.
     #[test]
     fn skewed_data_with_outliers_is_exact() {
-        let mut values: Vec<f64> = (0..5000).map(|i| 1000.0 + f64::from(i % 97) * 1e-9).collect();
+        let mut values: Vec<f64> = (0..5000)
+            .map(|i| 1000.0 + f64::from(i % 97) * 1e-9)
+            .collect();
         values.extend([1e300, -1e300, 0.0, 5e-324]);
         assert_eq!(percentiles(&values).unwrap(), nearest_rank(&values));
     }
@@ -189,9 +211,18 @@ mod tests {
         let mut selector = Selector::default();
         let a: Vec<f64> = (0..3000).map(|i| f64::from(i).sin()).collect();
         let b: Vec<f64> = (0..500).map(|i| f64::from(i) * 3.0).collect();
-        assert_eq!(selector.percentiles(a.iter().copied()).unwrap(), nearest_rank(&a));
-        assert_eq!(selector.percentiles(b.iter().copied()).unwrap(), nearest_rank(&b));
-        assert_eq!(selector.percentiles(a.iter().copied()).unwrap(), nearest_rank(&a));
+        assert_eq!(
+            selector.percentiles(a.iter().copied()).unwrap(),
+            nearest_rank(&a)
+        );
+        assert_eq!(
+            selector.percentiles(b.iter().copied()).unwrap(),
+            nearest_rank(&b)
+        );
+        assert_eq!(
+            selector.percentiles(a.iter().copied()).unwrap(),
+            nearest_rank(&a)
+        );
     }
 
     #[test]

@@ -36,7 +36,14 @@ fn splitmix64(mut x: u64) -> u64 {
 
 /// A column of samples of `value`, kept within `[min, max]`: one value for a
 /// fixed (or zero-width) value, else one per path.
-pub fn sample_column(value: &Value, min: f64, max: f64, paths: usize, seed: u64, key: &str) -> Vec<f64> {
+pub fn sample_column(
+    value: &Value,
+    min: f64,
+    max: f64,
+    paths: usize,
+    seed: u64,
+    key: &str,
+) -> Vec<f64> {
     let range = match value {
         Value::Range(range) if range.low != range.high => range,
         other => return vec![other.median()],
@@ -59,7 +66,10 @@ fn fill(column: &mut Vec<f64>, range: &Range, paths: usize, rng: &mut Pcg64Mcg) 
                 let (low, high) = (libm::log(range.low), libm::log(range.high));
                 ((low + high) / 2.0, (high - low) / (2.0 * Z_95))
             } else {
-                ((range.low + range.high) / 2.0, (range.high - range.low) / (2.0 * Z_95))
+                (
+                    (range.low + range.high) / 2.0,
+                    (range.high - range.low) / (2.0 * Z_95),
+                )
             };
             while column.len() < paths {
                 let (a, b) = standard_normal_pair(rng);
@@ -100,21 +110,41 @@ mod tests {
     use super::*;
 
     fn range(low: f64, high: f64) -> Value {
-        Value::Range(Range { distribution: Distribution::Interval, low, high, mode: None })
+        Value::Range(Range {
+            distribution: Distribution::Interval,
+            low,
+            high,
+            mode: None,
+        })
     }
 
     #[test]
     fn fixed_and_zero_width_values_are_one_value() {
-        assert_eq!(sample_column(&Value::Fixed(3.0), 0.0, 10.0, 100, 1, "x"), [3.0]);
-        assert_eq!(sample_column(&range(4.0, 4.0), 0.0, 10.0, 100, 1, "x"), [4.0]);
+        assert_eq!(
+            sample_column(&Value::Fixed(3.0), 0.0, 10.0, 100, 1, "x"),
+            [3.0]
+        );
+        assert_eq!(
+            sample_column(&range(4.0, 4.0), 0.0, 10.0, 100, 1, "x"),
+            [4.0]
+        );
     }
 
     #[test]
     fn streams_depend_on_seed_and_key_only() {
         let a = sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:a");
-        assert_eq!(a, sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:a"));
-        assert_ne!(a, sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 8, "driver:a"));
-        assert_ne!(a, sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:b"));
+        assert_eq!(
+            a,
+            sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:a")
+        );
+        assert_ne!(
+            a,
+            sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 8, "driver:a")
+        );
+        assert_ne!(
+            a,
+            sample_column(&range(1.0, 2.0), 0.0, 10.0, 50, 7, "driver:b")
+        );
     }
 
     #[test]
@@ -127,12 +157,22 @@ mod tests {
 
     #[test]
     fn uniform_and_triangular_stay_in_range() {
-        let uniform = Value::Range(Range { distribution: Distribution::Uniform, low: 2.0, high: 5.0, mode: None });
+        let uniform = Value::Range(Range {
+            distribution: Distribution::Uniform,
+            low: 2.0,
+            high: 5.0,
+            mode: None,
+        });
         let column = sample_column(&uniform, -1e9, 1e9, 5_000, 1, "u");
         assert!(column.iter().all(|x| (2.0..=5.0).contains(x)));
         let mean = column.iter().sum::<f64>() / 5_000.0;
         assert!((mean - 3.5).abs() < 0.05, "{mean}");
-        let triangular = Value::Range(Range { distribution: Distribution::Triangular, low: 0.0, high: 10.0, mode: Some(2.0) });
+        let triangular = Value::Range(Range {
+            distribution: Distribution::Triangular,
+            low: 0.0,
+            high: 10.0,
+            mode: Some(2.0),
+        });
         let column = sample_column(&triangular, -1e9, 1e9, 5_000, 1, "t");
         assert!(column.iter().all(|x| (0.0..=10.0).contains(x)));
         // Mean of a triangular distribution: (0 + 10 + 2) / 3 = 4.

@@ -6,8 +6,8 @@
 
 use super::sample::sample_column;
 use crate::engine::growth::next_users;
-use crate::engine::plan::Plan;
 use crate::engine::plan::Component;
+use crate::engine::plan::Plan;
 use crate::engine::projection::{fill_line_costs, size_horizontal, size_tiered, sum_lines, Status};
 use crate::engine::validate::{Quantity, ValidPlan, MAX_TIER_METRICS};
 
@@ -70,12 +70,17 @@ pub struct Columns {
 impl Columns {
     /// Samples every input of a scenario.
     pub fn sampled(inputs: &[Input], paths: usize, seed: u64) -> Columns {
-        Columns::build(inputs, |input| sample_column(&input.value, input.min, input.max, paths, seed, &input.key))
+        Columns::build(inputs, |input| {
+            sample_column(&input.value, input.min, input.max, paths, seed, &input.key)
+        })
     }
 
     /// Every input at its median except those `vary` gives a column for.
     pub fn build(inputs: &[Input], mut column: impl FnMut(&Input) -> Vec<f64>) -> Columns {
-        let mut columns = Columns { drivers: Vec::new(), growth: Vec::new() };
+        let mut columns = Columns {
+            drivers: Vec::new(),
+            growth: Vec::new(),
+        };
         for input in inputs {
             let values = column(input);
             match input.target {
@@ -148,7 +153,10 @@ pub fn simulate(
     let mut broke_even_count = 0;
     let mut first_red: FirstRed = vec![None; paths];
     let budget = plan.budget.as_ref();
-    let revenue_per_user = plan.revenue.as_ref().map(|r| r.paying_share * r.price_per_month);
+    let revenue_per_user = plan
+        .revenue
+        .as_ref()
+        .map(|r| r.paying_share * r.price_per_month);
     let growth_varies = columns.growth.iter().any(|column| column.len() > 1);
 
     for month in 0..=plan.horizon_months {
@@ -167,9 +175,14 @@ pub fn simulate(
             .chain(columns.drivers.iter().map(Vec::as_slice))
             .collect();
         if let Err(error) = chain.evaluate_columns(&mut state, month, &inputs) {
-            return (first_red, Some(format!("the projection stops at month {month}: {error}")));
+            return (
+                first_red,
+                Some(format!("the projection stops at month {month}: {error}")),
+            );
         }
-        let metrics: Vec<&[f64]> = (0..plan.metrics.len()).map(|index| state.metric(index)).collect();
+        let metrics: Vec<&[f64]> = (0..plan.metrics.len())
+            .map(|index| state.metric(index))
+            .collect();
         let column_of = |quantity: Quantity| -> &[f64] {
             match quantity {
                 Quantity::Users => &users,
@@ -177,10 +190,17 @@ pub fn simulate(
             }
         };
         // Components, one column at a time.
-        let components = plan.components.iter().zip(resolved.component_loads.iter().zip(&resolved.tier_tables));
+        let components = plan
+            .components
+            .iter()
+            .zip(resolved.component_loads.iter().zip(&resolved.tier_tables));
         for (index, (component, (loads, table))) in components.enumerate() {
-            let load_columns: Vec<&[f64]> = loads.iter().map(|quantity| column_of(*quantity)).collect();
-            let (red, over) = (&mut red[index * paths..(index + 1) * paths], &mut over[index * paths..(index + 1) * paths]);
+            let load_columns: Vec<&[f64]> =
+                loads.iter().map(|quantity| column_of(*quantity)).collect();
+            let (red, over) = (
+                &mut red[index * paths..(index + 1) * paths],
+                &mut over[index * paths..(index + 1) * paths],
+            );
             for path in 0..paths {
                 let sizing = match component {
                     Component::Horizontal(h) => size_horizontal(h, load_columns[0][path]),
@@ -218,7 +238,11 @@ pub fn simulate(
             over_budget = total.iter().filter(|cost| **cost > cap).count();
         }
         if let Some(cap) = budget.and_then(|b| b.cost_per_user_cap) {
-            cost_per_user_over = total.iter().zip(&users).filter(|(cost, users)| **users >= 1.0 && **cost / **users > cap).count();
+            cost_per_user_over = total
+                .iter()
+                .zip(&users)
+                .filter(|(cost, users)| **users >= 1.0 && **cost / **users > cap)
+                .count();
         }
         if let Some(per_user) = revenue_per_user {
             for ((even, users), cost) in broke_even.iter_mut().zip(&users).zip(&total) {
