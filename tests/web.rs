@@ -86,8 +86,8 @@ fn a_saved_plan_reads_back_from_real_local_storage() {
         .plan()
         .clone();
     plan.scenarios[1].growth = Growth::Compound {
-        growth: 0.3,
-        churn: 0.08,
+        growth: 0.3.into(),
+        churn: 0.08.into(),
     };
     let plan = validate(&plan).expect("valid");
     storage::save(&plan).expect("saved");
@@ -189,4 +189,59 @@ async fn a_bad_value_shows_its_message_and_keeps_the_results() {
     sleep(10).await;
     // 100 × (1 + 0.30 − 0.08)¹² = 1,087.22
     assert_eq!(month_users(&container, 12), "1,087");
+}
+
+/// The same plan and seed give the same bands in the browser as natively,
+/// bit for bit: the digest is the one `tests/uncertainty.rs` pins.
+#[wasm_bindgen_test]
+fn monte_carlo_bands_match_the_native_digest() {
+    use headroom::engine::plan::Uncertainty;
+    use headroom::engine::uncertainty::{bands_digest, simulate_plan};
+    let plan = templates::load("managed-saas")
+        .expect("listed")
+        .expect("valid");
+    let digest = bands_digest(&simulate_plan(
+        &plan,
+        Uncertainty {
+            samples: 500,
+            seed: 7,
+        },
+    ));
+    assert_eq!(
+        format!("{digest:#018x}"),
+        include_str!("fixtures/bands-digest.txt").trim()
+    );
+}
+
+/// How long 10,000 paths × 120 months of the richest template take in
+/// Chromium. A measurement, not a timed test: it only logs the figure
+/// (run with `--release` for the number that matters).
+#[wasm_bindgen_test]
+fn monte_carlo_timing_in_the_browser() {
+    use headroom::engine::plan::Uncertainty;
+    use headroom::engine::uncertainty::simulate_plan;
+    let plan = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid")
+        .with_overrides(Some(120), None)
+        .expect("120 months");
+    let mut one = plan.plan().clone();
+    one.scenarios.truncate(1);
+    let one = validate(&one).expect("valid");
+    let performance = web_sys::window()
+        .and_then(|w| w.performance())
+        .expect("performance");
+    let start = performance.now();
+    let bands = simulate_plan(
+        &one,
+        Uncertainty {
+            samples: 10_000,
+            seed: 1,
+        },
+    );
+    let elapsed = performance.now() - start;
+    assert_eq!(bands.scenarios[0].months.len(), 121);
+    wasm_bindgen_test::console_log!(
+        "Monte Carlo in Chromium: 10,000 paths × 120 months, 1 scenario: {elapsed:.1} ms"
+    );
 }

@@ -76,20 +76,27 @@ pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> 
         "Uncertainty ({} paths, seed {}), at month {}:",
         bands.paths, bands.seed, last.month
     );
-    let rows: [(usize, &str, fn(f64, &str) -> String); 3] = [
-        (0, "Users", |v, _| format_count(v)),
-        (bands.quantities.len() - 3, "Monthly cost", format_money),
-        (bands.quantities.len() - 2, "Cumulative cost", format_money),
+    let last_index = bands.quantities.len();
+    let rows = [
+        (0, "Users", false),
+        (last_index - 3, "Monthly cost", true),
+        (last_index - 2, "Cumulative cost", true),
     ];
-    for (index, label, show) in rows {
+    for (index, label, is_money) in rows {
         if let Some(p) = last.percentiles.get(index).copied().flatten() {
-            let c = &plan.currency;
+            let show = |value: f64| {
+                if is_money {
+                    money(value)
+                } else {
+                    format_count(value)
+                }
+            };
             let _ = writeln!(
                 out,
                 "  {label:<16} P5 {}  P50 {}  P95 {}",
-                show(p.p5, c),
-                show(p.p50, c),
-                show(p.p95, c)
+                show(p.p5),
+                show(p.p50),
+                show(p.p95)
             );
         }
     }
