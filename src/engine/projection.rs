@@ -5,7 +5,7 @@
 use super::events::{derive_events, Event};
 use super::growth::project_users;
 use super::plan::{Component, CostLine, Horizontal, Plan, Tiered};
-use super::validate::{Quantity, TierTable, ValidPlan};
+use super::validate::{Quantity, TierTable, ValidPlan, MAX_TIER_METRICS};
 
 /// More users than people on Earth: figures past this are flagged, not hidden.
 pub const IMPLAUSIBLE_USERS: f64 = 8e9;
@@ -150,7 +150,6 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
     let mut cumulative_revenue = 0.0;
     let resolved = valid.resolved();
     let mut line_columns = vec![vec![0.0]; plan.components.len() + plan.costs.len()];
-    let mut loads_scratch = Vec::new();
     for (month, users) in users.iter().enumerate() {
         let month = month as u32;
         inputs[0] = *users;
@@ -168,7 +167,7 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
             .iter()
             .zip(resolved.component_loads.iter().zip(&resolved.tier_tables))
             .map(|(component, (loads, table))| {
-                size_component(component, loads, table, &value_of, &mut loads_scratch)
+                size_component(component, table, |k| value_of(loads[k]))
             })
             .collect();
         let users_column = [*users];
@@ -400,20 +399,24 @@ fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Sizes one component from the quantities it carries.
+/// Sizes one component; `load(k)` is the k-th quantity it carries. Shared
+/// by the deterministic projection and every Monte Carlo path.
+#[inline(always)]
 pub(crate) fn size_component(
     component: &Component,
-    loads: &[Quantity],
     table: &TierTable,
-    value_of: &impl Fn(Quantity) -> f64,
-    scratch: &mut Vec<f64>,
+    load: impl Fn(usize) -> f64,
 ) -> Sizing {
     match component {
-        Component::Horizontal(h) => size_horizontal(h, value_of(loads[0])),
+        Component::Horizontal(h) => size_horizontal(h, load(0)),
         Component::Tiered(t) => {
-            scratch.clear();
-            scratch.extend(loads.iter().map(|quantity| value_of(*quantity)));
-            size_tiered(t, table, scratch)
+            // On the stack: validation caps a tiered component's metrics.
+            let mut loads = [0.0; MAX_TIER_METRICS];
+            let count = t.metrics.len();
+            for (k, slot) in loads[..count].iter_mut().enumerate() {
+                *slot = load(k);
+            }
+            size_tiered(t, table, &loads[..count])
         }
     }
 }

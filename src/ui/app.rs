@@ -27,7 +27,10 @@ pub struct OpenPlan {
 #[component]
 pub fn App() -> impl IntoView {
     let worked_example = templates::worked_example;
-    let (initial, notice) = match storage::load() {
+    let loaded = storage::load();
+    // If a stored entry could not be kept aside, never write over it.
+    let may_save = RwSignal::new(!matches!(loaded, Loaded::Unreadable { kept_as: None, .. }));
+    let (initial, notice) = match loaded {
         Loaded::Plan(plan) => (Some(*plan), None),
         Loaded::Nothing => (None, None),
         Loaded::Unreadable { error, kept_as } => (
@@ -43,9 +46,6 @@ pub fn App() -> impl IntoView {
         ),
         Loaded::Unavailable => (None, Some(storage::unavailable_message())),
     };
-    // If a stored entry could not be kept aside, never write over it.
-    let may_save =
-        RwSignal::new(!matches!(&notice, Some(text) if text.contains("will not be saved over")));
     let Some(initial) = initial.or_else(|| worked_example().ok()) else {
         return view! { <p class="notice">"The worked example failed to load."</p> }.into_any();
     };

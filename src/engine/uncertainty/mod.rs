@@ -185,13 +185,11 @@ pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<
                 low.clamp(input.min, input.max),
                 high.clamp(input.min, input.max),
             );
-            let mut position = 0;
-            let columns = Columns::build(inputs, |_| {
-                position += 1;
-                if position - 1 == varied {
+            let columns = Columns::build(inputs, |index, other| {
+                if index == varied {
                     vec![low, high]
                 } else {
-                    vec![inputs[position - 1].value.median()]
+                    vec![other.value.median()]
                 }
             });
             let mut cumulative = (f64::NAN, f64::NAN);

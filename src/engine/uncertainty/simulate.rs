@@ -6,10 +6,9 @@
 
 use super::sample::sample_column;
 use crate::engine::growth::next_users;
-use crate::engine::plan::Component;
 use crate::engine::plan::Plan;
-use crate::engine::projection::{fill_line_costs, size_horizontal, size_tiered, sum_lines, Status};
-use crate::engine::validate::{Quantity, ValidPlan, MAX_TIER_METRICS};
+use crate::engine::projection::{fill_line_costs, size_component, sum_lines, Status};
+use crate::engine::validate::{Quantity, ValidPlan};
 
 /// One uncertain (or fixed) input of a scenario, and where it goes.
 #[derive(Debug, Clone)]
@@ -70,19 +69,20 @@ pub struct Columns {
 impl Columns {
     /// Samples every input of a scenario.
     pub fn sampled(inputs: &[Input], paths: usize, seed: u64) -> Columns {
-        Columns::build(inputs, |input| {
+        Columns::build(inputs, |_, input| {
             sample_column(&input.value, input.min, input.max, paths, seed, &input.key)
         })
     }
 
-    /// Every input at its median except those `vary` gives a column for.
-    pub fn build(inputs: &[Input], mut column: impl FnMut(&Input) -> Vec<f64>) -> Columns {
+    /// A column per input, from `column(index, input)`: one value shared by
+    /// every path, or one per path.
+    pub fn build(inputs: &[Input], column: impl Fn(usize, &Input) -> Vec<f64>) -> Columns {
         let mut columns = Columns {
             drivers: Vec::new(),
             growth: Vec::new(),
         };
-        for input in inputs {
-            let values = column(input);
+        for (index, input) in inputs.iter().enumerate() {
+            let values = column(index, input);
             match input.target {
                 Target::Driver(_) => columns.drivers.push(values),
                 Target::Growth(_) => columns.growth.push(values),
@@ -202,17 +202,7 @@ pub fn simulate(
                 &mut over[index * paths..(index + 1) * paths],
             );
             for path in 0..paths {
-                let sizing = match component {
-                    Component::Horizontal(h) => size_horizontal(h, load_columns[0][path]),
-                    Component::Tiered(t) => {
-                        // On the stack: validation caps a tier's metrics.
-                        let mut loads = [0.0; MAX_TIER_METRICS];
-                        for (load, column) in loads.iter_mut().zip(&load_columns) {
-                            *load = column[path];
-                        }
-                        size_tiered(t, table, &loads[..load_columns.len()])
-                    }
-                };
+                let sizing = size_component(component, table, |k| load_columns[k][path]);
                 line_columns[index][path] = sizing.cost;
                 if sizing.status >= Status::Red && !red[path] {
                     red[path] = true;
