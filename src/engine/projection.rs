@@ -185,7 +185,7 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
         sum_lines(&line_columns, &mut total);
         let total_cost = total[0];
         let costs: Vec<f64> = line_columns.iter().map(|column| column[0]).collect();
-        let quantity = |name: &str| value_of(valid.quantity(name));
+        let requests = resolved.requests.map(value_of);
         let result = finish_month(
             plan,
             month,
@@ -194,7 +194,7 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
             components,
             costs,
             total_cost,
-            &quantity,
+            requests,
             &mut cumulative_cost,
             &mut cumulative_revenue,
         );
@@ -232,16 +232,15 @@ fn finish_month(
     components: Vec<Sizing>,
     costs: Vec<f64>,
     total_cost: f64,
-    quantity: &dyn Fn(&str) -> f64,
+    requests: Option<f64>,
     cumulative_cost: &mut f64,
     cumulative_revenue: &mut f64,
 ) -> MonthResult {
     *cumulative_cost += total_cost;
     let cost_per_user = (users >= 1.0).then(|| total_cost / users);
-    let cost_per_1k_requests = plan.requests_metric.as_deref().and_then(|name| {
-        let requests = quantity(name);
-        (requests > 0.0).then(|| total_cost / (requests / 1000.0))
-    });
+    let cost_per_1k_requests = requests
+        .filter(|requests| *requests > 0.0)
+        .map(|requests| total_cost / (requests / 1000.0));
     let (revenue, margin, break_even_users) = match &plan.revenue {
         Some(revenue) => {
             let per_user = revenue.paying_share * revenue.price_per_month;

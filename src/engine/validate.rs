@@ -114,10 +114,10 @@ impl ValidPlan {
             .unwrap_or(Quantity::Users)
     }
 
-    /// The calendar month (year, month 1..=12) of plan month `month`.
-    pub fn calendar_month(&self, month: u32) -> (i32, u32) {
+    /// The calendar month of plan month `month`, `YYYY-MM` (month 0 is `start_month`).
+    pub fn calendar_label(&self, month: u32) -> String {
         let months = self.start.0 * 12 + self.start.1 as i32 - 1 + month as i32;
-        (months.div_euclid(12), months.rem_euclid(12) as u32 + 1)
+        format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
     }
 
     /// The plan with a new horizon and baseline (the command line's

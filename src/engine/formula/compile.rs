@@ -192,11 +192,6 @@ impl Chain {
         &self.metric_names
     }
 
-    /// Input names, in the order their values must be passed.
-    pub fn input_names(&self) -> &[String] {
-        &self.inputs
-    }
-
     /// The position of a metric in [`Chain::metric_names`].
     pub fn metric_index(&self, name: &str) -> Option<usize> {
         self.metric_names.iter().position(|metric| metric == name)

@@ -45,7 +45,7 @@ pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&
             let mut row = vec![
                 text(&scenario.name),
                 month.month.to_string(),
-                text(&super::calendar_label(plan, month.month)),
+                text(&valid.calendar_label(month.month)),
                 number(month.users),
             ];
             row.extend(month.metrics.iter().map(|value| number(*value)));

@@ -70,7 +70,7 @@ pub fn projection_json(
                     let month_bands = scenario_bands.and_then(|b| b.months.get(month.month as usize));
                     let mut entry = json!({
                         "month": month.month,
-                        "calendar_month": super::calendar_label(plan, month.month),
+                        "calendar_month": valid.calendar_label(month.month),
                         "users": number(month.users),
                         "metrics": metrics,
                         "components": components,

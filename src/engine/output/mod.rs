@@ -12,7 +12,7 @@ pub use markdown::projection_markdown;
 pub use table::projection_table;
 
 use super::number::{format_count, format_money, format_percent};
-use super::plan::{Component, Plan};
+use super::plan::Component;
 use super::projection::{ScenarioProjection, Sizing};
 use super::uncertainty::Bands;
 use super::validate::ValidPlan;
@@ -54,13 +54,6 @@ pub fn selected<'a>(
         .iter()
         .filter(|scenario| only.is_none_or(|name| scenario.name == name))
         .collect()
-}
-
-/// `2026-03` for plan month 2 of a plan starting 2026-01.
-pub fn calendar_label(plan: &Plan, month: u32) -> String {
-    let (year, start) = super::validate::parse_year_month(&plan.start_month).unwrap_or((2026, 1));
-    let months = year * 12 + start as i32 - 1 + month as i32;
-    format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
 }
 
 /// A plain-text summary of a scenario's bands: the spread at the horizon,
@@ -154,6 +147,16 @@ pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_labels_count_from_the_start_month() {
+        let plan = crate::engine::templates::worked_example().expect("valid");
+        // managed-saas starts 2026-01: month 2 is March, month 12 the next January.
+        assert_eq!(plan.calendar_label(0), "2026-01");
+        assert_eq!(plan.calendar_label(2), "2026-03");
+        assert_eq!(plan.calendar_label(12), "2027-01");
+        assert_eq!(plan.calendar_label(119), "2035-12");
+    }
 
     #[test]
     fn milestone_months_follow_the_seeds() {
