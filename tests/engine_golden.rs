@@ -128,10 +128,11 @@ fn seed_004_tier_10k_costs_3020_05() {
         "",
     );
     let projection = project(&plan);
-    // 10,000 users / (2,000 × 100%) = 5 backend units… the seed runs 6: set by min below.
+    // By the formula, 10,000 users at 2,000 per unit and a 100% target need
+    // ceil(10,000 / 2,000) = 5 backend units; the seed's table runs 6, so the
+    // total below reproduces its table with min_units raised to 6.
     let backend_units = projection.scenarios[0].months[0].components[0].units;
     assert_eq!(backend_units, Some(5));
-    // With a sixth instance, as the seed's table has it:
     let mut six = plan.plan().clone();
     if let Component::Horizontal(h) = &mut six.components[0] {
         h.min_units = 6;
