@@ -422,6 +422,31 @@ pub fn default_seed() -> u64 {
 }
 
 impl Growth {
+    /// The parameter at `index` of [`Growth::parameters`], to edit it.
+    pub fn parameter_mut(&mut self, index: usize) -> Option<&mut Value> {
+        match self {
+            Growth::Compound { growth, churn } => [growth, churn].into_iter().nth(index),
+            Growth::Piecewise { segments } => {
+                let segment = segments.get_mut(index / 2)?;
+                Some(if index.is_multiple_of(2) {
+                    &mut segment.growth
+                } else {
+                    &mut segment.churn
+                })
+            }
+            Growth::Milestones { points } => points.get_mut(index).map(|point| &mut point.users),
+            Growth::Linear {
+                new_users_per_month,
+                churn,
+            } => [new_users_per_month, churn].into_iter().nth(index),
+            Growth::Logistic {
+                growth,
+                churn,
+                market_size,
+            } => [growth, churn, market_size].into_iter().nth(index),
+        }
+    }
+
     /// The model's numeric parameters in a fixed order, each with a label and
     /// the bounds its samples are kept within: compound `[growth, churn]`;
     /// piecewise `[growth, churn]` per segment; milestones the users of each

@@ -48,3 +48,41 @@ pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>)
 
 #[cfg(test)]
 mod tests;
+
+/// The names a formula refers to, in order of appearance (empty when it does
+/// not tokenize).
+pub fn names_in(formula: &str) -> Vec<String> {
+    lexer::tokenize(formula)
+        .map(|tokens| {
+            tokens
+                .into_iter()
+                .filter_map(|spanned| match spanned.token {
+                    lexer::Token::Name(name) => Some(name),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `formula` with every use of the name `from` replaced by `to`, leaving the
+/// rest of the text (spacing, number spelling) exactly as written. A formula
+/// that does not tokenize is returned unchanged.
+pub fn rename_in(formula: &str, from: &str, to: &str) -> String {
+    let Ok(tokens) = lexer::tokenize(formula) else {
+        return formula.to_string();
+    };
+    let chars: Vec<char> = formula.chars().collect();
+    let mut renamed = String::with_capacity(formula.len());
+    let mut next = 0;
+    for spanned in tokens {
+        if matches!(&spanned.token, lexer::Token::Name(name) if name == from) {
+            let start = spanned.column - 1;
+            renamed.extend(&chars[next..start]);
+            renamed.push_str(to);
+            next = start + from.chars().count();
+        }
+    }
+    renamed.extend(&chars[next..]);
+    renamed
+}

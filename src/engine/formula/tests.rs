@@ -482,3 +482,19 @@ fn inputs_of_one_value_are_shared_by_all_paths() {
         .unwrap();
     assert_eq!(state.metric(0), [10.0, 20.0, 30.0]);
 }
+
+#[test]
+fn renaming_touches_only_whole_names() {
+    use super::{names_in, rename_in};
+    assert_eq!(
+        rename_in("users * users_per_x + 1.5k*users", "users", "people"),
+        "people * users_per_x + 1.5k*people"
+    );
+    assert_eq!(rename_in("max(a,  b)", "b", "beta"), "max(a,  beta)");
+    assert_eq!(
+        rename_in("a + $", "a", "b"),
+        "a + $",
+        "unreadable formulas stay"
+    );
+    assert_eq!(names_in("min(a, 2k) / b_2"), ["min", "a", "b_2"]);
+}

@@ -1,0 +1,114 @@
+//! Where a plan refers to its own names, so a rename carries through and a
+//! delete can say what still needs the thing deleted.
+
+use crate::engine::formula::{names_in, rename_in};
+use crate::engine::plan::{Component, CostLine, Plan};
+
+/// Renames a driver or metric everywhere it is used: formulas, scenario
+/// overrides, component metrics and tier limits, usage lines, the requests metric.
+pub fn rename_quantity(plan: &mut Plan, old: &str, new: &str) {
+    let swap = |name: &mut String| {
+        if name == old {
+            *name = new.to_string();
+        }
+    };
+    for metric in &mut plan.metrics {
+        metric.formula = rename_in(&metric.formula, old, new);
+    }
+    for scenario in &mut plan.scenarios {
+        if let Some(value) = scenario.drivers.remove(old) {
+            scenario.drivers.insert(new.to_string(), value);
+        }
+    }
+    for component in &mut plan.components {
+        match component {
+            Component::Horizontal(h) => swap(&mut h.metric),
+            Component::Tiered(t) => {
+                t.metrics.iter_mut().for_each(swap);
+                for tier in &mut t.tiers {
+                    if let Some(limit) = tier.limits.remove(old) {
+                        tier.limits.insert(new.to_string(), limit);
+                    }
+                }
+            }
+        }
+    }
+    for line in &mut plan.costs {
+        if let CostLine::Usage { metric, .. } = line {
+            swap(metric);
+        }
+    }
+    if let Some(requests) = &mut plan.requests_metric {
+        swap(requests);
+    }
+}
+
+/// Renames a tier of one component: its current tier follows.
+pub fn rename_tier(plan: &mut Plan, component: usize, old: &str, new: &str) {
+    if let Some(Component::Tiered(t)) = plan.components.get_mut(component) {
+        if t.current_tier.as_deref() == Some(old) {
+            t.current_tier = Some(new.to_string());
+        }
+    }
+}
+
+/// Renames a cost line (a component is one too): percentage lines follow.
+pub fn rename_cost_line(plan: &mut Plan, old: &str, new: &str) {
+    for line in &mut plan.costs {
+        if let CostLine::Percentage { of, .. } = line {
+            for name in of.iter_mut().filter(|name| *name == old) {
+                *name = new.to_string();
+            }
+        }
+    }
+}
+
+/// What uses the driver or metric `name`, in words: `metric monthly_requests`,
+/// `component Supabase`, `cost line OpenAI API`.
+pub fn uses_of_quantity(plan: &Plan, name: &str) -> Vec<String> {
+    let mut uses: Vec<String> = plan
+        .metrics
+        .iter()
+        .filter(|m| m.name != name && names_in(&m.formula).iter().any(|n| n == name))
+        .map(|m| format!("metric {}", m.name))
+        .collect();
+    uses.extend(
+        plan.components
+            .iter()
+            .filter(|c| match c {
+                Component::Horizontal(h) => h.metric == name,
+                Component::Tiered(t) => t.metrics.iter().any(|m| m == name),
+            })
+            .map(|c| format!("component {}", c.name())),
+    );
+    uses.extend(
+        plan.costs
+            .iter()
+            .filter(|line| matches!(line, CostLine::Usage { metric, .. } if metric == name))
+            .map(|line| format!("cost line {}", line.name())),
+    );
+    if plan.requests_metric.as_deref() == Some(name) {
+        uses.push("the requests metric (Settings)".into());
+    }
+    uses
+}
+
+/// The percentage lines that are a share of the line `name`.
+pub fn uses_of_cost_line(plan: &Plan, name: &str) -> Vec<String> {
+    plan.costs
+        .iter()
+        .filter(
+            |line| matches!(line, CostLine::Percentage { of, .. } if of.iter().any(|n| n == name)),
+        )
+        .map(|line| format!("cost line {}", line.name()))
+        .collect()
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn list_in_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
