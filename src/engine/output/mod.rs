@@ -11,6 +11,7 @@ pub use json::projection_json;
 pub use markdown::projection_markdown;
 pub use table::projection_table;
 
+use super::events::{Event, EventKind};
 use super::number::{format_count, format_money, format_percent};
 use super::plan::Component;
 use super::projection::{ScenarioProjection, Sizing};
@@ -29,6 +30,25 @@ pub fn milestone_months(horizon: u32) -> Vec<u32> {
         months.push(horizon);
     }
     months
+}
+
+/// The first thing that needs action: today's setup running out, a
+/// component going red or running out of room, whichever comes first.
+pub fn first_limit(events: &[Event]) -> Option<&Event> {
+    events.iter().find(|event| {
+        matches!(
+            event.kind,
+            EventKind::TodayExhausted | EventKind::FirstRed | EventKind::OverCapacity
+        )
+    })
+}
+
+/// The month revenue first covers the monthly cost, if it does.
+pub fn break_even_month(events: &[Event]) -> Option<u32> {
+    events
+        .iter()
+        .find(|event| event.kind == EventKind::BreakEven)
+        .map(|event| event.month)
 }
 
 /// How a component's size reads: `3 units` or the tier's name.
@@ -156,6 +176,30 @@ mod tests {
         assert_eq!(plan.calendar_label(2), "2026-03");
         assert_eq!(plan.calendar_label(12), "2027-01");
         assert_eq!(plan.calendar_label(119), "2035-12");
+    }
+
+    #[test]
+    fn the_first_limit_is_the_earliest_call_to_act() {
+        let plan = crate::engine::templates::worked_example().expect("valid");
+        let projection = crate::engine::projection::project(&plan);
+        // Moderate: Redis reaches yellow at month 2 (not a limit); today's
+        // 2 GB Redis is no longer enough at month 3 (see the events list).
+        let moderate = &projection.scenarios[1];
+        let first = first_limit(&moderate.events).expect("Redis runs out");
+        assert_eq!((first.month, first.kind), (3, EventKind::TodayExhausted));
+        assert_eq!(first.component.as_deref(), Some("Redis"));
+        // No revenue in this plan: no break-even.
+        assert_eq!(break_even_month(&moderate.events), None);
+        // Seed 003 breaks even (its own golden test derives the users needed).
+        let lean = crate::engine::templates::load("lean-mvp").unwrap().unwrap();
+        let projection = crate::engine::projection::project(&lean);
+        let month = break_even_month(&projection.scenarios[0].events).expect("breaks even");
+        let at = &projection.scenarios[0].months[month as usize];
+        assert!(at.revenue.unwrap() >= at.total_cost);
+        if let Some(before) = month.checked_sub(1) {
+            let before = &projection.scenarios[0].months[before as usize];
+            assert!(before.revenue.unwrap() < before.total_cost);
+        }
     }
 
     #[test]

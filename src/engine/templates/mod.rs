@@ -56,8 +56,23 @@ pub fn worked_example() -> Result<ValidPlan, LoadError> {
     load(DEFAULT_TEMPLATE).unwrap_or(Err(LoadError::Empty))
 }
 
+/// A plan with one scenario and nothing else, to build from scratch.
+pub fn blank() -> Result<ValidPlan, LoadError> {
+    load_plan(
+        r#"{"schema": 2, "name": "Untitled plan", "horizon_months": 12, "baseline_users": 100,
+            "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.1, "churn": 0.03}}]}"#,
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_blank_plan_is_valid_and_empty() {
+        let blank = super::blank().unwrap();
+        assert_eq!(blank.plan().scenarios.len(), 1);
+        assert!(blank.plan().components.is_empty() && blank.plan().costs.is_empty());
+    }
+
     use super::*;
     use crate::engine::projection::project;
 

@@ -1,0 +1,174 @@
+//! Components: horizontal (units of capacity) or tiered (a ladder of plans,
+//! the tier table editable row by row), thresholds and today's setup.
+
+use super::super::action_button::ActionButton;
+use super::super::plan_field::PlanField;
+use super::super::state::PlanState;
+use super::{quantity_options, readable, PlanSelect};
+use crate::editor::{Action, ComponentKind, ComponentPart, Field};
+use crate::engine::plan::Component;
+use leptos::prelude::*;
+
+/// What decides how a component's editor looks.
+#[derive(Clone, PartialEq)]
+enum Shape {
+    Horizontal,
+    Tiered { metrics: Vec<String>, tiers: usize },
+}
+
+#[component]
+pub fn Components() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let shapes = Memo::new(move |_| {
+        state.plan.with(|p| {
+            p.plan()
+                .components
+                .iter()
+                .map(|c| match c {
+                    Component::Horizontal(_) => Shape::Horizontal,
+                    Component::Tiered(t) => Shape::Tiered {
+                        metrics: t.metrics.clone(),
+                        tiers: t.tiers.len(),
+                    },
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <p class="section-note">
+            "Each month a component is sized to carry its load at the target utilization: horizontal ones add units, tiered ones move to the cheapest tier that holds every limit."
+        </p>
+        {move || {
+            shapes
+                .get()
+                .into_iter()
+                .enumerate()
+                .map(|(component, shape)| view! { <ComponentCard component shape /> })
+                .collect_view()
+        }}
+        <div class="add-row">
+            <ActionButton action=Action::AddComponent(ComponentKind::Horizontal) label="Add horizontal component" tone="add" />
+            <ActionButton action=Action::AddComponent(ComponentKind::Tiered) label="Add tiered component" tone="add" />
+        </div>
+    }
+}
+
+#[component]
+fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let plan = state.plan;
+    let name = move || {
+        plan.with(|p| p.plan().components.get(component).map(|c| c.name().to_string()).unwrap_or_default())
+    };
+    let currency = Signal::derive(move || format!("{} a month", plan.with(|p| p.plan().currency.clone())));
+    let part = move |part: ComponentPart| Field::Component { component, part };
+    let field = move |part: ComponentPart, label: &'static str, hint: &'static str| {
+        view! { <PlanField field=Field::Component { component, part } label=label hint=hint.to_string() /> }
+    };
+    let common = view! {
+        {field(ComponentPart::TargetUtilization, "Target utilization", "size to run at")}
+        {field(ComponentPart::Yellow, "Yellow from", "utilization")}
+        {field(ComponentPart::Red, "Red from", "utilization")}
+    };
+    let body = match shape {
+        Shape::Horizontal => view! {
+            <div class="field-grid">
+                <PlanSelect field=part(ComponentPart::Metric) label="Carries" options=quantity_options(state) />
+                {field(ComponentPart::CapacityPerUnit, "Capacity per unit", "of that metric")}
+                <PlanField field=part(ComponentPart::UnitCost) label="Cost per unit" hint=currency />
+                {field(ComponentPart::MinUnits, "Minimum units", "")}
+                {field(ComponentPart::MaxUnits, "Maximum units", "")}
+                {field(ComponentPart::SpareUnits, "Spare units", "N+1 redundancy")}
+                {field(ComponentPart::ReservedShare, "Reserved share", "of units")}
+                {field(ComponentPart::ReservedDiscount, "Reserved discount", "")}
+                {field(ComponentPart::CurrentUnits, "Units today", "optional")}
+                {common}
+            </div>
+        }
+        .into_any(),
+        Shape::Tiered { metrics, tiers } => {
+            let tier_options = Signal::derive(move || {
+                plan.with(|p| match p.plan().components.get(component) {
+                    Some(Component::Tiered(t)) => std::iter::once((String::new(), "Not set".to_string()))
+                        .chain(t.tiers.iter().map(|tier| (tier.name.clone(), tier.name.clone())))
+                        .collect(),
+                    _ => Vec::new(),
+                })
+            });
+            let choices = quantity_options(state);
+            let carried = metrics.clone();
+            view! {
+                <fieldset class="checks">
+                    <legend>"Limited by"</legend>
+                    {move || {
+                        choices
+                            .get()
+                            .into_iter()
+                            .map(|(metric, label)| {
+                                let checked = carried.contains(&metric);
+                                let toggle = Action::ToggleTierMetric { component, metric };
+                                view! {
+                                    <label class="check">
+                                        <input type="checkbox" prop:checked=checked on:change=move |_| { let _ = state.act(&toggle); } />
+                                        {label}
+                                    </label>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </fieldset>
+                <div class="table-scroll">
+                    <table class="edit-table tier-table" data-test="tier-table">
+                        <caption>"Tiers: each month the cheapest tier that holds every limit is chosen"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Tier"</th>
+                                <th scope="col">"Price a month"</th>
+                                {metrics.iter().map(|m| view! { <th scope="col">{format!("{} limit", readable(m))}</th> }).collect_view()}
+                                <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {(0..tiers)
+                                .map(|tier| {
+                                    let limits = metrics
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(metric, name)| {
+                                            view! {
+                                                <td><PlanField field=part(ComponentPart::TierLimit { tier, metric }) label=format!("Tier {} {} limit", tier + 1, readable(name)) hidden_label=true /></td>
+                                            }
+                                        })
+                                        .collect_view();
+                                    view! {
+                                        <tr>
+                                            <td><PlanField field=part(ComponentPart::TierName(tier)) label=format!("Tier {} name", tier + 1) hidden_label=true /></td>
+                                            <td><PlanField field=part(ComponentPart::TierPrice(tier)) label=format!("Tier {} price", tier + 1) hidden_label=true /></td>
+                                            {limits}
+                                            <td><ActionButton action=Action::DeleteTier { component, tier } label="✕" describe=format!("Remove tier {}", tier + 1) tone="icon" /></td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <ActionButton action=Action::AddTier(component) label="Add tier" tone="add" />
+                <div class="field-grid">
+                    <PlanSelect field=part(ComponentPart::CurrentTier) label="Tier today" options=tier_options />
+                    {common}
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <article class="card" aria-label=move || format!("Component {}", name())>
+            <PlanField field=part(ComponentPart::Name) label="Name" />
+            {body}
+            <div class="card-actions">
+                <ActionButton action=Action::DeleteComponent(component) label="Delete" describe=move || format!("Delete component {}", name()) tone="danger" />
+            </div>
+        </article>
+    }
+}

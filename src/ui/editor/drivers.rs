@@ -1,0 +1,82 @@
+//! Drivers: the plan's numeric inputs, each a number or a range, with a value
+//! per scenario where one differs.
+
+use super::super::action_button::ActionButton;
+use super::super::plan_field::PlanField;
+use super::super::state::PlanState;
+use crate::editor::{Action, Field};
+use leptos::prelude::*;
+
+#[component]
+pub fn Drivers() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let shape = Memo::new(move |_| {
+        state
+            .plan
+            .with(|p| (p.plan().drivers.len(), p.plan().scenarios.len()))
+    });
+    view! {
+        <p class="section-note">
+            "Drivers feed the metric formulas. A scenario may set its own value; leave it empty to use the plan's."
+        </p>
+        {move || {
+            let (drivers, scenarios) = shape.get();
+            (0..drivers).map(|driver| view! { <DriverCard driver scenarios /> }).collect_view()
+        }}
+        <div class="add-row">
+            <ActionButton action=Action::AddDriver label="Add driver" tone="add" />
+        </div>
+    }
+}
+
+#[component]
+fn DriverCard(driver: usize, scenarios: usize) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let plan = state.plan;
+    let name = move || {
+        plan.with(|p| p.plan().drivers.get(driver).map(|d| d.name.clone()).unwrap_or_default())
+    };
+    let unit = Signal::derive(move || {
+        plan.with(|p| p.plan().drivers.get(driver).map(|d| d.unit.clone()).unwrap_or_default())
+    });
+    let plan_value = Signal::derive(move || plan.with(|p| Field::DriverValue(driver).display(p.plan())));
+    view! {
+        <article class="card" aria-label=move || format!("Driver {}", name())>
+            <div class="field-grid">
+                <PlanField field=Field::DriverName(driver) label="Name" />
+                <PlanField field=Field::DriverValue(driver) label="Value" hint=unit />
+                <PlanField field=Field::DriverUnit(driver) label="Unit" />
+            </div>
+            <PlanField field=Field::DriverDescription(driver) label="Description" />
+            {(scenarios > 1)
+                .then(|| {
+                    view! {
+                        <fieldset class="overrides">
+                            <legend>"Per scenario"</legend>
+                            <div class="field-grid">
+                                {(0..scenarios)
+                                    .map(|scenario| {
+                                        let label = move || {
+                                            plan.with(|p| {
+                                                p.plan().scenarios.get(scenario).map(|s| s.name.clone()).unwrap_or_default()
+                                            })
+                                        };
+                                        view! {
+                                            <PlanField
+                                                field=Field::Override { scenario, driver }
+                                                label=label()
+                                                placeholder=plan_value
+                                            />
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        </fieldset>
+                    }
+                })}
+            <div class="card-actions">
+                <ActionButton action=Action::DeleteDriver(driver) label="Delete" describe=move || format!("Delete driver {}", name()) tone="danger" />
+            </div>
+        </article>
+    }
+}

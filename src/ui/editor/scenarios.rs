@@ -1,0 +1,181 @@
+//! Scenarios: name, growth model and its parameters; add, duplicate, delete.
+
+use super::super::action_button::ActionButton;
+use super::super::plan_field::PlanField;
+use super::super::state::PlanState;
+use crate::chart::series_colour;
+use crate::editor::{Action, Field, GrowthModel};
+use crate::engine::plan::Growth;
+use leptos::prelude::*;
+
+/// What decides how a scenario's editor looks.
+#[derive(Clone, PartialEq)]
+struct Shape {
+    model: GrowthModel,
+    rows: usize,
+}
+
+fn shape(growth: &Growth) -> Shape {
+    Shape {
+        model: GrowthModel::of(growth),
+        rows: match growth {
+            Growth::Piecewise { segments } => segments.len(),
+            Growth::Milestones { points } => points.len(),
+            _ => 0,
+        },
+    }
+}
+
+#[component]
+pub fn Scenarios() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let shapes = Memo::new(move |_| {
+        state
+            .plan
+            .with(|p| p.plan().scenarios.iter().map(|s| shape(&s.growth)).collect::<Vec<_>>())
+    });
+    view! {
+        {move || {
+            shapes
+                .get()
+                .into_iter()
+                .enumerate()
+                .map(|(scenario, shape)| view! { <ScenarioCard scenario shape /> })
+                .collect_view()
+        }}
+        <div class="add-row">
+            <ActionButton action=Action::AddScenario label="Add scenario" tone="add" />
+        </div>
+    }
+}
+
+#[component]
+fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let name = Signal::derive(move || {
+        state
+            .plan
+            .with(|p| p.plan().scenarios.get(scenario).map(|s| s.name.clone()).unwrap_or_default())
+    });
+    let colour = series_colour(scenario);
+    let swatch = format!("background: rgb({}, {}, {})", colour.0, colour.1, colour.2);
+    let model_id = format!("scenario-{scenario}-model");
+    let choose_model = move |event: leptos::ev::Event| {
+        if let Some(model) = GrowthModel::from_id(&event_target_value(&event)) {
+            let _ = state.act(&Action::SetGrowthModel { scenario, model });
+        }
+    };
+    let parameter = move |index: usize, label: &'static str, hint: &'static str| {
+        view! { <PlanField field=Field::GrowthParameter { scenario, index } label=label hint=hint.to_string() /> }
+    };
+    let parameters = match shape.model {
+        GrowthModel::Compound => view! {
+            <div class="field-grid">
+                {parameter(0, "Monthly growth", "% of users")}
+                {parameter(1, "Monthly churn", "% of users")}
+            </div>
+        }
+        .into_any(),
+        GrowthModel::Linear => view! {
+            <div class="field-grid">
+                {parameter(0, "New users a month", "users")}
+                {parameter(1, "Monthly churn", "% of users")}
+            </div>
+        }
+        .into_any(),
+        GrowthModel::Logistic => view! {
+            <div class="field-grid">
+                {parameter(0, "Monthly growth", "while the market is empty")}
+                {parameter(1, "Monthly churn", "% of users")}
+                {parameter(2, "Market size", "users")}
+            </div>
+        }
+        .into_any(),
+        GrowthModel::Piecewise => view! {
+            <table class="edit-table">
+                <caption class="visually-hidden">"Growth periods"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Until month"</th>
+                        <th scope="col">"Growth"</th>
+                        <th scope="col">"Churn"</th>
+                        <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {(0..shape.rows)
+                        .map(|segment| {
+                            view! {
+                                <tr>
+                                    <td><PlanField field=Field::SegmentUntil { scenario, segment } label=format!("Period {} until month", segment + 1) hidden_label=true /></td>
+                                    <td><PlanField field=Field::GrowthParameter { scenario, index: segment * 2 } label=format!("Period {} growth", segment + 1) hidden_label=true /></td>
+                                    <td><PlanField field=Field::GrowthParameter { scenario, index: segment * 2 + 1 } label=format!("Period {} churn", segment + 1) hidden_label=true /></td>
+                                    <td><ActionButton action=Action::DeleteSegment { scenario, segment } label="✕" describe=format!("Remove period {}", segment + 1) tone="icon" /></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <ActionButton action=Action::AddSegment(scenario) label="Add period" tone="add" />
+        }
+        .into_any(),
+        GrowthModel::Milestones => view! {
+            <table class="edit-table">
+                <caption class="visually-hidden">"Milestones"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Month"</th>
+                        <th scope="col">"Users"</th>
+                        <th scope="col"><span class="visually-hidden">"Remove"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {(0..shape.rows)
+                        .map(|point| {
+                            view! {
+                                <tr>
+                                    <td><PlanField field=Field::MilestoneMonth { scenario, point } label=format!("Milestone {} month", point + 1) hidden_label=true /></td>
+                                    <td><PlanField field=Field::GrowthParameter { scenario, index: point } label=format!("Milestone {} users", point + 1) hidden_label=true /></td>
+                                    <td><ActionButton action=Action::DeleteMilestone { scenario, point } label="✕" describe=format!("Remove milestone {}", point + 1) tone="icon" /></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <ActionButton action=Action::AddMilestone(scenario) label="Add milestone" tone="add" />
+        }
+        .into_any(),
+    };
+    view! {
+        <article class="card" aria-label=move || format!("Scenario {}", name.get())>
+            <div class="card-head">
+                <span class="swatch" style=swatch aria-hidden="true"></span>
+                <PlanField field=Field::ScenarioName(scenario) label="Scenario name" />
+                <button
+                    type="button"
+                    class="secondary show-results"
+                    aria-pressed=move || if state.selected.get() == scenario { "true" } else { "false" }
+                    on:click=move |_| state.selected.set(scenario)
+                >
+                    {move || if state.selected.get() == scenario { "Shown in results" } else { "Show in results" }}
+                </button>
+            </div>
+            <div class="field">
+                <label for=model_id.clone()>"Growth model"</label>
+                <select id=model_id data-test="growth-model" on:change=choose_model>
+                    {GrowthModel::ALL
+                        .into_iter()
+                        .map(|model| view! { <option value=model.id() selected=model == shape.model>{model.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            {parameters}
+            <div class="card-actions">
+                <ActionButton action=Action::DuplicateScenario(scenario) label="Duplicate" describe=move || format!("Duplicate scenario {}", name.get()) />
+                <ActionButton action=Action::DeleteScenario(scenario) label="Delete" describe=move || format!("Delete scenario {}", name.get()) tone="danger" />
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,162 @@
+//! A labelled input bound to one [`Field`] of the open plan. It reads
+//! `1,500`, `1.5k`, `25%` and ranges, commits on every keystroke that makes a
+//! valid plan, and otherwise keeps the typed text with its message beside it
+//! while the last good results stay on screen.
+
+use super::state::PlanState;
+use crate::editor::{Action, Field, Kind};
+use crate::engine::plan::{Distribution, Value};
+use leptos::prelude::*;
+
+/// An element id for a field, from its plan path: `scenarios[1].growth.churn`
+/// → `field-scenarios-1-growth-churn`.
+pub fn field_id(path: &str) -> String {
+    let mut id = String::from("field");
+    for part in path.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+        if !part.is_empty() {
+            id.push('-');
+            id.push_str(part);
+        }
+    }
+    id
+}
+
+#[component]
+pub fn PlanField(
+    field: Field,
+    #[prop(into)] label: String,
+    /// A short hint after the label, such as the unit.
+    #[prop(into, optional)]
+    hint: Signal<String>,
+    /// Shown when the field is empty (an override shows the plan's value).
+    #[prop(into, optional)]
+    placeholder: Signal<String>,
+    /// Formulas: monospace and full width.
+    #[prop(optional)]
+    formula: bool,
+    /// Only a screen reader hears the label (the field sits in a labelled table).
+    #[prop(optional)]
+    hidden_label: bool,
+) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let plan = state.plan;
+    let draft = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    // Undo, redo and structural edits replace what the field shows.
+    Effect::new(move |previous: Option<u64>| {
+        let revision = state.revision.get();
+        if previous.is_some_and(|p| p != revision) {
+            draft.set(None);
+            error.set(None);
+        }
+        revision
+    });
+    let path = Memo::new(move |_| plan.with(|p| field.path(p.plan())));
+    let id = Memo::new(move |_| field_id(&path.get()));
+    let kind = Memo::new(move |_| plan.with(|p| field.kind(p.plan())));
+    let shown = Memo::new(move |_| plan.with(|p| field.display(p.plan())));
+    let numeric = move || matches!(kind.get(), Kind::Number { .. });
+    let ranged = move || matches!(kind.get(), Kind::Number { range: true, .. });
+    let range_value = Memo::new(move |_| plan.with(|p| distribution_of(p.plan(), field)));
+    let error_id = move || format!("{}-error", id.get());
+    view! {
+        <div
+            class="field"
+            class:formula=formula
+            class:invalid=move || error.with(Option::is_some)
+        >
+            <label for=move || id.get() class:visually-hidden=hidden_label>
+                {label}
+                <span class="hint">{move || hint.get()}</span>
+            </label>
+            <div class="input-row">
+                <input
+                    id=move || id.get()
+                    data-field=move || path.get()
+                    type="text"
+                    inputmode=move || if numeric() && !ranged() { "decimal" } else { "text" }
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder=move || placeholder.get()
+                    aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                    aria-describedby=error_id
+                    prop:value=move || draft.get().unwrap_or_else(|| shown.get())
+                    on:input=move |event| {
+                        let text = event_target_value(&event);
+                        error.set(state.edit(field, &text).err());
+                        draft.set(Some(text));
+                    }
+                    on:blur=move |_| {
+                        state.seal();
+                        // A committed field shows the value as the plan holds
+                        // it; a refused one keeps the typed text beside its
+                        // message. Only notify when there is a draft, so a
+                        // blur without an edit never re-renders the input.
+                        if error.with(Option::is_none) && draft.with(Option::is_some) {
+                            draft.set(None);
+                        }
+                    }
+                />
+                {move || range_value.get().map(|current| view! { <DistributionPicker field current /> })}
+            </div>
+            <p class="field-error" id=error_id role="alert">
+                {move || error.get().unwrap_or_default()}
+            </p>
+        </div>
+    }
+}
+
+/// How a range field's range is read: a 90% interval, uniform or triangular.
+#[component]
+fn DistributionPicker(field: Field, current: Distribution) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let choose = move |event: leptos::ev::Event| {
+        let distribution = match event_target_value(&event).as_str() {
+            "uniform" => Distribution::Uniform,
+            "triangular" => Distribution::Triangular,
+            _ => Distribution::Interval,
+        };
+        let _ = state.act(&Action::SetDistribution {
+            field,
+            distribution,
+        });
+    };
+    let options = [
+        (Distribution::Interval, "interval", "90% likely range"),
+        (Distribution::Uniform, "uniform", "Any value equally"),
+        (Distribution::Triangular, "triangular", "Low – likely – high"),
+    ];
+    view! {
+        <select class="distribution" aria-label="How to read this range" on:change=choose>
+            {options
+                .into_iter()
+                .map(|(distribution, id, label)| {
+                    view! { <option value=id selected=distribution == current>{label}</option> }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+fn distribution_of(plan: &crate::engine::plan::Plan, field: Field) -> Option<Distribution> {
+    let value = match field {
+        Field::GrowthParameter { scenario, index } => plan
+            .scenarios
+            .get(scenario)?
+            .growth
+            .parameters()
+            .into_iter()
+            .nth(index)
+            .map(|(_, value, ..)| value),
+        Field::DriverValue(driver) => plan.drivers.get(driver).map(|d| d.value),
+        Field::Override { scenario, driver } => {
+            let name = &plan.drivers.get(driver)?.name;
+            plan.scenarios.get(scenario)?.drivers.get(name).copied()
+        }
+        _ => None,
+    }?;
+    match value {
+        Value::Range(range) => Some(range.distribution),
+        Value::Fixed(_) => None,
+    }
+}
