@@ -1,32 +1,34 @@
-//! The page: assumptions on the left, results on the right.
+//! The page: the toolbar, the plan editor on the left and the results on the
+//! right (results first on a phone).
 
+use super::cost_breakdown::CostBreakdown;
+use super::editor::PlanEditor;
+use super::events_timeline::EventsTimeline;
 use super::headline::Headline;
 use super::month_table::MonthTable;
-use super::number_field::NumberField;
+use super::risks::Risks;
+use super::scenario_comparison::ScenarioComparison;
 use super::scenario_tabs::ScenarioTabs;
+use super::sizing_table::SizingTables;
+use super::state::PlanState;
 use super::storage::{self, Loaded};
+use super::toolbar::Toolbar;
 use super::users_chart::UsersChart;
-use crate::editor::Field;
-use crate::engine::number::{format_count, format_money, format_percent};
-use crate::engine::plan::{Growth, Value};
+use super::{BandsState, ProjectionMemo, ShowAllMonths};
 use crate::engine::projection::{project, Projection};
 use crate::engine::templates;
-use crate::engine::validate::ValidPlan;
+use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
 use leptos::prelude::*;
+use std::time::Duration;
 
 /// The scenario the worked example opens on (Moderate, seed 000's headline case).
 const DEFAULT_SCENARIO: usize = 1;
 
-/// The open plan and whether it is being saved: provided as context so any
-/// component can read the plan or commit a new valid one.
-#[derive(Clone, Copy)]
-pub struct OpenPlan {
-    pub plan: RwSignal<ValidPlan>,
-}
+/// How long after the last edit the Monte Carlo bands are recomputed.
+const BANDS_DELAY: Duration = Duration::from_millis(250);
 
 #[component]
 pub fn App() -> impl IntoView {
-    let worked_example = templates::worked_example;
     let loaded = storage::load();
     // If a stored entry could not be kept aside, never write over it.
     let may_save = RwSignal::new(!matches!(loaded, Loaded::Unreadable { kept_as: None, .. }));
@@ -46,14 +48,13 @@ pub fn App() -> impl IntoView {
         ),
         Loaded::Unavailable => (None, Some(storage::unavailable_message())),
     };
-    let Some(initial) = initial.or_else(|| worked_example().ok()) else {
+    let Some(initial) = initial.or_else(|| templates::worked_example().ok()) else {
         return view! { <p class="notice">"The worked example failed to load."</p> }.into_any();
     };
-    let plan = RwSignal::new(initial);
-    provide_context(OpenPlan { plan });
+    let state = PlanState::new(initial, DEFAULT_SCENARIO);
+    provide_context(state);
+    let plan = state.plan;
     let notice = RwSignal::new(notice);
-    let selected =
-        RwSignal::new(DEFAULT_SCENARIO.min(plan.with_untracked(|p| p.plan().scenarios.len() - 1)));
 
     // Save every accepted change. Only valid plans reach here.
     let first_run = StoredValue::new(true);
@@ -72,6 +73,41 @@ pub fn App() -> impl IntoView {
     });
 
     let projection: Memo<Projection> = Memo::new(move |_| plan.with(project));
+    provide_context(ProjectionMemo(projection));
+    provide_context(ShowAllMonths(RwSignal::new(false)));
+    let bands = BandsState {
+        bands: RwSignal::new(None),
+        stale: RwSignal::new(false),
+    };
+    provide_context(bands);
+
+    // The bands follow the plan a moment after the last edit, so typing is
+    // never held up by the simulation.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let uncertain = plan.with(|p| has_uncertainty(p.plan()));
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        if !uncertain {
+            bands.bands.set(None);
+            bands.stale.set(false);
+            return;
+        }
+        bands.stale.set(true);
+        let handle = set_timeout_with_handle(
+            move || {
+                let simulated = plan
+                    .with_untracked(|p| simulate_plan(p, p.plan().uncertainty.unwrap_or_default()));
+                bands.bands.set(Some(simulated));
+                bands.stale.set(false);
+            },
+            BANDS_DELAY,
+        )
+        .ok();
+        pending.set_value(handle);
+    });
+
     let scenario_names = Signal::derive(move || {
         plan.with(|p| {
             p.plan()
@@ -81,35 +117,6 @@ pub fn App() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let chosen =
-        Signal::derive(move || projection.with(|p| p.scenarios.get(selected.get()).cloned()));
-    let horizon_figures =
-        Signal::derive(move || chosen.get().and_then(|s| s.months.last().cloned()));
-    let currency = Signal::derive(move || plan.with(|p| p.plan().currency.clone()));
-    let metrics = Signal::derive(move || plan.with(|p| p.plan().metrics.clone()));
-
-    let field = move |field: Field, id: String, label: String, hint: String| {
-        view! {
-            <NumberField
-                id=id
-                label=label
-                hint=hint
-                value=Signal::derive(move || plan.with(|p| field.display(p.plan())))
-                read=move |text: &str| {
-                    let edited = field.apply(&plan.get_untracked().plan().clone(), text)?;
-                    plan.set(edited);
-                    Ok(())
-                }
-            />
-        }
-    };
-
-    let reset = move |_| {
-        if let Ok(example) = worked_example() {
-            plan.set(example);
-            selected.set(DEFAULT_SCENARIO);
-        }
-    };
 
     view! {
         <header class="app-header">
@@ -132,6 +139,7 @@ pub fn App() -> impl IntoView {
                 </div>
             </div>
             <h1 class="plan-name">{move || plan.with(|p| p.plan().name.clone())}</h1>
+            <Toolbar />
         </header>
         {move || {
             notice
@@ -148,74 +156,38 @@ pub fn App() -> impl IntoView {
                 })
         }}
         <main class="layout">
-            <section class="panel assumptions" aria-labelledby="assumptions-title">
-                <h2 id="assumptions-title">"Assumptions"</h2>
-                {field(Field::BaselineUsers, "baseline-users".into(), "Users today".into(), "month 0".into())}
-                {field(Field::HorizonMonths, "horizon".into(), "Horizon".into(), "months, 1–120".into())}
-                <h3>"Scenario"</h3>
-                <ScenarioTabs names=scenario_names selected=selected />
-                {move || {
-                    // Rebuilt when the scenario changes, so drafts never leak between scenarios.
-                    let scenario = selected.get();
-                    let (compound, drivers) = plan.with_untracked(|p| {
-                        let p = p.plan();
-                        let compound = p
-                            .scenarios
-                            .get(scenario)
-                            .is_some_and(|s| matches!(s.growth, Growth::Compound { .. }));
-                        let drivers: Vec<(usize, String, String)> = p
-                            .drivers
-                            .iter()
-                            .enumerate()
-                            .map(|(index, d)| (index, d.name.clone(), d.unit.clone()))
-                            .collect();
-                        (compound, drivers)
-                    });
-                    view! {
-                        <div class="scenario-fields">
-                            {compound
-                                .then(|| {
-                                    view! {
-                                        {field(Field::Growth { scenario }, "growth".into(), "Monthly growth".into(), "% of users".into())}
-                                        {field(Field::Churn { scenario }, "churn".into(), "Monthly churn".into(), "% of users".into())}
-                                    }
-                                })}
-                            <h3>"Drivers"</h3>
-                            {drivers
-                                .into_iter()
-                                .map(|(driver, name, unit)| {
-                                    field(
-                                        Field::Driver { scenario, driver },
-                                        format!("driver-{name}"),
-                                        name.replace('_', " "),
-                                        unit,
-                                    )
-                                })
-                                .collect_view()}
-                        </div>
-                    }
-                }}
-                <p class="model-note">
-                    "Each scenario has its own growth and may set its own driver values. Metrics are formulas over users and drivers; components are sized from them each month."
-                </p>
-                <button type="button" class="secondary" on:click=reset>"Reset to worked example"</button>
-            </section>
+            <PlanEditor />
             <section class="results" aria-label="Results">
                 <div class="panel">
-                    <Headline
-                        figures=horizon_figures
-                        scenario=Signal::derive(move || chosen.with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default()))
-                        currency=currency
-                    />
+                    <div class="panel-head">
+                        <p class="panel-kicker">"Scenario"</p>
+                        <ScenarioTabs names=scenario_names selected=state.selected />
+                    </div>
+                    <Headline />
                 </div>
                 <div class="panel">
                     <h2>"Users by scenario"</h2>
-                    <UsersChart projection=projection highlighted=selected />
-                    <ScenarioSummary projection=projection selected=selected />
+                    <UsersChart projection=projection highlighted=state.selected />
+                    <ScenarioComparison />
                 </div>
                 <div class="panel">
-                    <h2>"Month by month"</h2>
-                    <MonthTable scenario=chosen metrics=metrics currency=currency />
+                    <h2>"Sizing by component"</h2>
+                    <SizingTables />
+                </div>
+                <div class="panel">
+                    <h2>"Monthly cost breakdown"</h2>
+                    <CostBreakdown />
+                </div>
+                <div class="panel">
+                    <h2>"What happens when"</h2>
+                    <EventsTimeline />
+                </div>
+                <div class="panel">
+                    <h2>"How sure is this?"</h2>
+                    <Risks />
+                </div>
+                <div class="panel">
+                    <MonthTable />
                 </div>
             </section>
         </main>
@@ -224,84 +196,4 @@ pub fn App() -> impl IntoView {
         </footer>
     }
     .into_any()
-}
-
-/// Every scenario at the horizon, side by side.
-#[component]
-fn ScenarioSummary(
-    #[prop(into)] projection: Signal<Projection>,
-    selected: RwSignal<usize>,
-) -> impl IntoView {
-    let plan = expect_context::<OpenPlan>().plan;
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scenarios at the horizon">
-        <table class="summary-table" data-test="scenario-summary">
-            <caption>"Scenarios at the horizon"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Scenario"</th>
-                    <th scope="col">"Users at horizon"</th>
-                    <th scope="col">"Monthly cost"</th>
-                    <th scope="col">"Growth model"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {move || {
-                    let scenarios = plan.with(|p| p.plan().scenarios.clone());
-                    let currency = plan.with(|p| p.plan().currency.clone());
-                    projection
-                        .get()
-                        .scenarios
-                        .into_iter()
-                        .zip(scenarios)
-                        .enumerate()
-                        .map(|(index, (projected, scenario))| {
-                            let users = projected.months.last().map(|m| m.users).unwrap_or(0.0);
-                            let cost = projected.months.last().map(|m| m.total_cost).unwrap_or(0.0);
-                            view! {
-                                <tr class:selected=move || selected.get() == index>
-                                    <th scope="row">{projected.name}</th>
-                                    <td>{format_count(users)}</td>
-                                    <td>{format_money(cost, &currency)}</td>
-                                    <td>{describe_growth(&scenario.growth)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </tbody>
-        </table>
-        </div>
-    }
-}
-
-/// A growth model in a few words: `25% growth, 8% churn`; ranges as `20–30%`.
-fn describe_growth(growth: &Growth) -> String {
-    let percent = |value: &Value| describe_value(value, format_percent);
-    let count = |value: &Value| describe_value(value, format_count);
-    match growth {
-        Growth::Compound { growth, churn } => {
-            format!("{} growth, {} churn", percent(growth), percent(churn))
-        }
-        Growth::Piecewise { segments } => format!("{} periods of compound growth", segments.len()),
-        Growth::Milestones { points } => format!("{} milestones", points.len()),
-        Growth::Linear {
-            new_users_per_month,
-            churn,
-        } => {
-            format!(
-                "{} new users a month, {} churn",
-                count(new_users_per_month),
-                percent(churn)
-            )
-        }
-        Growth::Logistic { market_size, .. } => format!("S-curve to {} users", count(market_size)),
-    }
-}
-
-fn describe_value(value: &Value, show: fn(f64) -> String) -> String {
-    match value {
-        Value::Fixed(value) => show(*value),
-        Value::Range(range) => format!("{}–{}", show(range.low), show(range.high)),
-    }
 }

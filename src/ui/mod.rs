@@ -1,19 +1,98 @@
 //! The browser app (wasm32 only): edits a plan and shows its projection.
 //!
 //! Each component lives in its own folder. State is one signal holding the
-//! last good plan; the projection is a memo of it, so data flows one way:
+//! last good plan ([`state::PlanState`]); the projection is a memo of it and
+//! the Monte Carlo bands follow it a moment later, so data flows one way:
 //! plan → validate → engine → projection → views and charts. Effects are used
-//! only to sync with the outside world (the canvas and local storage).
+//! only to sync with the outside world (the canvas, timers, local storage).
 
+mod action_button;
 mod app;
+mod cost_breakdown;
+mod editor;
+mod events_timeline;
 mod headline;
 mod month_table;
-mod number_field;
+mod months_switch;
+mod plan_field;
+mod risks;
+mod scenario_comparison;
 mod scenario_tabs;
+mod sizing_table;
+pub mod state;
 pub mod storage;
+mod toolbar;
 mod users_chart;
 
 pub use app::App;
+
+use crate::engine::output::milestone_months;
+use crate::engine::projection::Projection;
+use crate::engine::uncertainty::{Bands, Percentiles};
+use crate::engine::validate::ValidPlan;
+use leptos::prelude::*;
+
+/// The projection of the open plan, shared by every result view.
+#[derive(Clone, Copy)]
+pub struct ProjectionMemo(pub Memo<Projection>);
+
+/// The Monte Carlo bands of the open plan, when it has ranges. They are
+/// computed a moment after the last edit, so typing never waits for them;
+/// until then the previous bands show, marked stale.
+#[derive(Clone, Copy)]
+pub struct BandsState {
+    pub bands: RwSignal<Option<Bands>>,
+    pub stale: RwSignal<bool>,
+}
+
+impl BandsState {
+    /// The percentiles of `quantity` in a scenario at a month, if simulated.
+    pub fn percentiles(&self, scenario: usize, quantity: &str, month: u32) -> Option<Percentiles> {
+        self.bands.with(|bands| {
+            let bands = bands.as_ref()?;
+            let index = bands.quantities.iter().position(|q| q == quantity)?;
+            let months = &bands.scenarios.get(scenario)?.months;
+            months
+                .iter()
+                .find(|m| m.month == month)?
+                .percentiles
+                .get(index)
+                .copied()
+                .flatten()
+        })
+    }
+}
+
+/// Whether tables list every month or the seeds' milestone months.
+#[derive(Clone, Copy)]
+pub struct ShowAllMonths(pub RwSignal<bool>);
+
+/// The months a table shows.
+pub fn shown_months(horizon: u32, all: bool) -> Vec<u32> {
+    if all {
+        (0..=horizon).collect()
+    } else {
+        milestone_months(horizon)
+    }
+}
+
+/// A month as a calendar month: `Jan 2027`.
+pub fn calendar(plan: &ValidPlan, month: u32) -> String {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let label = plan.calendar_label(month);
+    match label.split_once('-') {
+        Some((year, month)) => {
+            let name = month
+                .parse::<usize>()
+                .ok()
+                .and_then(|m| NAMES.get(m.wrapping_sub(1)));
+            name.map_or(label.clone(), |name| format!("{name} {year}"))
+        }
+        None => label,
+    }
+}
 
 /// Mounts the app on the page's body, replacing the loading notice.
 pub fn mount() {

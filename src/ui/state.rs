@@ -106,9 +106,7 @@ impl PlanState {
     }
 
     fn sync_flags(&self) {
-        let (undo, redo) = self
-            .history
-            .with_value(|h| (h.can_undo(), h.can_redo()));
+        let (undo, redo) = self.history.with_value(|h| (h.can_undo(), h.can_redo()));
         if self.can_undo.get_untracked() != undo {
             self.can_undo.set(undo);
         }

@@ -6,6 +6,8 @@ use super::validate::ValidPlan;
 
 pub struct Template {
     pub id: &'static str,
+    /// How the app's template picker names it.
+    pub title: &'static str,
     pub summary: &'static str,
     pub json: &'static str,
 }
@@ -13,26 +15,31 @@ pub struct Template {
 pub const TEMPLATES: [Template; 5] = [
     Template {
         id: "managed-saas",
+        title: "Managed SaaS, 12 months (seed 000)",
         summary: "Seed 000: managed services (Supabase, Redis, Vercel, OpenAI), compound growth, 3 scenarios",
         json: include_str!("managed-saas.json"),
     },
     Template {
         id: "microservices-aws",
+        title: "Microservices on AWS (seed 001)",
         summary: "Seed 001: microservices on AWS, 50K to 500K users by milestones",
         json: include_str!("microservices-aws.json"),
     },
     Template {
         id: "quarterly-service",
+        title: "Service doubling each quarter (seed 002)",
         summary: "Seed 002: a service doubling each quarter, app instances and PostgreSQL",
         json: include_str!("quarterly-service.json"),
     },
     Template {
         id: "lean-mvp",
+        title: "Lean MVP to break-even (seed 003)",
         summary: "Seed 003: a lean MVP with linear and S-curve growth, revenue and break-even",
         json: include_str!("lean-mvp.json"),
     },
     Template {
         id: "realtime-platform",
+        title: "Real-time platform, 24 months (seed 004)",
         summary: "Seed 004: a real-time platform over 24 months, 1K/10K/100K tiers, declining growth",
         json: include_str!("realtime-platform.json"),
     },

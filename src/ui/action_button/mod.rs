@@ -20,7 +20,11 @@ pub fn ActionButton(
     let error = RwSignal::new(None::<String>);
     let class = format!(
         "action {}",
-        if tone.is_empty() { "secondary" } else { tone.as_str() }
+        if tone.is_empty() {
+            "secondary"
+        } else {
+            tone.as_str()
+        }
     );
     let aria_label = move || describe.with(|d| (!d.is_empty()).then(|| d.clone()));
     view! {

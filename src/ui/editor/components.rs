@@ -58,9 +58,16 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
     let name = move || {
-        plan.with(|p| p.plan().components.get(component).map(|c| c.name().to_string()).unwrap_or_default())
+        plan.with(|p| {
+            p.plan()
+                .components
+                .get(component)
+                .map(|c| c.name().to_string())
+                .unwrap_or_default()
+        })
     };
-    let currency = Signal::derive(move || format!("{} a month", plan.with(|p| p.plan().currency.clone())));
+    let currency =
+        Signal::derive(move || format!("{} a month", plan.with(|p| p.plan().currency.clone())));
     let part = move |part: ComponentPart| Field::Component { component, part };
     let field = move |part: ComponentPart, label: &'static str, hint: &'static str| {
         view! { <PlanField field=Field::Component { component, part } label=label hint=hint.to_string() /> }

@@ -59,7 +59,15 @@ pub fn Costs() -> impl IntoView {
 fn CostCard(line: usize, shape: Shape) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
-    let name = move || plan.with(|p| p.plan().costs.get(line).map(|c| c.name().to_string()).unwrap_or_default());
+    let name = move || {
+        plan.with(|p| {
+            p.plan()
+                .costs
+                .get(line)
+                .map(|c| c.name().to_string())
+                .unwrap_or_default()
+        })
+    };
     let money = Signal::derive(move || plan.with(|p| p.plan().currency.clone()));
     let part = move |part: CostPart| Field::Cost { line, part };
     let (kind, body) = match shape {

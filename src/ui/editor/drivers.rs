@@ -34,16 +34,29 @@ fn DriverCard(driver: usize, scenarios: usize) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
     let name = move || {
-        plan.with(|p| p.plan().drivers.get(driver).map(|d| d.name.clone()).unwrap_or_default())
+        plan.with(|p| {
+            p.plan()
+                .drivers
+                .get(driver)
+                .map(|d| d.name.clone())
+                .unwrap_or_default()
+        })
     };
     let unit = Signal::derive(move || {
-        plan.with(|p| p.plan().drivers.get(driver).map(|d| d.unit.clone()).unwrap_or_default())
+        plan.with(|p| {
+            p.plan()
+                .drivers
+                .get(driver)
+                .map(|d| d.unit.clone())
+                .unwrap_or_default()
+        })
     });
-    let plan_value = Signal::derive(move || plan.with(|p| Field::DriverValue(driver).display(p.plan())));
+    let plan_value =
+        Signal::derive(move || plan.with(|p| Field::DriverValue(driver).display(p.plan())));
     view! {
         <article class="card" aria-label=move || format!("Driver {}", name())>
+            <PlanField field=Field::DriverName(driver) label="Name" />
             <div class="field-grid">
-                <PlanField field=Field::DriverName(driver) label="Name" />
                 <PlanField field=Field::DriverValue(driver) label="Value" hint=unit />
                 <PlanField field=Field::DriverUnit(driver) label="Unit" />
             </div>

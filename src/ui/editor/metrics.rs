@@ -47,9 +47,23 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
     let state = expect_context::<PlanState>();
     let projection = expect_context::<ProjectionMemo>().0;
     let plan = state.plan;
-    let name = move || plan.with(|p| p.plan().metrics.get(metric).map(|m| m.name.clone()).unwrap_or_default());
+    let name = move || {
+        plan.with(|p| {
+            p.plan()
+                .metrics
+                .get(metric)
+                .map(|m| m.name.clone())
+                .unwrap_or_default()
+        })
+    };
     let live = move || {
-        let unit = plan.with(|p| p.plan().metrics.get(metric).map(|m| m.unit.clone()).unwrap_or_default());
+        let unit = plan.with(|p| {
+            p.plan()
+                .metrics
+                .get(metric)
+                .map(|m| m.unit.clone())
+                .unwrap_or_default()
+        });
         let scenario_index = state.selected.get();
         projection.with(|projection| {
             let scenario = projection.scenarios.get(scenario_index)?;
@@ -57,7 +71,11 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
             Some(format!(
                 "= {} {} at month {} ({})",
                 format_figure(value, &unit),
-                if matches!(unit.as_str(), "MB" | "GB" | "share" | "ratio") { "" } else { unit.as_str() },
+                if matches!(unit.as_str(), "MB" | "GB" | "share" | "ratio") {
+                    ""
+                } else {
+                    unit.as_str()
+                },
                 month.get(),
                 scenario.name
             ))
@@ -65,9 +83,9 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
     };
     view! {
         <article class="card" aria-label=move || format!("Metric {}", name())>
-            <div class="field-grid">
+            <div class="name-unit">
                 <PlanField field=Field::MetricName(metric) label="Name" />
-                <PlanField field=Field::MetricUnit(metric) label="Unit" hint="MB, GB, requests…".to_string() />
+                <PlanField field=Field::MetricUnit(metric) label="Unit" />
             </div>
             <PlanField field=Field::MetricFormula(metric) label="Formula" formula=true />
             <p class="live-value" data-test="metric-value">{move || live().unwrap_or_default()}</p>

@@ -50,7 +50,11 @@ pub fn PlanEditor() -> impl IntoView {
 }
 
 #[component]
-fn Section(#[prop(into)] title: String, #[prop(optional)] open: bool, children: Children) -> impl IntoView {
+fn Section(
+    #[prop(into)] title: String,
+    #[prop(optional)] open: bool,
+    children: Children,
+) -> impl IntoView {
     view! {
         <details class="editor-section" open=open>
             <summary>{title}</summary>
@@ -103,7 +107,12 @@ fn quantity_options(state: PlanState) -> Signal<Vec<(String, String)>> {
     Signal::derive(move || {
         state.plan.with(|p| {
             std::iter::once(("users".to_string(), "users".to_string()))
-                .chain(p.plan().metrics.iter().map(|m| (m.name.clone(), m.name.replace('_', " "))))
+                .chain(
+                    p.plan()
+                        .metrics
+                        .iter()
+                        .map(|m| (m.name.clone(), m.name.replace('_', " "))),
+                )
                 .collect()
         })
     })

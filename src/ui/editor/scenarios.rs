@@ -30,9 +30,13 @@ fn shape(growth: &Growth) -> Shape {
 pub fn Scenarios() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let shapes = Memo::new(move |_| {
-        state
-            .plan
-            .with(|p| p.plan().scenarios.iter().map(|s| shape(&s.growth)).collect::<Vec<_>>())
+        state.plan.with(|p| {
+            p.plan()
+                .scenarios
+                .iter()
+                .map(|s| shape(&s.growth))
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         {move || {
@@ -53,9 +57,13 @@ pub fn Scenarios() -> impl IntoView {
 fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let name = Signal::derive(move || {
-        state
-            .plan
-            .with(|p| p.plan().scenarios.get(scenario).map(|s| s.name.clone()).unwrap_or_default())
+        state.plan.with(|p| {
+            p.plan()
+                .scenarios
+                .get(scenario)
+                .map(|s| s.name.clone())
+                .unwrap_or_default()
+        })
     });
     let colour = series_colour(scenario);
     let swatch = format!("background: rgb({}, {}, {})", colour.0, colour.1, colour.2);

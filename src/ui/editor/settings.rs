@@ -13,7 +13,12 @@ pub fn Settings() -> impl IntoView {
     let metrics = Signal::derive(move || {
         state.plan.with(|p| {
             std::iter::once((String::new(), "None".to_string()))
-                .chain(p.plan().metrics.iter().map(|m| (m.name.clone(), m.name.replace('_', " "))))
+                .chain(
+                    p.plan()
+                        .metrics
+                        .iter()
+                        .map(|m| (m.name.clone(), m.name.replace('_', " "))),
+                )
                 .collect()
         })
     });

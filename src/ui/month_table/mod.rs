@@ -1,74 +1,89 @@
-//! The month-by-month projection of one scenario: users, every metric and
-//! the cost, as in seed 000's "12-Month Projection" table.
+//! The month-by-month projection of the chosen scenario: users, every metric
+//! and the cost, as in seed 000's "12-Month Projection" table.
 
+use super::months_switch::MonthsSwitch;
+use super::state::PlanState;
+use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::number::{format_count, format_figure, format_money};
-use crate::engine::plan::Metric;
-use crate::engine::projection::ScenarioProjection;
 use leptos::prelude::*;
 
 #[component]
-pub fn MonthTable(
-    #[prop(into)] scenario: Signal<Option<ScenarioProjection>>,
-    #[prop(into)] metrics: Signal<Vec<Metric>>,
-    #[prop(into)] currency: Signal<String>,
-) -> impl IntoView {
+pub fn MonthTable() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let projection = expect_context::<ProjectionMemo>().0;
+    let all = expect_context::<ShowAllMonths>().0;
+    let plan = state.plan;
+    let header = move || {
+        plan.with(|p| {
+            p.plan()
+                .metrics
+                .iter()
+                .map(|metric| {
+                    let unit = (!metric.unit.is_empty()).then(|| format!(" ({})", metric.unit));
+                    view! { <th scope="col">{metric.name.replace('_', " ")}{unit}</th> }
+                })
+                .collect_view()
+        })
+    };
+    let body = move || {
+        let (units, currency, months) = plan.with(|p| {
+            (
+                p.plan()
+                    .metrics
+                    .iter()
+                    .map(|m| m.unit.clone())
+                    .collect::<Vec<_>>(),
+                p.plan().currency.clone(),
+                shown_months(p.plan().horizon_months, all.get()),
+            )
+        });
+        projection.with(|projection| {
+            let scenario = projection.scenarios.get(state.selected.get())?;
+            Some(
+                months
+                    .iter()
+                    .filter_map(|month| scenario.at(*month))
+                    .map(|month| {
+                        let cells = month
+                            .metrics
+                            .iter()
+                            .zip(&units)
+                            .map(|(value, unit)| view! { <td>{format_figure(*value, unit)}</td> })
+                            .collect_view();
+                        let label = plan.with(|p| calendar(p, month.month));
+                        view! {
+                            <tr data-month=month.month>
+                                <th scope="row">{month.month}<span class="cell-note">{label}</span></th>
+                                <td>{format_count(month.users)}</td>
+                                {cells}
+                                <td>{format_money(month.total_cost, &currency)}</td>
+                                <td>{format_money(month.cumulative_cost, &currency)}</td>
+                                <td>{month.cost_per_user.map_or_else(|| "—".to_string(), |v| format_money(v, &currency))}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view(),
+            )
+        })
+    };
     view! {
+        <div class="panel-head">
+            <h2>"Month by month"</h2>
+            <MonthsSwitch />
+        </div>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Month-by-month projection">
             <table class="month-table" data-test="month-table">
-                <caption>
-                    {move || {
-                        scenario
-                            .get()
-                            .map(|scenario| format!("{} scenario, month by month", scenario.name))
-                            .unwrap_or_default()
-                    }}
-                </caption>
                 <thead>
                     <tr>
                         <th scope="col">"Month"</th>
                         <th scope="col">"Users"</th>
-                        {move || {
-                            metrics
-                                .get()
-                                .into_iter()
-                                .map(|metric| view! { <th scope="col">{metric.name.replace('_', " ")}</th> })
-                                .collect_view()
-                        }}
+                        {header}
                         <th scope="col">"Monthly cost"</th>
                         <th scope="col">"Cumulative"</th>
+                        <th scope="col">"Per user"</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {move || {
-                        let units: Vec<String> = metrics.get().into_iter().map(|m| m.unit).collect();
-                        let currency = currency.get();
-                        scenario
-                            .get()
-                            .map(|scenario| {
-                                scenario
-                                    .months
-                                    .into_iter()
-                                    .map(|month| {
-                                        let cells = month
-                                            .metrics
-                                            .iter()
-                                            .zip(&units)
-                                            .map(|(value, unit)| view! { <td>{format_figure(*value, unit)}</td> })
-                                            .collect_view();
-                                        view! {
-                                            <tr data-month=month.month>
-                                                <th scope="row">{month.month}</th>
-                                                <td>{format_count(month.users)}</td>
-                                                {cells}
-                                                <td>{format_money(month.total_cost, &currency)}</td>
-                                                <td>{format_money(month.cumulative_cost, &currency)}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()
-                            })
-                    }}
-                </tbody>
+                <tbody>{body}</tbody>
             </table>
         </div>
     }

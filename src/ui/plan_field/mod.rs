@@ -124,7 +124,11 @@ fn DistributionPicker(field: Field, current: Distribution) -> impl IntoView {
     let options = [
         (Distribution::Interval, "interval", "90% likely range"),
         (Distribution::Uniform, "uniform", "Any value equally"),
-        (Distribution::Triangular, "triangular", "Low – likely – high"),
+        (
+            Distribution::Triangular,
+            "triangular",
+            "Low – likely – high",
+        ),
     ];
     view! {
         <select class="distribution" aria-label="How to read this range" on:change=choose>

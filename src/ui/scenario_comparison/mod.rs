@@ -1,0 +1,108 @@
+//! Every scenario side by side: where each ends up, what it costs, what runs
+//! out first and when it breaks even.
+
+use super::state::PlanState;
+use super::ProjectionMemo;
+use crate::engine::number::{format_count, format_money, format_percent};
+use crate::engine::output::{break_even_month, first_limit};
+use crate::engine::plan::{Growth, Value};
+use leptos::prelude::*;
+
+#[component]
+pub fn ScenarioComparison() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let projection = expect_context::<ProjectionMemo>().0;
+    let rows = move || {
+        state.plan.with(|valid| {
+            let plan = valid.plan();
+            projection.with(|projection| {
+                projection
+                    .scenarios
+                    .iter()
+                    .zip(&plan.scenarios)
+                    .enumerate()
+                    .map(|(index, (projected, scenario))| {
+                        let last = projected.last();
+                        let money = |value: Option<f64>| value.map_or_else(|| "—".to_string(), |v| format_money(v, &plan.currency));
+                        let limit = first_limit(&projected.events).map_or_else(
+                            || "nothing".to_string(),
+                            |event| format!("{} at month {}", event.component.clone().unwrap_or_default(), event.month),
+                        );
+                        let break_even = match (plan.revenue.is_some(), break_even_month(&projected.events)) {
+                            (false, _) => "—".to_string(),
+                            (true, Some(month)) => format!("month {month}"),
+                            (true, None) => "not yet".to_string(),
+                        };
+                        view! {
+                            <tr class:selected=move || state.selected.get() == index>
+                                <th scope="row">
+                                    <button type="button" class="link-button" on:click=move |_| state.selected.set(index)>
+                                        {projected.name.clone()}
+                                    </button>
+                                </th>
+                                <td class="text growth">{describe_growth(&scenario.growth)}</td>
+                                <td>{last.map_or_else(|| "—".to_string(), |m| format_count(m.users))}</td>
+                                <td>{money(last.map(|m| m.total_cost))}</td>
+                                <td>{money(last.map(|m| m.cumulative_cost))}</td>
+                                <td>{money(last.and_then(|m| m.cost_per_user))}</td>
+                                <td class="text">{limit}</td>
+                                <td class="text">{break_even}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scenarios side by side">
+            <table class="summary-table" data-test="scenario-summary">
+                <caption>{move || format!("At the horizon, month {}", state.plan.with(|p| p.plan().horizon_months))}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Scenario"</th>
+                        <th scope="col" class="text">"Growth"</th>
+                        <th scope="col">"Users"</th>
+                        <th scope="col">"Monthly cost"</th>
+                        <th scope="col">"Cumulative"</th>
+                        <th scope="col">"Per user"</th>
+                        <th scope="col" class="text">"First to run out"</th>
+                        <th scope="col" class="text">"Break-even"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A growth model in a few words: `25% growth, 8% churn`; ranges as `20–30%`.
+fn describe_growth(growth: &Growth) -> String {
+    let percent = |value: &Value| describe_value(value, format_percent);
+    let count = |value: &Value| describe_value(value, format_count);
+    match growth {
+        Growth::Compound { growth, churn } => {
+            format!("{} growth, {} churn", percent(growth), percent(churn))
+        }
+        Growth::Piecewise { segments } => format!("{} periods of compound growth", segments.len()),
+        Growth::Milestones { points } => format!("{} milestones", points.len()),
+        Growth::Linear {
+            new_users_per_month,
+            churn,
+        } => format!(
+            "{} new a month, {} churn",
+            count(new_users_per_month),
+            percent(churn)
+        ),
+        Growth::Logistic { market_size, .. } => {
+            format!("S-curve to {} users", count(market_size))
+        }
+    }
+}
+
+fn describe_value(value: &Value, show: fn(f64) -> String) -> String {
+    match value {
+        Value::Fixed(value) => show(*value),
+        Value::Range(range) => format!("{}–{}", show(range.low), show(range.high)),
+    }
+}

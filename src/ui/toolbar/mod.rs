@@ -1,0 +1,94 @@
+//! The plan's toolbar: start from a template or a blank plan, undo and redo
+//! (also Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y anywhere on the page).
+
+use super::state::PlanState;
+use crate::engine::templates::{self, TEMPLATES};
+use leptos::prelude::*;
+
+/// The picker's value for the blank plan.
+const BLANK: &str = "blank";
+
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let status = RwSignal::new(String::new());
+    let picker = NodeRef::<leptos::html::Select>::new();
+    let _ = window_event_listener(leptos::ev::keydown, move |event| {
+        if !(event.ctrl_key() || event.meta_key()) || event.alt_key() {
+            return;
+        }
+        match event.key().to_lowercase().as_str() {
+            "z" if event.shift_key() => {
+                event.prevent_default();
+                state.redo();
+            }
+            "z" => {
+                event.prevent_default();
+                state.undo();
+            }
+            "y" => {
+                event.prevent_default();
+                state.redo();
+            }
+            _ => {}
+        }
+    });
+    let open = move |event: leptos::ev::Event| {
+        let id = event_target_value(&event);
+        let (loaded, title) = if id == BLANK {
+            (templates::blank(), "a blank plan")
+        } else {
+            match templates::find(&id) {
+                Some(template) => (
+                    templates::load(&id).unwrap_or(Err(crate::engine::document::LoadError::Empty)),
+                    template.title,
+                ),
+                None => return,
+            }
+        };
+        match loaded {
+            Ok(plan) => {
+                let middle = plan.plan().scenarios.len() / 2;
+                state.replace(plan, middle);
+                status.set(format!(
+                    "Opened {title}. Undo brings the previous plan back."
+                ));
+            }
+            Err(error) => status.set(format!("That template could not be opened: {error}")),
+        }
+        if let Some(select) = picker.get() {
+            select.set_value("");
+        }
+    };
+    view! {
+        <div class="toolbar">
+            <div class="toolbar-field">
+                <label for="template-picker">"Start from"</label>
+                <select id="template-picker" node_ref=picker on:change=open>
+                    <option value="" selected=true>"Choose a template…"</option>
+                    {TEMPLATES.iter().map(|t| view! { <option value=t.id>{t.title}</option> }).collect_view()}
+                    <option value=BLANK>"Blank plan"</option>
+                </select>
+            </div>
+            <button
+                type="button"
+                class="toolbar-button"
+                aria-keyshortcuts="Control+Z"
+                disabled=move || !state.can_undo.get()
+                on:click=move |_| state.undo()
+            >
+                "Undo"
+            </button>
+            <button
+                type="button"
+                class="toolbar-button"
+                aria-keyshortcuts="Control+Shift+Z"
+                disabled=move || !state.can_redo.get()
+                on:click=move |_| state.redo()
+            >
+                "Redo"
+            </button>
+            <p class="toolbar-status" role="status" aria-live="polite">{move || status.get()}</p>
+        </div>
+    }
+}
