@@ -13,6 +13,10 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Moderate's growth and churn in the worked example.
+const GROWTH: &str = "#field-scenarios-1-growth-growth";
+const CHURN: &str = "#field-scenarios-1-growth-churn";
+
 fn local_storage() -> web_sys::Storage {
     web_sys::window()
         .and_then(|window| window.local_storage().ok().flatten())
@@ -138,7 +142,7 @@ async fn the_app_opens_on_the_worked_example_and_draws_its_chart() {
     let (container, _app) = mount_app();
     // Seed 000 Moderate: 100 × 1.17¹² = 658.01 users at month 12.
     assert_eq!(month_users(&container, 12), "658");
-    assert_eq!(text_of(&container, "[data-test=headline-users]"), "658");
+    assert_eq!(text_of(&container, "[data-test=headline-users-12]"), "658");
     sleep(50).await;
     let canvas: web_sys::HtmlCanvasElement = container
         .query_selector("canvas")
@@ -177,18 +181,143 @@ async fn the_app_opens_on_the_worked_example_and_draws_its_chart() {
 async fn a_bad_value_shows_its_message_and_keeps_the_results() {
     local_storage().clear().expect("clear");
     let (container, _app) = mount_app();
-    type_into(&container, "#churn", "150%");
+    type_into(&container, CHURN, "150%");
     sleep(10).await;
-    assert_eq!(text_of(&container, "#churn-error"), "Cannot be above 100%");
+    assert_eq!(
+        text_of(&container, &format!("{CHURN}-error")),
+        "Cannot be above 100%"
+    );
     assert_eq!(
         month_users(&container, 12),
         "658",
         "the last good results stay"
     );
-    type_into(&container, "#growth", "30%");
+    type_into(&container, GROWTH, "30%");
     sleep(10).await;
     // 100 × (1 + 0.30 − 0.08)¹² = 1,087.22
     assert_eq!(month_users(&container, 12), "1,087");
+}
+
+/// Clicks the button whose text is `label` (the first one, in document order).
+fn click_button(container: &HtmlElement, label: &str) {
+    let buttons = container.query_selector_all("button").expect("buttons");
+    let button = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().as_deref().map(str::trim) == Some(label))
+        .expect("the button exists");
+    button.dyn_into::<HtmlElement>().expect("a button").click();
+}
+
+/// The editor's reading of typed text, run in the browser's WebAssembly:
+/// the same messages and values as natively.
+#[wasm_bindgen_test]
+fn the_editor_reads_numbers_ranges_and_formulas_in_the_browser() {
+    use headroom::editor::{Field, Kind};
+    use headroom::engine::plan::{Range, Value};
+    let example = templates::worked_example().expect("valid");
+    let plan = example.plan();
+    let growth = Field::GrowthParameter {
+        scenario: 1,
+        index: 0,
+    };
+    assert_eq!(
+        growth.kind(plan),
+        Kind::Number {
+            percent: true,
+            range: true,
+            optional: false
+        }
+    );
+    let edited = growth.apply(plan, "20 – 30").expect("a range is valid");
+    assert_eq!(
+        edited.plan().scenarios[1].growth,
+        Growth::Compound {
+            growth: Value::Range(Range {
+                distribution: Default::default(),
+                low: 0.2,
+                high: 0.3,
+                mode: None
+            }),
+            churn: 0.08.into()
+        }
+    );
+    assert_eq!(growth.display(edited.plan()), "20% – 30%");
+    assert_eq!(
+        Field::BaselineUsers.apply(plan, "twelve"),
+        Err("\"twelve\" is not a number (try 1500, 1,500, 1.5k or 25%)".into())
+    );
+    let message = Field::MetricFormula(0)
+        .apply(plan, "users * (requests_per_user_month / 30")
+        .expect_err("unbalanced");
+    assert!(message.contains("column"), "{message}");
+    assert_eq!(
+        Field::MetricName(1)
+            .apply(plan, "daily_requests")
+            .map(|_| ()),
+        Err("Another metric is already called 'daily_requests'".into())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_range_brings_bands_and_undo_takes_them_back() {
+    local_storage().clear().expect("clear");
+    let (container, _app) = mount_app();
+    // The worked example's growth is fixed, so users have no range yet.
+    sleep(400).await;
+    let users_card = "[data-test=headline-users-12] + .headline-range";
+    assert_eq!(text_of(&container, users_card), "");
+    type_into(&container, GROWTH, "20 – 30");
+    sleep(10).await;
+    assert!(
+        container
+            .query_selector("select.distribution")
+            .ok()
+            .flatten()
+            .is_some(),
+        "a range field offers its distribution"
+    );
+    // The bands follow a moment after the edit.
+    sleep(600).await;
+    let range = text_of(&container, users_card);
+    assert!(
+        range.starts_with("90% likely"),
+        "users now have a range: {range:?}"
+    );
+    click_button(&container, "Undo");
+    sleep(600).await;
+    assert_eq!(text_of(&container, users_card), "");
+    assert_eq!(month_users(&container, 12), "658");
+}
+
+#[wasm_bindgen_test]
+async fn structural_edits_say_why_when_they_cannot_be_made() {
+    local_storage().clear().expect("clear");
+    let (container, _app) = mount_app();
+    let tiers = || {
+        container
+            .query_selector_all("[data-test=tier-table] tbody tr")
+            .expect("rows")
+            .length()
+    };
+    // Supabase 4 tiers + Redis 4 tiers.
+    assert_eq!(tiers(), 8);
+    click_button(&container, "Add tier");
+    sleep(10).await;
+    assert_eq!(tiers(), 9);
+    // daily_requests feeds monthly_requests: deleting it is refused, beside the button.
+    let delete = container
+        .query_selector("[aria-label='Delete metric daily_requests']")
+        .ok()
+        .flatten()
+        .expect("the metric's delete button");
+    delete.dyn_into::<HtmlElement>().expect("a button").click();
+    sleep(10).await;
+    let message = text_of(&container, ".action-error");
+    assert_eq!(
+        message,
+        "daily_requests is used by metric monthly_requests: change those first"
+    );
+    assert_eq!(month_users(&container, 12), "658");
 }
 
 /// The same plan and seed give the same bands in the browser as natively,
@@ -243,5 +372,58 @@ fn monte_carlo_timing_in_the_browser() {
     assert_eq!(bands.scenarios[0].months.len(), 121);
     wasm_bindgen_test::console_log!(
         "Monte Carlo in Chromium: 10,000 paths × 120 months, 1 scenario: {elapsed:.1} ms"
+    );
+}
+
+/// How long an edit takes to show: from the input event to the month-12
+/// users reading the new value, in the mounted worked example; and the
+/// engine's share of an edit (validate + project every scenario) on the
+/// richest template. Measurements, not timed tests: they print.
+#[wasm_bindgen_test]
+async fn recompute_per_edit_in_the_browser() {
+    use headroom::editor::Field;
+    use headroom::engine::projection::project;
+    local_storage().clear().expect("clear");
+    let performance = web_sys::window()
+        .and_then(|w| w.performance())
+        .expect("performance");
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let (container, _app) = mount_app();
+    let mut times = Vec::new();
+    for edit in 0..20 {
+        let before = month_users(&container, 12);
+        let start = performance.now();
+        type_into(&container, CHURN, if edit % 2 == 0 { "7%" } else { "8%" });
+        let mut waited = 0;
+        while month_users(&container, 12) == before && waited < 200 {
+            sleep(0).await;
+            waited += 1;
+        }
+        times.push(performance.now() - start);
+    }
+    wasm_bindgen_test::console_log!(
+        "Edit to repainted results, worked example: median {:.1} ms",
+        median(times)
+    );
+    let richest = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid");
+    let mut times = Vec::new();
+    for edit in 0..20 {
+        let start = performance.now();
+        let text = if edit % 2 == 0 { "60k" } else { "50k" };
+        let edited = Field::BaselineUsers
+            .apply(richest.plan(), text)
+            .expect("valid");
+        let projection = project(&edited);
+        times.push(performance.now() - start);
+        assert_eq!(projection.scenarios.len(), richest.plan().scenarios.len());
+    }
+    wasm_bindgen_test::console_log!(
+        "Edit to projection (validate + project), microservices-aws: median {:.2} ms",
+        median(times)
     );
 }

@@ -738,11 +738,16 @@ mod tests {
     #[test]
     fn an_edit_that_breaks_another_part_names_that_part() {
         let plan = example();
-        // Redis's smallest tier holds 2,000 MB; a metric unit is free text, but
-        // a metric's name must stay unique.
-        let message = Field::MetricName(1)
-            .apply(&plan, "daily_requests")
-            .unwrap_err();
-        assert!(message.contains("daily_requests"), "{message}");
+        // A metric's name must stay unique: the clash is the field's own error.
+        assert_eq!(
+            Field::MetricName(1).apply(&plan, "daily_requests"),
+            Err("Another metric is already called 'daily_requests'".into())
+        );
+        // A driver may not take a metric's name: the error belongs to the
+        // metric, and the message says which part of the plan it is about.
+        assert_eq!(
+            Field::DriverName(0).apply(&plan, "daily_requests"),
+            Err("Metric \u{201c}daily_requests\u{201d}, name: 'daily_requests' is already a driver's name".into())
+        );
     }
 }

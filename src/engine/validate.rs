@@ -388,6 +388,11 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
             MAX_NAME_CHARS,
         );
     }
+    check.unique(
+        |i| format!("metrics[{i}].name"),
+        plan.metrics.iter().map(|m| m.name.as_str()),
+        "metric",
+    );
     let inputs: Vec<&str> = std::iter::once("users")
         .chain(plan.drivers.iter().map(|d| d.name.as_str()))
         .collect();

@@ -107,6 +107,11 @@ pub fn App() -> impl IntoView {
         .ok();
         pending.set_value(handle);
     });
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
 
     let scenario_names = Signal::derive(move || {
         plan.with(|p| {

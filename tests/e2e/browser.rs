@@ -145,6 +145,35 @@ impl Browser {
             .unwrap_or(0)
     }
 
+    /// Opens every collapsed section of the plan editor.
+    pub async fn open_editor_sections(&self) {
+        self.run_js(
+            "document.querySelectorAll('details.editor-section').forEach(d => d.open = true);",
+        )
+        .await;
+    }
+
+    /// Clicks the element `css` once it has appeared.
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.expect("click");
+    }
+
+    /// Presses a key with Control held (and Shift when asked) in the field `css`.
+    pub async fn press_control(&self, css: &str, key: char, shift: bool) {
+        let input = self.find(css).await;
+        let shift = if shift {
+            char::from(Key::Shift).to_string()
+        } else {
+            String::new()
+        };
+        let chord = format!(
+            "{}{shift}{key}{}",
+            char::from(Key::Control),
+            char::from(Key::Null)
+        );
+        input.send_keys(&chord).await.expect("press keys");
+    }
+
     pub async fn run_js(&self, script: &str) -> serde_json::Value {
         self.client
             .execute(script, vec![])

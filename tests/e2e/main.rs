@@ -6,6 +6,7 @@ mod browser;
 mod server;
 
 use browser::Browser;
+use fantoccini::key::Key;
 use server::StaticServer;
 use std::path::PathBuf;
 
@@ -20,7 +21,12 @@ fn serve_release_build() -> StaticServer {
 }
 
 const MONTH_12_USERS: &str = "tr[data-month=\"12\"] td";
+const MONTH_12_DAILY_REQUESTS: &str = "tr[data-month=\"12\"] td:nth-of-type(2)";
 const CHART: &str = "canvas[data-test=users-chart]";
+const HEADLINE_USERS: &str = "[data-test=headline-users-12]";
+const MODERATE_GROWTH: &str = "#field-scenarios-1-growth-growth";
+const MODERATE_CHURN: &str = "#field-scenarios-1-growth-churn";
+const BASELINE: &str = "#field-baseline_users";
 
 #[tokio::test]
 async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
@@ -32,7 +38,7 @@ async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
     assert!(title.contains("Headroom"), "title: {title}");
     // Seed 000, Moderate: 100 × 1.17¹² = 658.01 (its own table prints 664).
     assert_eq!(browser.text(MONTH_12_USERS).await, "658");
-    assert_eq!(browser.text("[data-test=headline-users]").await, "658");
+    assert_eq!(browser.text(HEADLINE_USERS).await, "658");
     assert!(browser.text("h1").await.contains("Managed SaaS"));
     let summary = browser.text("[data-test=scenario-summary]").await;
     for expected in [
@@ -48,35 +54,212 @@ async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
             "{expected} missing from {summary}"
         );
     }
+    // What runs out first in Moderate: today's 2 GB Redis at month 3 (the
+    // engine's golden events), shown with its calendar month.
+    let first = browser.text("[data-test=first-limit]").await;
+    assert!(
+        first.contains("month 3 · Apr 2026") && first.contains("Redis"),
+        "{first}"
+    );
     assert!(
         browser.inked_pixels(CHART).await > 1000,
         "the chart is drawn"
+    );
+    // The uncertain drivers give the monthly cost a 90% range once simulated.
+    browser
+        .wait_for_text("[data-test=risks]", |text| {
+            text.contains("2000 simulated futures")
+        })
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn switching_template_opens_it_computed() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser
+        .click("#template-picker option[value=lean-mvp]")
+        .await;
+    browser
+        .wait_for_text("h1", |text| text.contains("Lean MVP"))
+        .await;
+    // Seed 003's "Word of mouth" (the middle scenario): u(t) = 0.97 u(t−1) + 120
+    // from 100, so u(t) = 4000 − 3900 × 0.97^t: month 12 = 1,294.02; month 24 = 2,122.48.
+    assert_eq!(browser.text(HEADLINE_USERS).await, "1,294");
+    assert_eq!(browser.text("[data-test=headline-users-24]").await, "2,122");
+    assert_eq!(browser.text(MONTH_12_USERS).await, "1,294");
+    // It has revenue: break-even shows (revenue covers $45 from month 0).
+    let break_even = browser.text("[data-test=break-even]").await;
+    assert!(break_even.contains("month 0"), "{break_even}");
+    let status = browser.text(".toolbar-status").await;
+    assert!(
+        status.contains("Undo brings the previous plan back"),
+        "{status}"
     );
     browser.close().await;
 }
 
 #[tokio::test]
-async fn changing_growth_updates_the_table_and_the_chart() {
+async fn changing_growth_updates_every_panel() {
     let server = serve_release_build();
     let browser = Browser::start().await;
     browser.open(&server.url).await;
     let chart_before = browser.canvas_image(CHART).await;
+    let sizing_before = browser.text("[data-test=sizing-table]").await;
+    let costs_before = browser.text("[data-test=cost-breakdown]").await;
+    let events_before = browser.text("[data-test=events]").await;
+    let cost_before = browser.text("[data-test=headline-cost-12]").await;
 
-    browser.type_into("#growth", "30%").await;
+    browser.type_into(MODERATE_GROWTH, "30%").await;
     // 100 × (1 + 0.30 − 0.08)¹² = 1,087.22
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
         .await;
-    assert_eq!(browser.text("[data-test=headline-users]").await, "1,087");
+    assert_eq!(browser.text(HEADLINE_USERS).await, "1,087");
     // 1,087.22 × 150 / 30 = 5,436 daily requests
-    assert_eq!(
-        browser
-            .text("tr[data-month=\"12\"] td:nth-of-type(2)")
-            .await,
-        "5,436"
+    assert_eq!(browser.text(MONTH_12_DAILY_REQUESTS).await, "5,436");
+    assert!(browser
+        .text("[data-test=scenario-summary]")
+        .await
+        .contains("1,087"));
+    assert_ne!(
+        browser.text("[data-test=headline-cost-12]").await,
+        cost_before
     );
-    let chart_after = browser.canvas_image(CHART).await;
-    assert_ne!(chart_before, chart_after, "the chart redraws");
+    assert_ne!(
+        browser.text("[data-test=sizing-table]").await,
+        sizing_before
+    );
+    assert_ne!(
+        browser.text("[data-test=cost-breakdown]").await,
+        costs_before
+    );
+    assert_ne!(browser.text("[data-test=events]").await, events_before);
+    assert_ne!(
+        browser.canvas_image(CHART).await,
+        chart_before,
+        "the chart redraws"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_added_tiered_component_scales_and_its_tier_table_edits() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser.open_editor_sections().await;
+    let add_tiered = "//button[normalize-space()='Add tiered component']";
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(add_tiered))
+        .await
+        .expect("the add button")
+        .click()
+        .await
+        .expect("click");
+    // The new ladder is sized around Moderate's peak daily requests, 3,290:
+    // Small 500, Medium 2,000, Large 5,000 (÷8, ÷2, ×2 rounded to 1-2-5),
+    // each used up to 80%. Month 0 has 500 daily requests: over 400, so
+    // Medium; month 12 has 3,290: over 1,600, so Large.
+    let sizing = "[data-test=sizing-table][data-component='Component 1']";
+    let table = browser
+        .wait_for_text(sizing, |text| text.contains("Large"))
+        .await;
+    assert!(table.contains("Medium"), "{table}");
+    // Raise Small's limit to 1,000 (holds 800): month 0 now fits Small.
+    browser
+        .type_into("#field-components-2-tiers-0-limits-daily_requests", "1k")
+        .await;
+    browser
+        .wait_for_text(sizing, |text| text.contains("Small"))
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_bad_formula_shows_its_message_while_the_results_stay() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser.open_editor_sections().await;
+    // A typo made in place: delete the "h" of requests_per_user_month in
+    // "users * requests_per_user_month / 30". One keystroke, so no valid
+    // half-typed formula is committed on the way.
+    let formula = "#field-metrics-0-formula";
+    let input = browser.find(formula).await;
+    input.click().await.expect("focus the formula");
+    let keys: String = [Key::End]
+        .into_iter()
+        .chain([Key::Left; 5])
+        .chain([Key::Backspace])
+        .map(char::from)
+        .collect();
+    input.send_keys(&keys).await.expect("edit the formula");
+    let message = browser
+        .wait_for_text(&format!("{formula}-error"), |text| !text.is_empty())
+        .await;
+    assert!(message.contains("column 9"), "{message}");
+    assert!(
+        message.contains("requests_per_user_month"),
+        "suggests the name: {message}"
+    );
+    assert_eq!(
+        browser.text(MONTH_12_USERS).await,
+        "658",
+        "the last good results stay"
+    );
+    assert_eq!(browser.text(MONTH_12_DAILY_REQUESTS).await, "3,290");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn undo_and_redo_by_button_and_keyboard() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser.type_into(MODERATE_GROWTH, "30%").await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
+        .await;
+
+    let undo = "//button[normalize-space()='Undo']";
+    let redo = "//button[normalize-space()='Redo']";
+    let press = |xpath: &'static str| async {
+        browser
+            .client
+            .find(fantoccini::Locator::XPath(xpath))
+            .await
+            .expect("toolbar button")
+            .click()
+            .await
+            .expect("click");
+    };
+    // The three keystrokes of "30%" are one step.
+    press(undo).await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |text| text == "658")
+        .await;
+    let growth = browser.find(MODERATE_GROWTH).await;
+    assert_eq!(
+        growth.prop("value").await.expect("value").as_deref(),
+        Some("25%")
+    );
+    press(redo).await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
+        .await;
+
+    browser.press_control(MODERATE_CHURN, 'z', false).await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |text| text == "658")
+        .await;
+    browser.press_control(MODERATE_CHURN, 'z', true).await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
+        .await;
     browser.close().await;
 }
 
@@ -85,7 +268,8 @@ async fn a_reload_restores_the_saved_plan() {
     let server = serve_release_build();
     let browser = Browser::start().await;
     browser.open(&server.url).await;
-    browser.type_into("#baseline-users", "1.5k").await;
+    browser.open_editor_sections().await;
+    browser.type_into(BASELINE, "1.5k").await;
     // 1,500 × 1.17¹² = 9,870.1
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "9,870")
@@ -95,7 +279,8 @@ async fn a_reload_restores_the_saved_plan() {
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "9,870")
         .await;
-    let field = browser.find("#baseline-users").await;
+    browser.open_editor_sections().await;
+    let field = browser.find(BASELINE).await;
     assert_eq!(
         field.prop("value").await.expect("value").as_deref(),
         Some("1500")
@@ -108,10 +293,9 @@ async fn a_bad_value_gets_a_message_beside_it_and_the_results_stay() {
     let server = serve_release_build();
     let browser = Browser::start().await;
     browser.open(&server.url).await;
-    browser.type_into("#churn", "abc").await;
-    let message = browser
-        .wait_for_text("#churn-error", |text| !text.is_empty())
-        .await;
+    browser.type_into(MODERATE_CHURN, "abc").await;
+    let error = format!("{MODERATE_CHURN}-error");
+    let message = browser.wait_for_text(&error, |text| !text.is_empty()).await;
     assert_eq!(
         message,
         "\"abc\" is not a number (try 1500, 1,500, 1.5k or 25%)"
@@ -122,8 +306,8 @@ async fn a_bad_value_gets_a_message_beside_it_and_the_results_stay() {
         "the last good results stay"
     );
 
-    browser.type_into("#churn", "8%").await;
-    browser.wait_for_text("#churn-error", str::is_empty).await;
+    browser.type_into(MODERATE_CHURN, "8%").await;
+    browser.wait_for_text(&error, str::is_empty).await;
     browser.close().await;
 }
 

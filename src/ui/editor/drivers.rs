@@ -10,10 +10,12 @@ use leptos::prelude::*;
 #[component]
 pub fn Drivers() -> impl IntoView {
     let state = expect_context::<PlanState>();
+    // Scenario names label the per-scenario fields, so a rename redraws them.
     let shape = Memo::new(move |_| {
-        state
-            .plan
-            .with(|p| (p.plan().drivers.len(), p.plan().scenarios.len()))
+        state.plan.with(|p| {
+            let names: Vec<String> = p.plan().scenarios.iter().map(|s| s.name.clone()).collect();
+            (p.plan().drivers.len(), names)
+        })
     });
     view! {
         <p class="section-note">
@@ -21,7 +23,9 @@ pub fn Drivers() -> impl IntoView {
         </p>
         {move || {
             let (drivers, scenarios) = shape.get();
-            (0..drivers).map(|driver| view! { <DriverCard driver scenarios /> }).collect_view()
+            (0..drivers)
+                .map(|driver| view! { <DriverCard driver scenarios=scenarios.clone() /> })
+                .collect_view()
         }}
         <div class="add-row">
             <ActionButton action=Action::AddDriver label="Add driver" tone="add" />
@@ -30,7 +34,7 @@ pub fn Drivers() -> impl IntoView {
 }
 
 #[component]
-fn DriverCard(driver: usize, scenarios: usize) -> impl IntoView {
+fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
     let name = move || {
@@ -61,23 +65,20 @@ fn DriverCard(driver: usize, scenarios: usize) -> impl IntoView {
                 <PlanField field=Field::DriverUnit(driver) label="Unit" />
             </div>
             <PlanField field=Field::DriverDescription(driver) label="Description" />
-            {(scenarios > 1)
+            {(scenarios.len() > 1)
                 .then(|| {
                     view! {
                         <fieldset class="overrides">
                             <legend>"Per scenario"</legend>
                             <div class="field-grid">
-                                {(0..scenarios)
-                                    .map(|scenario| {
-                                        let label = move || {
-                                            plan.with(|p| {
-                                                p.plan().scenarios.get(scenario).map(|s| s.name.clone()).unwrap_or_default()
-                                            })
-                                        };
+                                {scenarios
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(scenario, name)| {
                                         view! {
                                             <PlanField
                                                 field=Field::Override { scenario, driver }
-                                                label=label()
+                                                label=name.clone()
                                                 placeholder=plan_value
                                             />
                                         }
