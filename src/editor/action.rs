@@ -181,10 +181,11 @@ impl Action {
                 plan.scenarios.insert(s + 1, copy);
             }
             Action::DeleteScenario(s) => {
-                if plan.scenarios.len() == 1 {
-                    return Err("A plan needs at least one scenario".into());
-                }
-                remove(&mut plan.scenarios, *s)?;
+                remove_keeping_one(
+                    &mut plan.scenarios,
+                    *s,
+                    "A plan needs at least one scenario",
+                )?;
             }
             Action::SetGrowthModel { scenario, model } => {
                 let horizon = plan.horizon_months;
@@ -216,10 +217,7 @@ impl Action {
                 else {
                     return Err(missing());
                 };
-                if segments.len() == 1 {
-                    return Err("Periods need at least one period".into());
-                }
-                remove(segments, *segment)?;
+                remove_keeping_one(segments, *segment, "Periods need at least one period")?;
             }
             Action::AddMilestone(s) => {
                 let Growth::Milestones { points } =
@@ -242,10 +240,7 @@ impl Action {
                 else {
                     return Err(missing());
                 };
-                if points.len() == 1 {
-                    return Err("Milestones need at least one milestone".into());
-                }
-                remove(points, *point)?;
+                remove_keeping_one(points, *point, "Milestones need at least one milestone")?;
             }
             Action::AddDriver => {
                 let name = unique_name("driver", "_", taken_quantity_names(plan));
@@ -354,10 +349,11 @@ impl Action {
                 let Some(Component::Tiered(t)) = plan.components.get_mut(*component) else {
                     return Err(missing());
                 };
-                if t.tiers.len() == 1 {
-                    return Err("A tiered component needs at least one tier".into());
-                }
-                let removed = remove(&mut t.tiers, *tier)?;
+                let removed = remove_keeping_one(
+                    &mut t.tiers,
+                    *tier,
+                    "A tiered component needs at least one tier",
+                )?;
                 if t.current_tier.as_deref() == Some(removed.name.as_str()) {
                     t.current_tier = None;
                 }
@@ -671,6 +667,14 @@ fn refuse_if_used(name: &str, uses: Vec<String>) -> Result<(), String> {
     }
 }
 
+/// Removes an item of a list that must keep at least one.
+fn remove_keeping_one<T>(items: &mut Vec<T>, index: usize, last_one: &str) -> Result<T, String> {
+    if items.len() == 1 {
+        return Err(last_one.to_string());
+    }
+    remove(items, index)
+}
+
 fn remove<T>(items: &mut Vec<T>, index: usize) -> Result<T, String> {
     if index < items.len() {
         Ok(items.remove(index))
@@ -683,15 +687,8 @@ fn remove<T>(items: &mut Vec<T>, index: usize) -> Result<T, String> {
 mod tests {
     use super::*;
     use crate::engine::projection::Status;
-    use crate::engine::templates;
 
-    fn example() -> Plan {
-        templates::load("managed-saas")
-            .unwrap()
-            .unwrap()
-            .plan()
-            .clone()
-    }
+    use crate::editor::tests::example;
 
     #[test]
     fn scenarios_are_added_duplicated_and_deleted() {

@@ -565,17 +565,9 @@ fn read_whole(text: &str, max: f64) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates;
-
     const MODERATE: usize = 1;
 
-    fn example() -> Plan {
-        templates::load("managed-saas")
-            .unwrap()
-            .unwrap()
-            .plan()
-            .clone()
-    }
+    use crate::editor::tests::example;
 
     fn growth(scenario: usize) -> Field {
         Field::GrowthParameter { scenario, index: 0 }

@@ -69,9 +69,17 @@ pub fn describe_path(plan: &Plan, path: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::templates;
+
+    /// The worked example's plan, which the editor's tests edit.
+    pub(crate) fn example() -> Plan {
+        templates::worked_example()
+            .expect("the worked example is valid")
+            .plan()
+            .clone()
+    }
 
     #[test]
     fn paths_read_as_words() {

@@ -358,6 +358,16 @@ impl Distribution {
 pub const Z_95: f64 = 1.644_853_626_951_472_2;
 
 impl Value {
+    /// A 90% interval from `low` to `high`.
+    pub fn interval(low: f64, high: f64) -> Value {
+        Value::Range(Range {
+            distribution: Distribution::Interval,
+            low,
+            high,
+            mode: None,
+        })
+    }
+
     pub fn is_uncertain(&self) -> bool {
         matches!(self, Value::Range(range) if range.low != range.high)
     }

@@ -110,12 +110,7 @@ mod tests {
     use super::*;
 
     fn range(low: f64, high: f64) -> Value {
-        Value::Range(Range {
-            distribution: Distribution::Interval,
-            low,
-            high,
-            mode: None,
-        })
+        Value::interval(low, high)
     }
 
     #[test]
