@@ -112,20 +112,32 @@ pub fn Headline() -> impl IntoView {
         let index = state.selected.get();
         projection.with(|p| {
             let scenario = p.scenarios.get(index)?;
-            let (has_revenue, has_budget) =
-                plan.with(|v| (v.plan().revenue.is_some(), v.plan().budget.is_some()));
+            let (has_revenue, has_budget, has_components) = plan.with(|v| {
+                let p = v.plan();
+                (
+                    p.revenue.is_some(),
+                    p.budget.is_some(),
+                    !p.components.is_empty(),
+                )
+            });
             let when =
                 |month: u32| plan.with(|v| format!("month {month} · {}", calendar(v, month)));
-            let limit = first_limit(&scenario.events).map_or_else(
-                || {
-                    (
-                        "Nothing runs out".to_string(),
-                        "Every component holds its load through the horizon.".to_string(),
-                        "ok",
-                    )
-                },
-                |event| (when(event.month), capitalise(&event.message), "warn"),
-            );
+            let said = |title: &str, text: &str, tone: &'static str| {
+                (title.to_string(), text.to_string(), tone)
+            };
+            let limit = match first_limit(&scenario.events) {
+                Some(event) => (when(event.month), capitalise(&event.message), "warn"),
+                None if has_components => said(
+                    "Nothing runs out",
+                    "Every component holds its load through the horizon.",
+                    "ok",
+                ),
+                None => said(
+                    "No components yet",
+                    "Add components to see when each must scale.",
+                    "neutral",
+                ),
+            };
             let break_even = if !has_revenue {
                 (
                     "No revenue modelled".to_string(),
