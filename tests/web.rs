@@ -427,3 +427,119 @@ async fn recompute_per_edit_in_the_browser() {
         median(times)
     );
 }
+
+/// Dark pixels on a canvas: zero means nothing was drawn.
+fn inked(canvas: &web_sys::HtmlCanvasElement) -> usize {
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("2d context")
+        .dyn_into()
+        .expect("a 2d context");
+    context
+        .get_image_data(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        )
+        .expect("image data")
+        .data()
+        .chunks(4)
+        .filter(|px| px[0] < 200 || px[1] < 200 || px[2] < 200)
+        .count()
+}
+
+#[wasm_bindgen_test]
+async fn every_chart_is_drawn_on_its_canvas() {
+    local_storage().clear().expect("clear");
+    let (container, _app) = mount_app();
+    // The tornado needs the bands, which follow a moment after opening.
+    sleep(800).await;
+    for name in [
+        "users-chart",
+        "cost-chart",
+        "utilization-chart",
+        "cumulative-chart",
+        "per-user-chart",
+        "tornado-chart",
+    ] {
+        let canvas: web_sys::HtmlCanvasElement = container
+            .query_selector(&format!("canvas[data-test={name}]"))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no canvas {name}"))
+            .dyn_into()
+            .expect("a canvas");
+        let dark = inked(&canvas);
+        assert!(
+            dark > 500,
+            "{name} draws lines and labels: {dark} dark pixels"
+        );
+    }
+}
+
+/// Redrawing all six charts of the richest template, 2,000 paths of bands,
+/// on canvases the size the page uses. A measurement, not a timed test.
+#[wasm_bindgen_test]
+fn redraw_of_all_charts_in_the_browser() {
+    use headroom::chart::spec;
+    use headroom::chart::{draw_chart, draw_tornado, ChartStyle};
+    use headroom::engine::plan::Uncertainty;
+    use headroom::engine::projection::project;
+    use headroom::engine::uncertainty::simulate_plan;
+    use plotters::prelude::IntoDrawingArea;
+    use plotters_canvas::CanvasBackend;
+    let plan = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid");
+    let projection = project(&plan);
+    let bands = simulate_plan(
+        &plan,
+        Uncertainty {
+            samples: 2000,
+            seed: 1,
+        },
+    );
+    let scenario = &projection.scenarios[0];
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas");
+    canvas.set_width(800);
+    canvas.set_height(280);
+    let performance = web_sys::window()
+        .and_then(|w| w.performance())
+        .expect("performance");
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let specs = [
+            spec::users_chart(&projection, Some(&bands), 0, false),
+            spec::cost_chart(&plan, scenario),
+            spec::utilization_chart(&plan, scenario),
+            spec::cumulative_chart(&plan, scenario),
+            spec::cost_per_user_chart(&plan, scenario),
+        ];
+        let tornado = spec::tornado_chart(&plan, scenario, Some(&bands), 0);
+        let start = performance.now();
+        for spec in &specs {
+            let area = CanvasBackend::with_canvas_object(canvas.clone())
+                .expect("backend")
+                .into_drawing_area();
+            draw_chart(&area, spec, ChartStyle::default()).expect("draws");
+        }
+        let area = CanvasBackend::with_canvas_object(canvas.clone())
+            .expect("backend")
+            .into_drawing_area();
+        draw_tornado(&area, &tornado, ChartStyle::default()).expect("draws");
+        times.push(performance.now() - start);
+    }
+    times.sort_by(f64::total_cmp);
+    wasm_bindgen_test::console_log!(
+        "Redraw of all six charts, microservices-aws: median {:.1} ms",
+        times[times.len() / 2]
+    );
+    assert!(inked(&canvas) > 500);
+}

@@ -1,9 +1,11 @@
 //! Charts drawn with plotters against any [`DrawingBackend`]: the browser
 //! draws them on a canvas, native tests render the very same code to SVG.
 
-mod users;
+mod draw;
+pub mod spec;
 
-pub use users::draw_users_chart;
+pub use draw::{draw_chart, draw_tornado, PlotGeometry};
+pub use spec::{ChartSpec, Format, TornadoSpec};
 
 use plotters::style::RGBColor;
 

@@ -257,19 +257,25 @@ mod tests {
     }
 }
 
+/// How a currency is written around an amount: a symbol before it (`$`),
+/// or its code after a space (`CHF`).
+pub fn currency_affixes(currency: &str) -> (&str, &str) {
+    match currency {
+        "USD" => ("$", ""),
+        "EUR" => ("€", ""),
+        "GBP" => ("£", ""),
+        "JPY" => ("¥", ""),
+        other => ("", other),
+    }
+}
+
 /// A sum of money in the plan's currency: `$1,234`, `$12.50`, `€0.02`,
 /// `CHF 1,234`. Whole units from 100 up; cents below; four decimals below one cent.
 pub fn format_money(value: f64, currency: &str) -> String {
     if !value.is_finite() {
         return "overflow".to_string();
     }
-    let (prefix, suffix) = match currency {
-        "USD" => ("$", ""),
-        "EUR" => ("€", ""),
-        "GBP" => ("£", ""),
-        "JPY" => ("¥", ""),
-        other => ("", other),
-    };
+    let (prefix, suffix) = currency_affixes(currency);
     let sign = if value < 0.0 { "-" } else { "" };
     let magnitude = value.abs();
     let amount = if magnitude >= 100.0 || magnitude == 0.0 {

@@ -1,6 +1,7 @@
 //! The page: the toolbar, the plan editor on the left and the results on the
 //! right (results first on a phone).
 
+use super::charts::{ScenarioCharts, UsersChart};
 use super::cost_breakdown::CostBreakdown;
 use super::editor::PlanEditor;
 use super::events_timeline::EventsTimeline;
@@ -13,7 +14,6 @@ use super::sizing_table::SizingTables;
 use super::state::PlanState;
 use super::storage::{self, Loaded};
 use super::toolbar::Toolbar;
-use super::users_chart::UsersChart;
 use super::{BandsState, ProjectionMemo, ShowAllMonths};
 use crate::engine::projection::{project, Projection};
 use crate::engine::templates;
@@ -172,8 +172,12 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="panel">
                     <h2>"Users by scenario"</h2>
-                    <UsersChart projection=projection highlighted=state.selected />
+                    <UsersChart />
                     <ScenarioComparison />
+                </div>
+                <div class="panel">
+                    <h2>{move || projection.with(|p| format!("Charts: {} scenario", p.scenarios.get(state.selected.get()).map(|s| s.name.as_str()).unwrap_or_default()))}</h2>
+                    <ScenarioCharts />
                 </div>
                 <div class="panel">
                     <h2>"Sizing by component"</h2>

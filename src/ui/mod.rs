@@ -8,6 +8,8 @@
 
 mod action_button;
 mod app;
+mod chart_canvas;
+mod charts;
 mod cost_breakdown;
 mod editor;
 mod events_timeline;
@@ -22,7 +24,6 @@ mod sizing_table;
 pub mod state;
 pub mod storage;
 mod toolbar;
-mod users_chart;
 
 pub use app::App;
 

@@ -1,0 +1,170 @@
+//! A chart on a canvas: drawn from its spec whenever the spec or the canvas
+//! size changes, sharp on high-density screens, with a read-out of the exact
+//! values at the month under the pointer (or chosen with the arrow keys) and
+//! a "Save as PNG" button.
+
+use super::calendar;
+use super::state::PlanState;
+use crate::chart::{draw_chart, draw_tornado, ChartSpec, ChartStyle, PlotGeometry, TornadoSpec};
+use leptos::html;
+use leptos::prelude::*;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+
+/// What a canvas shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Drawing {
+    Lines(ChartSpec),
+    Tornado(TornadoSpec),
+}
+
+impl Drawing {
+    fn title(&self) -> &str {
+        match self {
+            Drawing::Lines(spec) => &spec.title,
+            Drawing::Tornado(spec) => &spec.title,
+        }
+    }
+}
+
+/// How many times the charts have been drawn and how long the last full
+/// redraw took, for the browser measurement.
+#[component]
+pub fn ChartCanvas(
+    #[prop(into)] drawing: Signal<Drawing>,
+    /// `data-test` of the canvas and the stem of the saved file's name.
+    #[prop(into)]
+    name: String,
+    /// Height in CSS pixels; the width follows the container.
+    height: f64,
+) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    let geometry = StoredValue::new(None::<(PlotGeometry, f64)>);
+    let hovered = RwSignal::new(None::<u32>);
+
+    Effect::new(move |_| {
+        resized.track();
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        // Size the canvas in device pixels so lines and text stay sharp.
+        let scale = web_sys::window()
+            .map(|window| window.device_pixel_ratio())
+            .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
+            .unwrap_or(1.0);
+        let css_width = f64::from(canvas.client_width()).max(280.0);
+        canvas.set_width((css_width * scale).round() as u32);
+        canvas.set_height((height * scale).round() as u32);
+        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+            return;
+        };
+        let area = backend.into_drawing_area();
+        let style = ChartStyle { scale };
+        drawing.with(|drawing| match drawing {
+            Drawing::Lines(spec) => match draw_chart(&area, spec, style) {
+                Ok(drawn) => geometry.set_value(Some((drawn, scale))),
+                Err(error) => leptos::logging::warn!("{}: {error}", spec.title),
+            },
+            Drawing::Tornado(spec) => {
+                geometry.set_value(None);
+                if let Err(error) = draw_tornado(&area, spec, style) {
+                    leptos::logging::warn!("{}: {error}", spec.title);
+                }
+            }
+        });
+    });
+
+    let point_at = move |event: leptos::ev::MouseEvent| {
+        let month = geometry
+            .get_value()
+            .and_then(|(geometry, scale)| geometry.month_at(f64::from(event.offset_x()) * scale));
+        if hovered.get_untracked() != month {
+            hovered.set(month);
+        }
+    };
+    let step = move |event: leptos::ev::KeyboardEvent| {
+        let Some((geometry, _)) = geometry.get_value() else {
+            return;
+        };
+        let current = hovered.get_untracked();
+        let next = match event.key().as_str() {
+            "ArrowRight" => Some(current.map_or(0, |m| (m + 1).min(geometry.horizon))),
+            "ArrowLeft" => Some(current.map_or(geometry.horizon, |m| m.saturating_sub(1))),
+            "Escape" => None,
+            _ => return,
+        };
+        event.prevent_default();
+        hovered.set(next);
+    };
+    let readout = move || {
+        let month = hovered.get()?;
+        let rows = drawing.with(|d| match d {
+            Drawing::Lines(spec) => spec.values_at(month),
+            Drawing::Tornado(_) => Vec::new(),
+        });
+        let when = state.plan.with(|p| calendar(p, month));
+        Some(view! {
+            <p class="readout-month">{format!("Month {month} · {when}")}</p>
+            <ul class="readout-values">
+                {rows
+                    .into_iter()
+                    .map(|(name, value)| view! { <li><span>{name}</span><strong>{value}</strong></li> })
+                    .collect_view()}
+            </ul>
+        })
+    };
+    let file_name = name.clone();
+    let save = move |_| {
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        let Ok(url) = canvas.to_data_url() else {
+            return;
+        };
+        let link = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("a").ok())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        if let Some(link) = link {
+            link.set_href(&url);
+            link.set_download(&format!("headroom-{file_name}.png"));
+            link.click();
+        }
+    };
+    let is_lines = move || drawing.with(|d| matches!(d, Drawing::Lines(_)));
+    view! {
+        <figure class="chart-figure">
+            <canvas
+                node_ref=canvas_ref
+                class="chart"
+                data-test=name
+                style=format!("height: {height}px")
+                role="img"
+                tabindex="0"
+                aria-label=move || drawing.with(|d| format!("{} (arrow keys read the values month by month)", d.title()))
+                on:mousemove=point_at
+                on:mouseleave=move |_| hovered.set(None)
+                on:keydown=step
+                on:blur=move |_| hovered.set(None)
+            ></canvas>
+            <div class="chart-foot">
+                <div class="readout" aria-live="polite">
+                    {move || {
+                        readout()
+                            .map(IntoAny::into_any)
+                            .unwrap_or_else(|| {
+                                is_lines()
+                                    .then(|| view! { <p class="readout-hint">"Point at the chart to read a month's values."</p> })
+                                    .into_any()
+                            })
+                    }}
+                </div>
+                <button type="button" class="secondary save-png" on:click=save>"Save as PNG"</button>
+            </div>
+        </figure>
+    }
+}

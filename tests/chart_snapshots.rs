@@ -1,0 +1,140 @@
+//! Every chart of the app, rendered natively to SVG by the same drawing code
+//! the page runs on its canvases, compared with the snapshots committed under
+//! `tests/snapshots/`. After an intended change, refresh them with
+//! `HEADROOM_UPDATE_SNAPSHOTS=1 cargo test --test chart_snapshots` and review
+//! the diff.
+#![cfg(not(target_arch = "wasm32"))]
+
+use headroom::chart::spec::{
+    cost_chart, cost_per_user_chart, cumulative_chart, tornado_chart, users_chart,
+    utilization_chart,
+};
+use headroom::chart::{draw_chart, draw_tornado, ChartSpec, ChartStyle, TornadoSpec};
+use headroom::engine::plan::Uncertainty;
+use headroom::engine::projection::project;
+use headroom::engine::templates;
+use headroom::engine::uncertainty::simulate_plan;
+use plotters::prelude::*;
+use std::path::PathBuf;
+
+const SIZE: (u32, u32) = (720, 320);
+
+fn render(spec: &ChartSpec) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw_chart(&root, spec, ChartStyle::default()).expect("draws");
+    }
+    svg
+}
+
+fn render_tornado(spec: &TornadoSpec) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw_tornado(&root, spec, ChartStyle::default()).expect("draws");
+    }
+    svg
+}
+
+/// Compares `svg` with the committed snapshot `name`, or rewrites it when asked.
+fn check_snapshot(name: &str, svg: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.svg"));
+    if std::env::var_os("HEADROOM_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create tests/snapshots");
+        std::fs::write(&path, svg).expect("write the snapshot");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run HEADROOM_UPDATE_SNAPSHOTS=1 cargo test --test chart_snapshots",
+            path.display()
+        )
+    });
+    assert!(
+        committed == svg,
+        "{name} no longer matches {}; if the change is intended, refresh the snapshots \
+         (HEADROOM_UPDATE_SNAPSHOTS=1) and review the diff",
+        path.display()
+    );
+}
+
+#[test]
+fn every_chart_of_the_worked_example_matches_its_snapshot() {
+    let plan = templates::worked_example().expect("valid");
+    let projection = project(&plan);
+    let bands = simulate_plan(
+        &plan,
+        Uncertainty {
+            samples: 500,
+            seed: 42,
+        },
+    );
+    let moderate = &projection.scenarios[1];
+
+    let users = render(&users_chart(&projection, Some(&bands), 1, false));
+    for text in [
+        "Conservative",
+        "Moderate P10–P90",
+        "Moderate P5–P95",
+        "\n6k\n",
+    ] {
+        assert!(users.contains(text), "users chart lacks {text}");
+    }
+    check_snapshot("users", &users);
+
+    let users_log = render(&users_chart(&projection, Some(&bands), 1, true));
+    // Decades on a log axis: 100 users at month 0, 5,669 at most.
+    for label in ["\n100\n", "\n1k\n", "\n10k\n"] {
+        assert!(users_log.contains(label), "log axis lacks {label:?}");
+    }
+    check_snapshot("users-log", &users_log);
+
+    let cost = render(&cost_chart(&plan, moderate));
+    assert!(cost.contains("OpenAI API") && cost.contains("\n$1.5k\n"));
+    check_snapshot("cost", &cost);
+
+    let utilization = render(&utilization_chart(&plan, moderate));
+    assert!(
+        utilization.contains("red from 80%") && utilization.contains("where a component scales")
+    );
+    check_snapshot("utilization", &utilization);
+
+    let cumulative = render(&cumulative_chart(&plan, moderate));
+    check_snapshot("cumulative", &cumulative);
+
+    let per_user = render(&cost_per_user_chart(&plan, moderate));
+    assert!(per_user.contains("cap $3.00"));
+    check_snapshot("cost-per-user", &per_user);
+
+    let tornado = render_tornado(&tornado_chart(&plan, moderate, Some(&bands), 1));
+    assert!(tornado.contains("ai requests per user month"));
+    check_snapshot("tornado", &tornado);
+}
+
+#[test]
+fn break_even_shows_on_the_lean_mvp() {
+    let lean = templates::load("lean-mvp").expect("listed").expect("valid");
+    let projection = project(&lean);
+    let cumulative = render(&cumulative_chart(&lean, &projection.scenarios[1]));
+    assert!(
+        cumulative.contains("Cumulative revenue") && cumulative.contains("break-even, month 0")
+    );
+    check_snapshot("cumulative-lean-mvp", &cumulative);
+}
+
+#[test]
+fn a_changed_plan_draws_differently() {
+    let plan = templates::worked_example().expect("valid");
+    let edited = headroom::editor::Field::GrowthParameter {
+        scenario: 1,
+        index: 0,
+    }
+    .apply(plan.plan(), "30%")
+    .expect("valid");
+    let before = render(&users_chart(&project(&plan), None, 1, false));
+    let after = render(&users_chart(&project(&edited), None, 1, false));
+    assert_ne!(before, after);
+}
