@@ -174,6 +174,15 @@ impl Browser {
         input.send_keys(&chord).await.expect("press keys");
     }
 
+    /// Presses one key in the element `css`.
+    pub async fn press_key(&self, css: &str, key: Key) {
+        let element = self.find(css).await;
+        element
+            .send_keys(&char::from(key).to_string())
+            .await
+            .expect("press a key");
+    }
+
     pub async fn run_js(&self, script: &str) -> serde_json::Value {
         self.client
             .execute(script, vec![])

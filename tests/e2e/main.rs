@@ -75,6 +75,56 @@ async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
 }
 
 #[tokio::test]
+async fn the_charts_read_out_a_month_and_switch_to_a_log_scale() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    for name in [
+        "cost-chart",
+        "utilization-chart",
+        "cumulative-chart",
+        "per-user-chart",
+        "tornado-chart",
+    ] {
+        let css = format!("canvas[data-test={name}]");
+        assert!(browser.inked_pixels(&css).await > 1000, "{name} is drawn");
+    }
+    // Point at the right edge of the users chart: month 12.
+    browser
+        .run_js(
+            "const c = document.querySelector('canvas[data-test=users-chart]');
+             const r = c.getBoundingClientRect();
+             c.dispatchEvent(new MouseEvent('mousemove', {clientX: r.right - 14, clientY: r.top + 150, bubbles: true}));",
+        )
+        .await;
+    let readout = browser
+        .wait_for_text(".readout", |text| text.contains("Month 12"))
+        .await;
+    assert!(
+        readout.contains("Jan 2027") && readout.contains("Moderate") && readout.contains("658"),
+        "{readout}"
+    );
+    // The arrow keys step through the months.
+    browser
+        .press_key("canvas[data-test=users-chart]", Key::Left)
+        .await;
+    browser
+        .wait_for_text(".readout", |text| text.contains("Month 11"))
+        .await;
+    let before = browser.canvas_image(CHART).await;
+    browser.click(".chart-switch input").await;
+    let started = std::time::Instant::now();
+    while browser.canvas_image(CHART).await == before {
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "the log scale redraws the chart"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn switching_template_opens_it_computed() {
     let server = serve_release_build();
     let browser = Browser::start().await;
