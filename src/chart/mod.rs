@@ -30,14 +30,17 @@ impl ChartStyle {
     }
 }
 
-/// Scenario colours, distinct for common colour-vision deficiencies (Okabe–Ito).
-pub const SERIES_COLOURS: [RGBColor; 6] = [
+/// Series colours, distinct for common colour-vision deficiencies (Okabe–Ito,
+/// with a grey for an eighth series).
+pub const SERIES_COLOURS: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
     RGBColor(0, 158, 115),
     RGBColor(204, 121, 167),
     RGBColor(86, 180, 233),
     RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(110, 110, 110),
 ];
 
 /// The colour of the `index`th series, cycling when there are more series than colours.
