@@ -151,26 +151,7 @@ async fn the_app_opens_on_the_worked_example_and_draws_its_chart() {
         .expect("a canvas")
         .dyn_into()
         .expect("a canvas element");
-    let context: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .expect("2d context")
-        .dyn_into()
-        .expect("a 2d context");
-    let pixels = context
-        .get_image_data(
-            0.0,
-            0.0,
-            f64::from(canvas.width()),
-            f64::from(canvas.height()),
-        )
-        .expect("image data")
-        .data();
-    let inked = pixels
-        .chunks(4)
-        .filter(|px| px[0] < 200 || px[1] < 200 || px[2] < 200)
-        .count();
+    let inked = inked(&canvas);
     assert!(
         inked > 500,
         "the chart should draw lines and labels, found {inked} dark pixels"
