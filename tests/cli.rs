@@ -45,7 +45,7 @@ fn version_and_help() {
         format!("headroom {}\n", env!("CARGO_PKG_VERSION"))
     );
     let help = headroom(&["--help"]);
-    assert!(stdout(&help).contains("headroom forecast (PLAN.json | --template ID)"));
+    assert!(stdout(&help).contains("headroom forecast (PLAN.json | --template ID | --link LINK)"));
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn bad_commands_and_options_are_one_line_and_exit_2() {
         &headroom(&["template", "nope"]),
         "no template called 'nope'",
     );
-    assert_refused(&headroom(&["forecast"]), "needs a plan file or --template");
+    assert_refused(&headroom(&["forecast"]), "needs a plan file, --template ID or --link LINK");
     assert_refused(
         &headroom(&["forecast", "--template", "lean-mvp", "--format", "xml"]),
         "unknown format 'xml'",
@@ -289,5 +289,61 @@ fn bad_plan_files_are_one_line_and_exit_2() {
         "unknown.json",
         unknown.as_bytes(),
         "metrics[2].formula: at column 1: unknown name 'usres' (did you mean 'users'?)",
+    );
+}
+
+#[test]
+fn a_link_round_trips_through_the_command_line() {
+    let template = stdout(&headroom(&["template", "lean-mvp"]));
+    let path = temp_file("link-plan.json", template.as_bytes());
+    let output = headroom(&["link", path.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(0));
+    let fragment = stdout(&output);
+    assert!(
+        fragment.starts_with("#h1.") && fragment.ends_with('\n'),
+        "{fragment}"
+    );
+    // A whole URL works as well as the fragment, with any other forecast option.
+    let url = format!("https://example.org/headroom/{}", fragment.trim());
+    let from_link = headroom(&[
+        "forecast",
+        "--link",
+        &url,
+        "--scenario",
+        "Steady",
+        "--format",
+        "csv",
+    ]);
+    let from_file = headroom(&[
+        "forecast",
+        path.to_str().expect("utf-8 path"),
+        "--scenario",
+        "Steady",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(from_link.status.code(), Some(0));
+    assert_eq!(stdout(&from_link), stdout(&from_file));
+}
+
+#[test]
+fn a_damaged_link_is_one_line_and_exit_2() {
+    let template = stdout(&headroom(&["template", "managed-saas"]));
+    let path = temp_file("link-damaged.json", template.as_bytes());
+    let fragment = stdout(&headroom(&["link", path.to_str().expect("utf-8 path")]));
+    let cut = &fragment.trim()[..fragment.len() / 2];
+    assert_refused(
+        &headroom(&["forecast", "--link", cut]),
+        "the link is damaged",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--link", "#h7.abc"]),
+        "newer version of Headroom",
+    );
+    assert_refused(&headroom(&["forecast", "--link"]), "--link needs a value");
+    assert_refused(&headroom(&["link"]), "link needs one plan file");
+    assert_refused(
+        &headroom(&["forecast", "--link", "#h1.abc", "--template", "lean-mvp"]),
+        "give one of a plan file, --template or --link",
     );
 }

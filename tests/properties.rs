@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use headroom::engine::document::{load_plan, save_plan};
+use headroom::engine::link::{decode_link, encode_link};
 use headroom::engine::number::{format_count, parse_number};
 use headroom::engine::plan::{Component, Growth, Horizontal, Thresholds};
 use headroom::engine::projection::{project, size_horizontal};
@@ -112,6 +113,35 @@ proptest! {
                     }
                 }
             }
+        }
+    }
+
+    /// A plan survives a share link and a JSON file exactly, whatever its
+    /// names (any Unicode) and however extreme its finite numbers.
+    #[test]
+    fn a_plan_survives_a_link_and_a_file(
+        template in 0..TEMPLATES.len(),
+        extreme in prop_oneof![
+            -1e15..1e15f64,
+            Just(1e15),
+            Just(-1e15),
+            Just(f64::MIN_POSITIVE),
+            Just(5e-324),
+            Just(0.1 + 0.2),
+            (1u64..u64::MAX).prop_map(|bits| f64::from_bits(bits >> 2)),
+        ],
+        name in "\\PC{1,40}",
+        scenario in "\\PC{1,30}",
+        description in "\\PC{0,200}",
+    ) {
+        let mut plan = templates::load(TEMPLATES[template].id).unwrap().unwrap().plan().clone();
+        plan.name = name;
+        plan.description = description;
+        plan.scenarios[0].name = scenario;
+        plan.drivers[0].value = extreme.into();
+        if let Ok(valid) = validate(&plan) {
+            prop_assert_eq!(decode_link(&encode_link(valid.plan())), Ok(valid.clone()));
+            prop_assert_eq!(load_plan(&save_plan(&valid)), Ok(valid));
         }
     }
 

@@ -4,6 +4,7 @@
 //! backtrace, and input is read with a size cap so time and memory stay bounded.
 
 use headroom::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
+use headroom::engine::link::{decode_link, encode_link};
 use headroom::engine::number::parse_number;
 use headroom::engine::output::{
     projection_csv, projection_json, projection_markdown, projection_table,
@@ -21,8 +22,9 @@ headroom — capacity and cost planner
 Usage:
   headroom templates                 List the built-in templates
   headroom template ID               Print a template's plan JSON
-  headroom forecast (PLAN.json | --template ID) [options]
+  headroom forecast (PLAN.json | --template ID | --link LINK) [options]
                                      Print the month-by-month projection
+  headroom link PLAN.json            Print the plan's share-link fragment (#h1.…)
 
 Forecast options:
   --scenario NAME        Only this scenario
@@ -77,6 +79,7 @@ fn run(args: &[String]) -> Result<String, String> {
                 .ok_or_else(|| unknown_template(id))
         }
         Some("forecast") => forecast(&args[1..]),
+        Some("link") => link(&args[1..]),
         Some(other) => Err(format!("unknown command '{other}' (try 'headroom --help')")),
     }
 }
@@ -86,9 +89,21 @@ fn unknown_template(id: &str) -> String {
     format!("no template called '{id}' (templates: {})", ids.join(", "))
 }
 
+fn link(args: &[String]) -> Result<String, String> {
+    match args {
+        [path] if !path.starts_with("--") => {
+            let text = read_capped(path)?;
+            let plan = load_plan(&text).map_err(|error| format!("{path}: {error}"))?;
+            Ok(format!("#{}\n", encode_link(plan.plan())))
+        }
+        _ => Err("link needs one plan file: headroom link PLAN.json".into()),
+    }
+}
+
 fn forecast(args: &[String]) -> Result<String, String> {
     let mut file = None;
     let mut template = None;
+    let mut link = None;
     let mut scenario = None;
     let mut months = None;
     let mut users = None;
@@ -100,6 +115,7 @@ fn forecast(args: &[String]) -> Result<String, String> {
         let mut value = |name: &str| rest.next().cloned().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
             "--template" => template = Some(value("--template")?),
+            "--link" => link = Some(value("--link")?),
             "--scenario" => scenario = Some(value("--scenario")?),
             "--months" => {
                 let text = value("--months")?;
@@ -156,16 +172,19 @@ fn forecast(args: &[String]) -> Result<String, String> {
             extra => return Err(format!("unexpected argument '{extra}': give one plan file")),
         }
     }
-    let plan = match (file, template) {
-        (Some(_), Some(_)) => return Err("give a plan file or --template, not both".into()),
-        (None, None) => return Err("forecast needs a plan file or --template ID".into()),
-        (Some(path), None) => {
+    let plan = match (file, template, link) {
+        (Some(path), None, None) => {
             let text = read_capped(&path)?;
             load_plan(&text).map_err(|error| format!("{path}: {error}"))?
         }
-        (None, Some(id)) => templates::load(&id)
+        (None, Some(id), None) => templates::load(&id)
             .ok_or_else(|| unknown_template(&id))?
             .map_err(|error| format!("template {id}: {error}"))?,
+        (None, None, Some(link)) => decode_link(&link).map_err(|error| error.to_string())?,
+        (None, None, None) => {
+            return Err("forecast needs a plan file, --template ID or --link LINK".into())
+        }
+        _ => return Err("give one of a plan file, --template or --link".into()),
     };
     let plan = apply_overrides(plan, months, users)?;
     if let Some(name) = &scenario {

@@ -9,6 +9,7 @@ pub mod document;
 pub mod events;
 pub mod formula;
 pub mod growth;
+pub mod link;
 pub mod number;
 pub mod output;
 pub mod plan;
