@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod editor;
 pub mod engine;
+pub mod library;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

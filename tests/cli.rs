@@ -183,7 +183,10 @@ fn bad_commands_and_options_are_one_line_and_exit_2() {
         &headroom(&["template", "nope"]),
         "no template called 'nope'",
     );
-    assert_refused(&headroom(&["forecast"]), "needs a plan file, --template ID or --link LINK");
+    assert_refused(
+        &headroom(&["forecast"]),
+        "needs a plan file, --template ID or --link LINK",
+    );
     assert_refused(
         &headroom(&["forecast", "--template", "lean-mvp", "--format", "xml"]),
         "unknown format 'xml'",

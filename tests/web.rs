@@ -6,7 +6,8 @@
 use headroom::engine::plan::Growth;
 use headroom::engine::templates;
 use headroom::engine::validate::validate;
-use headroom::ui::storage::{self, Loaded, PLAN_KEY};
+use headroom::library::{self, StoreError, LEGACY_KEY};
+use headroom::ui::storage::BrowserStore;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -94,45 +95,98 @@ fn a_saved_plan_reads_back_from_real_local_storage() {
         churn: 0.08.into(),
     };
     let plan = validate(&plan).expect("valid");
-    storage::save(&plan).expect("saved");
-    match storage::load() {
-        Loaded::Plan(loaded) => assert_eq!(*loaded, plan),
-        _ => panic!("the saved plan should load"),
-    }
+    let mut store = BrowserStore::open().expect("storage works in the test browser");
+    let id = library::create(&mut store, &plan, 1.0).expect("saved");
+    let revision = library::save(&mut store, &id, &plan, 1, 2.0).expect("saved again");
+    let found = library::open(&store, &id).expect("opens");
+    assert_eq!((found.plan, found.revision), (plan, revision));
 }
 
 #[wasm_bindgen_test]
-fn an_unreadable_entry_is_kept_aside_untouched() {
+fn unreadable_and_newer_entries_are_listed_and_left_untouched() {
     let storage_area = local_storage();
     storage_area.clear().expect("clear");
-    storage_area.set_item(PLAN_KEY, "{broken").expect("set");
-    let Loaded::Unreadable { error, kept_as } = storage::load() else {
-        panic!("a broken entry must be reported");
-    };
-    assert!(error.to_string().contains("not valid JSON"), "{error}");
-    let key = kept_as.expect("kept under its own key");
+    storage_area.set_item(LEGACY_KEY, "{broken").expect("set");
+    let future =
+        r#"{"id": "f", "saved_at": 1, "revision": 1, "plan": {"schema": 99, "name": "Future"}}"#;
+    storage_area
+        .set_item(&library::entry_key("f"), future)
+        .expect("set");
+    let mut store = BrowserStore::open().expect("storage");
+    assert_eq!(library::migrate_legacy(&mut store, 5.0), Ok(None));
+    let entries = library::list(&store).expect("list");
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e.problem.is_some()));
+    assert!(entries.iter().any(|e| e
+        .problem
+        .as_deref()
+        .unwrap_or_default()
+        .contains("newer version of Headroom")));
     assert_eq!(
-        storage_area.get_item(&key).ok().flatten().as_deref(),
+        storage_area.get_item(LEGACY_KEY).ok().flatten().as_deref(),
         Some("{broken")
     );
     assert_eq!(
-        storage_area.get_item(PLAN_KEY).ok().flatten().as_deref(),
-        Some("{broken")
+        storage_area
+            .get_item(&library::entry_key("f"))
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some(future)
     );
 }
 
+/// Runs `script` in the page (to make storage misbehave, or put it back).
+fn run_script(script: &str) {
+    web_sys::js_sys::Function::new_no_args(script)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("the script runs");
+}
+
 #[wasm_bindgen_test]
-fn a_plan_from_a_newer_version_is_refused() {
+fn a_full_store_is_reported_as_full_and_nothing_is_lost() {
     local_storage().clear().expect("clear");
-    local_storage()
-        .set_item(PLAN_KEY, r#"{"schema": 99}"#)
-        .expect("set");
-    let Loaded::Unreadable { error, .. } = storage::load() else {
-        panic!("a future schema must be refused");
-    };
+    let plan = templates::worked_example().expect("valid");
+    let mut store = BrowserStore::open().expect("storage");
+    let id = library::create(&mut store, &plan, 1.0).expect("saved");
+    run_script(
+        "window.__setItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+    );
+    let lean = templates::load("lean-mvp").expect("listed").expect("valid");
+    let result = library::save(&mut store, &id, &lean, 1, 2.0);
+    run_script("Storage.prototype.setItem = window.__setItem;");
+    assert_eq!(result, Err(library::SaveError::Store(StoreError::Full)));
+    assert_eq!(library::open(&store, &id).expect("still there").plan, plan);
+}
+
+#[wasm_bindgen_test]
+async fn blocked_storage_keeps_the_app_working_and_says_so() {
+    local_storage().clear().expect("clear");
+    // Reading window.localStorage itself throws, as with storage blocked.
+    run_script(
+        "window.__storage = Object.getOwnPropertyDescriptor(window, 'localStorage')
+             || Object.getOwnPropertyDescriptor(Window.prototype, 'localStorage');
+         Object.defineProperty(window, 'localStorage', { configurable: true,
+           get() { throw new DOMException('denied', 'SecurityError'); } });",
+    );
+    assert_eq!(BrowserStore::open().err(), Some(StoreError::Blocked));
+    let (container, _app) = mount_app();
+    sleep(10).await;
+    let notice = text_of(&container, ".notice");
+    assert!(notice.contains("blocks local storage"), "{notice}");
+    assert_eq!(month_users(&container, 12), "658");
+    type_into(&container, GROWTH, "30%");
+    sleep(600).await;
+    assert_eq!(
+        month_users(&container, 12),
+        "1,087",
+        "editing still works in memory"
+    );
+    run_script("Object.defineProperty(window, 'localStorage', window.__storage);");
     assert!(
-        error.to_string().contains("newer version of Headroom"),
-        "{error}"
+        BrowserStore::open().is_ok(),
+        "storage is back for the other tests"
     );
 }
 

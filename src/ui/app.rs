@@ -5,72 +5,67 @@ use super::charts::{ScenarioCharts, UsersChart};
 use super::cost_breakdown::CostBreakdown;
 use super::editor::PlanEditor;
 use super::events_timeline::EventsTimeline;
+use super::files::FilePanel;
 use super::headline::Headline;
+use super::library::{self, Library};
 use super::month_table::MonthTable;
+use super::plans_panel::PlansPanel;
 use super::risks::Risks;
 use super::scenario_comparison::ScenarioComparison;
 use super::scenario_tabs::ScenarioTabs;
+use super::share::{SharePanel, SharedBanner};
 use super::sizing_table::SizingTables;
 use super::state::PlanState;
-use super::storage::{self, Loaded};
 use super::toolbar::Toolbar;
-use super::{BandsState, ProjectionMemo, ShowAllMonths};
+use super::{BandsState, Menu, OpenMenu, ProjectionMemo, ShowAllMonths};
 use crate::engine::projection::{project, Projection};
-use crate::engine::templates;
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
 use leptos::prelude::*;
 use std::time::Duration;
-
-/// The scenario the worked example opens on (Moderate, seed 000's headline case).
-const DEFAULT_SCENARIO: usize = 1;
 
 /// How long after the last edit the Monte Carlo bands are recomputed.
 const BANDS_DELAY: Duration = Duration::from_millis(250);
 
 #[component]
 pub fn App() -> impl IntoView {
-    let loaded = storage::load();
-    // If a stored entry could not be kept aside, never write over it.
-    let may_save = RwSignal::new(!matches!(loaded, Loaded::Unreadable { kept_as: None, .. }));
-    let (initial, notice) = match loaded {
-        Loaded::Plan(plan) => (Some(*plan), None),
-        Loaded::Nothing => (None, None),
-        Loaded::Unreadable { error, kept_as } => (
-            None,
-            Some(match kept_as {
-                Some(key) => format!(
-                    "Your saved plan could not be opened ({error}). It is kept unchanged under \"{key}\", and the worked example is open instead."
-                ),
-                None => format!(
-                    "Your saved plan could not be opened ({error}). It was left as it is and will not be saved over; the worked example is open instead."
-                ),
-            }),
-        ),
-        Loaded::Unavailable => (None, Some(storage::unavailable_message())),
-    };
-    let Some(initial) = initial.or_else(|| templates::worked_example().ok()) else {
+    let Some(boot) = library::boot() else {
         return view! { <p class="notice">"The worked example failed to load."</p> }.into_any();
     };
-    let state = PlanState::new(initial, DEFAULT_SCENARIO);
+    let state = PlanState::new(boot.plan.clone(), library::middle_scenario(&boot.plan));
     provide_context(state);
     let plan = state.plan;
-    let notice = RwSignal::new(notice);
+    let notice = RwSignal::new(boot.notice.clone());
+    let library = Library::new(state, &boot, notice);
+    provide_context(library);
+    let menu = RwSignal::new(None::<Menu>);
+    provide_context(OpenMenu(menu));
 
-    // Save every accepted change. Only valid plans reach here.
+    // Save every accepted change a moment later; only valid plans reach here.
     let first_run = StoredValue::new(true);
     Effect::new(move |_| {
-        let current = plan.get();
+        plan.track();
         if first_run.get_value() {
             first_run.set_value(false);
             return;
         }
-        if !may_save.get_untracked() {
-            return;
-        }
-        if let Err(message) = storage::save(&current) {
-            notice.set(Some(message));
-        }
+        library.plan_changed();
     });
+    // Save at once when the page is hidden or closed; follow other tabs.
+    let listeners = [
+        window_event_listener(leptos::ev::pagehide, move |_| library.flush()),
+        window_event_listener_untyped("visibilitychange", move |_| {
+            let hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.hidden());
+            if hidden {
+                library.flush();
+            }
+        }),
+        window_event_listener(leptos::ev::storage, move |event| {
+            library.storage_changed(event.key())
+        }),
+    ];
+    on_cleanup(move || listeners.into_iter().for_each(|l| l.remove()));
 
     let projection: Memo<Projection> = Memo::new(move |_| plan.with(project));
     provide_context(ProjectionMemo(projection));
@@ -97,10 +92,14 @@ pub fn App() -> impl IntoView {
         bands.stale.set(true);
         let handle = set_timeout_with_handle(
             move || {
-                let simulated = plan
-                    .with_untracked(|p| simulate_plan(p, p.plan().uncertainty.unwrap_or_default()));
-                bands.bands.set(Some(simulated));
-                bands.stale.set(false);
+                // The app may have been unmounted meanwhile (tests mount and drop it).
+                let Some(simulated) = plan.try_with_untracked(|p| {
+                    simulate_plan(p, p.plan().uncertainty.unwrap_or_default())
+                }) else {
+                    return;
+                };
+                bands.bands.try_set(Some(simulated));
+                bands.stale.try_set(false);
             },
             BANDS_DELAY,
         )
@@ -147,6 +146,25 @@ pub fn App() -> impl IntoView {
             <Toolbar />
         </header>
         {move || {
+            menu.get()
+                .map(|open| {
+                    let body = match open {
+                        Menu::Plans => view! { <PlansPanel /> }.into_any(),
+                        Menu::Share => view! { <SharePanel /> }.into_any(),
+                        Menu::Files => view! { <FilePanel /> }.into_any(),
+                    };
+                    view! {
+                        <div class="menu-panel">
+                            <div class="menu-panel-inner">
+                                {body}
+                                <button type="button" class="link-button menu-close" on:click=move |_| menu.set(None)>"Close"</button>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
+        {move || library.read_only.get().then(|| view! { <SharedBanner /> })}
+        {move || {
             notice
                 .get()
                 .map(|text| {
@@ -160,8 +178,8 @@ pub fn App() -> impl IntoView {
                     }
                 })
         }}
-        <main class="layout">
-            <PlanEditor />
+        <main class="layout" class:read-only=move || library.read_only.get()>
+            {move || (!library.read_only.get()).then(|| view! { <PlanEditor /> })}
             <section class="results" aria-label="Results">
                 <div class="panel">
                     <div class="panel-head">
@@ -201,7 +219,10 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
         <footer class="app-footer">
-            <p>"Runs entirely in your browser. Your plan is saved on this device only."</p>
+            <p>
+                "Runs entirely in your browser. Plans are saved on this device only. "
+                <span class="save-status" role="status">{move || library.status.get()}</span>
+            </p>
         </footer>
     }
     .into_any()

@@ -13,13 +13,17 @@ mod charts;
 mod cost_breakdown;
 mod editor;
 mod events_timeline;
+mod files;
 mod headline;
+pub mod library;
 mod month_table;
 mod months_switch;
 mod plan_field;
+mod plans_panel;
 mod risks;
 mod scenario_comparison;
 mod scenario_tabs;
+mod share;
 mod sizing_table;
 pub mod state;
 pub mod storage;
@@ -63,6 +67,17 @@ impl BandsState {
         })
     }
 }
+
+/// Which menu under the toolbar is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    Plans,
+    Share,
+    Files,
+}
+
+#[derive(Clone, Copy)]
+pub struct OpenMenu(pub RwSignal<Option<Menu>>);
 
 /// Whether tables list every month or the seeds' milestone months.
 #[derive(Clone, Copy)]

@@ -53,11 +53,16 @@ impl PlanState {
         Ok(())
     }
 
-    /// Opens another plan (a template); undo brings the previous one back.
-    pub fn replace(&self, plan: ValidPlan, selected: usize) {
-        self.commit(plan, None);
-        self.selected.set(selected);
+    /// Opens another plan (from the library, a template, a file, another
+    /// tab): its own history starts empty.
+    pub fn open(&self, plan: ValidPlan, selected: Option<usize>) {
+        self.history.set_value(History::new(UNDO_LIMIT));
+        self.plan.set(plan);
+        if let Some(selected) = selected {
+            self.selected.set(selected);
+        }
         self.clamp_selected();
+        self.sync_flags();
         self.revision.update(|r| *r += 1);
     }
 

@@ -1,87 +1,71 @@
-//! The open plan in the browser's local storage.
+//! The browser's local storage as the library's [`Store`].
 //!
 //! Storage is untrusted and may be missing: blocked by the browser (reading
-//! `window.localStorage` itself throws), full, or holding text that is not a
-//! plan. Every case is reported as a message; a stored entry that cannot be
-//! read is copied aside before anything is written over it.
+//! `window.localStorage` itself throws, and `gloo_storage::LocalStorage::raw()`
+//! panics then, so availability is checked through web-sys first), full, or
+//! holding text that is not a plan. Every case becomes a [`StoreError`] the
+//! page can explain; nothing here panics.
 
-use crate::engine::document::{load_plan, LoadError};
-use crate::engine::validate::ValidPlan;
-use gloo_storage::{errors::StorageError, LocalStorage, Storage};
+use crate::library::{Store, StoreError};
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Where the open plan is kept.
-pub const PLAN_KEY: &str = "headroom.plan";
-
-/// What was found in storage at start-up.
-pub enum Loaded {
-    /// A saved plan, valid.
-    Plan(Box<ValidPlan>),
-    /// Nothing saved yet.
-    Nothing,
-    /// Something saved that cannot be opened; it was kept under `kept_as`.
-    Unreadable {
-        error: LoadError,
-        kept_as: Option<String>,
-    },
-    /// Storage cannot be used at all.
-    Unavailable,
+/// Local storage, once it is known to be usable.
+pub struct BrowserStore {
+    storage: web_sys::Storage,
 }
 
-/// Whether local storage can be used. Checked through web-sys because
-/// `gloo_storage::LocalStorage::raw()` panics when storage is blocked.
-pub fn is_available() -> bool {
-    web_sys::window()
-        .map(|window| matches!(window.local_storage(), Ok(Some(_))))
-        .unwrap_or(false)
-}
-
-/// Reads the saved plan, if any.
-pub fn load() -> Loaded {
-    if !is_available() {
-        return Loaded::Unavailable;
-    }
-    let text = match LocalStorage::raw().get_item(PLAN_KEY) {
-        Ok(Some(text)) => text,
-        Ok(None) => return Loaded::Nothing,
-        Err(_) => return Loaded::Unavailable,
-    };
-    match load_plan(&text) {
-        Ok(plan) => Loaded::Plan(Box::new(plan)),
-        Err(error) => {
-            let kept_as = keep_aside(&text);
-            Loaded::Unreadable { error, kept_as }
+impl BrowserStore {
+    /// Local storage, or why it cannot be used.
+    pub fn open() -> Result<BrowserStore, StoreError> {
+        let window = web_sys::window().ok_or(StoreError::Blocked)?;
+        match window.local_storage() {
+            // Only now is gloo's accessor safe to call.
+            Ok(Some(_)) => Ok(BrowserStore {
+                storage: LocalStorage::raw(),
+            }),
+            Ok(None) | Err(_) => Err(StoreError::Blocked),
         }
     }
 }
 
-/// Copies an unreadable entry to a key of its own so saving the open plan
-/// never destroys it. Returns that key, or `None` if the copy failed.
-fn keep_aside(text: &str) -> Option<String> {
-    let key = format!("{PLAN_KEY}.unreadable.{}", js_sys_now());
-    LocalStorage::raw().set_item(&key, text).ok().map(|_| key)
+fn store_error(error: JsValue) -> StoreError {
+    match error.dyn_ref::<web_sys::DomException>().map(|e| e.name()) {
+        Some(name) if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" => {
+            StoreError::Full
+        }
+        Some(name) if name == "SecurityError" => StoreError::Blocked,
+        Some(name) => StoreError::Other(name),
+        None => StoreError::Other("unknown error".into()),
+    }
 }
 
-fn js_sys_now() -> u64 {
+impl Store for BrowserStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.storage.get_item(key).map_err(store_error)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.storage.set_item(key, value).map_err(store_error)
+    }
+
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.storage.remove_item(key).map_err(store_error)
+    }
+
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        let count = self.storage.length().map_err(store_error)?;
+        (0..count)
+            .map(|index| self.storage.key(index).map_err(store_error))
+            .filter_map(Result::transpose)
+            .collect()
+    }
+}
+
+/// Milliseconds since 1970, for save times.
+pub fn now() -> f64 {
     web_sys::window()
         .and_then(|window| window.performance())
-        .map(|performance| (performance.time_origin() + performance.now()) as u64)
-        .unwrap_or(0)
-}
-
-/// Saves the plan. Only a validated plan can be saved, so no NaN or infinity
-/// ever reaches storage.
-pub fn save(plan: &ValidPlan) -> Result<(), String> {
-    if !is_available() {
-        return Err(unavailable_message());
-    }
-    LocalStorage::set(PLAN_KEY, plan.plan()).map_err(|error| match error {
-        StorageError::JsError(js) if js.name == "QuotaExceededError" => {
-            "Browser storage is full, so this change is not saved. Free some space (delete other sites' data) and edit again.".to_string()
-        }
-        other => format!("This change could not be saved ({other})."),
-    })
-}
-
-pub fn unavailable_message() -> String {
-    "This browser blocks local storage, so changes are not saved. They stay until you close this page.".to_string()
+        .map(|performance| performance.time_origin() + performance.now())
+        .unwrap_or(0.0)
 }

@@ -42,7 +42,10 @@ pub fn ChartCanvas(
     let state = expect_context::<PlanState>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let resized = RwSignal::new(0u32);
-    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    let listener = window_event_listener(leptos::ev::resize, move |_| {
+        resized.try_update(|n| *n += 1);
+    });
+    on_cleanup(move || listener.remove());
     let geometry = StoredValue::new(None::<(PlotGeometry, f64)>);
     let hovered = RwSignal::new(None::<u32>);
 

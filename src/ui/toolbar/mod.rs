@@ -1,7 +1,9 @@
 //! The plan's toolbar: start from a template or a blank plan, undo and redo
 //! (also Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y anywhere on the page).
 
+use super::library::Library;
 use super::state::PlanState;
+use super::{Menu, OpenMenu};
 use crate::engine::templates::{self, TEMPLATES};
 use leptos::prelude::*;
 
@@ -13,7 +15,9 @@ pub fn Toolbar() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let status = RwSignal::new(String::new());
     let picker = NodeRef::<leptos::html::Select>::new();
-    let _ = window_event_listener(leptos::ev::keydown, move |event| {
+    let library = expect_context::<Library>();
+    let menu = expect_context::<OpenMenu>().0;
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
         if !(event.ctrl_key() || event.meta_key()) || event.alt_key() {
             return;
         }
@@ -33,6 +37,7 @@ pub fn Toolbar() -> impl IntoView {
             _ => {}
         }
     });
+    on_cleanup(move || keys.remove());
     let open = move |event: leptos::ev::Event| {
         let id = event_target_value(&event);
         let (loaded, title) = if id == BLANK {
@@ -48,10 +53,9 @@ pub fn Toolbar() -> impl IntoView {
         };
         match loaded {
             Ok(plan) => {
-                let middle = plan.plan().scenarios.len() / 2;
-                state.replace(plan, middle);
+                library.add(plan);
                 status.set(format!(
-                    "Opened {title}. Undo brings the previous plan back."
+                    "Opened {title} as a new plan; your other plans are under Plans."
                 ));
             }
             Err(error) => status.set(format!("That template could not be opened: {error}")),
@@ -70,9 +74,27 @@ pub fn Toolbar() -> impl IntoView {
                     <option value=BLANK>"Blank plan"</option>
                 </select>
             </div>
+            {move || {
+                [(Menu::Plans, "Plans"), (Menu::Share, "Share"), (Menu::Files, "Export / Import")]
+                    .into_iter()
+                    .map(|(which, label)| {
+                        view! {
+                            <button
+                                type="button"
+                                class="toolbar-button"
+                                aria-expanded=move || if menu.get() == Some(which) { "true" } else { "false" }
+                                on:click=move |_| menu.update(|m| *m = if *m == Some(which) { None } else { Some(which) })
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()
+            }}
             <button
                 type="button"
                 class="toolbar-button"
+                class:hidden=move || library.read_only.get()
                 aria-keyshortcuts="Control+Z"
                 disabled=move || !state.can_undo.get()
                 on:click=move |_| state.undo()
@@ -82,6 +104,7 @@ pub fn Toolbar() -> impl IntoView {
             <button
                 type="button"
                 class="toolbar-button"
+                class:hidden=move || library.read_only.get()
                 aria-keyshortcuts="Control+Shift+Z"
                 disabled=move || !state.can_redo.get()
                 on:click=move |_| state.redo()

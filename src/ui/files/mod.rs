@@ -1,0 +1,137 @@
+//! Files: export the plan (JSON), the projection (CSV) and a capacity-plan
+//! report (Markdown); print; import a plan file, read and validated exactly
+//! as a share link is.
+
+use super::library::Library;
+use super::state::PlanState;
+use super::BandsState;
+use crate::engine::document::{load_plan, save_plan};
+use crate::engine::output::{projection_csv, projection_markdown};
+use crate::engine::projection::project;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Offers `text` as a file to save.
+pub fn download(file_name: &str, mime: &str, text: &str) {
+    let encoded = web_sys::js_sys::encode_uri_component(text);
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&format!("data:{mime};charset=utf-8,{encoded}"));
+        link.set_download(file_name);
+        link.click();
+    }
+}
+
+/// A file name from a plan's name: `Managed SaaS — 12 months` → `managed-saas-12-months`.
+pub fn file_stem(name: &str) -> String {
+    let mut stem = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c);
+        } else if !stem.ends_with('-') && !stem.is_empty() {
+            stem.push('-');
+        }
+    }
+    let stem = stem
+        .trim_end_matches('-')
+        .chars()
+        .take(60)
+        .collect::<String>();
+    if stem.is_empty() {
+        "headroom-plan".into()
+    } else {
+        stem
+    }
+}
+
+#[component]
+pub fn FilePanel() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let library = expect_context::<Library>();
+    let bands = expect_context::<BandsState>();
+    let message = RwSignal::new(None::<String>);
+    let stem = move || state.plan.with_untracked(|p| file_stem(&p.plan().name));
+    let export_plan = move |_| {
+        let text = state.plan.with_untracked(save_plan);
+        download(&format!("{}.json", stem()), "application/json", &text);
+    };
+    let export_csv = move |_| {
+        let text = state
+            .plan
+            .with_untracked(|p| projection_csv(p, &project(p), None));
+        download(&format!("{}.csv", stem()), "text/csv", &text);
+    };
+    let export_report = move |_| {
+        let text = bands.bands.with_untracked(|bands| {
+            state
+                .plan
+                .with_untracked(|p| projection_markdown(p, &project(p), bands.as_ref(), None))
+        });
+        download(&format!("{}.md", stem()), "text/markdown", &text);
+    };
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    let import = move |event: leptos::ev::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        if file.size() > crate::engine::document::MAX_DOCUMENT_BYTES as f64 {
+            message.set(Some(format!(
+                "{} is too large to be a plan ({} bytes).",
+                file.name(),
+                file.size()
+            )));
+            return;
+        }
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|value| value.as_string());
+            let Some(text) = text else {
+                message.try_set(Some(format!("{name} could not be read.")));
+                return;
+            };
+            match load_plan(&text) {
+                Ok(plan) => {
+                    library.add(plan);
+                    message.try_set(Some(format!("Imported {name} as a new plan.")));
+                }
+                Err(error) => {
+                    message.try_set(Some(format!(
+                        "{name} cannot be opened: {error}. Nothing was changed."
+                    )));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="panel-menu" role="group" aria-label="Export and import">
+            <div class="menu-row">
+                <button type="button" class="secondary" on:click=export_plan>"Export plan (JSON)"</button>
+                <button type="button" class="secondary" on:click=export_csv>"Export projection (CSV)"</button>
+                <button type="button" class="secondary" on:click=export_report>"Export report (Markdown)"</button>
+                <button type="button" class="secondary" on:click=print>"Print or save as PDF"</button>
+            </div>
+            <div class="menu-row">
+                <label class="file-label" for="import-file">"Import a plan (JSON)"</label>
+                <input id="import-file" type="file" accept="application/json,.json" on:change=import />
+            </div>
+            <p class="menu-message" role="status">{move || message.get().unwrap_or_default()}</p>
+        </div>
+    }
+}

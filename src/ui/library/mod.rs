@@ -1,0 +1,395 @@
+//! The saved plans: which one is open, saving it (a moment after each edit,
+//! and at once when the page is hidden or closed), the list, and changes
+//! made in other tabs. The rules live in [`crate::library`]; this is the
+//! page's side of them.
+
+use super::state::PlanState;
+use super::storage::{now, BrowserStore};
+use crate::engine::link::decode_link;
+use crate::engine::plan::Plan;
+use crate::engine::templates;
+use crate::engine::validate::ValidPlan;
+use crate::library::{self as saved, entry_key, Entry, SaveError, OPEN_KEY};
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// How long after the last edit the plan is saved.
+const SAVE_DELAY: Duration = Duration::from_millis(400);
+
+/// The scenario a plan opens on: the middle one (Moderate of three).
+pub fn middle_scenario(plan: &ValidPlan) -> usize {
+    plan.plan().scenarios.len() / 2
+}
+
+/// What the page opens on.
+pub struct Boot {
+    pub plan: ValidPlan,
+    pub id: Option<String>,
+    pub revision: u64,
+    pub read_only: bool,
+    pub notice: Option<String>,
+}
+
+/// Decides what to open: a shared plan from the link, else the plan open
+/// last, else the newest saved plan, else the worked example (saved as a new
+/// plan). Storage problems and damaged links become the notice.
+pub fn boot() -> Option<Boot> {
+    let mut notices = Vec::new();
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if hash.len() > 1 {
+        match decode_link(&hash) {
+            Ok(plan) => {
+                return Some(Boot {
+                    plan,
+                    id: None,
+                    revision: 0,
+                    read_only: true,
+                    notice: None,
+                })
+            }
+            Err(error) => notices.push(format!(
+                "This share link cannot be opened: {error}. Your own plans are open instead."
+            )),
+        }
+    }
+    // Built-in plans, checked by native tests.
+    let example = || {
+        templates::worked_example()
+            .ok()
+            .or_else(|| templates::blank().ok())
+    };
+    let mut store = match BrowserStore::open() {
+        Ok(store) => store,
+        Err(error) => {
+            notices.push(capital(&error.to_string()));
+            return Some(Boot {
+                plan: example()?,
+                id: None,
+                revision: 0,
+                read_only: false,
+                notice: Some(notices.join(" ")),
+            });
+        }
+    };
+    let _ = saved::migrate_legacy(&mut store, now());
+    let entries = saved::list(&store).unwrap_or_default();
+    let unreadable = entries.iter().filter(|e| e.problem.is_some()).count();
+    if unreadable > 0 {
+        notices.push(format!(
+            "{unreadable} saved entr{} cannot be opened. {} kept exactly as found; open Plans to export {}.",
+            if unreadable == 1 { "y" } else { "ies" },
+            if unreadable == 1 { "It is" } else { "They are" },
+            if unreadable == 1 { "it" } else { "them" },
+        ));
+    }
+    let last_open = store.get_text(OPEN_KEY);
+    let candidates = last_open.into_iter().chain(
+        entries
+            .iter()
+            .filter(|e| e.problem.is_none())
+            .map(|e| e.id.clone()),
+    );
+    for id in candidates {
+        if let Ok(found) = saved::open(&store, &id) {
+            let _ = saved_store_set(&mut store, OPEN_KEY, &id);
+            return Some(Boot {
+                plan: found.plan,
+                id: Some(id),
+                revision: found.revision,
+                read_only: false,
+                notice: (!notices.is_empty()).then(|| notices.join(" ")),
+            });
+        }
+    }
+    let plan = example()?;
+    let id = match saved::create(&mut store, &plan, now()) {
+        Ok(id) => {
+            let _ = saved_store_set(&mut store, OPEN_KEY, &id);
+            Some(id)
+        }
+        Err(error) => {
+            notices.push(capital(&error.to_string()));
+            None
+        }
+    };
+    Some(Boot {
+        plan,
+        revision: u64::from(id.is_some()),
+        id,
+        read_only: false,
+        notice: (!notices.is_empty()).then(|| notices.join(" ")),
+    })
+}
+
+fn saved_store_set(
+    store: &mut BrowserStore,
+    key: &str,
+    value: &str,
+) -> Result<(), saved::StoreError> {
+    saved::Store::set(store, key, value)
+}
+
+trait GetText {
+    fn get_text(&self, key: &str) -> Option<String>;
+}
+
+impl GetText for BrowserStore {
+    fn get_text(&self, key: &str) -> Option<String> {
+        saved::Store::get(self, key).ok().flatten()
+    }
+}
+
+fn capital(text: &str) -> String {
+    crate::editor::capitalise(text)
+}
+
+/// The open plan's place in the library, shared as context.
+#[derive(Clone, Copy)]
+pub struct Library {
+    state: PlanState,
+    /// The open plan's id; `None` when it is not saved (a shared plan being
+    /// viewed, or storage unavailable).
+    pub open_id: RwSignal<Option<String>>,
+    /// The revision of the open plan this tab last saved or read.
+    known: StoredValue<u64>,
+    /// The plan as last saved or read, so opening a plan never saves it back.
+    last_saved: StoredValue<Option<Plan>>,
+    pending: StoredValue<Option<TimeoutHandle>>,
+    pub entries: RwSignal<Vec<Entry>>,
+    /// A shared plan, shown read-only until a copy is saved.
+    pub read_only: RwSignal<bool>,
+    /// One line on how saving is going: `Saved`, or why not.
+    pub status: RwSignal<String>,
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Library {
+    pub fn new(state: PlanState, boot: &Boot, notice: RwSignal<Option<String>>) -> Library {
+        let library = Library {
+            state,
+            open_id: RwSignal::new(boot.id.clone()),
+            known: StoredValue::new(boot.revision),
+            last_saved: StoredValue::new(Some(boot.plan.plan().clone())),
+            pending: StoredValue::new(None),
+            entries: RwSignal::new(Vec::new()),
+            read_only: RwSignal::new(boot.read_only),
+            status: RwSignal::new(if boot.id.is_some() {
+                "Saved".into()
+            } else {
+                String::new()
+            }),
+            notice,
+        };
+        library.refresh();
+        library
+    }
+
+    /// Reads the list again.
+    pub fn refresh(&self) {
+        let entries = BrowserStore::open()
+            .and_then(|store| saved::list(&store))
+            .unwrap_or_default();
+        self.entries.try_set(entries);
+    }
+
+    /// Called after every change of the open plan: saves it a moment later.
+    pub fn plan_changed(&self) {
+        let unchanged = self.state.plan.with_untracked(|p| {
+            self.last_saved
+                .with_value(|last| last.as_ref() == Some(p.plan()))
+        });
+        if unchanged || self.read_only.get_untracked() {
+            return;
+        }
+        if self.open_id.get_untracked().is_none() {
+            self.status.set("Not saved".into());
+            return;
+        }
+        self.status.set("Saving…".into());
+        if let Some(handle) = self.pending.get_value() {
+            handle.clear();
+        }
+        let library = *self;
+        let handle = set_timeout_with_handle(move || library.save_now(), SAVE_DELAY).ok();
+        self.pending.set_value(handle);
+    }
+
+    /// Saves a change that is waiting, now (the page is being hidden or closed).
+    pub fn flush(&self) {
+        if let Some(Some(handle)) = self.pending.try_get_value() {
+            handle.clear();
+            self.save_now();
+        }
+    }
+
+    fn save_now(&self) {
+        self.pending.try_set_value(None);
+        let (Some(Some(id)), Some(plan)) = (
+            self.open_id.try_get_untracked(),
+            self.state.plan.try_get_untracked(),
+        ) else {
+            return;
+        };
+        let result = BrowserStore::open()
+            .map_err(SaveError::Store)
+            .and_then(|mut store| {
+                saved::save(&mut store, &id, &plan, self.known.get_value(), now())
+            });
+        match result {
+            Ok(revision) => {
+                self.known.set_value(revision);
+                self.last_saved.set_value(Some(plan.plan().clone()));
+                self.status.set("Saved".into());
+                self.refresh();
+            }
+            Err(SaveError::Newer { .. }) => {
+                self.adopt_stored(&id);
+                self.notice.set(Some(
+                    "This plan was changed in another tab or window; its newer version is open here now.".into(),
+                ));
+            }
+            Err(error) => {
+                self.status.set("Not saved".into());
+                self.notice.set(Some(capital(&error.to_string())));
+            }
+        }
+    }
+
+    /// Shows the stored version of the open plan if it is newer than ours.
+    fn adopt_stored(&self, id: &str) {
+        let Ok(store) = BrowserStore::open() else {
+            return;
+        };
+        if let Ok(found) = saved::open(&store, id) {
+            if found.revision > self.known.get_value() {
+                self.known.set_value(found.revision);
+                self.last_saved.set_value(Some(found.plan.plan().clone()));
+                self.state.open(found.plan, None);
+                self.status.set("Updated from another tab".into());
+            }
+        }
+    }
+
+    /// Another tab changed storage: refresh the list, and follow the open plan.
+    pub fn storage_changed(&self, key: Option<String>) {
+        self.refresh();
+        let Some(Some(id)) = self.open_id.try_get_untracked() else {
+            return;
+        };
+        if key.is_none() || key.as_deref() == Some(entry_key(&id).as_str()) {
+            self.adopt_stored(&id);
+        }
+    }
+
+    /// Opens a saved plan.
+    pub fn open(&self, id: &str) -> Result<(), String> {
+        self.flush();
+        let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        let found = saved::open(&store, id).map_err(|e| capital(&e.to_string()))?;
+        let _ = saved::Store::set(&mut store, OPEN_KEY, id);
+        self.show(found.plan, Some(id.to_string()), found.revision);
+        Ok(())
+    }
+
+    /// Saves `plan` as a new plan in the library and opens it. If storage
+    /// cannot be used it still opens, unsaved, and says so.
+    pub fn add(&self, plan: ValidPlan) {
+        self.flush();
+        let created = BrowserStore::open().and_then(|mut store| {
+            let id = saved::create(&mut store, &plan, now())?;
+            let _ = saved::Store::set(&mut store, OPEN_KEY, &id);
+            Ok(id)
+        });
+        match created {
+            Ok(id) => self.show(plan, Some(id), 1),
+            Err(error) => {
+                self.show(plan, None, 0);
+                self.status.set("Not saved".into());
+                self.notice.set(Some(capital(&error.to_string())));
+            }
+        }
+        self.refresh();
+    }
+
+    fn show(&self, plan: ValidPlan, id: Option<String>, revision: u64) {
+        self.known.set_value(revision);
+        self.last_saved.set_value(Some(plan.plan().clone()));
+        self.open_id.set(id.clone());
+        self.read_only.set(false);
+        self.status.set(if id.is_some() {
+            "Saved".into()
+        } else {
+            String::new()
+        });
+        let middle = middle_scenario(&plan);
+        self.state.open(plan, Some(middle));
+    }
+
+    /// Renames a saved plan (the open one through its own field, so undo covers it).
+    pub fn rename(&self, id: &str, name: &str) -> Result<(), String> {
+        if self.open_id.get_untracked().as_deref() == Some(id) {
+            return self
+                .state
+                .edit(crate::editor::Field::PlanName, name)
+                .map(|_| self.plan_changed());
+        }
+        let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        let found = saved::open(&store, id).map_err(|e| capital(&e.to_string()))?;
+        let renamed = crate::editor::Field::PlanName.apply(found.plan.plan(), name)?;
+        saved::save(&mut store, id, &renamed, found.revision, now())
+            .map_err(|e| capital(&e.to_string()))?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// Saves a copy of a saved plan, named `… copy`, and opens it.
+    pub fn duplicate(&self, id: &str) -> Result<(), String> {
+        self.flush();
+        let store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        let found = saved::open(&store, id).map_err(|e| capital(&e.to_string()))?;
+        let name = format!("{} copy", found.plan.plan().name);
+        let copy = crate::editor::Field::PlanName.apply(found.plan.plan(), &name)?;
+        self.add(copy);
+        Ok(())
+    }
+
+    /// Deletes an entry; returns what Undo needs to put it back.
+    pub fn delete(&self, key: &str) -> Result<(String, String), String> {
+        self.flush();
+        let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        let text = saved::delete(&mut store, key)
+            .map_err(|e| capital(&e.to_string()))?
+            .unwrap_or_default();
+        self.refresh();
+        let was_open = self
+            .open_id
+            .get_untracked()
+            .is_some_and(|id| entry_key(&id) == key);
+        if was_open {
+            // Keep working on it in memory, unsaved, until something else opens.
+            self.open_id.set(None);
+            self.status.set("Not saved (deleted)".into());
+        }
+        Ok((key.to_string(), text))
+    }
+
+    /// Puts a deleted entry back.
+    pub fn undo_delete(&self, key: &str, text: &str) -> Result<(), String> {
+        let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        saved::restore(&mut store, key, text).map_err(|e| capital(&e.to_string()))?;
+        if self.open_id.get_untracked().is_none() && !self.read_only.get_untracked() {
+            if let Some(id) = key.strip_prefix(saved::ENTRY_PREFIX) {
+                let _ = self.open(id);
+            }
+        }
+        self.refresh();
+        Ok(())
+    }
+
+    /// The raw text of an entry, to export an unreadable one as it is.
+    pub fn raw(&self, key: &str) -> Option<String> {
+        BrowserStore::open().ok()?.get_text(key)
+    }
+}
