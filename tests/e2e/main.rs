@@ -144,10 +144,14 @@ async fn switching_template_opens_it_computed() {
     let break_even = browser.text("[data-test=break-even]").await;
     assert!(break_even.contains("month 0"), "{break_even}");
     let status = browser.text(".toolbar-status").await;
-    assert!(
-        status.contains("Undo brings the previous plan back"),
-        "{status}"
-    );
+    assert!(status.contains("as a new plan"), "{status}");
+    // The worked example is still saved, beside the new plan.
+    let saved = browser
+        .run_js(
+            "return Object.keys(localStorage).filter(k => k.startsWith('headroom.plans.')).length;",
+        )
+        .await;
+    assert_eq!(saved, serde_json::json!(2));
     browser.close().await;
 }
 
@@ -366,6 +370,7 @@ async fn a_corrupt_saved_plan_is_reported_and_kept() {
     let server = serve_release_build();
     let browser = Browser::start().await;
     browser.open(&server.url).await;
+    // What the first release kept under its one key, now unreadable.
     browser
         .run_js("localStorage.setItem('headroom.plan', '{\"schema\": 1, \"name\": 3');")
         .await;
@@ -373,18 +378,148 @@ async fn a_corrupt_saved_plan_is_reported_and_kept() {
     let notice = browser
         .wait_for_text(".notice", |text| !text.is_empty())
         .await;
-    assert!(notice.contains("could not be opened"), "{notice}");
+    assert!(
+        notice.contains("cannot be opened") && notice.contains("kept exactly as found"),
+        "{notice}"
+    );
     assert_eq!(
         browser.text(MONTH_12_USERS).await,
         "658",
-        "the worked example opens"
+        "the saved plan opens"
     );
     let kept = browser
+        .run_js("return localStorage.getItem('headroom.plan');")
+        .await;
+    assert_eq!(kept, serde_json::json!("{\"schema\": 1, \"name\": 3"));
+    // The Plans list shows it, with a way to export it as stored.
+    browser.click("button.toolbar-button[aria-expanded]").await;
+    let list = browser
+        .wait_for_text(".plan-list", |t| t.contains("Cannot be opened"))
+        .await;
+    assert!(list.contains("Export as stored"), "{list}");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved() {
+    let server = serve_release_build();
+    let sender = Browser::start().await;
+    sender.open(&server.url).await;
+    sender.type_into(MODERATE_GROWTH, "30%").await;
+    sender.wait_for_text(MONTH_12_USERS, |t| t == "1,087").await;
+    let share = "//button[normalize-space()='Share']";
+    sender
+        .client
+        .find(fantoccini::Locator::XPath(share))
+        .await
+        .expect("Share")
+        .click()
+        .await
+        .expect("click");
+    let link = sender
+        .find("#share-link")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert!(
+        link.contains("#h1.") && link.len() < 2_100,
+        "{} characters",
+        link.len()
+    );
+    sender.close().await;
+
+    // Another person: a fresh browser profile, nothing saved.
+    let receiver = Browser::start().await;
+    receiver.client.goto(&link).await.expect("open the link");
+    receiver
+        .wait_for_text("[data-test=shared-banner]", |t| t.contains("read-only"))
+        .await;
+    receiver
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
+        .await;
+    let editors = receiver
+        .run_js("return document.querySelectorAll('.editor').length;")
+        .await;
+    assert_eq!(editors, serde_json::json!(0), "a shared plan is read-only");
+    let saved_before = receiver
         .run_js(
-            "return Object.keys(localStorage).filter(k => k.startsWith('headroom.plan.unreadable.'))
-                .map(k => localStorage.getItem(k));",
+            "return Object.keys(localStorage).filter(k => k.startsWith('headroom.plans.')).length;",
         )
         .await;
-    assert_eq!(kept, serde_json::json!(["{\"schema\": 1, \"name\": 3"]));
+    assert_eq!(
+        saved_before,
+        serde_json::json!(0),
+        "opening a link saves nothing"
+    );
+    let save_copy = "//button[normalize-space()='Save a copy']";
+    receiver
+        .client
+        .find(fantoccini::Locator::XPath(save_copy))
+        .await
+        .expect("Save a copy")
+        .click()
+        .await
+        .expect("click");
+    receiver.find(".editor").await;
+    let saved = receiver
+        .run_js(
+            "return Object.keys(localStorage).filter(k => k.startsWith('headroom.plans.')).length;",
+        )
+        .await;
+    assert_eq!(saved, serde_json::json!(1));
+    receiver.client.refresh().await.expect("reload");
+    receiver
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
+        .await;
+    receiver.close().await;
+}
+
+#[tokio::test]
+async fn a_damaged_link_says_so_and_opens_the_own_plans() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("{}#h1.AAAAbroken", server.url))
+        .await
+        .expect("open");
+    let notice = browser.wait_for_text(".notice", |t| !t.is_empty()).await;
+    assert!(notice.contains("link is damaged"), "{notice}");
+    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn two_windows_see_each_others_changes() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    let first = browser.client.window().await.expect("this window");
+    let second = browser
+        .client
+        .new_window(false)
+        .await
+        .expect("a second window");
+    browser
+        .client
+        .switch_to_window(second.handle)
+        .await
+        .expect("switch");
+    browser.open(&server.url).await;
+    browser.type_into(MODERATE_GROWTH, "30%").await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
+        .await;
+    // Saved a moment after the edit; the first window follows within a second.
+    browser
+        .client
+        .switch_to_window(first)
+        .await
+        .expect("switch back");
+    browser
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
+        .await;
     browser.close().await;
 }
