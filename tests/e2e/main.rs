@@ -491,6 +491,93 @@ async fn a_damaged_link_says_so_and_opens_the_own_plans() {
     browser.close().await;
 }
 
+/// Makes the page keep what it offers for download instead of saving it.
+const CAPTURE_DOWNLOADS: &str = "window.__downloads = [];
+    HTMLAnchorElement.prototype.click = function () {
+        window.__downloads.push({ name: this.download, text: decodeURIComponent(this.href.split(',').slice(1).join(',')) });
+    };";
+
+#[tokio::test]
+async fn a_plan_survives_export_and_import_as_a_file() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser.type_into(MODERATE_GROWTH, "30%").await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
+        .await;
+    browser.run_js(CAPTURE_DOWNLOADS).await;
+    let files = "//button[normalize-space()='Export / Import']";
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(files))
+        .await
+        .expect("menu")
+        .click()
+        .await
+        .expect("click");
+    for label in [
+        "Export plan (JSON)",
+        "Export projection (CSV)",
+        "Export report (Markdown)",
+    ] {
+        let xpath = format!("//button[normalize-space()='{label}']");
+        browser
+            .client
+            .find(fantoccini::Locator::XPath(&xpath))
+            .await
+            .expect("export")
+            .click()
+            .await
+            .expect("click");
+    }
+    let downloads = browser.run_js("return window.__downloads;").await;
+    let downloads = downloads.as_array().expect("a list").clone();
+    assert_eq!(downloads.len(), 3);
+    let plan = downloads[0]["text"].as_str().expect("text").to_string();
+    assert_eq!(
+        downloads[0]["name"],
+        "managed-saas-12-month-capacity-plan.json"
+    );
+    let csv = downloads[1]["text"].as_str().expect("text");
+    assert!(
+        csv.lines().count() > 13 && csv.contains("1087"),
+        "the CSV has the edited projection"
+    );
+    let report = downloads[2]["text"].as_str().expect("text");
+    assert!(report.starts_with("# Managed SaaS") && report.contains("### Current capacity"));
+
+    // Import the exported file: it opens as a new plan, with the edit.
+    let path = std::env::temp_dir().join(format!("headroom-e2e-{}.json", std::process::id()));
+    std::fs::write(&path, &plan).expect("write the exported plan");
+    browser.type_into(MODERATE_GROWTH, "25%").await;
+    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    let input = browser.find("#import-file").await;
+    input
+        .send_keys(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("choose the file");
+    browser
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
+        .await;
+    let status = browser.text(".menu-message").await;
+    assert!(status.contains("Imported"), "{status}");
+    // A file that is not a plan is refused, and nothing changes.
+    std::fs::write(&path, "{\"schema\": 2, \"name\": [").expect("write");
+    let input = browser.find("#import-file").await;
+    input
+        .send_keys(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("choose the file");
+    let status = browser
+        .wait_for_text(".menu-message", |t| t.contains("cannot be opened"))
+        .await;
+    assert!(status.contains("Nothing was changed"), "{status}");
+    assert_eq!(browser.text(MONTH_12_USERS).await, "1,087");
+    let _ = std::fs::remove_file(&path);
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn two_windows_see_each_others_changes() {
     let server = serve_release_build();
