@@ -35,6 +35,7 @@ wasm_bindgen_version() { # the wasm-bindgen version Cargo.lock pins
 }
 
 setup_rust_target() {
+  need_command python3 "Install Python 3 (Debian: apt-get install python3); the build's post-build step (scripts/post_build.py) runs on it."
   need_command cargo "Install Rust with rustup (a stable toolchain, 1.95 or newer)."
   need_command rustup "Headroom needs rustup to add the wasm32 target."
   if rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -50,3 +50,20 @@ pub fn series_colour(index: usize) -> RGBColor {
 
 pub(crate) const INK: RGBColor = RGBColor(31, 41, 55);
 pub(crate) const GRID: RGBColor = RGBColor(229, 231, 235);
+
+#[cfg(test)]
+mod tests {
+    /// The page colours swatches with CSS classes (no inline styles under the
+    /// Content-Security-Policy): they must match the charts' series colours.
+    #[test]
+    fn the_stylesheet_swatches_match_the_series_colours() {
+        let css = include_str!("../../public/style.css");
+        for (index, colour) in super::SERIES_COLOURS.iter().enumerate() {
+            let rule = format!(
+                ".series-{index} {{ background: rgb({}, {}, {}); }}",
+                colour.0, colour.1, colour.2
+            );
+            assert!(css.contains(&rule), "missing {rule}");
+        }
+    }
+}

@@ -110,9 +110,57 @@ pub fn calendar(plan: &ValidPlan, month: u32) -> String {
     }
 }
 
+/// Keeps every Content-Security-Policy violation in `window.__cspViolations`
+/// (and the console), so the end-to-end tests can require there are none.
+fn record_csp_violations() {
+    use wasm_bindgen::JsValue;
+    use web_sys::js_sys::{Array, Reflect};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let violations = Array::new();
+    let _ = Reflect::set(&window, &JsValue::from_str("__cspViolations"), &violations);
+    let listener = window_event_listener_untyped("securitypolicyviolation", move |event| {
+        let field = |name: &str| {
+            Reflect::get(&event, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        let described = format!(
+            "{} blocked {}",
+            field("violatedDirective"),
+            field("blockedURI")
+        );
+        leptos::logging::warn!("Content-Security-Policy: {described}");
+        violations.push(&JsValue::from_str(&described));
+    });
+    // For the page's lifetime.
+    std::mem::forget(listener);
+}
+
+/// Registers the service worker that keeps the app working offline, where
+/// the browser offers service workers (a secure context: https or localhost).
+fn register_service_worker() {
+    use web_sys::js_sys::Reflect;
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return;
+    };
+    if Reflect::has(
+        &navigator,
+        &wasm_bindgen::JsValue::from_str("serviceWorker"),
+    )
+    .unwrap_or(false)
+    {
+        let _ = navigator.service_worker().register("./sw.js");
+    }
+}
+
 /// Mounts the app on the page's body, replacing the loading notice.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    record_csp_violations();
+    register_service_worker();
     if let Some(loading) = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.get_element_by_id("loading"))

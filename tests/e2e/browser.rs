@@ -190,7 +190,43 @@ impl Browser {
             .expect("run script")
     }
 
+    /// Waits until `script` returns `true` in the page.
+    pub async fn wait_until(&self, script: &str, what: &str) {
+        let started = Instant::now();
+        loop {
+            if self.client.execute(script, vec![]).await.ok() == Some(serde_json::json!(true)) {
+                return;
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("waited in vain: {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Every Content-Security-Policy violation the page recorded (the app
+    /// keeps them in `window.__cspViolations`).
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let found = self
+            .run_js("return (window.__cspViolations || []).slice();")
+            .await;
+        found
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Ends the session; every journey must end without a Content-Security-Policy violation.
     pub async fn close(mut self) {
+        let violations = self.csp_violations().await;
+        assert!(
+            violations.is_empty(),
+            "Content-Security-Policy violations: {violations:?}"
+        );
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();

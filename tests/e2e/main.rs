@@ -579,6 +579,76 @@ async fn a_plan_survives_export_and_import_as_a_file() {
 }
 
 #[tokio::test]
+async fn after_one_visit_it_works_offline_including_saved_plans() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser
+        .wait_until(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+            "the service worker controls the page",
+        )
+        .await;
+    browser
+        .click("#template-picker option[value=lean-mvp]")
+        .await;
+    browser
+        .wait_for_text("h1", |t| t.contains("Lean MVP"))
+        .await;
+    // The network goes away.
+    drop(server);
+    browser.client.refresh().await.expect("reload offline");
+    browser
+        .wait_for_text("h1", |t| t.contains("Lean MVP"))
+        .await;
+    browser
+        .wait_for_text(MONTH_12_USERS, |t| t == "1,294")
+        .await;
+    // The other saved plan opens too.
+    browser.click("button.toolbar-button[aria-expanded]").await;
+    let open = "//li[contains(., 'Managed SaaS')]//button[normalize-space()='Open']";
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(open))
+        .await
+        .expect("the worked example's row")
+        .click()
+        .await
+        .expect("open it");
+    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_page_is_locked_down() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    let policy = browser
+        .run_js("return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content;")
+        .await;
+    let policy = policy.as_str().expect("a policy");
+    for part in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval' 'sha256-",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(policy.contains(part), "{part} missing from {policy}");
+    }
+    assert!(!policy.contains("unsafe-eval'") || policy.contains("wasm-unsafe-eval"));
+    assert!(
+        !policy.contains("'unsafe-eval'") && !policy.contains("'unsafe-inline'"),
+        "{policy}"
+    );
+    let handlers = browser
+        .run_js("return [...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on')).length;")
+        .await;
+    assert_eq!(handlers, serde_json::json!(0), "no inline event handlers");
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn two_windows_see_each_others_changes() {
     let server = serve_release_build();
     let browser = Browser::start().await;

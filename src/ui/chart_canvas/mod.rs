@@ -143,9 +143,8 @@ pub fn ChartCanvas(
         <figure class="chart-figure">
             <canvas
                 node_ref=canvas_ref
-                class="chart"
                 data-test=name
-                style=format!("height: {height}px")
+                class=format!("chart height-{}", height as u32)
                 role="img"
                 tabindex="0"
                 aria-label=move || drawing.with(|d| format!("{} (arrow keys read the values month by month)", d.title()))

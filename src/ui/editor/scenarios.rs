@@ -2,8 +2,8 @@
 
 use super::super::action_button::ActionButton;
 use super::super::plan_field::PlanField;
+use super::super::scenario_tabs::swatch_class;
 use super::super::state::PlanState;
-use crate::chart::series_colour;
 use crate::editor::{Action, Field, GrowthModel};
 use crate::engine::plan::Growth;
 use leptos::prelude::*;
@@ -65,8 +65,7 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let colour = series_colour(scenario);
-    let swatch = format!("background: rgb({}, {}, {})", colour.0, colour.1, colour.2);
+    let swatch = swatch_class(scenario);
     let model_id = format!("scenario-{scenario}-model");
     let choose_model = move |event: leptos::ev::Event| {
         if let Some(model) = GrowthModel::from_id(&event_target_value(&event)) {
@@ -159,7 +158,7 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
     view! {
         <article class="card" aria-label=move || format!("Scenario {}", name.get())>
             <div class="card-head">
-                <span class="swatch" style=swatch aria-hidden="true"></span>
+                <span class=swatch aria-hidden="true"></span>
                 <PlanField field=Field::ScenarioName(scenario) label="Scenario name" />
                 <button
                     type="button"

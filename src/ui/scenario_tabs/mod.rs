@@ -1,7 +1,13 @@
 //! Buttons to pick the scenario shown in the form, headlines and table.
 
-use crate::chart::series_colour;
+use crate::chart::SERIES_COLOURS;
 use leptos::prelude::*;
+
+/// The class giving a scenario's swatch its series colour (`series-0` …),
+/// styled in the stylesheet: the Content-Security-Policy allows no inline styles.
+pub fn swatch_class(index: usize) -> String {
+    format!("swatch series-{}", index % SERIES_COLOURS.len())
+}
 
 #[component]
 pub fn ScenarioTabs(
@@ -16,13 +22,7 @@ pub fn ScenarioTabs(
                     .into_iter()
                     .enumerate()
                     .map(|(index, name)| {
-                        let colour = series_colour(index);
-                        let swatch = format!(
-                            "background: rgb({}, {}, {})",
-                            colour.0,
-                            colour.1,
-                            colour.2,
-                        );
+                        let swatch = swatch_class(index);
                         view! {
                             <button
                                 type="button"
@@ -32,7 +32,7 @@ pub fn ScenarioTabs(
                                 }
                                 on:click=move |_| selected.set(index)
                             >
-                                <span class="swatch" style=swatch aria-hidden="true"></span>
+                                <span class=swatch aria-hidden="true"></span>
                                 {name}
                             </button>
                         }
