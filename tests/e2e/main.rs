@@ -649,6 +649,49 @@ async fn the_page_is_locked_down() {
 }
 
 #[tokio::test]
+async fn names_with_html_show_as_text_on_the_page_and_in_the_share_view() {
+    const HOSTILE: &str = "<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>";
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser.open_editor_sections().await;
+    browser.type_into("#field-name", HOSTILE).await;
+    browser.type_into("#field-scenarios-1-name", HOSTILE).await;
+    browser.wait_for_text("h1", |t| t == HOSTILE).await;
+    let check = "return [document.querySelectorAll('img[src=x]').length, document.querySelectorAll('main script, header script').length, window.__pwned === undefined];";
+    assert_eq!(browser.run_js(check).await, serde_json::json!([0, 0, true]));
+    let tabs = browser.text(".scenario-tabs").await;
+    assert!(tabs.contains(HOSTILE), "{tabs}");
+
+    let share = "//button[normalize-space()='Share']";
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(share))
+        .await
+        .expect("Share")
+        .click()
+        .await
+        .expect("click");
+    let link = browser
+        .find("#share-link")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    browser.close().await;
+
+    let viewer = Browser::start().await;
+    viewer.client.goto(&link).await.expect("open the link");
+    viewer
+        .wait_for_text("[data-test=shared-banner]", |t| t.contains("read-only"))
+        .await;
+    viewer.wait_for_text("h1", |t| t == HOSTILE).await;
+    assert_eq!(viewer.run_js(check).await, serde_json::json!([0, 0, true]));
+    viewer.close().await;
+}
+
+#[tokio::test]
 async fn two_windows_see_each_others_changes() {
     let server = serve_release_build();
     let browser = Browser::start().await;
