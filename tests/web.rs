@@ -578,3 +578,111 @@ fn redraw_of_all_charts_in_the_browser() {
     );
     assert!(inked(&canvas) > 500);
 }
+
+/// The browser rows of `scripts/bench` (lines starting `BUDGET`): the
+/// deterministic recompute, Monte Carlo, and input to repainted charts, on
+/// the richest template. Measurements, not timed tests: nothing here fails on time.
+#[wasm_bindgen_test]
+fn budget_in_the_browser() {
+    use headroom::chart::spec;
+    use headroom::chart::{draw_chart, draw_tornado, ChartStyle};
+    use headroom::editor::Field;
+    use headroom::engine::plan::Uncertainty;
+    use headroom::engine::projection::project;
+    use headroom::engine::uncertainty::simulate_plan;
+    use plotters::prelude::IntoDrawingArea;
+    use plotters_canvas::CanvasBackend;
+    let performance = web_sys::window()
+        .and_then(|w| w.performance())
+        .expect("performance");
+    let median = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let richest = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid")
+        .with_overrides(Some(120), None)
+        .expect("120 months");
+
+    let times: Vec<f64> = (0..30)
+        .map(|_| {
+            let start = performance.now();
+            let projection = project(&richest);
+            assert_eq!(projection.scenarios[0].months.len(), 121);
+            performance.now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET recompute_ms {:.3}", median(times));
+
+    let mut one = richest.plan().clone();
+    one.scenarios.truncate(1);
+    let one = validate(&one).expect("valid");
+    let times: Vec<f64> = (0..3)
+        .map(|_| {
+            let start = performance.now();
+            let bands = simulate_plan(
+                &one,
+                Uncertainty {
+                    samples: 10_000,
+                    seed: 1,
+                },
+            );
+            assert_eq!(bands.scenarios[0].months.len(), 121);
+            performance.now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET montecarlo_ms {:.1}", median(times));
+
+    // An edit, then everything the page does before the charts show it again:
+    // validate, project, 2,000 paths of bands, six charts drawn.
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas");
+    canvas.set_width(800);
+    canvas.set_height(280);
+    let times: Vec<f64> = (0..5)
+        .map(|edit| {
+            let start = performance.now();
+            let text = if edit % 2 == 0 { "60k" } else { "50k" };
+            let plan = Field::BaselineUsers
+                .apply(richest.plan(), text)
+                .expect("valid");
+            let projection = project(&plan);
+            let bands = simulate_plan(
+                &plan,
+                Uncertainty {
+                    samples: 2_000,
+                    seed: 1,
+                },
+            );
+            let scenario = &projection.scenarios[0];
+            let specs = [
+                spec::users_chart(&projection, Some(&bands), 0, false),
+                spec::cost_chart(&plan, scenario),
+                spec::utilization_chart(&plan, scenario),
+                spec::cumulative_chart(&plan, scenario),
+                spec::cost_per_user_chart(&plan, scenario),
+            ];
+            for spec in &specs {
+                let area = CanvasBackend::with_canvas_object(canvas.clone())
+                    .expect("backend")
+                    .into_drawing_area();
+                draw_chart(&area, spec, ChartStyle::default()).expect("draws");
+            }
+            let area = CanvasBackend::with_canvas_object(canvas.clone())
+                .expect("backend")
+                .into_drawing_area();
+            draw_tornado(
+                &area,
+                &spec::tornado_chart(&plan, scenario, Some(&bands), 0),
+                ChartStyle::default(),
+            )
+            .expect("draws");
+            performance.now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET repaint_ms {:.1}", median(times));
+}

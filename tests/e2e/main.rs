@@ -691,6 +691,20 @@ async fn names_with_html_show_as_text_on_the_page_and_in_the_share_view() {
     viewer.close().await;
 }
 
+/// For `scripts/bench`: how long after navigation the worked example is first
+/// on screen (the app records the moment in `window.__headroomRendered`).
+/// Prints a `BUDGET` line; a measurement, it fails only if the page never renders.
+#[tokio::test]
+async fn first_render_budget() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    let rendered = browser.run_js("return window.__headroomRendered;").await;
+    let rendered = rendered.as_f64().expect("the app records its first render");
+    println!("BUDGET first_render_ms {rendered:.0}");
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn two_windows_see_each_others_changes() {
     let server = serve_release_build();
