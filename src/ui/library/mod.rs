@@ -314,6 +314,10 @@ impl Library {
     }
 
     fn show(&self, plan: ValidPlan, id: Option<String>, revision: u64) {
+        if self.read_only.get_untracked() {
+            // Leaving a shared plan: a reload should open the user's own plans.
+            super::share::clear_link();
+        }
         self.known.set_value(revision);
         self.last_saved.set_value(Some(plan.plan().clone()));
         self.open_id.set(id.clone());

@@ -95,11 +95,8 @@ pub fn SharePanel() -> impl IntoView {
 pub fn SharedBanner() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let library = expect_context::<Library>();
-    let save_copy = move |_| {
-        let plan = state.plan.get_untracked();
-        clear_link();
-        library.add(plan);
-    };
+    // Saving the copy also takes the link out of the address bar (Library::add).
+    let save_copy = move |_| library.add(state.plan.get_untracked());
     let close = move |_| {
         clear_link();
         if let Some(window) = web_sys::window() {
