@@ -399,3 +399,106 @@ fn dependency_order(
     }
     Ok(order)
 }
+
+/// What a metric's per-path value moves with, for deriving its percentiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Users,
+    /// A metric, by its slot.
+    Metric(usize),
+}
+
+/// How a formula behaves across paths.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    /// The same on every path (the value when known).
+    Constant(Option<f64>),
+    /// A non-decreasing function of one quantity, as computed in floating
+    /// point: so its order across paths is that quantity's order.
+    Follows(Source),
+    Other,
+}
+
+impl Chain {
+    /// For each metric (by slot), the quantity it is a non-decreasing function
+    /// of, if it depends on exactly one quantity that varies across paths and
+    /// only through `+ − × ÷` by path-constant non-negative factors, `ceil`,
+    /// `floor`, `round` or `sqrt` (operations whose rounded results never
+    /// reverse an order). Its percentiles are then the values on the paths
+    /// at the source's percentile ranks: exact, without another selection.
+    /// `fixed(i)` gives input `i`'s value when it is the same on every path.
+    pub fn followed_sources(&self, fixed: impl Fn(usize) -> Option<f64>) -> Vec<Option<Source>> {
+        let mut sources = vec![None; self.metric_names.len()];
+        for metric in &self.metrics {
+            let shape = self.shape(&metric.expr, &fixed, &sources);
+            sources[metric.slot] = match shape {
+                Shape::Follows(source) => Some(source),
+                _ => None,
+            };
+        }
+        sources
+    }
+
+    fn shape(
+        &self,
+        expr: &Expr,
+        fixed: &impl Fn(usize) -> Option<f64>,
+        sources: &[Option<Source>],
+    ) -> Shape {
+        use Shape::{Constant, Follows, Other};
+        match expr {
+            Expr::Number(value) => Constant(Some(*value)),
+            Expr::Name { name, .. } => {
+                if name == "month" {
+                    return Constant(None);
+                }
+                if let Some(input) = self.inputs.iter().position(|n| n == name) {
+                    return match (input, fixed(input)) {
+                        (_, Some(value)) => Constant(Some(value)),
+                        (0, None) => Follows(Source::Users),
+                        _ => Other,
+                    };
+                }
+                match self.metric_index(name) {
+                    // A metric that itself follows a quantity: follow that one.
+                    Some(slot) => Follows(sources[slot].unwrap_or(Source::Metric(slot))),
+                    None => Other,
+                }
+            }
+            Expr::Binary {
+                op, left, right, ..
+            } => {
+                let (a, b) = (
+                    self.shape(left, fixed, sources),
+                    self.shape(right, fixed, sources),
+                );
+                let non_negative = |shape: Shape| matches!(shape, Constant(Some(c)) if c >= 0.0);
+                match (op, a, b) {
+                    (_, Constant(x), Constant(y)) => {
+                        Constant(x.zip(y).map(|(x, y)| apply_binary(*op, x, y)))
+                    }
+                    (BinaryOp::Add, Follows(s), Constant(_))
+                    | (BinaryOp::Add, Constant(_), Follows(s)) => Follows(s),
+                    (BinaryOp::Sub, Follows(s), Constant(_)) => Follows(s),
+                    (BinaryOp::Mul, Follows(s), c) | (BinaryOp::Mul, c, Follows(s))
+                        if non_negative(c) =>
+                    {
+                        Follows(s)
+                    }
+                    (BinaryOp::Div, Follows(s), Constant(Some(c))) if c > 0.0 => Follows(s),
+                    _ => Other,
+                }
+            }
+            Expr::Call { function, args, .. } => match (function, args.as_slice()) {
+                (Function::Ceil | Function::Floor | Function::Round | Function::Sqrt, [arg]) => {
+                    match self.shape(arg, fixed, sources) {
+                        Follows(s) => Follows(s),
+                        _ => Other,
+                    }
+                }
+                _ => Other,
+            },
+            Expr::Negate(_) | Expr::Prev { .. } => Other,
+        }
+    }
+}

@@ -498,3 +498,45 @@ fn renaming_touches_only_whole_names() {
     );
     assert_eq!(names_in("min(a, 2k) / b_2"), ["min", "a", "b_2"]);
 }
+
+#[test]
+fn metrics_that_follow_one_quantity_are_recognised() {
+    use super::{Chain, Source};
+    let metrics = [
+        ("a", "users * fixed"),
+        ("b", "a * 30"),
+        ("c", "a / 86400 + 1"),
+        ("d", "users * varying"),
+        ("e", "ceil(b / 100) - month"),
+        ("f", "max(a, 1)"),
+        ("g", "prev(a)"),
+        ("h", "a - users"),
+        ("i", "2 - a"),
+        ("j", "a * -2"),
+        ("k", "d * 3"),
+        ("l", "a / (fixed - 4)"),
+        ("m", "sqrt(users) * month"),
+    ];
+    let chain = Chain::compile(&["users", "fixed", "varying"], &metrics).unwrap();
+    // `fixed` is 3 on every path; `varying` is sampled.
+    let sources = chain.followed_sources(|input| (input == 1).then_some(3.0));
+    let a = Some(Source::Users);
+    assert_eq!(
+        sources,
+        [
+            a,
+            a,
+            a,
+            None,
+            a,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(Source::Metric(3)),
+            None, // divided by 3 − 4 < 0: order reversed
+            None, // times month: its sign is not known here
+        ]
+    );
+}

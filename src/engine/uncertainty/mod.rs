@@ -12,6 +12,7 @@ mod simulate;
 pub use percentile::{percentiles, Percentiles, Selector};
 pub use simulate::{scenario_inputs, simulate, Columns, Input, MonthView, Target};
 
+use crate::engine::formula::Source;
 use crate::engine::plan::{Plan, Uncertainty};
 use crate::engine::validate::ValidPlan;
 
@@ -122,11 +123,48 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
     let mut per_user = Vec::with_capacity(paths);
     let share = |count: usize| count as f64 / paths as f64;
     let budget = plan.budget.as_ref();
+    // Metrics that move with one quantity take their percentiles off its paths.
+    // Chain input 0 is users, then the drivers in plan order; a driver with
+    // one value is the same on every path.
+    let followed = valid.chain().followed_sources(|input| {
+        match input
+            .checked_sub(1)
+            .and_then(|driver| columns.drivers.get(driver))
+        {
+            Some(column) if column.len() == 1 => Some(column[0]),
+            _ => None,
+        }
+    });
+    let mut ranked_paths: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len() + 1];
     let (first_red, stopped) = simulate(valid, scenario, &columns, paths, |view| {
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
-        bands.push(selector.percentiles(view.users.iter().copied()));
-        for metric in view.metrics {
-            bands.push(selector.percentiles(metric.iter().copied()));
+        let users = selector.percentiles_and_paths(view.users.iter().copied());
+        ranked_paths[0] = users.map_or([0; 5], |(_, ranks)| ranks);
+        bands.push(users.map(|(percentiles, _)| percentiles));
+        for (index, metric) in view.metrics.iter().enumerate() {
+            let source = match followed.get(index).copied().flatten() {
+                Some(Source::Users) => Some(0),
+                Some(Source::Metric(slot)) => Some(slot + 1),
+                None => None,
+            };
+            let percentiles = match source {
+                Some(source) => {
+                    let at = |k: usize| metric[ranked_paths[source][k] as usize];
+                    Some(Percentiles {
+                        p5: at(0),
+                        p10: at(1),
+                        p50: at(2),
+                        p90: at(3),
+                        p95: at(4),
+                    })
+                }
+                None => {
+                    let selected = selector.percentiles_and_paths(metric.iter().copied());
+                    ranked_paths[index + 1] = selected.map_or([0; 5], |(_, ranks)| ranks);
+                    selected.map(|(percentiles, _)| percentiles)
+                }
+            };
+            bands.push(percentiles);
         }
         bands.push(selector.percentiles(view.total_cost.iter().copied()));
         bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));

@@ -22,7 +22,8 @@ pub struct Selector {
     keys: Vec<u64>,
     counts: Box<[u32; BUCKETS]>,
     slot_of: Box<[u8; BUCKETS]>,
-    buckets: [Vec<u64>; 5],
+    /// The keys (and their paths) in the buckets holding the five ranks.
+    buckets: [Vec<(u64, u32)>; 5],
 }
 
 impl Default for Selector {
@@ -47,6 +48,17 @@ impl Selector {
     /// A float's bits grow roughly with its logarithm, so even log-normal
     /// samples spread over many buckets; a crowded bucket only costs time.
     pub fn percentiles(&mut self, values: impl IntoIterator<Item = f64>) -> Option<Percentiles> {
+        self.percentiles_and_paths(values)
+            .map(|(percentiles, _)| percentiles)
+    }
+
+    /// [`Selector::percentiles`], and for each of the five the index of a
+    /// value holding it (ties: the lowest index among equal values in its bucket
+    /// order), so quantities that follow this one can read theirs off the same paths.
+    pub fn percentiles_and_paths(
+        &mut self,
+        values: impl IntoIterator<Item = f64>,
+    ) -> Option<(Percentiles, [u32; 5])> {
         self.keys.clear();
         self.keys
             .extend(values.into_iter().map(|value| ordered(value.to_bits())));
@@ -62,13 +74,14 @@ impl Selector {
         let value = |key: u64| f64::from_bits(unordered(key));
         if low == high {
             let only = value(low);
-            return Some(Percentiles {
+            let percentiles = Percentiles {
                 p5: only,
                 p10: only,
                 p50: only,
                 p90: only,
                 p95: only,
-            });
+            };
+            return Some((percentiles, [0; 5]));
         }
         let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
         let ranks = [rank(0.05), rank(0.10), rank(0.50), rank(0.90), rank(0.95)];
@@ -103,23 +116,26 @@ impl Selector {
                 slots += 1;
             }
         }
-        for key in &self.keys {
+        for (path, key) in self.keys.iter().enumerate() {
             let slot = self.slot_of[bucket(*key)];
             if slot != u8::MAX {
-                self.buckets[slot as usize].push(*key);
+                self.buckets[slot as usize].push((*key, path as u32));
             }
         }
         let mut pick = |(index, within): (usize, usize)| {
             let slot = self.slot_of[index] as usize;
-            value(*self.buckets[slot].select_nth_unstable(within).1)
+            let (key, path) = *self.buckets[slot].select_nth_unstable(within).1;
+            (value(key), path)
         };
-        Some(Percentiles {
-            p5: pick(targets[0]),
-            p10: pick(targets[1]),
-            p50: pick(targets[2]),
-            p90: pick(targets[3]),
-            p95: pick(targets[4]),
-        })
+        let picked = targets.map(&mut pick);
+        let percentiles = Percentiles {
+            p5: picked[0].0,
+            p10: picked[1].0,
+            p50: picked[2].0,
+            p90: picked[3].0,
+            p95: picked[4].0,
+        };
+        Some((percentiles, picked.map(|(_, path)| path)))
     }
 }
 
