@@ -9,7 +9,7 @@ use crate::engine::link::decode_link;
 use crate::engine::plan::Plan;
 use crate::engine::templates;
 use crate::engine::validate::ValidPlan;
-use crate::library::{self as saved, entry_key, Entry, SaveError, OPEN_KEY};
+use crate::library::{self as saved, entry_key, Entry, SaveError, Store, OPEN_KEY};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -84,7 +84,7 @@ pub fn boot() -> Option<Boot> {
             if unreadable == 1 { "it" } else { "them" },
         ));
     }
-    let last_open = store.get_text(OPEN_KEY);
+    let last_open = store.get(OPEN_KEY).ok().flatten();
     let candidates = last_open.into_iter().chain(
         entries
             .iter()
@@ -93,7 +93,7 @@ pub fn boot() -> Option<Boot> {
     );
     for id in candidates {
         if let Ok(found) = saved::open(&store, &id) {
-            let _ = saved_store_set(&mut store, OPEN_KEY, &id);
+            let _ = store.set(OPEN_KEY, &id);
             return Some(Boot {
                 plan: found.plan,
                 id: Some(id),
@@ -106,7 +106,7 @@ pub fn boot() -> Option<Boot> {
     let plan = example()?;
     let id = match saved::create(&mut store, &plan, now()) {
         Ok(id) => {
-            let _ = saved_store_set(&mut store, OPEN_KEY, &id);
+            let _ = store.set(OPEN_KEY, &id);
             Some(id)
         }
         Err(error) => {
@@ -121,24 +121,6 @@ pub fn boot() -> Option<Boot> {
         read_only: false,
         notice: (!notices.is_empty()).then(|| notices.join(" ")),
     })
-}
-
-fn saved_store_set(
-    store: &mut BrowserStore,
-    key: &str,
-    value: &str,
-) -> Result<(), saved::StoreError> {
-    saved::Store::set(store, key, value)
-}
-
-trait GetText {
-    fn get_text(&self, key: &str) -> Option<String>;
-}
-
-impl GetText for BrowserStore {
-    fn get_text(&self, key: &str) -> Option<String> {
-        saved::Store::get(self, key).ok().flatten()
-    }
 }
 
 fn capital(text: &str) -> String {
@@ -288,7 +270,7 @@ impl Library {
         self.flush();
         let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
         let found = saved::open(&store, id).map_err(|e| capital(&e.to_string()))?;
-        let _ = saved::Store::set(&mut store, OPEN_KEY, id);
+        let _ = store.set(OPEN_KEY, id);
         self.show(found.plan, Some(id.to_string()), found.revision);
         Ok(())
     }
@@ -299,7 +281,7 @@ impl Library {
         self.flush();
         let created = BrowserStore::open().and_then(|mut store| {
             let id = saved::create(&mut store, &plan, now())?;
-            let _ = saved::Store::set(&mut store, OPEN_KEY, &id);
+            let _ = store.set(OPEN_KEY, &id);
             Ok(id)
         });
         match created {
@@ -394,6 +376,6 @@ impl Library {
 
     /// The raw text of an entry, to export an unreadable one as it is.
     pub fn raw(&self, key: &str) -> Option<String> {
-        BrowserStore::open().ok()?.get_text(key)
+        BrowserStore::open().ok()?.get(key).ok().flatten()
     }
 }
