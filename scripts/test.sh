@@ -10,6 +10,8 @@ cd "$PROJECT_ROOT"
 headroom_setup
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROME="${CHROME:-/usr/bin/chromium}"
+# The browser tests run as one page; allow a slow machine more than the runner's 20 s default.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 
 step "Formatting (cargo fmt --check)"
 cargo fmt --all --check

@@ -14,6 +14,15 @@ use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Paths and repetitions for the measurements: the full workloads under
+/// `--release` (as `scripts/bench` runs them), small ones in the debug build
+/// the test command uses, where they check the code runs and print nothing
+/// worth reading. (Debug WebAssembly is many times slower.)
+const FULL: bool = !cfg!(debug_assertions);
+const MEASURED_PATHS: u32 = if FULL { 10_000 } else { 500 };
+const BAND_PATHS: u32 = if FULL { 2_000 } else { 200 };
+const REPEATS: usize = if FULL { 10 } else { 2 };
+
 /// Moderate's growth and churn in the worked example.
 const GROWTH: &str = "#field-scenarios-1-growth-growth";
 const CHURN: &str = "#field-scenarios-1-growth-churn";
@@ -399,14 +408,14 @@ fn monte_carlo_timing_in_the_browser() {
     let bands = simulate_plan(
         &one,
         Uncertainty {
-            samples: 10_000,
+            samples: MEASURED_PATHS,
             seed: 1,
         },
     );
     let elapsed = performance.now() - start;
     assert_eq!(bands.scenarios[0].months.len(), 121);
     wasm_bindgen_test::console_log!(
-        "Monte Carlo in Chromium: 10,000 paths × 120 months, 1 scenario: {elapsed:.1} ms"
+        "Monte Carlo in Chromium: {MEASURED_PATHS} paths × 120 months, 1 scenario: {elapsed:.1} ms"
     );
 }
 
@@ -533,7 +542,7 @@ fn redraw_of_all_charts_in_the_browser() {
     let bands = simulate_plan(
         &plan,
         Uncertainty {
-            samples: 2000,
+            samples: BAND_PATHS,
             seed: 1,
         },
     );
@@ -549,7 +558,7 @@ fn redraw_of_all_charts_in_the_browser() {
         .and_then(|w| w.performance())
         .expect("performance");
     let mut times = Vec::new();
-    for _ in 0..10 {
+    for _ in 0..REPEATS {
         let specs = [
             spec::users_chart(&projection, Some(&bands), 0, false),
             spec::cost_chart(&plan, scenario),
@@ -605,7 +614,7 @@ fn budget_in_the_browser() {
         .with_overrides(Some(120), None)
         .expect("120 months");
 
-    let times: Vec<f64> = (0..30)
+    let times: Vec<f64> = (0..REPEATS * 3)
         .map(|_| {
             let start = performance.now();
             let projection = project(&richest);
@@ -618,13 +627,13 @@ fn budget_in_the_browser() {
     let mut one = richest.plan().clone();
     one.scenarios.truncate(1);
     let one = validate(&one).expect("valid");
-    let times: Vec<f64> = (0..3)
+    let times: Vec<f64> = (0..REPEATS.min(3))
         .map(|_| {
             let start = performance.now();
             let bands = simulate_plan(
                 &one,
                 Uncertainty {
-                    samples: 10_000,
+                    samples: MEASURED_PATHS,
                     seed: 1,
                 },
             );
@@ -643,7 +652,7 @@ fn budget_in_the_browser() {
         .expect("a canvas");
     canvas.set_width(800);
     canvas.set_height(280);
-    let times: Vec<f64> = (0..5)
+    let times: Vec<f64> = (0..REPEATS.min(5))
         .map(|edit| {
             let start = performance.now();
             let text = if edit % 2 == 0 { "60k" } else { "50k" };
@@ -654,7 +663,7 @@ fn budget_in_the_browser() {
             let bands = simulate_plan(
                 &plan,
                 Uncertainty {
-                    samples: 2_000,
+                    samples: BAND_PATHS,
                     seed: 1,
                 },
             );

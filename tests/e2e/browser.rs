@@ -153,6 +153,17 @@ impl Browser {
         .await;
     }
 
+    /// Clicks the element at `xpath` (a button by its text, say).
+    pub async fn click_xpath(&self, xpath: &str) {
+        self.client
+            .find(Locator::XPath(xpath))
+            .await
+            .unwrap_or_else(|error| panic!("{xpath} is not there: {error}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
     /// Clicks the element `css` once it has appeared.
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.expect("click");

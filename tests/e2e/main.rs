@@ -206,14 +206,7 @@ async fn an_added_tiered_component_scales_and_its_tier_table_edits() {
     browser.open(&server.url).await;
     browser.open_editor_sections().await;
     let add_tiered = "//button[normalize-space()='Add tiered component']";
-    browser
-        .client
-        .find(fantoccini::Locator::XPath(add_tiered))
-        .await
-        .expect("the add button")
-        .click()
-        .await
-        .expect("click");
+    browser.click_xpath(add_tiered).await;
     // The new ladder is sized around Moderate's peak daily requests, 3,290:
     // Small 500, Medium 2,000, Large 5,000 (÷8, ÷2, ×2 rounded to 1-2-5),
     // each used up to 80%. Month 0 has 500 daily requests: over 400, so
@@ -281,18 +274,8 @@ async fn undo_and_redo_by_button_and_keyboard() {
 
     let undo = "//button[normalize-space()='Undo']";
     let redo = "//button[normalize-space()='Redo']";
-    let press = |xpath: &'static str| async {
-        browser
-            .client
-            .find(fantoccini::Locator::XPath(xpath))
-            .await
-            .expect("toolbar button")
-            .click()
-            .await
-            .expect("click");
-    };
     // The three keystrokes of "30%" are one step.
-    press(undo).await;
+    browser.click_xpath(undo).await;
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "658")
         .await;
@@ -301,7 +284,7 @@ async fn undo_and_redo_by_button_and_keyboard() {
         growth.prop("value").await.expect("value").as_deref(),
         Some("25%")
     );
-    press(redo).await;
+    browser.click_xpath(redo).await;
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
         .await;
@@ -408,14 +391,7 @@ async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved
     sender.type_into(MODERATE_GROWTH, "30%").await;
     sender.wait_for_text(MONTH_12_USERS, |t| t == "1,087").await;
     let share = "//button[normalize-space()='Share']";
-    sender
-        .client
-        .find(fantoccini::Locator::XPath(share))
-        .await
-        .expect("Share")
-        .click()
-        .await
-        .expect("click");
+    sender.click_xpath(share).await;
     let link = sender
         .find("#share-link")
         .await
@@ -454,14 +430,7 @@ async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved
         "opening a link saves nothing"
     );
     let save_copy = "//button[normalize-space()='Save a copy']";
-    receiver
-        .client
-        .find(fantoccini::Locator::XPath(save_copy))
-        .await
-        .expect("Save a copy")
-        .click()
-        .await
-        .expect("click");
+    receiver.click_xpath(save_copy).await;
     receiver.find(".editor").await;
     let saved = receiver
         .run_js(
@@ -508,28 +477,14 @@ async fn a_plan_survives_export_and_import_as_a_file() {
         .await;
     browser.run_js(CAPTURE_DOWNLOADS).await;
     let files = "//button[normalize-space()='Export / Import']";
-    browser
-        .client
-        .find(fantoccini::Locator::XPath(files))
-        .await
-        .expect("menu")
-        .click()
-        .await
-        .expect("click");
+    browser.click_xpath(files).await;
     for label in [
         "Export plan (JSON)",
         "Export projection (CSV)",
         "Export report (Markdown)",
     ] {
         let xpath = format!("//button[normalize-space()='{label}']");
-        browser
-            .client
-            .find(fantoccini::Locator::XPath(&xpath))
-            .await
-            .expect("export")
-            .click()
-            .await
-            .expect("click");
+        browser.click_xpath(&xpath).await;
     }
     let downloads = browser.run_js("return window.__downloads;").await;
     let downloads = downloads.as_array().expect("a list").clone();
@@ -607,14 +562,7 @@ async fn after_one_visit_it_works_offline_including_saved_plans() {
     // The other saved plan opens too.
     browser.click("button.toolbar-button[aria-expanded]").await;
     let open = "//li[contains(., 'Managed SaaS')]//button[normalize-space()='Open']";
-    browser
-        .client
-        .find(fantoccini::Locator::XPath(open))
-        .await
-        .expect("the worked example's row")
-        .click()
-        .await
-        .expect("open it");
+    browser.click_xpath(open).await;
     browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
     browser.close().await;
 }
@@ -664,14 +612,7 @@ async fn names_with_html_show_as_text_on_the_page_and_in_the_share_view() {
     assert!(tabs.contains(HOSTILE), "{tabs}");
 
     let share = "//button[normalize-space()='Share']";
-    browser
-        .client
-        .find(fantoccini::Locator::XPath(share))
-        .await
-        .expect("Share")
-        .click()
-        .await
-        .expect("click");
+    browser.click_xpath(share).await;
     let link = browser
         .find("#share-link")
         .await
