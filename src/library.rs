@@ -63,7 +63,6 @@ pub struct Entry {
     pub name: String,
     /// Milliseconds since 1970, when it was last saved.
     pub saved_at: f64,
-    pub revision: u64,
     /// Why it cannot be opened, if it cannot.
     pub problem: Option<String>,
 }
@@ -161,13 +160,12 @@ pub fn list(store: &impl Store) -> Result<Vec<Entry>, StoreError> {
         };
         let id = key.strip_prefix(ENTRY_PREFIX).unwrap_or(&key).to_string();
         let entry = match unpack(&text) {
-            Ok((_, saved_at, revision, plan)) => match load_plan(&plan) {
+            Ok((_, saved_at, _, plan)) => match load_plan(&plan) {
                 Ok(plan) => Entry {
                     key,
                     id,
                     name: plan.plan().name.clone(),
                     saved_at,
-                    revision,
                     problem: None,
                 },
                 Err(error) => Entry {
@@ -175,7 +173,6 @@ pub fn list(store: &impl Store) -> Result<Vec<Entry>, StoreError> {
                     key,
                     id,
                     saved_at,
-                    revision,
                     problem: Some(error.to_string()),
                 },
             },
@@ -184,7 +181,6 @@ pub fn list(store: &impl Store) -> Result<Vec<Entry>, StoreError> {
                 key,
                 id,
                 saved_at: 0.0,
-                revision: 0,
                 problem: Some(format!("it is not a saved plan ({detail})")),
             },
         };

@@ -207,13 +207,7 @@ async fn the_app_opens_on_the_worked_example_and_draws_its_chart() {
     assert_eq!(month_users(&container, 12), "658");
     assert_eq!(text_of(&container, "[data-test=headline-users-12]"), "658");
     sleep(50).await;
-    let canvas: web_sys::HtmlCanvasElement = container
-        .query_selector("canvas")
-        .ok()
-        .flatten()
-        .expect("a canvas")
-        .dyn_into()
-        .expect("a canvas element");
+    let canvas = canvas_in(&container, "canvas");
     let inked = inked(&canvas);
     assert!(
         inked > 500,
@@ -386,39 +380,6 @@ fn monte_carlo_bands_match_the_native_digest() {
     );
 }
 
-/// How long 10,000 paths × 120 months of the richest template take in
-/// Chromium. A measurement, not a timed test: it only logs the figure
-/// (run with `--release` for the number that matters).
-#[wasm_bindgen_test]
-fn monte_carlo_timing_in_the_browser() {
-    use headroom::engine::plan::Uncertainty;
-    use headroom::engine::uncertainty::simulate_plan;
-    let plan = templates::load("microservices-aws")
-        .expect("listed")
-        .expect("valid")
-        .with_overrides(Some(120), None)
-        .expect("120 months");
-    let mut one = plan.plan().clone();
-    one.scenarios.truncate(1);
-    let one = validate(&one).expect("valid");
-    let performance = web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("performance");
-    let start = performance.now();
-    let bands = simulate_plan(
-        &one,
-        Uncertainty {
-            samples: MEASURED_PATHS,
-            seed: 1,
-        },
-    );
-    let elapsed = performance.now() - start;
-    assert_eq!(bands.scenarios[0].months.len(), 121);
-    wasm_bindgen_test::console_log!(
-        "Monte Carlo in Chromium: {MEASURED_PATHS} paths × 120 months, 1 scenario: {elapsed:.1} ms"
-    );
-}
-
 /// How long an edit takes to show: from the input event to the month-12
 /// users reading the new value, in the mounted worked example; and the
 /// engine's share of an edit (validate + project every scenario) on the
@@ -428,25 +389,18 @@ async fn recompute_per_edit_in_the_browser() {
     use headroom::editor::Field;
     use headroom::engine::projection::project;
     local_storage().clear().expect("clear");
-    let performance = web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("performance");
-    let median = |mut times: Vec<f64>| {
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    };
     let (container, _app) = mount_app();
     let mut times = Vec::new();
     for edit in 0..20 {
         let before = month_users(&container, 12);
-        let start = performance.now();
+        let start = now();
         type_into(&container, CHURN, if edit % 2 == 0 { "7%" } else { "8%" });
         let mut waited = 0;
         while month_users(&container, 12) == before && waited < 200 {
             sleep(0).await;
             waited += 1;
         }
-        times.push(performance.now() - start);
+        times.push(now() - start);
     }
     wasm_bindgen_test::console_log!(
         "Edit to repainted results, worked example: median {:.1} ms",
@@ -457,19 +411,30 @@ async fn recompute_per_edit_in_the_browser() {
         .expect("valid");
     let mut times = Vec::new();
     for edit in 0..20 {
-        let start = performance.now();
+        let start = now();
         let text = if edit % 2 == 0 { "60k" } else { "50k" };
         let edited = Field::BaselineUsers
             .apply(richest.plan(), text)
             .expect("valid");
         let projection = project(&edited);
-        times.push(performance.now() - start);
+        times.push(now() - start);
         assert_eq!(projection.scenarios.len(), richest.plan().scenarios.len());
     }
     wasm_bindgen_test::console_log!(
         "Edit to projection (validate + project), microservices-aws: median {:.2} ms",
         median(times)
     );
+}
+
+/// The canvas `selector` finds in `container`.
+fn canvas_in(container: &HtmlElement, selector: &str) -> web_sys::HtmlCanvasElement {
+    container
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no canvas {selector}"))
+        .dyn_into()
+        .expect("a canvas element")
 }
 
 /// Dark pixels on a canvas: zero means nothing was drawn.
@@ -509,13 +474,7 @@ async fn every_chart_is_drawn_on_its_canvas() {
         "per-user-chart",
         "tornado-chart",
     ] {
-        let canvas: web_sys::HtmlCanvasElement = container
-            .query_selector(&format!("canvas[data-test={name}]"))
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("no canvas {name}"))
-            .dyn_into()
-            .expect("a canvas");
+        let canvas = canvas_in(&container, &format!("canvas[data-test={name}]"));
         let dark = inked(&canvas);
         assert!(
             dark > 500,
@@ -524,17 +483,83 @@ async fn every_chart_is_drawn_on_its_canvas() {
     }
 }
 
+/// The median of some timings, in milliseconds.
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// A detached canvas the size of a chart on the page.
+fn chart_canvas() -> web_sys::HtmlCanvasElement {
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas");
+    canvas.set_width(800);
+    canvas.set_height(280);
+    canvas
+}
+
+/// The six charts of a plan's first scenario, built as the page builds them.
+fn first_scenario_charts(
+    plan: &headroom::engine::validate::ValidPlan,
+    projection: &headroom::engine::projection::Projection,
+    bands: &headroom::engine::uncertainty::Bands,
+) -> (
+    Vec<headroom::chart::ChartSpec>,
+    headroom::chart::TornadoSpec,
+) {
+    use headroom::chart::spec;
+    let scenario = &projection.scenarios[0];
+    (
+        vec![
+            spec::users_chart(projection, Some(bands), 0, false),
+            spec::cost_chart(plan, scenario),
+            spec::utilization_chart(plan, scenario),
+            spec::cumulative_chart(plan, scenario),
+            spec::cost_per_user_chart(plan, scenario),
+        ],
+        spec::tornado_chart(plan, scenario, Some(bands), 0),
+    )
+}
+
+/// Draws the charts one after another on `canvas`, as the page's canvases are drawn.
+fn draw_charts(
+    canvas: &web_sys::HtmlCanvasElement,
+    (specs, tornado): &(
+        Vec<headroom::chart::ChartSpec>,
+        headroom::chart::TornadoSpec,
+    ),
+) {
+    use headroom::chart::{draw_chart, draw_tornado, ChartStyle};
+    use plotters::prelude::IntoDrawingArea;
+    use plotters_canvas::CanvasBackend;
+    let area = || {
+        CanvasBackend::with_canvas_object(canvas.clone())
+            .expect("backend")
+            .into_drawing_area()
+    };
+    for spec in specs {
+        draw_chart(&area(), spec, ChartStyle::default()).expect("draws");
+    }
+    draw_tornado(&area(), tornado, ChartStyle::default()).expect("draws");
+}
+
 /// Redrawing all six charts of the richest template, 2,000 paths of bands,
 /// on canvases the size the page uses. A measurement, not a timed test.
 #[wasm_bindgen_test]
 fn redraw_of_all_charts_in_the_browser() {
-    use headroom::chart::spec;
-    use headroom::chart::{draw_chart, draw_tornado, ChartStyle};
     use headroom::engine::plan::Uncertainty;
     use headroom::engine::projection::project;
     use headroom::engine::uncertainty::simulate_plan;
-    use plotters::prelude::IntoDrawingArea;
-    use plotters_canvas::CanvasBackend;
     let plan = templates::load("microservices-aws")
         .expect("listed")
         .expect("valid");
@@ -546,44 +571,18 @@ fn redraw_of_all_charts_in_the_browser() {
             seed: 1,
         },
     );
-    let scenario = &projection.scenarios[0];
-    let canvas: web_sys::HtmlCanvasElement = document()
-        .create_element("canvas")
-        .expect("canvas")
-        .dyn_into()
-        .expect("a canvas");
-    canvas.set_width(800);
-    canvas.set_height(280);
-    let performance = web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("performance");
-    let mut times = Vec::new();
-    for _ in 0..REPEATS {
-        let specs = [
-            spec::users_chart(&projection, Some(&bands), 0, false),
-            spec::cost_chart(&plan, scenario),
-            spec::utilization_chart(&plan, scenario),
-            spec::cumulative_chart(&plan, scenario),
-            spec::cost_per_user_chart(&plan, scenario),
-        ];
-        let tornado = spec::tornado_chart(&plan, scenario, Some(&bands), 0);
-        let start = performance.now();
-        for spec in &specs {
-            let area = CanvasBackend::with_canvas_object(canvas.clone())
-                .expect("backend")
-                .into_drawing_area();
-            draw_chart(&area, spec, ChartStyle::default()).expect("draws");
-        }
-        let area = CanvasBackend::with_canvas_object(canvas.clone())
-            .expect("backend")
-            .into_drawing_area();
-        draw_tornado(&area, &tornado, ChartStyle::default()).expect("draws");
-        times.push(performance.now() - start);
-    }
-    times.sort_by(f64::total_cmp);
+    let canvas = chart_canvas();
+    let times: Vec<f64> = (0..REPEATS)
+        .map(|_| {
+            let charts = first_scenario_charts(&plan, &projection, &bands);
+            let start = now();
+            draw_charts(&canvas, &charts);
+            now() - start
+        })
+        .collect();
     wasm_bindgen_test::console_log!(
         "Redraw of all six charts, microservices-aws: median {:.1} ms",
-        times[times.len() / 2]
+        median(times)
     );
     assert!(inked(&canvas) > 500);
 }
@@ -593,21 +592,10 @@ fn redraw_of_all_charts_in_the_browser() {
 /// the richest template. Measurements, not timed tests: nothing here fails on time.
 #[wasm_bindgen_test]
 fn budget_in_the_browser() {
-    use headroom::chart::spec;
-    use headroom::chart::{draw_chart, draw_tornado, ChartStyle};
     use headroom::editor::Field;
     use headroom::engine::plan::Uncertainty;
     use headroom::engine::projection::project;
     use headroom::engine::uncertainty::simulate_plan;
-    use plotters::prelude::IntoDrawingArea;
-    use plotters_canvas::CanvasBackend;
-    let performance = web_sys::window()
-        .and_then(|w| w.performance())
-        .expect("performance");
-    let median = |mut times: Vec<f64>| {
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    };
     let richest = templates::load("microservices-aws")
         .expect("listed")
         .expect("valid")
@@ -616,10 +604,10 @@ fn budget_in_the_browser() {
 
     let times: Vec<f64> = (0..REPEATS * 3)
         .map(|_| {
-            let start = performance.now();
+            let start = now();
             let projection = project(&richest);
             assert_eq!(projection.scenarios[0].months.len(), 121);
-            performance.now() - start
+            now() - start
         })
         .collect();
     wasm_bindgen_test::console_log!("BUDGET recompute_ms {:.3}", median(times));
@@ -629,7 +617,7 @@ fn budget_in_the_browser() {
     let one = validate(&one).expect("valid");
     let times: Vec<f64> = (0..REPEATS.min(3))
         .map(|_| {
-            let start = performance.now();
+            let start = now();
             let bands = simulate_plan(
                 &one,
                 Uncertainty {
@@ -638,23 +626,17 @@ fn budget_in_the_browser() {
                 },
             );
             assert_eq!(bands.scenarios[0].months.len(), 121);
-            performance.now() - start
+            now() - start
         })
         .collect();
     wasm_bindgen_test::console_log!("BUDGET montecarlo_ms {:.1}", median(times));
 
     // An edit, then everything the page does before the charts show it again:
     // validate, project, 2,000 paths of bands, six charts drawn.
-    let canvas: web_sys::HtmlCanvasElement = document()
-        .create_element("canvas")
-        .expect("canvas")
-        .dyn_into()
-        .expect("a canvas");
-    canvas.set_width(800);
-    canvas.set_height(280);
+    let canvas = chart_canvas();
     let times: Vec<f64> = (0..REPEATS.min(5))
         .map(|edit| {
-            let start = performance.now();
+            let start = now();
             let text = if edit % 2 == 0 { "60k" } else { "50k" };
             let plan = Field::BaselineUsers
                 .apply(richest.plan(), text)
@@ -667,30 +649,8 @@ fn budget_in_the_browser() {
                     seed: 1,
                 },
             );
-            let scenario = &projection.scenarios[0];
-            let specs = [
-                spec::users_chart(&projection, Some(&bands), 0, false),
-                spec::cost_chart(&plan, scenario),
-                spec::utilization_chart(&plan, scenario),
-                spec::cumulative_chart(&plan, scenario),
-                spec::cost_per_user_chart(&plan, scenario),
-            ];
-            for spec in &specs {
-                let area = CanvasBackend::with_canvas_object(canvas.clone())
-                    .expect("backend")
-                    .into_drawing_area();
-                draw_chart(&area, spec, ChartStyle::default()).expect("draws");
-            }
-            let area = CanvasBackend::with_canvas_object(canvas.clone())
-                .expect("backend")
-                .into_drawing_area();
-            draw_tornado(
-                &area,
-                &spec::tornado_chart(&plan, scenario, Some(&bands), 0),
-                ChartStyle::default(),
-            )
-            .expect("draws");
-            performance.now() - start
+            draw_charts(&canvas, &first_scenario_charts(&plan, &projection, &bands));
+            now() - start
         })
         .collect();
     wasm_bindgen_test::console_log!("BUDGET repaint_ms {:.1}", median(times));

@@ -598,7 +598,7 @@ fn peak_load(plan: &Plan, quantity: &str) -> f64 {
 }
 
 /// `value` rounded to 1, 2 or 5 times a power of ten, so defaults read well.
-pub fn round_nicely(value: f64) -> f64 {
+fn round_nicely(value: f64) -> f64 {
     if !(value.is_finite() && value > 0.0) {
         return 1.0;
     }

@@ -12,11 +12,10 @@ mod history;
 mod references;
 mod value_text;
 
-pub use action::{round_nicely, Action, ComponentKind, CostKind, GrowthModel};
+pub use action::{Action, ComponentKind, CostKind, GrowthModel};
 pub use field::{ComponentPart, CostPart, Field, Kind};
 pub use history::History;
-pub use references::list_in_words;
-pub use value_text::{capitalise, read_value, show_value};
+pub use value_text::capitalise;
 
 use crate::engine::plan::Plan;
 use crate::engine::validate::{validate, PlanError, ValidPlan};
@@ -47,7 +46,7 @@ fn explain(errors: &[PlanError], path: &str, plan: &Plan) -> String {
 }
 
 /// A plan path in words: `metrics[1].formula` → `Metric "monthly_requests", formula`.
-pub fn describe_path(plan: &Plan, path: &str) -> String {
+fn describe_path(plan: &Plan, path: &str) -> String {
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     let indexed = head
         .split_once('[')

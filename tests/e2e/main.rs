@@ -20,6 +20,14 @@ fn serve_release_build() -> StaticServer {
     StaticServer::start(dist)
 }
 
+/// The release build served, and a fresh browser showing it.
+async fn open_app() -> (StaticServer, Browser) {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    (server, browser)
+}
+
 const MONTH_12_USERS: &str = "tr[data-month=\"12\"] td";
 const MONTH_12_DAILY_REQUESTS: &str = "tr[data-month=\"12\"] td:nth-of-type(2)";
 const CHART: &str = "canvas[data-test=users-chart]";
@@ -30,9 +38,7 @@ const BASELINE: &str = "#field-baseline_users";
 
 #[tokio::test]
 async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
 
     let title = browser.client.title().await.expect("title");
     assert!(title.contains("Headroom"), "title: {title}");
@@ -76,9 +82,7 @@ async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
 
 #[tokio::test]
 async fn the_charts_read_out_a_month_and_switch_to_a_log_scale() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     for name in [
         "cost-chart",
         "utilization-chart",
@@ -126,9 +130,7 @@ async fn the_charts_read_out_a_month_and_switch_to_a_log_scale() {
 
 #[tokio::test]
 async fn switching_template_opens_it_computed() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser
         .click("#template-picker option[value=lean-mvp]")
         .await;
@@ -157,9 +159,7 @@ async fn switching_template_opens_it_computed() {
 
 #[tokio::test]
 async fn changing_growth_updates_every_panel() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     let chart_before = browser.canvas_image(CHART).await;
     let sizing_before = browser.text("[data-test=sizing-table]").await;
     let costs_before = browser.text("[data-test=cost-breakdown]").await;
@@ -201,9 +201,7 @@ async fn changing_growth_updates_every_panel() {
 
 #[tokio::test]
 async fn an_added_tiered_component_scales_and_its_tier_table_edits() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.open_editor_sections().await;
     let add_tiered = "//button[normalize-space()='Add tiered component']";
     browser.click_xpath(add_tiered).await;
@@ -228,9 +226,7 @@ async fn an_added_tiered_component_scales_and_its_tier_table_edits() {
 
 #[tokio::test]
 async fn a_bad_formula_shows_its_message_while_the_results_stay() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.open_editor_sections().await;
     // A typo made in place: delete the "h" of requests_per_user_month in
     // "users * requests_per_user_month / 30". One keystroke, so no valid
@@ -264,9 +260,7 @@ async fn a_bad_formula_shows_its_message_while_the_results_stay() {
 
 #[tokio::test]
 async fn undo_and_redo_by_button_and_keyboard() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.type_into(MODERATE_GROWTH, "30%").await;
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
@@ -302,9 +296,7 @@ async fn undo_and_redo_by_button_and_keyboard() {
 
 #[tokio::test]
 async fn a_reload_restores_the_saved_plan() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.open_editor_sections().await;
     browser.type_into(BASELINE, "1.5k").await;
     // 1,500 × 1.17¹² = 9,870.1
@@ -327,9 +319,7 @@ async fn a_reload_restores_the_saved_plan() {
 
 #[tokio::test]
 async fn a_bad_value_gets_a_message_beside_it_and_the_results_stay() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.type_into(MODERATE_CHURN, "abc").await;
     let error = format!("{MODERATE_CHURN}-error");
     let message = browser.wait_for_text(&error, |text| !text.is_empty()).await;
@@ -350,9 +340,7 @@ async fn a_bad_value_gets_a_message_beside_it_and_the_results_stay() {
 
 #[tokio::test]
 async fn a_corrupt_saved_plan_is_reported_and_kept() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     // What the first release kept under its one key, now unreadable.
     browser
         .run_js("localStorage.setItem('headroom.plan', '{\"schema\": 1, \"name\": 3');")
@@ -468,9 +456,7 @@ const CAPTURE_DOWNLOADS: &str = "window.__downloads = [];
 
 #[tokio::test]
 async fn a_plan_survives_export_and_import_as_a_file() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.type_into(MODERATE_GROWTH, "30%").await;
     browser
         .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
@@ -535,9 +521,7 @@ async fn a_plan_survives_export_and_import_as_a_file() {
 
 #[tokio::test]
 async fn after_one_visit_it_works_offline_including_saved_plans() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (server, browser) = open_app().await;
     browser
         .wait_until(
             "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
@@ -569,9 +553,7 @@ async fn after_one_visit_it_works_offline_including_saved_plans() {
 
 #[tokio::test]
 async fn the_page_is_locked_down() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     let policy = browser
         .run_js("return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content;")
         .await;
@@ -599,9 +581,7 @@ async fn the_page_is_locked_down() {
 #[tokio::test]
 async fn names_with_html_show_as_text_on_the_page_and_in_the_share_view() {
     const HOSTILE: &str = "<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>";
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     browser.open_editor_sections().await;
     browser.type_into("#field-name", HOSTILE).await;
     browser.type_into("#field-scenarios-1-name", HOSTILE).await;
@@ -637,9 +617,7 @@ async fn names_with_html_show_as_text_on_the_page_and_in_the_share_view() {
 /// Prints a `BUDGET` line; a measurement, it fails only if the page never renders.
 #[tokio::test]
 async fn first_render_budget() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (_server, browser) = open_app().await;
     let rendered = browser.run_js("return window.__headroomRendered;").await;
     let rendered = rendered.as_f64().expect("the app records its first render");
     println!("BUDGET first_render_ms {rendered:.0}");
@@ -648,9 +626,7 @@ async fn first_render_budget() {
 
 #[tokio::test]
 async fn two_windows_see_each_others_changes() {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.open(&server.url).await;
+    let (server, browser) = open_app().await;
     let first = browser.client.window().await.expect("this window");
     let second = browser
         .client

@@ -28,6 +28,8 @@ pub struct Boot {
     pub revision: u64,
     pub read_only: bool,
     pub notice: Option<String>,
+    /// The library as read while booting, so start-up lists it once.
+    pub entries: Option<Vec<Entry>>,
 }
 
 /// Decides what to open: a shared plan from the link, else the plan open
@@ -47,6 +49,7 @@ pub fn boot() -> Option<Boot> {
                     revision: 0,
                     read_only: true,
                     notice: None,
+                    entries: None,
                 })
             }
             Err(error) => notices.push(format!(
@@ -70,6 +73,7 @@ pub fn boot() -> Option<Boot> {
                 revision: 0,
                 read_only: false,
                 notice: Some(notices.join(" ")),
+                entries: None,
             });
         }
     };
@@ -85,12 +89,15 @@ pub fn boot() -> Option<Boot> {
         ));
     }
     let last_open = store.get(OPEN_KEY).ok().flatten();
-    let candidates = last_open.into_iter().chain(
-        entries
-            .iter()
-            .filter(|e| e.problem.is_none())
-            .map(|e| e.id.clone()),
-    );
+    let candidates: Vec<String> = last_open
+        .into_iter()
+        .chain(
+            entries
+                .iter()
+                .filter(|e| e.problem.is_none())
+                .map(|e| e.id.clone()),
+        )
+        .collect();
     for id in candidates {
         if let Ok(found) = saved::open(&store, &id) {
             let _ = store.set(OPEN_KEY, &id);
@@ -100,6 +107,7 @@ pub fn boot() -> Option<Boot> {
                 revision: found.revision,
                 read_only: false,
                 notice: (!notices.is_empty()).then(|| notices.join(" ")),
+                entries: Some(entries),
             });
         }
     }
@@ -120,6 +128,8 @@ pub fn boot() -> Option<Boot> {
         id,
         read_only: false,
         notice: (!notices.is_empty()).then(|| notices.join(" ")),
+        // A plan was just created: the list read above is out of date.
+        entries: None,
     })
 }
 
@@ -155,7 +165,7 @@ impl Library {
             known: StoredValue::new(boot.revision),
             last_saved: StoredValue::new(Some(boot.plan.plan().clone())),
             pending: StoredValue::new(None),
-            entries: RwSignal::new(Vec::new()),
+            entries: RwSignal::new(boot.entries.clone().unwrap_or_default()),
             read_only: RwSignal::new(boot.read_only),
             status: RwSignal::new(if boot.id.is_some() {
                 "Saved".into()
@@ -164,7 +174,9 @@ impl Library {
             }),
             notice,
         };
-        library.refresh();
+        if boot.entries.is_none() {
+            library.refresh();
+        }
         library
     }
 
