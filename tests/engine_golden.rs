@@ -270,14 +270,14 @@ fn tiered_picks_the_cheapest_tier_that_holds_every_limit() {
         _ => panic!("Supabase is tiered"),
     };
     let limits = &plan.resolved().tier_tables[0];
-    let sizing = headroom::engine::projection::size_tiered(&supabase, limits, &[10_000.0, 50.0]);
+    let sizing = headroom::engine::sizing::size_tiered(&supabase, limits, &[10_000.0, 50.0]);
     assert_eq!(supabase.tiers[sizing.tier.unwrap()].name, "Pro+");
     assert_eq!(sizing.cost, 125.0);
     // Transfer binds: 50 GB of 250 = 20%.
     assert!((sizing.utilization - 0.2).abs() < 1e-12);
-    let sizing = headroom::engine::projection::size_tiered(&supabase, limits, &[80_000.0, 10.0]);
+    let sizing = headroom::engine::sizing::size_tiered(&supabase, limits, &[80_000.0, 10.0]);
     assert_eq!(supabase.tiers[sizing.tier.unwrap()].name, "Team");
-    let sizing = headroom::engine::projection::size_tiered(&supabase, limits, &[600_000.0, 10.0]);
+    let sizing = headroom::engine::sizing::size_tiered(&supabase, limits, &[600_000.0, 10.0]);
     assert_eq!(sizing.status, Status::OverCapacity);
 }
 

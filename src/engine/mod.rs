@@ -14,6 +14,7 @@ pub mod number;
 pub mod output;
 pub mod plan;
 pub mod projection;
+pub mod sizing;
 pub mod templates;
 pub mod uncertainty;
 pub mod validate;

@@ -4,8 +4,9 @@
 
 use super::events::{derive_events, Event};
 use super::growth::project_users;
-use super::plan::{Component, CostLine, Horizontal, Plan, Tiered};
-use super::validate::{Quantity, TierTable, ValidPlan, MAX_TIER_METRICS};
+use super::plan::{Component, CostLine, Plan};
+use super::sizing::{size_component, status, tier_utilization, units_needed, utilization_of};
+use super::validate::{Quantity, ValidPlan};
 
 /// More users than people on Earth: figures past this are flagged, not hidden.
 pub const IMPLAUSIBLE_USERS: f64 = 8e9;
@@ -289,139 +290,6 @@ fn finish_month(
     }
 }
 
-fn status(utilization: f64, over: bool, thresholds: super::plan::Thresholds) -> Status {
-    if over {
-        Status::OverCapacity
-    } else if utilization > thresholds.red {
-        Status::Red
-    } else if utilization >= thresholds.yellow {
-        Status::Yellow
-    } else {
-        Status::Green
-    }
-}
-
-/// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`.
-pub fn size_horizontal(h: &Horizontal, load: f64) -> Sizing {
-    let needed = units_needed(h, load);
-    let active = needed.clamp(f64::from(h.min_units), f64::from(h.max_units)) as u32;
-    let units = active + h.spare_units;
-    let utilization = utilization_of(h, load, active);
-    let over = load > h.capacity_per_unit * f64::from(h.max_units);
-    let unit_cost = h.unit_cost * (1.0 - h.reserved_share * h.reserved_discount);
-    Sizing {
-        units: Some(units),
-        tier: None,
-        utilization,
-        status: status(utilization, over, h.thresholds),
-        cost: f64::from(units) * unit_cost,
-    }
-}
-
-fn units_needed(h: &Horizontal, load: f64) -> f64 {
-    if load <= 0.0 {
-        0.0
-    } else {
-        ceil_non_negative(load / (h.capacity_per_unit * h.target_utilization))
-    }
-}
-
-/// `x.ceil()` for x ≥ 0, without a library call on targets lacking a native
-/// rounding instruction: exact below 2⁶³, where every float is an integer
-/// above 2⁵² anyway.
-#[inline(always)]
-fn ceil_non_negative(x: f64) -> f64 {
-    // Through i64, not u64: one conversion instruction instead of a
-    // branchy sequence, and the same value for every x below 9.2e18 (< 2⁶³).
-    if x < 9.2e18 {
-        let whole = x as i64 as f64;
-        if whole < x {
-            whole + 1.0
-        } else {
-            whole
-        }
-    } else {
-        x
-    }
-}
-
-fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
-    if load <= 0.0 {
-        0.0
-    } else if active == 0 {
-        f64::INFINITY
-    } else {
-        load / (h.capacity_per_unit * f64::from(active))
-    }
-}
-
-/// The cheapest tier whose every limit holds its load at the target; if none
-/// does, the last (largest) tier. `loads[metric]` in the component's order.
-pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
-    #[inline(always)]
-    fn fits(limits: &[f64], loads: &[f64], share: f64) -> bool {
-        limits
-            .iter()
-            .zip(loads)
-            .all(|(limit, load)| *load <= limit * share)
-    }
-    let found = if table.single_metric_fits.is_empty() {
-        table
-            .by_price
-            .iter()
-            .copied()
-            .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
-    } else {
-        // One metric: the same test, `load <= limit * target`, precomputed.
-        let load = loads[0];
-        table
-            .single_metric_fits
-            .iter()
-            .position(|holds| load <= *holds)
-            .map(|position| table.by_price[position])
-    };
-    let chosen = found.unwrap_or(t.tiers.len() - 1);
-    let limits = &table.limits[chosen];
-    let utilization = tier_utilization(limits, loads);
-    Sizing {
-        units: None,
-        tier: Some(chosen),
-        utilization,
-        status: status(utilization, !fits(limits, loads, 1.0), t.thresholds),
-        cost: t.tiers[chosen].price,
-    }
-}
-
-fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
-    limits
-        .iter()
-        .zip(loads)
-        .map(|(limit, load)| load / limit)
-        .fold(0.0, f64::max)
-}
-
-/// Sizes one component; `load(k)` is the k-th quantity it carries. Shared
-/// by the deterministic projection and every Monte Carlo path.
-#[inline(always)]
-pub(crate) fn size_component(
-    component: &Component,
-    table: &TierTable,
-    load: impl Fn(usize) -> f64,
-) -> Sizing {
-    match component {
-        Component::Horizontal(h) => size_horizontal(h, load(0)),
-        Component::Tiered(t) => {
-            // On the stack: validation caps a tiered component's metrics.
-            let mut loads = [0.0; MAX_TIER_METRICS];
-            let count = t.metrics.len();
-            for (k, slot) in loads[..count].iter_mut().enumerate() {
-                *slot = load(k);
-            }
-            size_tiered(t, table, &loads[..count])
-        }
-    }
-}
-
 /// Fills the plan's cost lines, one column of paths each (indexed like
 /// [`cost_line_names`]; the component columns already hold their costs):
 /// fixed, usage and one-off lines, then percentage lines from the others.
@@ -576,36 +444,6 @@ fn todays_capacity(
                 status: status(utilization, !holds(first, 1.0), t.thresholds),
                 runs_out,
             })
-        }
-    }
-}
-
-#[cfg(test)]
-mod ceil_tests {
-    use super::ceil_non_negative;
-
-    #[test]
-    fn matches_ceil() {
-        for x in [
-            0.0,
-            0.1,
-            0.5,
-            1.0,
-            1.0000001,
-            2.5,
-            8.16,
-            1e9 + 0.5,
-            4503599627370495.5,
-            9e15,
-            1e18,
-            1e19,
-            1e300,
-        ] {
-            assert_eq!(
-                ceil_non_negative(x).to_bits(),
-                f64::ceil(x).to_bits(),
-                "{x}"
-            );
         }
     }
 }

@@ -81,9 +81,54 @@ pub struct TierTable {
     pub limits: Vec<Vec<f64>>,
     /// Tier indices, cheapest first.
     pub by_price: Vec<usize>,
-    /// For a component carrying one metric: per tier in price order, the
-    /// load it holds at the target (limit × target), for a plain scan.
-    pub single_metric_fits: Vec<f64>,
+    /// For a component carrying one metric, the tier chosen for each load.
+    pub staircase: Option<Staircase>,
+}
+
+/// A one-metric tiered component's choice as steps: the cheapest tier that
+/// holds a load at the target is the first tier in price order whose
+/// `limit × target` reaches it, which is always one that holds more than
+/// every cheaper tier. Only those tiers are steps; counting the steps below
+/// a load finds its tier without branching on it.
+#[derive(Debug, Clone, Default)]
+pub struct Staircase {
+    /// The load each step holds at the target, rising.
+    pub holds: Vec<f64>,
+    /// Per step, and one more for loads no step holds (the last tier in plan
+    /// order): the tier's index, its limit and its price.
+    pub tiers: Vec<usize>,
+    pub limits: Vec<f64>,
+    pub prices: Vec<f64>,
+}
+
+impl Staircase {
+    fn new(t: &Tiered, limits: &[Vec<f64>], by_price: &[usize]) -> Staircase {
+        let mut staircase = Staircase::default();
+        let step = |staircase: &mut Staircase, tier: usize| {
+            staircase.tiers.push(tier);
+            staircase.limits.push(limits[tier][0]);
+            staircase.prices.push(t.tiers[tier].price);
+        };
+        for tier in by_price {
+            let holds = limits[*tier][0] * t.target_utilization;
+            if staircase
+                .holds
+                .last()
+                .is_none_or(|highest| holds > *highest)
+            {
+                staircase.holds.push(holds);
+                step(&mut staircase, *tier);
+            }
+        }
+        step(&mut staircase, t.tiers.len() - 1);
+        staircase
+    }
+
+    /// The step for `load`: how many steps do not hold it.
+    #[inline(always)]
+    pub fn step(&self, load: f64) -> usize {
+        self.holds.iter().filter(|holds| !(load <= **holds)).count()
+    }
 }
 
 impl PartialEq for ValidPlan {
@@ -772,18 +817,12 @@ fn resolve(plan: &Plan, quantities: &HashMap<String, Quantity>) -> Resolved {
                             .total_cmp(&t.tiers[*b].price)
                             .then(a.cmp(b))
                     });
-                    let single_metric_fits = if t.metrics.len() == 1 {
-                        by_price
-                            .iter()
-                            .map(|tier| limits[*tier][0] * t.target_utilization)
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
+                    let staircase =
+                        (t.metrics.len() == 1).then(|| Staircase::new(t, &limits, &by_price));
                     TierTable {
                         limits,
                         by_price,
-                        single_metric_fits,
+                        staircase,
                     }
                 }
             })

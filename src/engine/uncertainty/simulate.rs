@@ -7,7 +7,8 @@
 use super::sample::sample_column;
 use crate::engine::growth::next_users;
 use crate::engine::plan::Plan;
-use crate::engine::projection::{fill_line_costs, size_component, sum_lines, Status};
+use crate::engine::projection::{fill_line_costs, sum_lines, Status};
+use crate::engine::sizing::size_column;
 use crate::engine::validate::{Quantity, ValidPlan};
 
 /// One uncertain (or fixed) input of a scenario, and where it goes.
@@ -145,6 +146,7 @@ pub fn simulate(
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
     let mut line_columns = vec![vec![0.0; paths]; lines];
+    let mut statuses = vec![Status::Green; paths];
     let mut red = vec![false; components * paths];
     let mut over = vec![false; components * paths];
     let mut red_count = vec![0usize; components];
@@ -201,17 +203,22 @@ pub fn simulate(
                 &mut red[index * paths..(index + 1) * paths],
                 &mut over[index * paths..(index + 1) * paths],
             );
-            for path in 0..paths {
-                let sizing = size_component(component, table, |k| load_columns[k][path]);
-                line_columns[index][path] = sizing.cost;
-                if sizing.status >= Status::Red && !red[path] {
+            size_column(
+                component,
+                table,
+                &load_columns,
+                &mut line_columns[index],
+                &mut statuses,
+            );
+            for (path, status) in statuses.iter().enumerate() {
+                if *status >= Status::Red && !red[path] {
                     red[path] = true;
                     red_count[index] += 1;
                     if first_red[path].is_none() {
                         first_red[path] = Some(index as u16);
                     }
                 }
-                if sizing.status == Status::OverCapacity && !over[path] {
+                if *status == Status::OverCapacity && !over[path] {
                     over[path] = true;
                     over_count[index] += 1;
                 }

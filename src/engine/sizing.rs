@@ -1,0 +1,397 @@
+//! Sizing one component for its load: units or tier, utilization, status
+//! and cost.
+//!
+//! The deterministic projection sizes one path at a time
+//! ([`size_component`]); Monte Carlo sizes a whole column of paths at once
+//! ([`size_column`]). Both run the same per-path arithmetic, so a path's cost
+//! and status are bit-identical either way. The column loops only leave out
+//! calls and data-dependent branches, so they run several paths per
+//! instruction where the target has vector instructions.
+
+use super::plan::{Component, Horizontal, Thresholds, Tiered};
+use super::projection::{Sizing, Status};
+use super::validate::{TierTable, MAX_TIER_METRICS};
+
+pub(crate) fn status(utilization: f64, over: bool, thresholds: Thresholds) -> Status {
+    if over {
+        Status::OverCapacity
+    } else if utilization > thresholds.red {
+        Status::Red
+    } else if utilization >= thresholds.yellow {
+        Status::Yellow
+    } else {
+        Status::Green
+    }
+}
+
+/// A horizontal component's constants, worked out once for many loads.
+struct HorizontalRule {
+    capacity_per_unit: f64,
+    /// What one unit carries at the target utilization.
+    per_unit_at_target: f64,
+    min_units: f64,
+    max_units: f64,
+    spare_units: f64,
+    /// A unit's price after the reserved share's discount.
+    unit_cost: f64,
+    /// Loads above this are more than the largest setup can carry.
+    over_above: f64,
+    thresholds: Thresholds,
+}
+
+impl HorizontalRule {
+    fn new(h: &Horizontal) -> HorizontalRule {
+        HorizontalRule {
+            capacity_per_unit: h.capacity_per_unit,
+            per_unit_at_target: h.capacity_per_unit * h.target_utilization,
+            min_units: f64::from(h.min_units),
+            max_units: f64::from(h.max_units),
+            spare_units: f64::from(h.spare_units),
+            unit_cost: h.unit_cost * (1.0 - h.reserved_share * h.reserved_discount),
+            over_above: h.capacity_per_unit * f64::from(h.max_units),
+            thresholds: h.thresholds,
+        }
+    }
+
+    /// Active units (spares not counted, a whole number) and their
+    /// utilization for `load`: `clamp(ceil(load / (capacity × target)), min, max)`.
+    /// Selects rather than branches, so a loop over paths vectorises.
+    #[inline(always)]
+    fn active_and_utilization(&self, load: f64) -> (f64, f64) {
+        let positive = load > 0.0;
+        let needed = if positive {
+            ceil_non_negative(load / self.per_unit_at_target)
+        } else {
+            0.0
+        };
+        let active = if needed < self.min_units {
+            self.min_units
+        } else if needed > self.max_units {
+            self.max_units
+        } else {
+            needed
+        };
+        // With no active unit, a positive load divides by zero: infinity,
+        // which reads as red.
+        let utilization = if positive {
+            load / (self.capacity_per_unit * active)
+        } else {
+            0.0
+        };
+        (active, utilization)
+    }
+
+    #[inline(always)]
+    fn cost_and_status(&self, load: f64) -> (f64, Status) {
+        let (active, utilization) = self.active_and_utilization(load);
+        let over = load > self.over_above;
+        (
+            (active + self.spare_units) * self.unit_cost,
+            status(utilization, over, self.thresholds),
+        )
+    }
+}
+
+/// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`.
+pub fn size_horizontal(h: &Horizontal, load: f64) -> Sizing {
+    let rule = HorizontalRule::new(h);
+    let (active, utilization) = rule.active_and_utilization(load);
+    let (cost, status) = rule.cost_and_status(load);
+    Sizing {
+        // A whole number between two u32 bounds.
+        units: Some((active as u32).saturating_add(h.spare_units)),
+        tier: None,
+        utilization,
+        status,
+        cost,
+    }
+}
+
+/// Units the load needs at the target (0 for no load), before the bounds.
+pub(crate) fn units_needed(h: &Horizontal, load: f64) -> f64 {
+    if load <= 0.0 {
+        0.0
+    } else {
+        ceil_non_negative(load / (h.capacity_per_unit * h.target_utilization))
+    }
+}
+
+/// `x.ceil()` for x ≥ 0 (or +∞), in plain arithmetic: no library call on
+/// targets without a rounding instruction, and it vectorises. Below 2⁵²,
+/// adding and taking away 2⁵² rounds to the nearest whole number (the
+/// spacing of floats there is 1); one step up if that fell below `x`. From
+/// 2⁵² on, every float is already whole.
+#[inline(always)]
+fn ceil_non_negative(x: f64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let nearest = if x < TWO_52 { (x + TWO_52) - TWO_52 } else { x };
+    if nearest < x {
+        nearest + 1.0
+    } else {
+        nearest
+    }
+}
+
+pub(crate) fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
+    if load <= 0.0 {
+        0.0
+    } else if active == 0 {
+        f64::INFINITY
+    } else {
+        load / (h.capacity_per_unit * f64::from(active))
+    }
+}
+
+/// The cheapest tier whose every limit holds its load at the target; if none
+/// does, the last (largest) tier. `loads[metric]` in the component's order.
+pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
+    let chosen = match &table.staircase {
+        Some(staircase) => staircase.tiers[staircase.step(loads[0])],
+        None => table
+            .by_price
+            .iter()
+            .copied()
+            .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
+            .unwrap_or(t.tiers.len() - 1),
+    };
+    let limits = &table.limits[chosen];
+    let utilization = tier_utilization(limits, loads);
+    Sizing {
+        units: None,
+        tier: Some(chosen),
+        utilization,
+        status: status(utilization, !fits(limits, loads, 1.0), t.thresholds),
+        cost: t.tiers[chosen].price,
+    }
+}
+
+#[inline(always)]
+fn fits(limits: &[f64], loads: &[f64], share: f64) -> bool {
+    limits
+        .iter()
+        .zip(loads)
+        .all(|(limit, load)| *load <= limit * share)
+}
+
+pub(crate) fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
+    limits
+        .iter()
+        .zip(loads)
+        .map(|(limit, load)| load / limit)
+        .fold(0.0, f64::max)
+}
+
+/// Sizes one component; `load(k)` is the k-th quantity it carries.
+#[inline(always)]
+pub(crate) fn size_component(
+    component: &Component,
+    table: &TierTable,
+    load: impl Fn(usize) -> f64,
+) -> Sizing {
+    match component {
+        Component::Horizontal(h) => size_horizontal(h, load(0)),
+        Component::Tiered(t) => {
+            // On the stack: validation caps a tiered component's metrics.
+            let mut loads = [0.0; MAX_TIER_METRICS];
+            let count = t.metrics.len();
+            for (k, slot) in loads[..count].iter_mut().enumerate() {
+                *slot = load(k);
+            }
+            size_tiered(t, table, &loads[..count])
+        }
+    }
+}
+
+/// Sizes one component on every path: `loads[k][path]` is the k-th quantity
+/// it carries on `path`. Writes each path's cost and status, exactly as
+/// [`size_component`] would give them.
+pub(crate) fn size_column(
+    component: &Component,
+    table: &TierTable,
+    loads: &[&[f64]],
+    costs: &mut [f64],
+    statuses: &mut [Status],
+) {
+    match (component, &table.staircase) {
+        (Component::Horizontal(h), _) => {
+            let rule = HorizontalRule::new(h);
+            for ((load, cost), status) in loads[0].iter().zip(costs).zip(statuses) {
+                (*cost, *status) = rule.cost_and_status(*load);
+            }
+        }
+        (Component::Tiered(t), Some(staircase)) => {
+            for ((load, cost), status) in loads[0].iter().zip(costs).zip(statuses) {
+                let step = staircase.step(*load);
+                let limit = staircase.limits[step];
+                // `tier_utilization` for one limit: max(0, load / limit).
+                let ratio = load / limit;
+                let utilization = if ratio > 0.0 { ratio } else { 0.0 };
+                *cost = staircase.prices[step];
+                *status = super::sizing::status(utilization, *load > limit, t.thresholds);
+            }
+        }
+        (Component::Tiered(_), None) => {
+            for (path, (cost, status)) in costs.iter_mut().zip(statuses).enumerate() {
+                let sizing = size_component(component, table, |k| loads[k][path]);
+                (*cost, *status) = (sizing.cost, sizing.status);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::templates;
+    use crate::engine::validate::validate;
+
+    #[test]
+    fn ceil_matches_the_library() {
+        for x in [
+            0.0,
+            0.1,
+            0.5,
+            1.0,
+            1.0000001,
+            2.5,
+            8.16,
+            1e9 + 0.5,
+            4503599627370495.5,
+            4503599627370496.0,
+            9e15,
+            1e18,
+            1e19,
+            1e300,
+            f64::INFINITY,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ] {
+            assert_eq!(
+                ceil_non_negative(x).to_bits(),
+                f64::ceil(x).to_bits(),
+                "{x}"
+            );
+        }
+    }
+
+    /// Loads around every boundary a component has (its tiers' limits, the
+    /// loads where its unit count steps, its thresholds), a few floats either
+    /// side, and spread values: the column gives each path what one-path
+    /// sizing gives it, bit for bit.
+    #[test]
+    fn a_column_sizes_every_path_as_one_path_does() {
+        for id in templates::TEMPLATES.map(|template| template.id) {
+            let plan = templates::load(id).expect("listed").expect("valid");
+            let resolved = plan.resolved();
+            for (index, component) in plan.plan().components.iter().enumerate() {
+                let table = &resolved.tier_tables[index];
+                let loads = interesting_loads(component, table);
+                let carried = resolved.component_loads[index].len();
+                // Multi-metric components get the same load on each metric
+                // and, separately, loads offset against each other.
+                let columns: Vec<Vec<f64>> = (0..carried)
+                    .map(|k| {
+                        loads
+                            .iter()
+                            .map(|load| load * (1.0 + k as f64 * 0.37))
+                            .collect()
+                    })
+                    .collect();
+                let column_refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+                let mut costs = vec![f64::NAN; loads.len()];
+                let mut statuses = vec![Status::Green; loads.len()];
+                size_column(component, table, &column_refs, &mut costs, &mut statuses);
+                for path in 0..loads.len() {
+                    let one = size_component(component, table, |k| columns[k][path]);
+                    assert_eq!(
+                        (costs[path].to_bits(), statuses[path]),
+                        (one.cost.to_bits(), one.status),
+                        "{id}, component {index}, load {}",
+                        loads[path]
+                    );
+                }
+            }
+        }
+    }
+
+    fn interesting_loads(component: &Component, table: &TierTable) -> Vec<f64> {
+        let mut edges: Vec<f64> = vec![0.0, -0.0, -5.0, 1e-300, 5e-324, 1e15];
+        match component {
+            Component::Horizontal(h) => {
+                let per_unit = h.capacity_per_unit * h.target_utilization;
+                for units in 0..=h.max_units.min(400) + 2 {
+                    let units = f64::from(units);
+                    edges.push(units * per_unit);
+                    for share in [h.thresholds.yellow, h.thresholds.red, 1.0] {
+                        edges.push(units * h.capacity_per_unit * share);
+                    }
+                }
+            }
+            Component::Tiered(t) => {
+                for limits in &table.limits {
+                    for limit in limits {
+                        for share in [
+                            t.target_utilization,
+                            t.thresholds.yellow,
+                            t.thresholds.red,
+                            1.0,
+                        ] {
+                            edges.push(limit * share);
+                        }
+                    }
+                }
+            }
+        }
+        let mut loads = Vec::new();
+        for edge in edges {
+            loads.push(edge);
+            let (mut up, mut down) = (edge, edge);
+            for _ in 0..3 {
+                up =
+                    f64::from_bits(
+                        up.to_bits()
+                            .wrapping_add(if up >= 0.0 { 1 } else { u64::MAX }),
+                    );
+                down = f64::from_bits(down.to_bits().wrapping_sub(if down > 0.0 {
+                    1
+                } else {
+                    u64::MAX
+                }));
+                loads.extend([up, down]);
+            }
+        }
+        loads.retain(|load| load.is_finite());
+        loads.extend((0..2000).map(|i| f64::from(i).powf(2.7)));
+        loads
+    }
+
+    #[test]
+    fn a_staircase_picks_the_cheapest_tier_that_holds() {
+        // Prices out of step with limits: B is dearer than A but holds
+        // less, D dearer than C but holds less.
+        let plan: crate::engine::plan::Plan = serde_json::from_str(
+            r#"{"schema": 2, "name": "t", "horizon_months": 1, "baseline_users": 1,
+                "components": [{"kind": "tiered", "name": "db", "metrics": ["users"], "target_utilization": 1,
+                  "tiers": [
+                    {"name": "A", "price": 10, "limits": {"users": 100}},
+                    {"name": "C", "price": 30, "limits": {"users": 1000}},
+                    {"name": "B", "price": 20, "limits": {"users": 50}},
+                    {"name": "D", "price": 40, "limits": {"users": 500}}]}],
+                "scenarios": [{"name": "s", "growth": {"model": "compound", "growth": 0, "churn": 0}}]}"#,
+        )
+        .expect("a plan");
+        let valid = validate(&plan).expect("valid");
+        let table = &valid.resolved().tier_tables[0];
+        let staircase = table.staircase.as_ref().expect("one metric");
+        // Price order A(100), B(50), C(1000), D(500): B and D never hold
+        // more than a cheaper tier, so the steps are A then C, then the last
+        // tier in plan order (D) when nothing holds.
+        assert_eq!(staircase.holds, vec![100.0, 1000.0]);
+        assert_eq!(staircase.tiers, vec![0, 1, 3]);
+        let pick = |load: f64| staircase.tiers[staircase.step(load)];
+        assert_eq!(
+            (pick(100.0), pick(100.5), pick(1000.0), pick(1e6)),
+            (0, 1, 1, 3)
+        );
+    }
+}
