@@ -124,10 +124,11 @@ impl Staircase {
         staircase
     }
 
-    /// The step for `load`: how many steps do not hold it.
+    /// The step for `load` (a number; formulas never yield NaN): how many
+    /// steps do not hold it.
     #[inline(always)]
     pub fn step(&self, load: f64) -> usize {
-        self.holds.iter().filter(|holds| !(load <= **holds)).count()
+        self.holds.iter().filter(|holds| **holds < load).count()
     }
 }
 
