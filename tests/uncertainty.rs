@@ -5,7 +5,9 @@ use headroom::engine::document::read_plan;
 use headroom::engine::plan::{Distribution, Range, Uncertainty, Value};
 use headroom::engine::projection::project;
 use headroom::engine::templates::{self, TEMPLATES};
-use headroom::engine::uncertainty::{bands_digest, simulate_plan, Bands};
+use headroom::engine::uncertainty::{
+    bands_digest, percentiles, scenario_inputs, simulate, simulate_plan, Bands, Columns,
+};
 use headroom::engine::validate::{validate, ValidPlan};
 
 fn settings(samples: u32, seed: u64) -> Uncertainty {
@@ -241,6 +243,43 @@ fn probabilities_by_month_never_decrease() {
             }
             let firsts: f64 = scenario.first_red.iter().sum::<f64>() + scenario.never_red;
             assert!((firsts - 1.0).abs() < 1e-9);
+        }
+    }
+}
+
+/// Metrics whose percentiles are read off another quantity's ranked paths
+/// (a sampled driver's, users', another metric's) get exactly what selecting
+/// their own values gives: every metric, month and scenario of every template.
+#[test]
+fn percentiles_read_off_followed_paths_are_exact() {
+    let (paths, seed) = (2_000, 3);
+    for template in templates::TEMPLATES {
+        let plan = templates::load(template.id)
+            .unwrap()
+            .unwrap()
+            .with_overrides(Some(36), None)
+            .unwrap();
+        let bands = simulate_plan(&plan, settings(paths as u32, seed));
+        for (scenario, expected) in bands.scenarios.iter().enumerate() {
+            let inputs = scenario_inputs(plan.plan(), scenario);
+            let columns = Columns::sampled(&inputs, paths, seed);
+            let mut checked = 0;
+            simulate(&plan, scenario, &columns, paths, |view| {
+                let month = &expected.months[view.month as usize];
+                for (index, metric) in view.metrics.iter().enumerate() {
+                    assert_eq!(
+                        month.percentiles[index + 1],
+                        percentiles(metric),
+                        "{}, {}, month {}, {}",
+                        template.id,
+                        expected.name,
+                        view.month,
+                        bands.quantities[index + 1]
+                    );
+                    checked += 1;
+                }
+            });
+            assert_eq!(checked, 37 * plan.plan().metrics.len());
         }
     }
 }

@@ -403,20 +403,56 @@ fn dependency_order(
 /// What a metric's per-path value moves with, for deriving its percentiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    Users,
+    /// A chain input, by index (0 is users, then the drivers).
+    Input(usize),
     /// A metric, by its slot.
     Metric(usize),
+}
+
+/// How one chain input differs between Monte Carlo paths.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spread {
+    /// Each path has its own value.
+    Varies,
+    /// Every path has this value.
+    Fixed(f64),
+    /// Every path has the same value, never negative, but it changes from
+    /// month to month (users when growth is certain).
+    SameNonNegative,
 }
 
 /// How a formula behaves across paths.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Shape {
-    /// The same on every path (the value when known).
-    Constant(Option<f64>),
+    /// The same on every path: its value when known once for all months,
+    /// and whether it is known never to be negative.
+    Constant {
+        value: Option<f64>,
+        non_negative: bool,
+    },
     /// A non-decreasing function of one quantity, as computed in floating
     /// point: so its order across paths is that quantity's order.
     Follows(Source),
     Other,
+}
+
+impl Shape {
+    fn known(value: f64) -> Shape {
+        Shape::Constant {
+            value: Some(value),
+            non_negative: value >= 0.0,
+        }
+    }
+
+    fn non_negative(self) -> bool {
+        matches!(
+            self,
+            Shape::Constant {
+                non_negative: true,
+                ..
+            }
+        )
+    }
 }
 
 impl Chain {
@@ -426,11 +462,11 @@ impl Chain {
     /// `floor`, `round` or `sqrt` (operations whose rounded results never
     /// reverse an order). Its percentiles are then the values on the paths
     /// at the source's percentile ranks: exact, without another selection.
-    /// `fixed(i)` gives input `i`'s value when it is the same on every path.
-    pub fn followed_sources(&self, fixed: impl Fn(usize) -> Option<f64>) -> Vec<Option<Source>> {
+    /// `spread(i)` says how input `i` differs between paths.
+    pub fn followed_sources(&self, spread: impl Fn(usize) -> Spread) -> Vec<Option<Source>> {
         let mut sources = vec![None; self.metric_names.len()];
         for metric in &self.metrics {
-            let shape = self.shape(&metric.expr, &fixed, &sources);
+            let shape = self.shape(&metric.expr, &spread, &sources);
             sources[metric.slot] = match shape {
                 Shape::Follows(source) => Some(source),
                 _ => None,
@@ -442,21 +478,28 @@ impl Chain {
     fn shape(
         &self,
         expr: &Expr,
-        fixed: &impl Fn(usize) -> Option<f64>,
+        spread: &impl Fn(usize) -> Spread,
         sources: &[Option<Source>],
     ) -> Shape {
         use Shape::{Constant, Follows, Other};
         match expr {
-            Expr::Number(value) => Constant(Some(*value)),
+            Expr::Number(value) => Shape::known(*value),
             Expr::Name { name, .. } => {
                 if name == "month" {
-                    return Constant(None);
+                    // Months count up from 0.
+                    return Constant {
+                        value: None,
+                        non_negative: true,
+                    };
                 }
                 if let Some(input) = self.inputs.iter().position(|n| n == name) {
-                    return match (input, fixed(input)) {
-                        (_, Some(value)) => Constant(Some(value)),
-                        (0, None) => Follows(Source::Users),
-                        _ => Other,
+                    return match spread(input) {
+                        Spread::Varies => Follows(Source::Input(input)),
+                        Spread::Fixed(value) => Shape::known(value),
+                        Spread::SameNonNegative => Constant {
+                            value: None,
+                            non_negative: true,
+                        },
                     };
                 }
                 match self.metric_index(name) {
@@ -469,29 +512,41 @@ impl Chain {
                 op, left, right, ..
             } => {
                 let (a, b) = (
-                    self.shape(left, fixed, sources),
-                    self.shape(right, fixed, sources),
+                    self.shape(left, spread, sources),
+                    self.shape(right, spread, sources),
                 );
-                let non_negative = |shape: Shape| matches!(shape, Constant(Some(c)) if c >= 0.0);
                 match (op, a, b) {
-                    (_, Constant(x), Constant(y)) => {
-                        Constant(x.zip(y).map(|(x, y)| apply_binary(*op, x, y)))
-                    }
-                    (BinaryOp::Add, Follows(s), Constant(_))
-                    | (BinaryOp::Add, Constant(_), Follows(s)) => Follows(s),
-                    (BinaryOp::Sub, Follows(s), Constant(_)) => Follows(s),
+                    (_, Constant { value: x, .. }, Constant { value: y, .. }) => match x.zip(y) {
+                        Some((x, y)) => Shape::known(apply_binary(*op, x, y)),
+                        None => Constant {
+                            value: None,
+                            // Sums, products and quotients of numbers ≥ 0.
+                            non_negative: matches!(
+                                op,
+                                BinaryOp::Add | BinaryOp::Mul | BinaryOp::Div
+                            ) && a.non_negative()
+                                && b.non_negative(),
+                        },
+                    },
+                    (BinaryOp::Add, Follows(s), Constant { .. })
+                    | (BinaryOp::Add, Constant { .. }, Follows(s)) => Follows(s),
+                    (BinaryOp::Sub, Follows(s), Constant { .. }) => Follows(s),
                     (BinaryOp::Mul, Follows(s), c) | (BinaryOp::Mul, c, Follows(s))
-                        if non_negative(c) =>
+                        if c.non_negative() =>
                     {
                         Follows(s)
                     }
-                    (BinaryOp::Div, Follows(s), Constant(Some(c))) if c > 0.0 => Follows(s),
+                    // Only by a known positive number: a divisor that might be
+                    // zero could turn the order into infinities and NaN.
+                    (BinaryOp::Div, Follows(s), Constant { value: Some(c), .. }) if c > 0.0 => {
+                        Follows(s)
+                    }
                     _ => Other,
                 }
             }
             Expr::Call { function, args, .. } => match (function, args.as_slice()) {
                 (Function::Ceil | Function::Floor | Function::Round | Function::Sqrt, [arg]) => {
-                    match self.shape(arg, fixed, sources) {
+                    match self.shape(arg, spread, sources) {
                         Follows(s) => Follows(s),
                         _ => Other,
                     }

@@ -17,7 +17,7 @@ mod eval;
 mod lexer;
 mod parser;
 
-pub use compile::{Chain, Source};
+pub use compile::{Chain, Source, Spread};
 pub use error::{ErrorKind, FormulaError};
 pub use eval::{ColumnState, ScalarState};
 pub use parser::{parse, BinaryOp, Expr, Function};

@@ -501,7 +501,7 @@ fn renaming_touches_only_whole_names() {
 
 #[test]
 fn metrics_that_follow_one_quantity_are_recognised() {
-    use super::{Chain, Source};
+    use super::{Chain, Source, Spread};
     let metrics = [
         ("a", "users * fixed"),
         ("b", "a * 30"),
@@ -516,27 +516,52 @@ fn metrics_that_follow_one_quantity_are_recognised() {
         ("k", "d * 3"),
         ("l", "a / (fixed - 4)"),
         ("m", "sqrt(users) * month"),
+        ("n", "varying * (month - 1)"),
+        ("o", "varying * (month + fixed)"),
+        ("p", "varying / month"),
     ];
     let chain = Chain::compile(&["users", "fixed", "varying"], &metrics).unwrap();
     // `fixed` is 3 on every path; `varying` is sampled.
-    let sources = chain.followed_sources(|input| (input == 1).then_some(3.0));
-    let a = Some(Source::Users);
+    let fixed = |input: usize| match input {
+        1 => Spread::Fixed(3.0),
+        _ => Spread::Varies,
+    };
+    let (users, varying) = (Some(Source::Input(0)), Some(Source::Input(2)));
     assert_eq!(
-        sources,
+        chain.followed_sources(fixed),
         [
-            a,
-            a,
-            a,
-            None,
-            a,
-            None,
-            None,
+            users,
+            users,
+            users,
+            None, // two quantities vary
+            users,
             None,
             None,
             None,
+            None, // 2 − a: order reversed
+            None, // a × −2: order reversed
             Some(Source::Metric(3)),
-            None, // divided by 3 − 4 < 0: order reversed
-            None, // times month: its sign is not known here
+            None,  // divided by 3 − 4 < 0: order reversed
+            users, // times month, never negative
+            None,  // month − 1 is −1 at month 0
+            varying,
+            None, // month may be 0: dividing by it is not order-safe
         ]
+    );
+    // Certain growth: users are the same on every path (and never negative),
+    // so what they multiply follows the other factor.
+    let same_users = |input: usize| match input {
+        0 => Spread::SameNonNegative,
+        1 => Spread::Fixed(3.0),
+        _ => Spread::Varies,
+    };
+    let sources = chain.followed_sources(same_users);
+    assert_eq!(sources[3], varying, "users × varying");
+    assert_eq!(sources[10], varying, "d × 3 follows what d follows");
+    assert_eq!(sources[0], None, "users × fixed is the same on every path");
+    assert_eq!(
+        sources[7],
+        Some(Source::Metric(0)),
+        "a − users moves with a (here, not at all)"
     );
 }

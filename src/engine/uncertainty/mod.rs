@@ -12,7 +12,7 @@ mod simulate;
 pub use percentile::{percentiles, Percentiles, Selector};
 pub use simulate::{scenario_inputs, simulate, Columns, Input, MonthView, Target};
 
-use crate::engine::formula::Source;
+use crate::engine::formula::{Source, Spread};
 use crate::engine::plan::{Plan, Uncertainty};
 use crate::engine::validate::ValidPlan;
 
@@ -123,33 +123,44 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
     let mut per_user = Vec::with_capacity(paths);
     let share = |count: usize| count as f64 / paths as f64;
     let budget = plan.budget.as_ref();
-    // Metrics that move with one quantity take their percentiles off its paths.
-    // Chain input 0 is users, then the drivers in plan order; a driver with
-    // one value is the same on every path.
-    let followed = valid.chain().followed_sources(|input| {
-        match input
-            .checked_sub(1)
-            .and_then(|driver| columns.drivers.get(driver))
-        {
-            Some(column) if column.len() == 1 => Some(column[0]),
-            _ => None,
-        }
-    });
-    let mut ranked_paths: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len() + 1];
+    // Metrics that move with one quantity take their percentiles off its
+    // paths. Chain input 0 is users, then the drivers in plan order.
+    let users_vary = columns.growth_varies();
+    let spread = |input: usize| match input.checked_sub(1) {
+        None if users_vary => Spread::Varies,
+        // Growth is certain: every path has the same users, never negative.
+        None => Spread::SameNonNegative,
+        Some(driver) => match columns.drivers.get(driver) {
+            Some(column) if column.len() == 1 => Spread::Fixed(column[0]),
+            _ => Spread::Varies,
+        },
+    };
+    let followed = valid.chain().followed_sources(spread);
+    // The paths at the five percentile ranks of each input and metric. A
+    // driver keeps its value all run, so its ranks are found once.
+    let mut input_ranks: Vec<[u32; 5]> = std::iter::once([0; 5])
+        .chain(columns.drivers.iter().map(|column| {
+            let ranked = (column.len() > 1)
+                .then(|| selector.percentiles_and_paths(column.iter().copied()))
+                .flatten();
+            ranked.map_or([0; 5], |(_, ranks)| ranks)
+        }))
+        .collect();
+    let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
     let (first_red, stopped) = simulate(valid, scenario, &columns, paths, |view| {
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
         let users = selector.percentiles_and_paths(view.users.iter().copied());
-        ranked_paths[0] = users.map_or([0; 5], |(_, ranks)| ranks);
+        input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
         bands.push(users.map(|(percentiles, _)| percentiles));
         for (index, metric) in view.metrics.iter().enumerate() {
-            let source = match followed.get(index).copied().flatten() {
-                Some(Source::Users) => Some(0),
-                Some(Source::Metric(slot)) => Some(slot + 1),
+            let ranks = match followed.get(index).copied().flatten() {
+                Some(Source::Input(input)) => Some(input_ranks[input]),
+                Some(Source::Metric(slot)) => Some(metric_ranks[slot]),
                 None => None,
             };
-            let percentiles = match source {
-                Some(source) => {
-                    let at = |k: usize| metric[ranked_paths[source][k] as usize];
+            let percentiles = match ranks {
+                Some(ranks) => {
+                    let at = |k: usize| metric[ranks[k] as usize];
                     Some(Percentiles {
                         p5: at(0),
                         p10: at(1),
@@ -160,7 +171,7 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
                 }
                 None => {
                     let selected = selector.percentiles_and_paths(metric.iter().copied());
-                    ranked_paths[index + 1] = selected.map_or([0; 5], |(_, ranks)| ranks);
+                    metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
                     selected.map(|(percentiles, _)| percentiles)
                 }
             };

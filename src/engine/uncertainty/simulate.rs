@@ -91,6 +91,11 @@ impl Columns {
         }
         columns
     }
+
+    /// Whether users differ between paths (some growth parameter is sampled).
+    pub fn growth_varies(&self) -> bool {
+        self.growth.iter().any(|column| column.len() > 1)
+    }
 }
 
 #[inline(always)]
@@ -159,7 +164,7 @@ pub fn simulate(
         .revenue
         .as_ref()
         .map(|r| r.paying_share * r.price_per_month);
-    let growth_varies = columns.growth.iter().any(|column| column.len() > 1);
+    let growth_varies = columns.growth_varies();
 
     for month in 0..=plan.horizon_months {
         if month > 0 && growth_varies {
