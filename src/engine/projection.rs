@@ -69,12 +69,13 @@ pub struct MonthResult {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
 pub enum Status {
-    Green,
-    Yellow,
-    Red,
+    Green = 0,
+    Yellow = 1,
+    Red = 2,
     /// Even the largest setup cannot hold the load.
-    OverCapacity,
+    OverCapacity = 3,
 }
 
 impl Status {

@@ -12,15 +12,19 @@ use super::plan::{Component, Horizontal, Thresholds, Tiered};
 use super::projection::{Sizing, Status};
 use super::validate::{TierTable, MAX_TIER_METRICS};
 
+/// Over capacity if `over`; else red above the red threshold, yellow from
+/// the yellow one, green below. Counted rather than branched on, so it costs
+/// the same on every path (statuses differ from path to path, and a
+/// mispredicted branch waits on the divisions before it). Validation keeps
+/// `yellow ≤ red`, which makes the count the level.
+#[inline(always)]
 pub(crate) fn status(utilization: f64, over: bool, thresholds: Thresholds) -> Status {
-    if over {
-        Status::OverCapacity
-    } else if utilization > thresholds.red {
-        Status::Red
-    } else if utilization >= thresholds.yellow {
-        Status::Yellow
-    } else {
-        Status::Green
+    let level = u8::from(utilization >= thresholds.yellow) + u8::from(utilization > thresholds.red);
+    match if over { 3 } else { level } {
+        0 => Status::Green,
+        1 => Status::Yellow,
+        2 => Status::Red,
+        _ => Status::OverCapacity,
     }
 }
 
