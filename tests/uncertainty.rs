@@ -248,8 +248,10 @@ fn probabilities_by_month_never_decrease() {
 }
 
 /// Metrics whose percentiles are read off another quantity's ranked paths
-/// (a sampled driver's, users', another metric's) get exactly what selecting
-/// their own values gives: every metric, month and scenario of every template.
+/// (a sampled driver's, users', another metric's), and the cost per user
+/// derived from the cost's percentiles when growth is certain, get exactly
+/// what selecting their own values gives: every quantity, month and
+/// scenario of every template.
 #[test]
 fn percentiles_read_off_followed_paths_are_exact() {
     let (paths, seed) = (2_000, 3);
@@ -278,6 +280,26 @@ fn percentiles_read_off_followed_paths_are_exact() {
                     );
                     checked += 1;
                 }
+                let per_user: Vec<f64> = view
+                    .total_cost
+                    .iter()
+                    .zip(view.users)
+                    .filter(|(_, users)| **users >= 1.0)
+                    .map(|(cost, users)| cost / users)
+                    .collect();
+                let derived = &month.percentiles[view.metrics.len() + 1..];
+                assert_eq!(
+                    derived,
+                    [
+                        percentiles(view.total_cost),
+                        percentiles(view.cumulative_cost),
+                        percentiles(&per_user)
+                    ],
+                    "{}, {}, month {}: costs",
+                    template.id,
+                    expected.name,
+                    view.month
+                );
             });
             assert_eq!(checked, 37 * plan.plan().metrics.len());
         }

@@ -177,16 +177,27 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
             };
             bands.push(percentiles);
         }
-        bands.push(selector.percentiles(view.total_cost.iter().copied()));
+        let total = selector.percentiles(view.total_cost.iter().copied());
+        bands.push(total);
         bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
-        per_user.clear();
-        let with_users = view
-            .total_cost
-            .iter()
-            .zip(view.users)
-            .filter(|(_, users)| **users >= 1.0);
-        per_user.extend(with_users.map(|(cost, users)| cost / users));
-        bands.push(selector.percentiles(per_user.iter().copied()));
+        let cost_per_user = if users_vary {
+            per_user.clear();
+            let with_users = view
+                .total_cost
+                .iter()
+                .zip(view.users)
+                .filter(|(_, users)| **users >= 1.0);
+            per_user.extend(with_users.map(|(cost, users)| cost / users));
+            selector.percentiles(per_user.iter().copied())
+        } else {
+            // The same users on every path: dividing by them keeps the cost's
+            // order, so its percentiles divided are exactly theirs.
+            let users = view.users[0];
+            total
+                .filter(|_| users >= 1.0)
+                .map(|p| p.map(|cost| cost / users))
+        };
+        bands.push(cost_per_user);
         months.push(MonthBands {
             month: view.month,
             percentiles: bands,

@@ -10,6 +10,20 @@ pub struct Percentiles {
     pub p95: f64,
 }
 
+impl Percentiles {
+    /// Each of the five through `f`: the percentiles of `f(x)` when `f` never
+    /// reverses an order.
+    pub fn map(self, f: impl Fn(f64) -> f64) -> Percentiles {
+        Percentiles {
+            p5: f(self.p5),
+            p10: f(self.p10),
+            p50: f(self.p50),
+            p90: f(self.p90),
+            p95: f(self.p95),
+        }
+    }
+}
+
 /// Histogram resolution for bucket selection: 2¹¹ buckets. Fixed-size
 /// tables indexed with a mask need no bounds checks in the hot loops.
 const BUCKET_BITS: u32 = 11;

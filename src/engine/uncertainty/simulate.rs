@@ -158,7 +158,7 @@ pub fn simulate(
     let mut over_count = vec![0usize; components];
     let mut broke_even = vec![false; paths];
     let mut broke_even_count = 0;
-    let mut first_red: FirstRed = vec![None; paths];
+    let mut first_red = vec![NOT_RED; paths];
     let budget = plan.budget.as_ref();
     let revenue_per_user = plan
         .revenue
@@ -183,7 +183,7 @@ pub fn simulate(
             .collect();
         if let Err(error) = chain.evaluate_columns(&mut state, month, &inputs) {
             return (
-                first_red,
+                first_red_of(&first_red),
                 Some(format!("the projection stops at month {month}: {error}")),
             );
         }
@@ -215,19 +215,10 @@ pub fn simulate(
                 &mut line_columns[index],
                 &mut statuses,
             );
-            for (path, status) in statuses.iter().enumerate() {
-                if *status >= Status::Red && !red[path] {
-                    red[path] = true;
-                    red_count[index] += 1;
-                    if first_red[path].is_none() {
-                        first_red[path] = Some(index as u16);
-                    }
-                }
-                if *status == Status::OverCapacity && !over[path] {
-                    over[path] = true;
-                    over_count[index] += 1;
-                }
-            }
+            let (newly_red, newly_over) =
+                record_statuses(index as u16, &statuses, red, over, &mut first_red);
+            red_count[index] += newly_red;
+            over_count[index] += newly_over;
         }
         fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
         sum_lines(&line_columns, &mut total);
@@ -268,5 +259,45 @@ pub fn simulate(
             broke_even_by: broke_even_count,
         });
     }
-    (first_red, None)
+    (first_red_of(&first_red), None)
+}
+
+/// In the per-path first-red column: no component has gone red.
+const NOT_RED: u16 = u16::MAX;
+
+fn first_red_of(column: &[u16]) -> FirstRed {
+    column
+        .iter()
+        .map(|first| (*first != NOT_RED).then_some(*first))
+        .collect()
+}
+
+/// Adds one component's statuses this month to each path's history: red
+/// (or worse) yet, over capacity yet, and the first component to go red
+/// (components are recorded in order, so the lowest index wins a month).
+/// Returns how many paths went red and over capacity for the first time.
+/// Without branches: statuses differ from path to path.
+fn record_statuses(
+    component: u16,
+    statuses: &[Status],
+    red: &mut [bool],
+    over: &mut [bool],
+    first_red: &mut [u16],
+) -> (usize, usize) {
+    let (mut newly_red, mut newly_over) = (0, 0);
+    let paths = statuses.iter().zip(red).zip(over).zip(first_red);
+    for (((status, red), over), first) in paths {
+        let now_red = *status >= Status::Red;
+        let now_over = *status == Status::OverCapacity;
+        newly_red += usize::from(now_red & !*red);
+        newly_over += usize::from(now_over & !*over);
+        *red |= now_red;
+        *over |= now_over;
+        *first = if *first == NOT_RED && now_red {
+            component
+        } else {
+            *first
+        };
+    }
+    (newly_red, newly_over)
 }
