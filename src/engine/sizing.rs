@@ -20,6 +20,11 @@ use super::validate::{TierTable, MAX_TIER_METRICS};
 #[inline(always)]
 pub(crate) fn status(utilization: f64, over: bool, thresholds: Thresholds) -> Status {
     let level = u8::from(utilization >= thresholds.yellow) + u8::from(utilization > thresholds.red);
+    status_of_level(level, over)
+}
+
+#[inline(always)]
+fn status_of_level(level: u8, over: bool) -> Status {
     match if over { 3 } else { level } {
         0 => Status::Green,
         1 => Status::Yellow,
@@ -68,13 +73,7 @@ impl HorizontalRule {
         } else {
             0.0
         };
-        let active = if needed < self.min_units {
-            self.min_units
-        } else if needed > self.max_units {
-            self.max_units
-        } else {
-            needed
-        };
+        let active = self.clamp(needed);
         // With no active unit, a positive load divides by zero: infinity,
         // which reads as red.
         let utilization = if positive {
@@ -83,6 +82,17 @@ impl HorizontalRule {
             0.0
         };
         (active, utilization)
+    }
+
+    #[inline(always)]
+    fn clamp(&self, needed: f64) -> f64 {
+        if needed < self.min_units {
+            self.min_units
+        } else if needed > self.max_units {
+            self.max_units
+        } else {
+            needed
+        }
     }
 
     #[inline(always)]
@@ -207,37 +217,41 @@ pub(crate) fn size_component(
 }
 
 /// Sizes one component on every path: `loads[k][path]` is the k-th quantity
-/// it carries on `path`. Writes each path's cost and status, exactly as
-/// [`size_component`] would give them.
+/// it carries on `path`. Writes each path's cost and hands its status to
+/// `report(path, status)`, exactly as [`size_component`] would give them.
+#[inline(always)]
 pub(crate) fn size_column(
     component: &Component,
     table: &TierTable,
     loads: &[&[f64]],
     costs: &mut [f64],
-    statuses: &mut [Status],
+    mut report: impl FnMut(usize, Status),
 ) {
     match (component, &table.staircase) {
         (Component::Horizontal(h), _) => {
             let rule = HorizontalRule::new(h);
-            for ((load, cost), status) in loads[0].iter().zip(costs).zip(statuses) {
-                (*cost, *status) = rule.cost_and_status(*load);
+            for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
+                let (path_cost, path_status) = rule.cost_and_status(*load);
+                *cost = path_cost;
+                report(path, path_status);
             }
         }
         (Component::Tiered(t), Some(staircase)) => {
-            for ((load, cost), status) in loads[0].iter().zip(costs).zip(statuses) {
+            for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
                 let step = staircase.step(*load);
                 let limit = staircase.limits[step];
+                *cost = staircase.prices[step];
                 // `tier_utilization` for one limit: max(0, load / limit).
                 let ratio = load / limit;
                 let utilization = if ratio > 0.0 { ratio } else { 0.0 };
-                *cost = staircase.prices[step];
-                *status = super::sizing::status(utilization, *load > limit, t.thresholds);
+                report(path, status(utilization, *load > limit, t.thresholds));
             }
         }
         (Component::Tiered(_), None) => {
-            for (path, (cost, status)) in costs.iter_mut().zip(statuses).enumerate() {
+            for (path, cost) in costs.iter_mut().enumerate() {
                 let sizing = size_component(component, table, |k| loads[k][path]);
-                (*cost, *status) = (sizing.cost, sizing.status);
+                *cost = sizing.cost;
+                report(path, sizing.status);
             }
         }
     }
@@ -282,10 +296,38 @@ mod tests {
     /// loads where its unit count steps, its thresholds), a few floats either
     /// side, and spread values: the column gives each path what one-path
     /// sizing gives it, bit for bit.
+    /// Components at the edges of what validation allows: no minimum, no
+    /// yellow band, everything red, a 1% target, tiny and huge capacities.
+    const ODD_COMPONENTS: &str = r#"{"schema": 2, "name": "odd", "horizon_months": 1,
+        "baseline_users": 1,
+        "components": [
+          {"kind": "horizontal", "name": "h0", "metric": "users", "capacity_per_unit": 3,
+           "target_utilization": 0.7, "min_units": 0, "max_units": 50, "unit_cost": 2,
+           "thresholds": {"yellow": 0, "red": 0}},
+          {"kind": "horizontal", "name": "h1", "metric": "users", "capacity_per_unit": 0.001,
+           "target_utilization": 0.01, "min_units": 1, "max_units": 1000000, "spare_units": 2,
+           "unit_cost": 0.37, "reserved_share": 0.5, "reserved_discount": 0.25,
+           "thresholds": {"yellow": 0.3, "red": 0.3}},
+          {"kind": "horizontal", "name": "h2", "metric": "users", "capacity_per_unit": 1e9,
+           "target_utilization": 1, "min_units": 2, "max_units": 3, "unit_cost": 10,
+           "thresholds": {"yellow": 1, "red": 10}},
+          {"kind": "tiered", "name": "t0", "metrics": ["users"], "target_utilization": 0.33,
+           "thresholds": {"yellow": 0, "red": 0.1},
+           "tiers": [{"name": "a", "price": 5, "limits": {"users": 0.3}},
+                     {"name": "b", "price": 1, "limits": {"users": 7e12}}]}],
+        "scenarios": [{"name": "s", "growth": {"model": "compound", "growth": 0, "churn": 0}}]}"#;
+
     #[test]
     fn a_column_sizes_every_path_as_one_path_does() {
-        for id in templates::TEMPLATES.map(|template| template.id) {
-            let plan = templates::load(id).expect("listed").expect("valid");
+        let odd: crate::engine::plan::Plan = serde_json::from_str(ODD_COMPONENTS).expect("a plan");
+        let odd = validate(&odd).expect("valid");
+        let templates = templates::TEMPLATES.map(|template| {
+            let plan = templates::load(template.id)
+                .expect("listed")
+                .expect("valid");
+            (template.id, plan)
+        });
+        for (id, plan) in templates.iter().chain([&("odd", odd)]) {
             let resolved = plan.resolved();
             for (index, component) in plan.plan().components.iter().enumerate() {
                 let table = &resolved.tier_tables[index];
@@ -303,13 +345,19 @@ mod tests {
                     .collect();
                 let column_refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
                 let mut costs = vec![f64::NAN; loads.len()];
-                let mut statuses = vec![Status::Green; loads.len()];
-                size_column(component, table, &column_refs, &mut costs, &mut statuses);
+                let mut statuses = vec![None; loads.len()];
+                size_column(
+                    component,
+                    table,
+                    &column_refs,
+                    &mut costs,
+                    |path, status| statuses[path] = Some(status),
+                );
                 for path in 0..loads.len() {
                     let one = size_component(component, table, |k| columns[k][path]);
                     assert_eq!(
                         (costs[path].to_bits(), statuses[path]),
-                        (one.cost.to_bits(), one.status),
+                        (one.cost.to_bits(), Some(one.status)),
                         "{id}, component {index}, load {}",
                         loads[path]
                     );
@@ -366,6 +414,15 @@ mod tests {
         }
         loads.retain(|load| load.is_finite());
         loads.extend((0..2000).map(|i| f64::from(i).powf(2.7)));
+        // Spread over many magnitudes, from a fixed little generator.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        loads.extend((0..20_000).map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            10f64.powf(unit * 16.0 - 6.0)
+        }));
         loads
     }
 

@@ -10,7 +10,7 @@ mod sample;
 mod simulate;
 
 pub use percentile::{percentiles, Percentiles, Selector};
-pub use simulate::{scenario_inputs, simulate, Columns, Input, MonthView, Target};
+pub use simulate::{scenario_inputs, simulate, Columns, Crossings, Input, MonthView, Target};
 
 use crate::engine::formula::{Source, Spread};
 use crate::engine::plan::{Plan, Uncertainty};
@@ -147,7 +147,7 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
         }))
         .collect();
     let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
-    let (first_red, stopped) = simulate(valid, scenario, &columns, paths, |view| {
+    let (crossings, stopped) = simulate(valid, scenario, &columns, paths, |view| {
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
         let users = selector.percentiles_and_paths(view.users.iter().copied());
         input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
@@ -201,8 +201,9 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
         months.push(MonthBands {
             month: view.month,
             percentiles: bands,
-            red: view.red_by.iter().map(|count| share(*count)).collect(),
-            over_capacity: view.over_by.iter().map(|count| share(*count)).collect(),
+            // Filled in from the run's crossings once it is over.
+            red: Vec::new(),
+            over_capacity: Vec::new(),
             over_budget: budget
                 .and_then(|b| b.monthly_cap)
                 .map(|_| share(view.over_budget)),
@@ -212,11 +213,17 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
             broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
         });
     });
+    let red_by = crossings.red_by_month(months.len());
+    let over_by = crossings.over_by_month(months.len());
+    for (index, month) in months.iter_mut().enumerate() {
+        month.red = red_by.iter().map(|counts| share(counts[index])).collect();
+        month.over_capacity = over_by.iter().map(|counts| share(counts[index])).collect();
+    }
     let mut first_counts = vec![0usize; plan.components.len()];
     let mut never = 0;
-    for first in &first_red {
+    for first in crossings.first_red() {
         match first {
-            Some(index) => first_counts[*index as usize] += 1,
+            Some(index) => first_counts[index] += 1,
             None => never += 1,
         }
     }

@@ -115,10 +115,6 @@ pub struct MonthView<'a> {
     pub metrics: &'a [&'a [f64]],
     pub total_cost: &'a [f64],
     pub cumulative_cost: &'a [f64],
-    /// Per component: paths that have been red (or worse) by this month.
-    pub red_by: &'a [usize],
-    /// Per component: paths that have been over capacity by this month.
-    pub over_by: &'a [usize],
     /// Paths whose monthly cost is over the budget this month.
     pub over_budget: usize,
     /// Paths whose cost per user is over its cap this month.
@@ -127,18 +123,88 @@ pub struct MonthView<'a> {
     pub broke_even_by: usize,
 }
 
-/// Per path, the first component to go red (or `None`), after a run.
-pub type FirstRed = Vec<Option<u16>>;
+/// When each path first went red (or worse) and first went over capacity,
+/// per component: the month, or [`Crossings::NEVER`].
+#[derive(Debug, Clone)]
+pub struct Crossings {
+    paths: usize,
+    /// `red[component * paths + path]`.
+    red: Vec<u16>,
+    over: Vec<u16>,
+}
 
-/// Runs one scenario over `paths` paths. Returns the first component to go
-/// red on each path, or why the run stopped (a formula failing on some path).
+impl Crossings {
+    pub const NEVER: u16 = u16::MAX;
+
+    fn new(components: usize, paths: usize) -> Crossings {
+        Crossings {
+            paths,
+            red: vec![Crossings::NEVER; components * paths],
+            over: vec![Crossings::NEVER; components * paths],
+        }
+    }
+
+    /// Per component, for months `0..months`: how many paths have been red
+    /// (or worse) by then.
+    pub fn red_by_month(&self, months: usize) -> Vec<Vec<usize>> {
+        self.by_month(&self.red, months)
+    }
+
+    /// Per component, for months `0..months`: how many paths have been over
+    /// capacity by then.
+    pub fn over_by_month(&self, months: usize) -> Vec<Vec<usize>> {
+        self.by_month(&self.over, months)
+    }
+
+    fn by_month(&self, crossed: &[u16], months: usize) -> Vec<Vec<usize>> {
+        crossed
+            .chunks(self.paths.max(1))
+            .map(|component| {
+                let mut counts = vec![0usize; months];
+                for month in component {
+                    if let Some(count) = counts.get_mut(usize::from(*month)) {
+                        *count += 1;
+                    }
+                }
+                let mut running = 0;
+                for count in &mut counts {
+                    running += *count;
+                    *count = running;
+                }
+                counts
+            })
+            .collect()
+    }
+
+    /// Per path, the component that went red first (the earliest month; on a
+    /// tie, the first in plan order), or `None`.
+    pub fn first_red(&self) -> Vec<Option<usize>> {
+        let components: Vec<&[u16]> = self.red.chunks(self.paths.max(1)).collect();
+        (0..self.paths)
+            .map(|path| {
+                let mut first: Option<(u16, usize)> = None;
+                for (index, months) in components.iter().enumerate() {
+                    let month = months[path];
+                    if month != Crossings::NEVER && first.is_none_or(|(m, _)| month < m) {
+                        first = Some((month, index));
+                    }
+                }
+                first.map(|(_, index)| index)
+            })
+            .collect()
+    }
+}
+
+/// Runs one scenario over `paths` paths. Returns when each path crossed
+/// each component's red and capacity lines, and why the run stopped early
+/// if it did (a formula failing on some path).
 pub fn simulate(
     valid: &ValidPlan,
     scenario: usize,
     columns: &Columns,
     paths: usize,
     mut observe: impl FnMut(&MonthView<'_>),
-) -> (FirstRed, Option<String>) {
+) -> (Crossings, Option<String>) {
     let plan = valid.plan();
     let resolved = valid.resolved();
     let chain = valid.chain();
@@ -151,14 +217,9 @@ pub fn simulate(
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
     let mut line_columns = vec![vec![0.0; paths]; lines];
-    let mut statuses = vec![Status::Green; paths];
-    let mut red = vec![false; components * paths];
-    let mut over = vec![false; components * paths];
-    let mut red_count = vec![0usize; components];
-    let mut over_count = vec![0usize; components];
+    let mut crossings = Crossings::new(components, paths);
     let mut broke_even = vec![false; paths];
     let mut broke_even_count = 0;
-    let mut first_red = vec![NOT_RED; paths];
     let budget = plan.budget.as_ref();
     let revenue_per_user = plan
         .revenue
@@ -183,7 +244,7 @@ pub fn simulate(
             .collect();
         if let Err(error) = chain.evaluate_columns(&mut state, month, &inputs) {
             return (
-                first_red_of(&first_red),
+                crossings,
                 Some(format!("the projection stops at month {month}: {error}")),
             );
         }
@@ -204,21 +265,31 @@ pub fn simulate(
         for (index, (component, (loads, table))) in components.enumerate() {
             let load_columns: Vec<&[f64]> =
                 loads.iter().map(|quantity| column_of(*quantity)).collect();
-            let (red, over) = (
-                &mut red[index * paths..(index + 1) * paths],
-                &mut over[index * paths..(index + 1) * paths],
-            );
+            // Months count from 0 to the horizon, which validation bounds
+            // well below `NEVER`.
+            let month = month as u16;
+            let red = &mut crossings.red[index * paths..(index + 1) * paths];
+            let over = &mut crossings.over[index * paths..(index + 1) * paths];
             size_column(
                 component,
                 table,
                 &load_columns,
                 &mut line_columns[index],
-                &mut statuses,
+                |path, status| {
+                    // Selects, not branches: statuses differ from path to path.
+                    let (red, over) = (&mut red[path], &mut over[path]);
+                    *red = if status >= Status::Red {
+                        (*red).min(month)
+                    } else {
+                        *red
+                    };
+                    *over = if status == Status::OverCapacity {
+                        (*over).min(month)
+                    } else {
+                        *over
+                    };
+                },
             );
-            let (newly_red, newly_over) =
-                record_statuses(index as u16, &statuses, red, over, &mut first_red);
-            red_count[index] += newly_red;
-            over_count[index] += newly_over;
         }
         fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
         sum_lines(&line_columns, &mut total);
@@ -252,52 +323,10 @@ pub fn simulate(
             metrics: &metrics,
             total_cost: &total,
             cumulative_cost: &cumulative,
-            red_by: &red_count,
-            over_by: &over_count,
             over_budget,
             cost_per_user_over,
             broke_even_by: broke_even_count,
         });
     }
-    (first_red_of(&first_red), None)
-}
-
-/// In the per-path first-red column: no component has gone red.
-const NOT_RED: u16 = u16::MAX;
-
-fn first_red_of(column: &[u16]) -> FirstRed {
-    column
-        .iter()
-        .map(|first| (*first != NOT_RED).then_some(*first))
-        .collect()
-}
-
-/// Adds one component's statuses this month to each path's history: red
-/// (or worse) yet, over capacity yet, and the first component to go red
-/// (components are recorded in order, so the lowest index wins a month).
-/// Returns how many paths went red and over capacity for the first time.
-/// Without branches: statuses differ from path to path.
-fn record_statuses(
-    component: u16,
-    statuses: &[Status],
-    red: &mut [bool],
-    over: &mut [bool],
-    first_red: &mut [u16],
-) -> (usize, usize) {
-    let (mut newly_red, mut newly_over) = (0, 0);
-    let paths = statuses.iter().zip(red).zip(over).zip(first_red);
-    for (((status, red), over), first) in paths {
-        let now_red = *status >= Status::Red;
-        let now_over = *status == Status::OverCapacity;
-        newly_red += usize::from(now_red & !*red);
-        newly_over += usize::from(now_over & !*over);
-        *red |= now_red;
-        *over |= now_over;
-        *first = if *first == NOT_RED && now_red {
-            component
-        } else {
-            *first
-        };
-    }
-    (newly_red, newly_over)
+    (crossings, None)
 }
