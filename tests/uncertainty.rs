@@ -268,6 +268,7 @@ fn percentiles_read_off_followed_paths_are_exact() {
             let mut checked = 0;
             simulate(&plan, scenario, &columns, paths, |view| {
                 let month = &expected.months[view.month as usize];
+                assert_eq!(month.percentiles[0], percentiles(view.users), "users");
                 for (index, metric) in view.metrics.iter().enumerate() {
                     assert_eq!(
                         month.percentiles[index + 1],

@@ -403,6 +403,8 @@ fn dependency_order(
 /// What a metric's per-path value moves with, for deriving its percentiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// Nothing: the metric is the same on every path.
+    Fixed,
     /// A chain input, by index (0 is users, then the drivers).
     Input(usize),
     /// A metric, by its slot.
@@ -462,24 +464,51 @@ impl Chain {
     /// `floor`, `round` or `sqrt` (operations whose rounded results never
     /// reverse an order). Its percentiles are then the values on the paths
     /// at the source's percentile ranks: exact, without another selection.
+    /// A metric the same on every path every month is [`Source::Fixed`].
     /// `spread(i)` says how input `i` differs between paths.
     pub fn followed_sources(&self, spread: impl Fn(usize) -> Spread) -> Vec<Option<Source>> {
-        let mut sources = vec![None; self.metric_names.len()];
-        for metric in &self.metrics {
-            let shape = self.shape(&metric.expr, &spread, &sources);
-            sources[metric.slot] = match shape {
-                Shape::Follows(source) => Some(source),
-                _ => None,
-            };
+        // Which metrics are the same on every path, read through `prev`: a
+        // fixed point from "all of them", dropping each metric that turns
+        // out to differ between paths, until none does. What is left holds
+        // month by month: at month 0 `prev` gives its initial value, and
+        // after that last month's value, the same on every path.
+        let mut same = vec![true; self.metric_names.len()];
+        loop {
+            let shapes = self.shapes(&spread, &same);
+            let now: Vec<bool> = shapes
+                .iter()
+                .map(|shape| matches!(shape, Shape::Constant { .. }))
+                .collect();
+            if now == same {
+                return shapes
+                    .into_iter()
+                    .map(|shape| match shape {
+                        Shape::Constant { .. } => Some(Source::Fixed),
+                        Shape::Follows(source) => Some(source),
+                        Shape::Other => None,
+                    })
+                    .collect();
+            }
+            same = now;
         }
-        sources
+    }
+
+    /// Every metric's shape (by slot), given which metrics are the same on
+    /// every path when read through `prev`.
+    fn shapes(&self, spread: &impl Fn(usize) -> Spread, same: &[bool]) -> Vec<Shape> {
+        let mut shapes = vec![Shape::Other; self.metric_names.len()];
+        for metric in &self.metrics {
+            shapes[metric.slot] = self.shape(&metric.expr, spread, &shapes, same);
+        }
+        shapes
     }
 
     fn shape(
         &self,
         expr: &Expr,
         spread: &impl Fn(usize) -> Spread,
-        sources: &[Option<Source>],
+        shapes: &[Shape],
+        same: &[bool],
     ) -> Shape {
         use Shape::{Constant, Follows, Other};
         match expr {
@@ -502,9 +531,10 @@ impl Chain {
                         },
                     };
                 }
-                match self.metric_index(name) {
+                match self.metric_index(name).map(|slot| (slot, shapes[slot])) {
                     // A metric that itself follows a quantity: follow that one.
-                    Some(slot) => Follows(sources[slot].unwrap_or(Source::Metric(slot))),
+                    Some((_, shape @ (Constant { .. } | Follows(_)))) => shape,
+                    Some((slot, Other)) => Follows(Source::Metric(slot)),
                     None => Other,
                 }
             }
@@ -512,8 +542,8 @@ impl Chain {
                 op, left, right, ..
             } => {
                 let (a, b) = (
-                    self.shape(left, spread, sources),
-                    self.shape(right, spread, sources),
+                    self.shape(left, spread, shapes, same),
+                    self.shape(right, spread, shapes, same),
                 );
                 match (op, a, b) {
                     (_, Constant { value: x, .. }, Constant { value: y, .. }) => match x.zip(y) {
@@ -546,14 +576,33 @@ impl Chain {
             }
             Expr::Call { function, args, .. } => match (function, args.as_slice()) {
                 (Function::Ceil | Function::Floor | Function::Round | Function::Sqrt, [arg]) => {
-                    match self.shape(arg, spread, sources) {
+                    match self.shape(arg, spread, shapes, same) {
                         Follows(s) => Follows(s),
                         _ => Other,
                     }
                 }
                 _ => Other,
             },
-            Expr::Negate(_) | Expr::Prev { .. } => Other,
+            Expr::Prev { name, initial, .. } => {
+                let initial = match initial {
+                    Some(initial) => self.shape(initial, spread, shapes, same),
+                    None => Shape::known(0.0),
+                };
+                let last_month_same = name == "month"
+                    || match self.inputs.iter().position(|n| n == name) {
+                        Some(input) => spread(input) != Spread::Varies,
+                        None => self.metric_index(name).is_some_and(|slot| same[slot]),
+                    };
+                if last_month_same && matches!(initial, Constant { .. }) {
+                    Constant {
+                        value: None,
+                        non_negative: false,
+                    }
+                } else {
+                    Other
+                }
+            }
+            Expr::Negate(_) => Other,
         }
     }
 }

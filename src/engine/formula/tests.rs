@@ -519,6 +519,9 @@ fn metrics_that_follow_one_quantity_are_recognised() {
         ("n", "varying * (month - 1)"),
         ("o", "varying * (month + fixed)"),
         ("p", "varying / month"),
+        ("q", "prev(q, 10) + users * fixed"),
+        ("r", "prev(r) + varying"),
+        ("s", "q * varying"),
     ];
     let chain = Chain::compile(&["users", "fixed", "varying"], &metrics).unwrap();
     // `fixed` is 3 on every path; `varying` is sampled.
@@ -546,6 +549,9 @@ fn metrics_that_follow_one_quantity_are_recognised() {
             None,  // month − 1 is −1 at month 0
             varying,
             None, // month may be 0: dividing by it is not order-safe
+            None, // a running sum of users, which differ between paths
+            None, // a running sum of a sampled driver
+            None,
         ]
     );
     // Certain growth: users are the same on every path (and never negative),
@@ -558,10 +564,13 @@ fn metrics_that_follow_one_quantity_are_recognised() {
     let sources = chain.followed_sources(same_users);
     assert_eq!(sources[3], varying, "users × varying");
     assert_eq!(sources[10], varying, "d × 3 follows what d follows");
-    assert_eq!(sources[0], None, "users × fixed is the same on every path");
+    let fixed = Some(Source::Fixed);
+    assert_eq!(sources[0], fixed, "users × fixed is the same on every path");
+    assert_eq!(sources[7], fixed, "so is a − users");
+    assert_eq!(sources[16], fixed, "and a running sum of the same users");
+    assert_eq!(sources[17], None, "a running sum of a sampled driver");
     assert_eq!(
-        sources[7],
-        Some(Source::Metric(0)),
-        "a − users moves with a (here, not at all)"
+        sources[18], None,
+        "the sum times a driver: the sum's sign is not followed through prev"
     );
 }

@@ -149,11 +149,24 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
     let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
     let (crossings, stopped) = simulate(valid, scenario, &columns, paths, |view| {
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
-        let users = selector.percentiles_and_paths(view.users.iter().copied());
-        input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
-        bands.push(users.map(|(percentiles, _)| percentiles));
+        if users_vary {
+            let users = selector.percentiles_and_paths(view.users.iter().copied());
+            input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
+            bands.push(users.map(|(percentiles, _)| percentiles));
+        } else {
+            let users = view.users[0];
+            bands.push(Some(Percentiles {
+                p5: users,
+                p10: users,
+                p50: users,
+                p90: users,
+                p95: users,
+            }));
+        }
         for (index, metric) in view.metrics.iter().enumerate() {
             let ranks = match followed.get(index).copied().flatten() {
+                // The same on every path: any path holds every percentile.
+                Some(Source::Fixed) => Some([0; 5]),
                 Some(Source::Input(input)) => Some(input_ranks[input]),
                 Some(Source::Metric(slot)) => Some(metric_ranks[slot]),
                 None => None,
