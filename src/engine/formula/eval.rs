@@ -244,10 +244,7 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
                 (true, false) => binary_in_place_left(op, &mut stack[top - 1], read(b)),
                 (false, true) => binary_in_place_right(op, read(a), &mut stack[top - 1]),
                 (false, false) => {
-                    // Copy the left operand, then combine in place: one
-                    // loop shape per operator, no per-element dispatch.
-                    fill(&mut stack[top], read(a), paths, |x| x);
-                    binary_in_place_left(op, &mut stack[top], read(b));
+                    binary_into(op, &mut stack[top], read(a), read(b), paths);
                     top += 1;
                 }
             },
@@ -322,6 +319,20 @@ macro_rules! for_each_operator {
             }
         }
     };
+}
+
+/// `out[i] = a[i] op b[i]`, in one pass: one loop shape per operator, no
+/// per-element dispatch.
+fn binary_into(op: BinaryOp, out: &mut Vec<f64>, a: Column<'_>, b: Column<'_>, paths: usize) {
+    out.clear();
+    for_each_operator!(op, f => match (a, b) {
+        (Column::Scalar(x), Column::Scalar(y)) => out.resize(paths, f(x, y)),
+        (Column::Slice(xs), Column::Scalar(y)) => out.extend(xs.iter().map(|x| f(*x, y))),
+        (Column::Scalar(x), Column::Slice(ys)) => out.extend(ys.iter().map(|y| f(x, *y))),
+        (Column::Slice(xs), Column::Slice(ys)) => {
+            out.extend(xs.iter().zip(ys).map(|(x, y)| f(*x, *y)))
+        }
+    })
 }
 
 /// `out[i] = out[i] op b[i]`.
