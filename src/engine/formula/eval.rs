@@ -19,9 +19,11 @@ pub struct ColumnState {
     values: Vec<Vec<f64>>,
     /// Last month's value of each metric.
     previous: Vec<Vec<f64>>,
-    /// This month's and last month's inputs (inputs may be one value for all paths).
-    inputs: Vec<Vec<f64>>,
+    /// Last month's inputs (one value for all paths, or one each), kept
+    /// only for inputs some formula reads through `prev`; this month's are
+    /// read where the caller holds them.
     previous_inputs: Vec<Vec<f64>>,
+    read_through_prev: Vec<bool>,
     stack: Vec<Vec<f64>>,
     evaluated: bool,
 }
@@ -74,8 +76,15 @@ impl Chain {
             paths,
             values: vec![vec![0.0; paths]; metrics],
             previous: vec![vec![0.0; paths]; metrics],
-            inputs: vec![Vec::with_capacity(paths); inputs],
             previous_inputs: vec![vec![0.0; paths]; inputs],
+            read_through_prev: (0..inputs)
+                .map(|input| {
+                    let wanted = Instr::PrevOr(Src::PrevInput(input));
+                    self.metrics
+                        .iter()
+                        .any(|metric| metric.code.contains(&wanted))
+                })
+                .collect(),
             stack: vec![vec![0.0; paths]; self.max_stack],
             evaluated: false,
         }
@@ -105,20 +114,17 @@ impl Chain {
         let paths = state.paths;
         if state.evaluated {
             std::mem::swap(&mut state.values, &mut state.previous);
-            std::mem::swap(&mut state.inputs, &mut state.previous_inputs);
         }
-        for (stored, given) in state.inputs.iter_mut().zip(inputs) {
-            // A single value stays single: instructions read it as a scalar.
-            assert!(
-                given.len() == 1 || given.len() == paths,
-                "an input column has one value, or one per path"
-            );
-            stored.clear();
-            stored.extend_from_slice(given);
-        }
+        // A single value stays single: instructions read it as a scalar.
+        assert!(
+            inputs
+                .iter()
+                .all(|given| given.len() == 1 || given.len() == paths),
+            "an input column has one value, or one per path"
+        );
         state.evaluated = true;
         for metric in &self.metrics {
-            run_columns(metric, state, month);
+            run_columns(metric, state, month, inputs);
             let result = &state.values[metric.slot];
             // A branch-free scan (it vectorises); the slow search runs only on failure.
             let all_finite = result.iter().fold(true, |ok, value| ok & value.is_finite());
@@ -128,7 +134,14 @@ impl Chain {
                     .position(|value| !value.is_finite())
                     .unwrap_or(0);
                 let value = result[path];
-                return Err(self.diagnose_column(metric, state, month, path, value));
+                return Err(self.diagnose_column(metric, state, month, inputs, path, value));
+            }
+        }
+        let kept = state.previous_inputs.iter_mut().zip(inputs);
+        for ((stored, given), wanted) in kept.zip(&state.read_through_prev) {
+            if *wanted {
+                stored.clear();
+                stored.extend_from_slice(given);
             }
         }
         Ok(())
@@ -171,10 +184,11 @@ impl Chain {
         metric: &CompiledMetric,
         state: &ColumnState,
         month: u32,
+        inputs: &[&[f64]],
         path: usize,
         value: f64,
     ) -> FormulaError {
-        let pick = |columns: &[Vec<f64>]| {
+        let pick = |columns: &[&[f64]]| {
             columns
                 .iter()
                 .map(|column| {
@@ -186,24 +200,25 @@ impl Chain {
                 })
                 .collect::<Vec<f64>>()
         };
+        let slices =
+            |columns: &[Vec<f64>]| pick(&columns.iter().map(Vec::as_slice).collect::<Vec<_>>());
         let lookup = Lookup {
             month,
-            inputs: &pick(&state.inputs),
-            previous_inputs: &pick(&state.previous_inputs),
-            values: &pick(&state.values),
-            previous: &pick(&state.previous),
+            inputs: &pick(inputs),
+            previous_inputs: &slices(&state.previous_inputs),
+            values: &slices(&state.values),
+            previous: &slices(&state.previous),
             chain: self,
         };
         diagnose(metric, &lookup, value)
     }
 }
 
-fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
+fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32, inputs: &[&[f64]]) {
     let ColumnState {
         paths,
         values,
         previous,
-        inputs,
         previous_inputs,
         stack,
         ..
@@ -214,7 +229,7 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32) {
         match src {
             Src::Const(value) => Column::Scalar(value),
             Src::Month => Column::Scalar(f64::from(month)),
-            Src::Input(index) => column_of(&inputs[index]),
+            Src::Input(index) => column_of(inputs[index]),
             Src::Metric(slot) => Column::Slice(&values[slot]),
             Src::PrevInput(index) => column_of(&previous_inputs[index]),
             Src::PrevMetric(slot) => Column::Slice(&previous[slot]),
