@@ -104,6 +104,23 @@ impl HorizontalRule {
             status(utilization, over, self.thresholds),
         )
     }
+
+    /// [`HorizontalRule::cost_and_status`], without its divisions for a load
+    /// beyond the largest setup: that load is over `capacity × max ≥
+    /// capacity × target × max`, so its rounded quotient is at least `max`
+    /// (rounding never crosses a whole number it lies beyond) and the units
+    /// clamp to `max`; over capacity outranks any utilization.
+    #[inline(always)]
+    fn cost_and_status_saturating(&self, load: f64) -> (f64, Status) {
+        if load > self.over_above {
+            (
+                (self.max_units + self.spare_units) * self.unit_cost,
+                Status::OverCapacity,
+            )
+        } else {
+            self.cost_and_status(load)
+        }
+    }
 }
 
 /// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`.
@@ -231,7 +248,7 @@ pub(crate) fn size_column(
         (Component::Horizontal(h), _) => {
             let rule = HorizontalRule::new(h);
             for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
-                let (path_cost, path_status) = rule.cost_and_status(*load);
+                let (path_cost, path_status) = rule.cost_and_status_saturating(*load);
                 *cost = path_cost;
                 report(path, path_status);
             }
@@ -241,10 +258,16 @@ pub(crate) fn size_column(
                 let step = staircase.step(*load);
                 let limit = staircase.limits[step];
                 *cost = staircase.prices[step];
-                // `tier_utilization` for one limit: max(0, load / limit).
-                let ratio = load / limit;
-                let utilization = if ratio > 0.0 { ratio } else { 0.0 };
-                report(path, status(utilization, *load > limit, t.thresholds));
+                // Over capacity outranks any utilization: no division then.
+                let status = if *load > limit {
+                    Status::OverCapacity
+                } else {
+                    // `tier_utilization` for one limit: max(0, load / limit).
+                    let ratio = load / limit;
+                    let utilization = if ratio > 0.0 { ratio } else { 0.0 };
+                    status(utilization, false, t.thresholds)
+                };
+                report(path, status);
             }
         }
         (Component::Tiered(_), None) => {
