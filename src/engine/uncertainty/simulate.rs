@@ -131,6 +131,8 @@ pub struct Crossings {
     /// `red[component * paths + path]`.
     red: Vec<u16>,
     over: Vec<u16>,
+    /// Per component, the paths that have not been over capacity yet.
+    not_yet_over: Vec<usize>,
 }
 
 impl Crossings {
@@ -141,6 +143,7 @@ impl Crossings {
             paths,
             red: vec![Crossings::NEVER; components * paths],
             over: vec![Crossings::NEVER; components * paths],
+            not_yet_over: vec![paths; components],
         }
     }
 
@@ -268,28 +271,26 @@ pub fn simulate(
             // Months count from 0 to the horizon, which validation bounds
             // well below `NEVER`.
             let month = month as u16;
+            let costs = &mut line_columns[index];
+            if crossings.not_yet_over[index] == 0 {
+                // Every path has been over capacity (so red too): nothing
+                // more to record.
+                size_column(component, table, &load_columns, costs, |_, _| {});
+                continue;
+            }
             let red = &mut crossings.red[index * paths..(index + 1) * paths];
             let over = &mut crossings.over[index * paths..(index + 1) * paths];
-            size_column(
-                component,
-                table,
-                &load_columns,
-                &mut line_columns[index],
-                |path, status| {
-                    // Selects, not branches: statuses differ from path to path.
-                    let (red, over) = (&mut red[path], &mut over[path]);
-                    *red = if status >= Status::Red {
-                        (*red).min(month)
-                    } else {
-                        *red
-                    };
-                    *over = if status == Status::OverCapacity {
-                        (*over).min(month)
-                    } else {
-                        *over
-                    };
-                },
-            );
+            let mut newly_over = 0;
+            size_column(component, table, &load_columns, costs, |path, status| {
+                // This month if the status says so, else NEVER: masks, not
+                // branches, as statuses differ from path to path.
+                let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
+                let now_over = status == Status::OverCapacity;
+                newly_over += usize::from(now_over & (over[path] == Crossings::NEVER));
+                red[path] = red[path].min(month_if(status >= Status::Red));
+                over[path] = over[path].min(month_if(now_over));
+            });
+            crossings.not_yet_over[index] -= newly_over;
         }
         fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
         sum_lines(&line_columns, &mut total);
@@ -329,4 +330,67 @@ pub fn simulate(
         });
     }
     (crossings, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::projection::Status;
+    use crate::engine::sizing::size_component;
+    use crate::engine::templates;
+
+    /// The crossings a run keeps agree with sizing every path every month
+    /// one by one, on every template over 120 months (long enough for some
+    /// components to be over capacity on every path, when the run stops
+    /// recording them).
+    #[test]
+    fn crossings_match_sizing_path_by_path() {
+        let paths = 300;
+        let mut saturated = 0;
+        for template in templates::TEMPLATES {
+            let plan = templates::load(template.id)
+                .and_then(Result::ok)
+                .and_then(|plan| plan.with_overrides(Some(120), None).ok())
+                .expect("a valid template");
+            let resolved = plan.resolved();
+            let components = &plan.plan().components;
+            for scenario in 0..plan.plan().scenarios.len() {
+                let inputs = scenario_inputs(plan.plan(), scenario);
+                let columns = Columns::sampled(&inputs, paths, 11);
+                let mut red_since = vec![vec![Crossings::NEVER; paths]; components.len()];
+                let mut over_since = red_since.clone();
+                let (crossings, stopped) = simulate(&plan, scenario, &columns, paths, |view| {
+                    let month = view.month as u16;
+                    for (index, component) in components.iter().enumerate() {
+                        let loads = &resolved.component_loads[index];
+                        let table = &resolved.tier_tables[index];
+                        for path in 0..paths {
+                            let load = |k: usize| match loads[k] {
+                                Quantity::Users => view.users[path],
+                                Quantity::Metric(metric) => view.metrics[metric][path],
+                            };
+                            let status = size_component(component, table, load).status;
+                            let (red, over) =
+                                (&mut red_since[index][path], &mut over_since[index][path]);
+                            if status >= Status::Red && *red == Crossings::NEVER {
+                                *red = month;
+                            }
+                            if status == Status::OverCapacity && *over == Crossings::NEVER {
+                                *over = month;
+                            }
+                        }
+                    }
+                });
+                assert_eq!(stopped, None, "{}", template.id);
+                let flat = |since: &[Vec<u16>]| since.concat();
+                assert_eq!(crossings.red, flat(&red_since), "{} red", template.id);
+                assert_eq!(crossings.over, flat(&over_since), "{} over", template.id);
+                saturated += crossings.not_yet_over.iter().filter(|n| **n == 0).count();
+            }
+        }
+        assert!(
+            saturated > 0,
+            "some component is over capacity on every path"
+        );
+    }
 }
