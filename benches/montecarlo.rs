@@ -32,6 +32,24 @@ fn montecarlo(c: &mut Criterion) {
         "microservices-aws, 2 scenarios: 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&plan, settings))),
     );
+    // Its 12-month plan run to 120 months outgrows every component within a
+    // few years, and sizing a path over capacity is cheap. The other side: a
+    // plan that stays within its components for all 120 months, with its
+    // growth sampled too (users differ between paths) and a tiered component
+    // carrying two metrics (lean-mvp's Steady scenario).
+    let mut within = templates::load("lean-mvp")
+        .expect("listed")
+        .expect("valid")
+        .with_overrides(Some(120), None)
+        .expect("120 months is valid")
+        .plan()
+        .clone();
+    within.scenarios.retain(|scenario| scenario.name == "Steady");
+    let within = headroom::engine::validate::validate(&within).expect("valid");
+    c.bench_function(
+        "lean-mvp, Steady (never over capacity): 10,000 paths × 120 months, bands + sensitivity",
+        |b| b.iter(|| black_box(simulate_plan(&within, settings))),
+    );
     // The simulation alone, without percentiles: where the time goes.
     let inputs = scenario_inputs(one_scenario.plan(), 0);
     let columns = Columns::sampled(&inputs, 10_000, 1);

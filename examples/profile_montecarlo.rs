@@ -1,22 +1,23 @@
 //! Runs the Monte Carlo benchmark's workload once, for profilers
-//! (`perf record cargo run --release --example profile_montecarlo`).
+//! (`perf record cargo run --release --example profile_montecarlo -- RUNS TEMPLATE`):
+//! 10,000 paths × 120 months of every scenario of a template (default
+//! microservices-aws, the benchmark's).
 use headroom::engine::plan::Uncertainty;
 use headroom::engine::templates;
 use headroom::engine::uncertainty::simulate_plan;
 
 fn main() {
-    let plan = templates::load("microservices-aws")
+    let mut args = std::env::args().skip(1);
+    let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
+    let template = args.next().unwrap_or_else(|| "microservices-aws".to_string());
+    let plan = templates::load(&template)
         .and_then(Result::ok)
         .and_then(|p| p.with_overrides(Some(120), None).ok());
     let Some(plan) = plan else {
-        eprintln!("the template failed to load");
+        eprintln!("no template {template}");
         std::process::exit(1);
     };
     let mut checksum = 0.0;
-    let runs: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5);
     for _ in 0..runs {
         let bands = simulate_plan(
             &plan,
