@@ -44,7 +44,9 @@ fn montecarlo(c: &mut Criterion) {
         .expect("120 months is valid")
         .plan()
         .clone();
-    within.scenarios.retain(|scenario| scenario.name == "Steady");
+    within
+        .scenarios
+        .retain(|scenario| scenario.name == "Steady");
     let within = headroom::engine::validate::validate(&within).expect("valid");
     c.bench_function(
         "lean-mvp, Steady (never over capacity): 10,000 paths × 120 months, bands + sensitivity",

@@ -9,7 +9,9 @@ use headroom::engine::uncertainty::simulate_plan;
 fn main() {
     let mut args = std::env::args().skip(1);
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
-    let template = args.next().unwrap_or_else(|| "microservices-aws".to_string());
+    let template = args
+        .next()
+        .unwrap_or_else(|| "microservices-aws".to_string());
     let plan = templates::load(&template)
         .and_then(Result::ok)
         .and_then(|p| p.with_overrides(Some(120), None).ok());

@@ -137,8 +137,14 @@ impl Selector {
             }
         }
         let mut pick = |(index, within): (usize, usize)| {
-            let slot = self.slot_of[index] as usize;
-            let (key, path) = *self.buckets[slot].select_nth_unstable(within).1;
+            let bucket = &mut self.buckets[self.slot_of[index] as usize];
+            // Whole-number quantities (units, connections) pile thousands of
+            // paths into one bucket as one repeated value: nothing to select.
+            let (first, path) = bucket[0];
+            if bucket.iter().all(|(key, _)| *key == first) {
+                return (value(first), path);
+            }
+            let (key, path) = *bucket.select_nth_unstable(within).1;
             (value(key), path)
         };
         let picked = targets.map(&mut pick);
@@ -233,6 +239,16 @@ mod tests {
             .map(|i| 1000.0 + f64::from(i % 97) * 1e-9)
             .collect();
         values.extend([1e300, -1e300, 0.0, 5e-324]);
+        assert_eq!(percentiles(&values).unwrap(), nearest_rank(&values));
+    }
+
+    /// Whole numbers repeated thousands of times (unit counts), where a
+    /// bucket holds one repeated value, beside buckets that do not.
+    #[test]
+    fn repeated_whole_numbers_are_exact() {
+        let mut values: Vec<f64> = (0..10_000).map(|i| f64::from(i % 7 / 2 + 1)).collect();
+        assert_eq!(percentiles(&values).unwrap(), nearest_rank(&values));
+        values.extend((0..700).map(|i| 2.0 + f64::from(i) * 1e-6));
         assert_eq!(percentiles(&values).unwrap(), nearest_rank(&values));
     }
 
