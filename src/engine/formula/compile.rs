@@ -560,6 +560,9 @@ impl Chain {
                     },
                     (BinaryOp::Add, Follows(s), Constant { .. })
                     | (BinaryOp::Add, Constant { .. }, Follows(s)) => Follows(s),
+                    // Two non-decreasing functions of one quantity: so is
+                    // their rounded sum.
+                    (BinaryOp::Add, Follows(s), Follows(t)) if s == t => Follows(s),
                     (BinaryOp::Sub, Follows(s), Constant { .. }) => Follows(s),
                     (BinaryOp::Mul, Follows(s), c) | (BinaryOp::Mul, c, Follows(s))
                         if c.non_negative() =>
@@ -579,6 +582,27 @@ impl Chain {
                     match self.shape(arg, spread, shapes, same) {
                         Follows(s) => Follows(s),
                         _ => Other,
+                    }
+                }
+                // The larger or smaller of path-constants and non-decreasing
+                // functions of one quantity is one too.
+                (Function::Min | Function::Max, _) => {
+                    let mut followed = None;
+                    for arg in args {
+                        match (self.shape(arg, spread, shapes, same), followed) {
+                            (Constant { .. }, _) => {}
+                            (Follows(s), None) => followed = Some(s),
+                            (Follows(s), Some(t)) if s == t => {}
+                            _ => return Other,
+                        }
+                    }
+                    match followed {
+                        Some(s) => Follows(s),
+                        // Only path-constants (constant folding took known values).
+                        None => Constant {
+                            value: None,
+                            non_negative: false,
+                        },
                     }
                 }
                 _ => Other,

@@ -522,6 +522,11 @@ fn metrics_that_follow_one_quantity_are_recognised() {
         ("q", "prev(q, 10) + users * fixed"),
         ("r", "prev(r) + varying"),
         ("s", "q * varying"),
+        ("t", "max(1, ceil(b / 7))"),
+        ("u", "min(a, 5, c)"),
+        ("v", "a + c * 2"),
+        ("w", "max(a, d)"),
+        ("x", "a + d"),
     ];
     let chain = Chain::compile(&["users", "fixed", "varying"], &metrics).unwrap();
     // `fixed` is 3 on every path; `varying` is sampled.
@@ -538,7 +543,7 @@ fn metrics_that_follow_one_quantity_are_recognised() {
             users,
             None, // two quantities vary
             users,
-            None,
+            users, // max(a, 1)
             None,
             None,
             None, // 2 − a: order reversed
@@ -552,6 +557,11 @@ fn metrics_that_follow_one_quantity_are_recognised() {
             None, // a running sum of users, which differ between paths
             None, // a running sum of a sampled driver
             None,
+            users, // the larger of 1 and a function of users
+            users, // the smallest of functions of users and a constant
+            users, // the sum of two functions of users
+            None,  // the larger of functions of users and of varying
+            None,  // their sum
         ]
     );
     // Certain growth: users are the same on every path (and never negative),
