@@ -176,15 +176,7 @@ pub(crate) fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
 /// The cheapest tier whose every limit holds its load at the target; if none
 /// does, the last (largest) tier. `loads[metric]` in the component's order.
 pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
-    let chosen = match &table.staircase {
-        Some(staircase) => staircase.tiers[staircase.step(loads[0])],
-        None => table
-            .by_price
-            .iter()
-            .copied()
-            .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
-            .unwrap_or(t.tiers.len() - 1),
-    };
+    let chosen = choose_tier(t, table, loads);
     let limits = &table.limits[chosen];
     let utilization = tier_utilization(limits, loads);
     Sizing {
@@ -194,6 +186,49 @@ pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
         status: status(utilization, !fits(limits, loads, 1.0), t.thresholds),
         cost: t.tiers[chosen].price,
     }
+}
+
+#[inline(always)]
+fn choose_tier(t: &Tiered, table: &TierTable, loads: &[f64]) -> usize {
+    match &table.staircase {
+        Some(staircase) => staircase.tiers[staircase.step(loads[0])],
+        None => table
+            .by_price
+            .iter()
+            .copied()
+            .find(|tier| fits(&table.limits[*tier], loads, t.target_utilization))
+            .unwrap_or(t.tiers.len() - 1),
+    }
+}
+
+/// How far below a threshold line, relative to it, a load must be for its
+/// utilization to be surely below the threshold without dividing: far more
+/// than the roundings (each ~1.1e-16) between the product and the quotient.
+const CLEARLY: f64 = 1e-12;
+
+/// A tiered component's cost and status for one path, exactly as
+/// [`size_tiered`] gives them, without its divisions where the answer is
+/// sure: over capacity, or every load clearly below its yellow line
+/// (`load < yellow × limit × (1 − 1e-12)` puts `load / limit`, rounded,
+/// below `yellow`: green, as `yellow > 0`).
+#[inline(always)]
+fn tiered_cost_and_status(t: &Tiered, table: &TierTable, loads: &[f64]) -> (f64, Status) {
+    let chosen = choose_tier(t, table, loads);
+    let limits = &table.limits[chosen];
+    let yellow = t.thresholds.yellow;
+    let clearly_green = yellow > 0.0
+        && limits
+            .iter()
+            .zip(loads)
+            .all(|(limit, load)| *load < yellow * limit * (1.0 - CLEARLY));
+    let status = if !fits(limits, loads, 1.0) {
+        Status::OverCapacity
+    } else if clearly_green {
+        Status::Green
+    } else {
+        status(tier_utilization(limits, loads), false, t.thresholds)
+    };
+    (t.tiers[chosen].price, status)
 }
 
 #[inline(always)]
@@ -270,11 +305,16 @@ pub(crate) fn size_column(
                 report(path, status);
             }
         }
-        (Component::Tiered(_), None) => {
+        (Component::Tiered(t), None) => {
+            let metrics = loads.len().min(MAX_TIER_METRICS);
+            let mut path_loads = [0.0; MAX_TIER_METRICS];
             for (path, cost) in costs.iter_mut().enumerate() {
-                let sizing = size_component(component, table, |k| loads[k][path]);
-                *cost = sizing.cost;
-                report(path, sizing.status);
+                for (load, column) in path_loads.iter_mut().zip(loads) {
+                    *load = column[path];
+                }
+                let (path_cost, status) = tiered_cost_and_status(t, table, &path_loads[..metrics]);
+                *cost = path_cost;
+                report(path, status);
             }
         }
     }
