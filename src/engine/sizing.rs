@@ -3,10 +3,10 @@
 //!
 //! The deterministic projection sizes one path at a time
 //! ([`size_component`]); Monte Carlo sizes a whole column of paths at once
-//! ([`size_column`]). Both run the same per-path arithmetic, so a path's cost
-//! and status are bit-identical either way. The column loops only leave out
-//! calls and data-dependent branches, so they run several paths per
-//! instruction where the target has vector instructions.
+//! ([`size_column`]). A path's cost and status are bit-identical either way:
+//! the column loops run the same arithmetic, count statuses instead of
+//! branching on them, and skip only divisions whose answer is certain
+//! without them (tests hold the two to each other at every boundary).
 
 use super::plan::{Component, Horizontal, Thresholds, Tiered};
 use super::projection::{Sizing, Status};
@@ -64,7 +64,7 @@ impl HorizontalRule {
 
     /// Active units (spares not counted, a whole number) and their
     /// utilization for `load`: `clamp(ceil(load / (capacity × target)), min, max)`.
-    /// Selects rather than branches, so a loop over paths vectorises.
+    /// Selects rather than branches: loads differ from path to path.
     #[inline(always)]
     fn active_and_utilization(&self, load: f64) -> (f64, f64) {
         let positive = load > 0.0;
