@@ -302,6 +302,7 @@ fn percentiles_read_off_followed_paths_are_exact() {
                     view.month
                 );
             });
+            // Months 0 to 36 (the horizon set above), every metric.
             assert_eq!(checked, 37 * plan.plan().metrics.len());
         }
     }

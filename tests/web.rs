@@ -484,6 +484,21 @@ async fn every_chart_is_drawn_on_its_canvas() {
 }
 
 /// The median of some timings, in milliseconds.
+/// Monte Carlo bands of every scenario of `plan` over `paths` paths, seed 1
+/// (the measurements' workload).
+fn bands_of(
+    plan: &headroom::engine::validate::ValidPlan,
+    paths: u32,
+) -> headroom::engine::uncertainty::Bands {
+    headroom::engine::uncertainty::simulate_plan(
+        plan,
+        headroom::engine::plan::Uncertainty {
+            samples: paths,
+            seed: 1,
+        },
+    )
+}
+
 fn median(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
@@ -557,20 +572,12 @@ fn draw_charts(
 /// on canvases the size the page uses. A measurement, not a timed test.
 #[wasm_bindgen_test]
 fn redraw_of_all_charts_in_the_browser() {
-    use headroom::engine::plan::Uncertainty;
     use headroom::engine::projection::project;
-    use headroom::engine::uncertainty::simulate_plan;
     let plan = templates::load("microservices-aws")
         .expect("listed")
         .expect("valid");
     let projection = project(&plan);
-    let bands = simulate_plan(
-        &plan,
-        Uncertainty {
-            samples: BAND_PATHS,
-            seed: 1,
-        },
-    );
+    let bands = bands_of(&plan, BAND_PATHS);
     let canvas = chart_canvas();
     let times: Vec<f64> = (0..REPEATS)
         .map(|_| {
@@ -593,9 +600,7 @@ fn redraw_of_all_charts_in_the_browser() {
 #[wasm_bindgen_test]
 fn budget_in_the_browser() {
     use headroom::editor::Field;
-    use headroom::engine::plan::Uncertainty;
     use headroom::engine::projection::project;
-    use headroom::engine::uncertainty::simulate_plan;
     let richest = templates::load("microservices-aws")
         .expect("listed")
         .expect("valid")
@@ -618,13 +623,7 @@ fn budget_in_the_browser() {
     let times: Vec<f64> = (0..REPEATS.min(3))
         .map(|_| {
             let start = now();
-            let bands = simulate_plan(
-                &one,
-                Uncertainty {
-                    samples: MEASURED_PATHS,
-                    seed: 1,
-                },
-            );
+            let bands = bands_of(&one, MEASURED_PATHS);
             assert_eq!(bands.scenarios[0].months.len(), 121);
             now() - start
         })
@@ -642,13 +641,7 @@ fn budget_in_the_browser() {
                 .apply(richest.plan(), text)
                 .expect("valid");
             let projection = project(&plan);
-            let bands = simulate_plan(
-                &plan,
-                Uncertainty {
-                    samples: BAND_PATHS,
-                    seed: 1,
-                },
-            );
+            let bands = bands_of(&plan, BAND_PATHS);
             draw_charts(&canvas, &first_scenario_charts(&plan, &projection, &bands));
             now() - start
         })

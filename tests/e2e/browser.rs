@@ -164,6 +164,18 @@ impl Browser {
             .expect("click");
     }
 
+    /// Opens the Share panel and reads the plan's link from it.
+    pub async fn share_link(&self) -> String {
+        self.click_xpath("//button[normalize-space()='Share']")
+            .await;
+        self.find("#share-link")
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
     /// Clicks the element `css` once it has appeared.
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.expect("click");

@@ -378,15 +378,7 @@ async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved
     sender.open(&server.url).await;
     sender.type_into(MODERATE_GROWTH, "30%").await;
     sender.wait_for_text(MONTH_12_USERS, |t| t == "1,087").await;
-    let share = "//button[normalize-space()='Share']";
-    sender.click_xpath(share).await;
-    let link = sender
-        .find("#share-link")
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default();
+    let link = sender.share_link().await;
     assert!(
         link.contains("#h1.") && link.len() < 2_100,
         "{} characters",
@@ -591,15 +583,7 @@ async fn names_with_html_show_as_text_on_the_page_and_in_the_share_view() {
     let tabs = browser.text(".scenario-tabs").await;
     assert!(tabs.contains(HOSTILE), "{tabs}");
 
-    let share = "//button[normalize-space()='Share']";
-    browser.click_xpath(share).await;
-    let link = browser
-        .find("#share-link")
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default();
+    let link = browser.share_link().await;
     browser.close().await;
 
     let viewer = Browser::start().await;

@@ -154,14 +154,7 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
             input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
             bands.push(users.map(|(percentiles, _)| percentiles));
         } else {
-            let users = view.users[0];
-            bands.push(Some(Percentiles {
-                p5: users,
-                p10: users,
-                p50: users,
-                p90: users,
-                p95: users,
-            }));
+            bands.push(Some(Percentiles::same(view.users[0])));
         }
         for (index, metric) in view.metrics.iter().enumerate() {
             let ranks = match followed.get(index).copied().flatten() {

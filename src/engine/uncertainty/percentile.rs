@@ -11,6 +11,17 @@ pub struct Percentiles {
 }
 
 impl Percentiles {
+    /// All five at one value: every path has it.
+    pub fn same(value: f64) -> Percentiles {
+        Percentiles {
+            p5: value,
+            p10: value,
+            p50: value,
+            p90: value,
+            p95: value,
+        }
+    }
+
     /// Each of the five through `f`: the percentiles of `f(x)` when `f` never
     /// reverses an order.
     pub fn map(self, f: impl Fn(f64) -> f64) -> Percentiles {
@@ -87,15 +98,7 @@ impl Selector {
         }
         let value = |key: u64| f64::from_bits(unordered(key));
         if low == high {
-            let only = value(low);
-            let percentiles = Percentiles {
-                p5: only,
-                p10: only,
-                p50: only,
-                p90: only,
-                p95: only,
-            };
-            return Some((percentiles, [0; 5]));
+            return Some((Percentiles::same(value(low)), [0; 5]));
         }
         let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
         let ranks = [rank(0.05), rank(0.10), rank(0.50), rank(0.90), rank(0.95)];
