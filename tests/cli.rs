@@ -67,6 +67,42 @@ fn templates_are_listed_and_printable() {
 
 /// The issue's check: Moderate users 117, 137, 160, 187, … 658 (100 × 1.17^t),
 /// daily requests users × 5, database users × 100 MB.
+/// Seed 004's script takes `--scenario conservative`: a name that matches
+/// one scenario ignoring case is that scenario; two that differ only in case
+/// are named, not guessed between.
+#[test]
+fn scenario_names_match_ignoring_case_when_unambiguous() {
+    let output = headroom(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--scenario",
+        "conservative",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json["scenarios"][0]["name"], "Conservative");
+    let plan = r#"{"schema": 2, "name": "t", "horizon_months": 2, "baseline_users": 10,
+        "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.1, "churn": 0}},
+                      {"name": "BASE", "growth": {"model": "compound", "growth": 0.2, "churn": 0}}]}"#;
+    let path = temp_file("two-bases.json", plan.as_bytes());
+    let path = path.to_string_lossy();
+    let exact = headroom(&["forecast", &path, "--scenario", "BASE", "--format", "json"]);
+    assert!(exact.status.success());
+    assert!(stdout(&exact).contains("\"name\": \"BASE\""));
+    assert_refused(
+        &headroom(&["forecast", &path, "--scenario", "base"]),
+        "'base' could be any of 'Base', 'BASE': give the name exactly",
+    );
+}
+
 #[test]
 fn forecast_json_for_managed_saas_moderate() {
     let output = headroom(&[
@@ -193,7 +229,7 @@ fn bad_commands_and_options_are_one_line_and_exit_2() {
     );
     assert_refused(
         &headroom(&["forecast", "--template", "lean-mvp", "--scenario", "Nope"]),
-        "no scenario called 'Nope'",
+        "no scenario called 'Nope' (scenarios: 'Steady', 'Word of mouth', 'Podcast spike')",
     );
     assert_refused(
         &headroom(&["forecast", "--template", "lean-mvp", "--months", "0"]),

@@ -344,3 +344,61 @@ fn events_tell_what_happens_when() {
         "Database moves from Tier 10K: primary + 2 replicas to Tier 100K: Aurora + 5 replicas"
     );
 }
+
+/// Issue 14's minimal plan: `prev(month)` is 0 at month 0 and
+/// `prev(month, 7)` is 7 (both were −1), after that last month's number.
+/// Through the deterministic projection and Monte Carlo alike.
+#[test]
+fn prev_of_month_starts_from_its_initial_value() {
+    let plan = flat_plan(
+        10.0,
+        r#"{"name": "r", "value": {"low": 1, "high": 2}}"#,
+        r#"{"name": "x", "formula": "prev(month)"}, {"name": "y", "formula": "prev(month, 7)"},
+           {"name": "z", "formula": "prev(month, 7) * r"}"#,
+        "",
+        "",
+        "",
+    );
+    let projection = project(&plan);
+    let months = &projection.scenarios[0].months;
+    let column = |metric: usize| months.iter().map(|m| m.metrics[metric]).collect::<Vec<_>>();
+    assert_eq!(column(0), [0.0, 0.0, 1.0, 2.0]);
+    assert_eq!(column(1), [7.0, 0.0, 1.0, 2.0]);
+    let settings = Uncertainty {
+        samples: 50,
+        seed: 1,
+    };
+    let bands = headroom::engine::uncertainty::simulate_plan(&plan, settings);
+    let p50 = |month: usize, metric: &str| {
+        let index = bands
+            .quantities
+            .iter()
+            .position(|q| q == metric)
+            .expect("a band");
+        bands.scenarios[0].months[month].percentiles[index].map(|p| p.p50)
+    };
+    assert_eq!(p50(0, "x"), Some(0.0));
+    assert_eq!(p50(0, "y"), Some(7.0));
+    assert_eq!(p50(3, "y"), Some(2.0));
+    // z = 7 × r at month 0 on every path: r is log-normal with median √2.
+    let index = bands.quantities.iter().position(|q| q == "z").expect("z");
+    let month0 = bands.scenarios[0].months[0].percentiles[index].expect("z's band");
+    let median = 7.0 * 2f64.sqrt();
+    assert!((month0.p50 / median - 1.0).abs() < 0.15, "{month0:?}");
+    assert!(month0.p95 > month0.p50 && month0.p50 > month0.p5);
+}
+
+/// A milestone month gives exactly the milestone's users, so `floor(users)`
+/// is right: from 100 users to 113 at month 3, `100 × (113 ÷ 100)` is
+/// 112.99999999999999 in floating point.
+#[test]
+fn milestone_months_are_exact_in_the_projection() {
+    let plan = plan_from(
+        r#"{"schema": 2, "name": "t", "horizon_months": 4, "baseline_users": 100,
+            "metrics": [{"name": "whole", "formula": "floor(users)"}],
+            "scenarios": [{"name": "m", "growth": {"model": "milestones", "points": [{"month": 3, "users": 113}]}}]}"#,
+    );
+    let month3 = &project(&plan).scenarios[0].months[3];
+    assert_eq!(month3.users, 113.0);
+    assert_eq!(month3.metrics[0], 113.0);
+}

@@ -187,20 +187,11 @@ fn forecast(args: &[String]) -> Result<String, String> {
         _ => return Err("give one of a plan file, --template or --link".into()),
     };
     let plan = apply_overrides(plan, months, users)?;
-    if let Some(name) = &scenario {
-        if !plan.plan().scenarios.iter().any(|s| &s.name == name) {
-            let names: Vec<&str> = plan
-                .plan()
-                .scenarios
-                .iter()
-                .map(|s| s.name.as_str())
-                .collect();
-            return Err(format!(
-                "no scenario called '{name}' (scenarios: {})",
-                names.join(", ")
-            ));
-        }
-    }
+    // A scenario named loosely (`conservative`) is the plan's own name from here on.
+    let scenario = match &scenario {
+        Some(name) => Some(plan.plan().scenario_named(name)?.name.clone()),
+        None => None,
+    };
     let projection = project(&plan);
     let only = scenario.as_deref();
     let bands = (samples.is_some() || seed.is_some() || has_uncertainty(plan.plan())).then(|| {

@@ -80,7 +80,13 @@ fn milestone_users(
     interpolate(before, from, month)
 }
 
+/// Users at `month` on the geometric line through `from` and `to`. A stated
+/// point gives exactly its users: `from × (to ÷ from)¹` can land an ulp
+/// away (127.99999999999999 for 128), and `floor(users)` would be one off.
 fn interpolate(from: (u32, f64), to: (u32, f64), month: u32) -> f64 {
+    if month == to.0 {
+        return to.1;
+    }
     let span = f64::from(to.0 - from.0);
     let progress = (f64::from(month) - f64::from(from.0)) / span;
     from.1 * libm::pow(to.1 / from.1, progress)
@@ -160,6 +166,38 @@ mod tests {
 
     /// Seed 003's "20 new users/month": from 100 with 2% churn, month 1 =
     /// 100 × 0.98 + 20 = 118; month 2 = 118 × 0.98 + 20 = 135.64.
+    /// Every stated milestone is hit exactly, whatever the rounding on the
+    /// way: from a baseline of 100 to 113 at month 3, `100 × (113 ÷ 100)¹`
+    /// is 112.99999999999999 in floating point (python: 100*(113/100)**1.0),
+    /// so `floor(users)` would read 112.
+    #[test]
+    fn milestone_months_give_exactly_their_users() {
+        let point = |month, users: f64| Milestone {
+            month,
+            users: users.into(),
+        };
+        for (baseline, points) in [
+            (100.0, vec![point(3, 113.0)]),
+            (7.0, vec![point(3, 15_000.0)]),
+            (3.0, vec![point(1, 7.0), point(5, 11.0), point(9, 1e9)]),
+            (0.1, vec![point(12, 1e6), point(13, 3.3), point(40, 77.7)]),
+        ] {
+            let growth = Growth::Milestones {
+                points: points.clone(),
+            };
+            let users = project_users(&growth, baseline, 40);
+            assert_eq!(users[0], baseline);
+            for point in &points {
+                assert_eq!(
+                    users[point.month as usize],
+                    point.users.median(),
+                    "month {}",
+                    point.month
+                );
+            }
+        }
+    }
+
     #[test]
     fn linear_adds_new_users_and_loses_churn() {
         let users = project_users(

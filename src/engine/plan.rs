@@ -60,6 +60,40 @@ impl Plan {
             .copied()
             .unwrap_or(base.value)
     }
+
+    /// The scenario a person meant by `name`: the one called exactly that,
+    /// else the only one whose name matches ignoring case (scripts, like
+    /// seed 004's, write names in lower case). Otherwise a message naming the
+    /// scenarios there are, or the ones `name` could mean.
+    pub fn scenario_named(&self, name: &str) -> Result<&Scenario, String> {
+        if let Some(exact) = self.scenarios.iter().find(|s| s.name == name) {
+            return Ok(exact);
+        }
+        let folded = name.to_lowercase();
+        let matches: Vec<&Scenario> = self
+            .scenarios
+            .iter()
+            .filter(|s| s.name.to_lowercase() == folded)
+            .collect();
+        let quoted = |scenarios: &[&Scenario]| {
+            scenarios
+                .iter()
+                .map(|s| format!("'{}'", s.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match matches.as_slice() {
+            [only] => Ok(only),
+            [] => Err(format!(
+                "no scenario called '{name}' (scenarios: {})",
+                quoted(&self.scenarios.iter().collect::<Vec<_>>())
+            )),
+            several => Err(format!(
+                "'{name}' could be any of {}: give the name exactly",
+                quoted(several)
+            )),
+        }
+    }
 }
 
 pub fn default_currency() -> String {

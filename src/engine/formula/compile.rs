@@ -12,6 +12,8 @@ use std::collections::HashMap;
 pub(crate) enum Src {
     Const(f64),
     Month,
+    /// Last month's month number (read only after month 0, through `PrevOr`).
+    PrevMonth,
     Input(usize),
     Metric(usize),
     PrevInput(usize),
@@ -268,11 +270,9 @@ impl Emitter<'_> {
                 let source = match self.resolve(name, *column)? {
                     Src::Input(index) => Src::PrevInput(index),
                     Src::Metric(slot) => Src::PrevMetric(slot),
-                    // prev(month) is month − 1, and −1 at month 0.
-                    Src::Month => {
-                        self.push(Instr::Binary(BinaryOp::Sub, Src::Month, Src::Const(1.0)));
-                        return Ok(Src::Stack);
-                    }
+                    // Like every other name: month − 1 after month 0, and the
+                    // initial value (0 by default) at month 0.
+                    Src::Month => Src::PrevMonth,
                     other => other,
                 };
                 let initial = match initial {

@@ -229,6 +229,7 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32, inp
         match src {
             Src::Const(value) => Column::Scalar(value),
             Src::Month => Column::Scalar(f64::from(month)),
+            Src::PrevMonth => Column::Scalar(f64::from(month) - 1.0),
             Src::Input(index) => column_of(inputs[index]),
             Src::Metric(slot) => Column::Slice(&values[slot]),
             Src::PrevInput(index) => column_of(&previous_inputs[index]),
@@ -407,6 +408,7 @@ fn run_scalar(metric: &CompiledMetric, state: &mut ScalarState, month: u32) -> f
         match src {
             Src::Const(value) => value,
             Src::Month => f64::from(month),
+            Src::PrevMonth => f64::from(month) - 1.0,
             Src::Input(index) => inputs[index],
             Src::Metric(slot) => values[slot],
             Src::PrevInput(index) => previous_inputs[index],

@@ -157,7 +157,8 @@ pub fn parse(source: &str) -> Result<Expr, FormulaError> {
         depth: 0,
         end_column: chars + 1,
     };
-    let expr = parser.comparison()?;
+    // The formula itself is level 0: only what nests inside it counts.
+    let expr = parser.comparison_at_this_level()?;
     match parser.peek() {
         None => Ok(expr),
         Some(Spanned {
@@ -212,8 +213,16 @@ impl Parser {
         }
     }
 
+    /// A comparison one level deeper: inside parentheses or a call's arguments.
     fn comparison(&mut self) -> Result<Expr, FormulaError> {
         self.descend()?;
+        let expr = self.comparison_at_this_level()?;
+        self.depth -= 1;
+        Ok(expr)
+    }
+
+    /// Comparisons chain from the left: `3 > 2 > 1` is `(3 > 2) > 1`, which is 0.
+    fn comparison_at_this_level(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.additive()?;
         while let Some(spanned) = self.peek() {
             let op = match spanned.token {
@@ -230,7 +239,6 @@ impl Parser {
             let right = self.additive()?;
             left = binary(op, left, right, column);
         }
-        self.depth -= 1;
         Ok(left)
     }
 
@@ -530,10 +538,27 @@ mod tests {
             error(&long),
             "the formula is 1201 characters long; formulas are at most 1000 characters"
         );
-        let deep = format!("{}1{}", "(".repeat(65), ")".repeat(65));
-        assert!(error(&deep).ends_with("the formula nests more than 64 levels deep"));
-        let ok = format!("{}1{}", "(".repeat(60), ")".repeat(60));
-        assert!(parse(&ok).is_ok());
+        // The limit is exact: 64 levels of parentheses (or call arguments,
+        // signs, exponents) are accepted, 65 refused.
+        let nested = |levels: usize| format!("{}1{}", "(".repeat(levels), ")".repeat(levels));
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        assert!(
+            error(&nested(MAX_NESTING + 1)).ends_with("the formula nests more than 64 levels deep")
+        );
+        let calls = |levels: usize| format!("{}1{}", "abs(".repeat(levels), ")".repeat(levels));
+        assert!(parse(&calls(MAX_NESTING)).is_ok());
+        assert!(parse(&calls(MAX_NESTING + 1)).is_err());
+        let signs = |levels: usize| "-".repeat(levels) + "1";
+        assert!(parse(&signs(MAX_NESTING)).is_ok());
+        assert!(parse(&signs(MAX_NESTING + 1)).is_err());
+        let powers = |levels: usize| "2^".repeat(levels) + "1";
+        assert!(parse(&powers(MAX_NESTING)).is_ok());
+        assert!(parse(&powers(MAX_NESTING + 1)).is_err());
+        // Levels add up: a sign inside parentheses is two.
+        let mixed = "(-".repeat(MAX_NESTING / 2) + "1" + &")".repeat(MAX_NESTING / 2);
+        assert!(parse(&mixed).is_ok());
+        let mixed = "(-".repeat(MAX_NESTING / 2) + "(1)" + &")".repeat(MAX_NESTING / 2);
+        assert!(parse(&mixed).is_err());
         let negations = "-".repeat(500) + "1";
         assert!(error(&negations).ends_with("nests more than 64 levels deep"));
         let powers = "2^".repeat(300) + "2";

@@ -65,6 +65,75 @@ fn number_forms() {
     assert_eq!(eval("users * 15%"), 150.0);
 }
 
+/// Every number form docs/plan-format.md lists, and the near misses it refuses.
+#[test]
+fn number_forms_as_documented() {
+    assert_eq!(eval(".5"), 0.5);
+    assert_eq!(eval("5."), 5.0);
+    assert_eq!(eval("1E2"), 100.0);
+    assert_eq!(eval("2.5e-3"), 0.0025);
+    assert_eq!(eval("1e+2"), 100.0);
+    // A sign is an operator, not part of the number: any number of them.
+    assert_eq!(eval("+2"), 2.0);
+    assert_eq!(eval("--2"), 2.0);
+    assert_eq!(eval("-+-2"), 2.0);
+    // A suffix comes after the exponent and scales the whole number.
+    assert_eq!(eval("1e3k"), 1e6);
+    assert_eq!(eval("1.5e2%"), 1.5);
+    assert_eq!(
+        error("1e"),
+        "in metric 'result', at column 1: '1e' is not a number this formula can use"
+    );
+    assert_eq!(
+        error("1kk"),
+        "in metric 'result', at column 1: '1kk' is not a number this formula can use"
+    );
+    assert_eq!(
+        error("1_000"),
+        "in metric 'result', at column 1: '1_000' is not a number this formula can use"
+    );
+    assert_eq!(
+        error("5m"),
+        "in metric 'result', at column 1: '5m' is not a number this formula can use"
+    );
+    assert!(error("1,000").contains("at column 2"));
+    assert!(error(". 5").contains("unexpected character '.'"));
+}
+
+/// Halves round away from zero; comparisons chain from the left; min and
+/// max skip NaN but keep infinities.
+#[test]
+fn rounding_chains_and_extremes_as_documented() {
+    assert_eq!(eval("round(0.5)"), 1.0);
+    assert_eq!(eval("round(1.5)"), 2.0);
+    assert_eq!(eval("round(-0.5)"), -1.0);
+    assert_eq!(eval("round(-1.5)"), -2.0);
+    assert_eq!(eval("round(2.4999)"), 2.0);
+    // (3 > 2) > 1 = 1 > 1 = 0; (1 < 2) < 3 = 1 < 3 = 1.
+    assert_eq!(eval("3 > 2 > 1"), 0.0);
+    assert_eq!(eval("1 < 2 < 3"), 1.0);
+    assert_eq!(eval("1 == 1 == 1"), 1.0);
+    // Comparisons bind loosest: 1 + 1 == 2 is (1 + 1) == 2.
+    assert_eq!(eval("2 == 1 + 1"), 1.0);
+    // A non-finite value on the way is absorbed when the result is finite.
+    assert_eq!(eval("min(1, 1/0)"), 1.0);
+    assert_eq!(eval("max(-1/0, 3)"), 3.0);
+    assert_eq!(eval("1 / (1/0)"), 0.0);
+    assert_eq!(eval("if(1, 2, 1/0)"), 2.0);
+    assert_eq!(eval("(1/0) > 5"), 1.0);
+    // NaN from 0/0 is skipped by min and max (IEEE minNum/maxNum).
+    assert_eq!(eval("max(0/0, 4)"), 4.0);
+    assert_eq!(eval("min(4, 0/0)"), 4.0);
+    // A non-finite result is an error, located at the first division by zero.
+    assert_eq!(
+        error("max(1, 1/0)"),
+        "in metric 'result', at column 9: division by zero at month 0"
+    );
+    assert!(error("sqrt(0 - 1)").ends_with("the result is not a number at month 0"));
+    assert!(error("ln(0)").ends_with("the result is infinite at month 0"));
+    assert!(error("10 ^ 400").ends_with("the result is infinite at month 0"));
+}
+
 #[test]
 fn comparisons_give_one_or_zero() {
     assert_eq!(eval("users < 1001"), 1.0);
@@ -99,6 +168,61 @@ fn every_function() {
 fn month_is_always_available() {
     assert_eq!(eval_at("month * 2", &[], 7), Ok(14.0));
     assert_eq!(eval_at("prev(month)", &[], 7), Ok(6.0));
+}
+
+/// `prev(name)` is last month's value after month 0 and 0 at month 0;
+/// `prev(name, initial)` is `initial` at month 0. The same rule for every
+/// kind of name: `month`, `users`, a driver, another metric, the metric
+/// itself. Checked for one path and for a column of paths.
+#[test]
+fn prev_follows_one_rule_for_every_kind_of_name() {
+    let metrics = [
+        ("m", "month * 10 + users"),
+        ("a", "prev(month)"),
+        ("b", "prev(month, 7)"),
+        ("c", "prev(users)"),
+        ("d", "prev(users, -5)"),
+        ("e", "prev(rate)"),
+        ("f", "prev(rate, 0.5)"),
+        ("g", "prev(m)"),
+        ("h", "prev(m, 99)"),
+        ("i", "prev(i) + 1"),
+        ("j", "prev(j, 40) + 2"),
+    ];
+    // users 100, 117, 136; rate 0.1, 0.2, 0.3 in months 0, 1, 2.
+    let users = [100.0, 117.0, 136.0];
+    let rates = [0.1, 0.2, 0.3];
+    let expected: [[f64; 11]; 3] = [
+        // m = 0·10 + 100; every prev without an initial value is 0, with one it is the initial value.
+        [100.0, 0.0, 7.0, 0.0, -5.0, 0.0, 0.5, 0.0, 99.0, 1.0, 42.0],
+        // m = 10 + 117; prev(month) = 0; prev(users) = 100; prev(rate) = 0.1; prev(m) = 100.
+        [
+            127.0, 0.0, 0.0, 100.0, 100.0, 0.1, 0.1, 100.0, 100.0, 2.0, 44.0,
+        ],
+        [
+            156.0, 1.0, 1.0, 117.0, 117.0, 0.2, 0.2, 127.0, 127.0, 3.0, 46.0,
+        ],
+    ];
+    let chain = Chain::compile(&["users", "rate"], &metrics).unwrap();
+    let mut scalar = chain.scalar_state();
+    let mut columns = chain.column_state(2);
+    for month in 0..3 {
+        chain
+            .evaluate_scalar(&mut scalar, month as u32, &[users[month], rates[month]])
+            .unwrap();
+        assert_eq!(scalar.metrics(), expected[month], "month {month}");
+        let path_users = [users[month], users[month]];
+        chain
+            .evaluate_columns(&mut columns, month as u32, &[&path_users, &[rates[month]]])
+            .unwrap();
+        for (slot, want) in expected[month].iter().enumerate() {
+            assert_eq!(
+                columns.metric(slot),
+                [*want, *want],
+                "month {month} metric {slot}"
+            );
+        }
+    }
 }
 
 #[test]
