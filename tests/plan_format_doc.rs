@@ -130,7 +130,9 @@ fn field(name: &str) -> (&'static str, bool, bool) {
 
 /// The limits table: (field names, lowest, highest) per row.
 fn documented_limits() -> Vec<(Vec<String>, String, String)> {
-    let start = DOC.find("| field | lowest | highest |").expect("the limits table");
+    let start = DOC
+        .find("| field | lowest | highest |")
+        .expect("the limits table");
     DOC[start..]
         .lines()
         .skip(2)
@@ -188,13 +190,26 @@ fn every_documented_limit_is_the_validators() {
                 );
             };
             let as_value = |x: f64| if whole { json!(x as i64) } else { json!(x) };
-            let step = |bound: f64| if whole { 1.0 } else { (bound.abs() * 1e-9).max(1e-9) };
+            let step = |bound: f64| {
+                if whole {
+                    1.0
+                } else {
+                    (bound.abs() * 1e-9).max(1e-9)
+                }
+            };
             match lowest.strip_prefix("> ") {
                 Some(bound) => {
                     let bound = number(bound);
                     refused(as_value(bound));
-                    let above = if whole { bound + 1.0 } else { f64::MIN_POSITIVE };
-                    assert!(accepted(as_value(above)), "{name} = {above} should be accepted");
+                    let above = if whole {
+                        bound + 1.0
+                    } else {
+                        f64::MIN_POSITIVE
+                    };
+                    assert!(
+                        accepted(as_value(above)),
+                        "{name} = {above} should be accepted"
+                    );
                 }
                 None => {
                     let low = number(&lowest);
@@ -205,7 +220,10 @@ fn every_documented_limit_is_the_validators() {
                 }
             }
             let high = number(&highest);
-            assert!(accepted(as_value(high)), "{name} = {high} should be accepted");
+            assert!(
+                accepted(as_value(high)),
+                "{name} = {high} should be accepted"
+            );
             refused(as_value(high + step(high)));
         }
     }
@@ -238,5 +256,8 @@ fn the_milestone_growth_rule_is_as_documented() {
     assert!(with(11_000.0).is_empty());
     let errors = with(11_001.0);
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].message, "these milestones imply more than 1,000% growth a month");
+    assert_eq!(
+        errors[0].message,
+        "these milestones imply more than 1,000% growth a month"
+    );
 }

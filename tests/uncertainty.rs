@@ -307,3 +307,47 @@ fn percentiles_read_off_followed_paths_are_exact() {
         }
     }
 }
+
+/// The tornado and the tables name inputs as the plan's author wrote them:
+/// `ai_requests_per_user_month`, not "driver ai requests per user month".
+#[test]
+fn sensitivity_inputs_read_as_written() {
+    let named = |input: &str| {
+        headroom::engine::uncertainty::Sensitivity {
+            input: input.to_string(),
+            low: 0.0,
+            high: 1.0,
+            cumulative_cost: (0.0, 0.0),
+            monthly_cost: (0.0, 0.0),
+            month: 0,
+        }
+        .display_name()
+    };
+    assert_eq!(
+        named("driver ai_requests_per_user_month"),
+        "ai_requests_per_user_month"
+    );
+    assert_eq!(named("growth growth"), "growth rate");
+    assert_eq!(named("growth churn"), "churn");
+    assert_eq!(named("growth new_users_per_month"), "new users a month");
+    assert_eq!(named("growth market_size"), "market size");
+    assert_eq!(named("growth segments[0].growth"), "growth rate, period 1");
+    assert_eq!(named("growth segments[2].churn"), "churn, period 3");
+    assert_eq!(named("growth points[1].users"), "users at milestone 2");
+    // Every template's inputs get a name without the internal prefix.
+    for template in headroom::engine::templates::TEMPLATES {
+        let plan = headroom::engine::templates::load(template.id)
+            .expect("listed")
+            .expect("valid");
+        let bands = simulate_plan(&plan, settings(20, 1));
+        for scenario in &bands.scenarios {
+            for s in &scenario.sensitivity {
+                let name = s.display_name();
+                assert!(
+                    !name.starts_with("driver ") && !name.contains('['),
+                    "{name}"
+                );
+            }
+        }
+    }
+}

@@ -461,7 +461,7 @@ pub fn tornado_chart(
                     .iter()
                     .take(8)
                     .map(|s| TornadoBar {
-                        input: s.input.replace('_', " "),
+                        input: s.display_name(),
                         at_low: s.cumulative_cost.0,
                         at_high: s.cumulative_cost.1,
                     })

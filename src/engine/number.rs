@@ -346,6 +346,16 @@ pub fn format_figure(value: f64, unit: &str) -> String {
     }
 }
 
+/// The unit to state in a column heading over [`format_figure`] cells: none
+/// where the cells say it themselves (sizes read `10 GB`, shares `5%`), else
+/// the metric's own unit, once.
+pub fn heading_unit(unit: &str) -> Option<&str> {
+    match unit {
+        "" | "MB" | "GB" | "share" | "ratio" => None,
+        other => Some(other),
+    }
+}
+
 #[cfg(test)]
 mod figure_tests {
     use super::*;
@@ -357,5 +367,18 @@ mod figure_tests {
         assert_eq!(format_figure(0.123, "rps"), "0.12");
         assert_eq!(format_figure(65_801.0, "MB"), "65.8 GB");
         assert_eq!(format_figure(0.05, "share"), "5%");
+    }
+
+    /// `db_size_mb` in MB reads "10 GB" in its cells: the heading says no
+    /// unit rather than a wrong one; a count's unit is said once, above.
+    #[test]
+    fn headings_say_the_unit_only_where_cells_do_not() {
+        assert_eq!(heading_unit("MB"), None);
+        assert!(format_figure(10_000.0, "MB").ends_with("GB"));
+        assert_eq!(heading_unit("GB"), None);
+        assert_eq!(heading_unit("share"), None);
+        assert_eq!(heading_unit(""), None);
+        assert_eq!(heading_unit("rps"), Some("rps"));
+        assert_eq!(format_figure(3.5, "rps"), "3.5");
     }
 }

@@ -152,7 +152,7 @@ pub fn uncertainty_summary(valid: &ValidPlan, bands: &Bands, scenario: &str) -> 
             let _ = writeln!(
                 out,
                 "    {:<34} {} → {}",
-                s.input,
+                s.display_name(),
                 money(s.cumulative_cost.0),
                 money(s.cumulative_cost.1)
             );

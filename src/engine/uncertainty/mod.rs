@@ -73,6 +73,32 @@ pub struct Sensitivity {
 }
 
 impl Sensitivity {
+    /// The input as the plan's author wrote it, for charts and tables: a
+    /// driver by its own name (`ai_requests_per_user_month`), a growth
+    /// parameter by what the editor calls it. JSON keeps [`Sensitivity::input`].
+    pub fn display_name(&self) -> String {
+        if let Some(driver) = self.input.strip_prefix("driver ") {
+            return driver.to_string();
+        }
+        let parameter = self.input.strip_prefix("growth ").unwrap_or(&self.input);
+        let numbered = |rest: &str| -> Option<(usize, String)> {
+            let (index, field) = rest.split_once("].")?;
+            Some((index.parse::<usize>().ok()? + 1, field.to_string()))
+        };
+        let plain = |field: &str| match field {
+            "growth" => "growth rate".to_string(),
+            "new_users_per_month" => "new users a month".to_string(),
+            other => other.replace('_', " "),
+        };
+        if let Some((number, field)) = parameter.strip_prefix("segments[").and_then(numbered) {
+            return format!("{}, period {number}", plain(&field));
+        }
+        if let Some((number, _)) = parameter.strip_prefix("points[").and_then(numbered) {
+            return format!("users at milestone {number}");
+        }
+        plain(parameter)
+    }
+
     /// The swing in cumulative cost at the horizon, the ranking's measure.
     pub fn swing(&self) -> f64 {
         (self.cumulative_cost.1 - self.cumulative_cost.0).abs()

@@ -4,7 +4,7 @@
 use super::months_switch::MonthsSwitch;
 use super::state::PlanState;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
-use crate::engine::number::{format_count, format_figure, format_money};
+use crate::engine::number::{format_count, format_figure, format_money, heading_unit};
 use leptos::prelude::*;
 
 #[component]
@@ -19,8 +19,11 @@ pub fn MonthTable() -> impl IntoView {
                 .metrics
                 .iter()
                 .map(|metric| {
-                    let unit = (!metric.unit.is_empty()).then(|| format!(" ({})", metric.unit));
-                    view! { <th scope="col">{metric.name.replace('_', " ")}{unit}</th> }
+                    // Named as written; the unit once, and only where the
+                    // cells do not carry it (sizes read "10 GB" in the cells).
+                    let unit = heading_unit(&metric.unit)
+                        .map(|unit| view! { <span class="cell-note">{unit.to_string()}</span> });
+                    view! { <th scope="col" class="metric-head">{metric.name.clone()}{unit}</th> }
                 })
                 .collect_view()
         })

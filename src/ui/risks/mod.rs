@@ -85,7 +85,7 @@ pub fn Risks() -> impl IntoView {
                 .map(|s| {
                     view! {
                         <tr>
-                            <th scope="row">{s.input.replace('_', " ")}</th>
+                            <th scope="row">{s.display_name()}</th>
                             <td>{format_money(s.cumulative_cost.0, &currency)}</td>
                             <td>{format_money(s.cumulative_cost.1, &currency)}</td>
                             <td>{format_money(s.swing(), &currency)}</td>
