@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Headroom's build and tests need, skipping what is already there:
 # the wasm32 Rust target, Trunk, wasm-bindgen-cli (at Cargo.lock's version),
-# wasm-opt (npm `binaryen`), Chromium and ChromeDriver (Debian packages).
+# wasm-opt (npm `binaryen`), axe-core (npm, for the end-to-end accessibility
+# audit), Chromium and ChromeDriver (Debian packages).
 #
 # Everything comes from crates.io, npm or Debian: nothing is downloaded from
 # anywhere else. Sourced by scripts/serve.sh and scripts/test.sh so the tools
@@ -9,6 +10,7 @@
 
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
+AXE_CORE_VERSION="4.14.1"
 HEADROOM_TOOLS="${HEADROOM_TOOLS:-$HOME/.cache/headroom-tools}"
 PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -84,6 +86,23 @@ setup_wasm_opt() {
   fi
 }
 
+# The end-to-end tests inject axe-core's script into each screen they audit.
+setup_axe_core() {
+  local installed="$HEADROOM_TOOLS/node_modules/axe-core/package.json"
+  if [ -f "$installed" ] && grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$installed"; then
+    note "axe-core $AXE_CORE_VERSION: present"
+  else
+    need_command npm "Install Node.js and npm (Debian: apt-get install nodejs npm); they fetch axe-core."
+    step "Installing axe-core $AXE_CORE_VERSION (npm) into $HEADROOM_TOOLS"
+    mkdir -p "$HEADROOM_TOOLS"
+    npm install --prefix "$HEADROOM_TOOLS" --no-audit --no-fund --loglevel=error \
+      "axe-core@$AXE_CORE_VERSION" || die "could not install axe-core with npm."
+  fi
+  [ -f "$HEADROOM_TOOLS/node_modules/axe-core/axe.min.js" ] \
+    || die "axe-core was installed but $HEADROOM_TOOLS/node_modules/axe-core/axe.min.js is missing."
+  export HEADROOM_AXE="$HEADROOM_TOOLS/node_modules/axe-core/axe.min.js"
+}
+
 setup_browser() {
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     note "chromium and chromedriver: present"
@@ -102,6 +121,7 @@ headroom_setup() {
   setup_trunk
   setup_wasm_bindgen
   setup_wasm_opt
+  setup_axe_core
   setup_browser
 }
 

@@ -142,7 +142,9 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">"Capacity & cost planner"</p>
                 </div>
             </div>
-            <h1 class="plan-name">{move || plan.with(|p| p.plan().name.clone())}</h1>
+            <h1 class="plan-name" title=move || plan.with(|p| p.plan().name.clone())>
+                {move || plan.with(|p| p.plan().name.clone())}
+            </h1>
             <Toolbar />
         </header>
         {move || {
@@ -153,13 +155,19 @@ pub fn App() -> impl IntoView {
                         Menu::Share => view! { <SharePanel /> }.into_any(),
                         Menu::Files => view! { <FilePanel /> }.into_any(),
                     };
+                    // A named region, so everything in it is inside a landmark.
+                    let label = match open {
+                        Menu::Plans => "Saved plans",
+                        Menu::Share => "Share this plan",
+                        Menu::Files => "Export and import",
+                    };
                     view! {
-                        <div class="menu-panel">
+                        <section class="menu-panel" aria-label=label>
                             <div class="menu-panel-inner">
                                 {body}
                                 <button type="button" class="link-button menu-close" on:click=move |_| menu.set(None)>"Close"</button>
                             </div>
-                        </div>
+                        </section>
                     }
                 })
         }}

@@ -283,3 +283,84 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// axe-core's script, installed by scripts/setup.sh (which exports its path).
+fn axe_source() -> String {
+    let path = std::env::var("HEADROOM_AXE").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_default();
+        format!("{home}/.cache/headroom-tools/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!("axe-core is not at {path} ({error}): run scripts/test.sh, which installs it")
+    })
+}
+
+impl Browser {
+    /// Audits the page as it stands with axe-core (every rule it runs by
+    /// default: WCAG 2 A and AA and best practices) and fails on any
+    /// violation of any impact, listing each with the elements it found.
+    /// The script goes in through WebDriver, not a `<script>` tag, so the
+    /// page's Content-Security-Policy stays as strict as it ships.
+    pub async fn assert_accessible(&self, state: &str) {
+        let present = self.run_js("return typeof window.axe === 'object';").await;
+        if present != serde_json::json!(true) {
+            self.client
+                .execute(&axe_source(), vec![])
+                .await
+                .expect("load axe-core into the page");
+        }
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document).then(
+                results => done(results.violations.map(v =>
+                    `${v.impact} ${v.id}: ${v.help} — ` +
+                    v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))),
+                error => done([`axe failed: ${error}`]));";
+        let found = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .expect("run axe-core");
+        let violations: Vec<String> = found
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("axe returned {found}")]);
+        assert!(
+            violations.is_empty(),
+            "accessibility violations on {state}:\n  {}",
+            violations.join("\n  ")
+        );
+    }
+
+    /// The element with the keyboard focus: its id (or tag and text) and
+    /// whether the focus shows (`:focus-visible` with an outline drawn).
+    pub async fn focused(&self) -> (String, bool) {
+        let found = self
+            .run_js(
+                "const e = document.activeElement;
+                 if (!e || e === document.body) return ['(body)', false];
+                 const s = getComputedStyle(e);
+                 const shows = e.matches(':focus-visible') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+                 return [e.id || (e.tagName + ' ' + (e.textContent || '').trim().slice(0, 30)), shows];",
+            )
+            .await;
+        (
+            found[0].as_str().unwrap_or_default().to_string(),
+            found[1].as_bool().unwrap_or(false),
+        )
+    }
+
+    /// Presses `key` wherever the focus is, as a keyboard does.
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(keys)
+            .await
+            .expect("press keys");
+    }
+}

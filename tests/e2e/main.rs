@@ -2,6 +2,7 @@
 //! driven in real Chromium through ChromeDriver, asserting on what a person
 //! sees. Run through `scripts/test.sh`, which builds `dist/` first.
 
+mod accessibility;
 mod browser;
 mod server;
 
