@@ -47,6 +47,12 @@ async fn every_screen_passes_an_accessibility_audit() {
         .wait_until("return window.innerWidth <= 400;", "a phone-width window")
         .await;
     browser.assert_accessible("the phone width").await;
+    // The audit is live: an image without a text alternative is caught.
+    browser
+        .run_js("const i = document.createElement('img'); i.src = 'favicon.svg'; document.querySelector('main').append(i);")
+        .await;
+    let caught = browser.accessibility_violations().await;
+    assert!(caught.iter().any(|v| v.contains("image-alt")), "{caught:?}");
     browser.close().await;
 
     // The share view of a link, and an error notice (a damaged link).

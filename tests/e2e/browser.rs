@@ -302,6 +302,16 @@ impl Browser {
     /// The script goes in through WebDriver, not a `<script>` tag, so the
     /// page's Content-Security-Policy stays as strict as it ships.
     pub async fn assert_accessible(&self, state: &str) {
+        let violations = self.accessibility_violations().await;
+        assert!(
+            violations.is_empty(),
+            "accessibility violations on {state}:\n  {}",
+            violations.join("\n  ")
+        );
+    }
+
+    /// axe-core's violations on the page as it stands, one line each.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
         let present = self.run_js("return typeof window.axe === 'object';").await;
         if present != serde_json::json!(true) {
             self.client
@@ -320,19 +330,14 @@ impl Browser {
             .execute_async(script, vec![])
             .await
             .expect("run axe-core");
-        let violations: Vec<String> = found
+        found
             .as_array()
             .map(|list| {
                 list.iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect()
             })
-            .unwrap_or_else(|| vec![format!("axe returned {found}")]);
-        assert!(
-            violations.is_empty(),
-            "accessibility violations on {state}:\n  {}",
-            violations.join("\n  ")
-        );
+            .unwrap_or_else(|| vec![format!("axe returned {found}")])
     }
 
     /// The element with the keyboard focus: its id (or tag and text) and

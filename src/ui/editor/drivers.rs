@@ -59,11 +59,13 @@ fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
         Signal::derive(move || plan.with(|p| Field::DriverValue(driver).display(p.plan())));
     view! {
         <article class="card" aria-label=move || format!("Driver {}", name())>
-            <PlanField field=Field::DriverName(driver) label="Name" />
-            <div class="field-grid">
-                <PlanField field=Field::DriverValue(driver) label="Value" hint=unit />
+            // The value gets a whole row: a range's distribution picker
+            // sits beside it without squeezing the number.
+            <div class="name-unit">
+                <PlanField field=Field::DriverName(driver) label="Name" />
                 <PlanField field=Field::DriverUnit(driver) label="Unit" />
             </div>
+            <PlanField field=Field::DriverValue(driver) label="Value" hint=unit />
             <PlanField field=Field::DriverDescription(driver) label="Description" />
             {(scenarios.len() > 1)
                 .then(|| {

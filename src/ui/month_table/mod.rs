@@ -23,7 +23,13 @@ pub fn MonthTable() -> impl IntoView {
                     // cells do not carry it (sizes read "10 GB" in the cells).
                     let unit = heading_unit(&metric.unit)
                         .map(|unit| view! { <span class="cell-note">{unit.to_string()}</span> });
-                    view! { <th scope="col" class="metric-head">{metric.name.clone()}{unit}</th> }
+                    // Long names break after an underscore, never mid-word.
+                    let name = metric
+                        .name
+                        .split_inclusive('_')
+                        .map(|piece| view! { {piece.to_string()}<wbr /> })
+                        .collect_view();
+                    view! { <th scope="col" class="metric-head">{name}{unit}</th> }
                 })
                 .collect_view()
         })

@@ -111,7 +111,7 @@ pub fn Risks() -> impl IntoView {
                         </table>
                     </div>
                     <ul class="facts">{facts.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="What moves the cost most">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Inputs ranked by how much they move the cost">
                         <table>
                             <caption>{format!("What moves the cumulative cost at month {horizon} most (input at its low and high bound, the rest at their medians)")}</caption>
                             <thead>
