@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod events;
+pub mod fit;
 pub mod formula;
 pub mod growth;
 pub mod link;
