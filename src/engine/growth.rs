@@ -82,7 +82,7 @@ fn milestone_users(
 
 /// Users at `month` on the geometric line through `from` and `to`. A stated
 /// point gives exactly its users: `from × (to ÷ from)¹` can land an ulp
-/// away (127.99999999999999 for 128), and `floor(users)` would be one off.
+/// below (112.99999999999999 for 113), and `floor(users)` would be one off.
 fn interpolate(from: (u32, f64), to: (u32, f64), month: u32) -> f64 {
     if month == to.0 {
         return to.1;
@@ -164,8 +164,6 @@ mod tests {
         assert!((users[13] - 544_433.444).abs() < 0.01, "{}", users[13]);
     }
 
-    /// Seed 003's "20 new users/month": from 100 with 2% churn, month 1 =
-    /// 100 × 0.98 + 20 = 118; month 2 = 118 × 0.98 + 20 = 135.64.
     /// Every stated milestone is hit exactly, whatever the rounding on the
     /// way: from a baseline of 100 to 113 at month 3, `100 × (113 ÷ 100)¹`
     /// is 112.99999999999999 in floating point (python: 100*(113/100)**1.0),
@@ -198,6 +196,8 @@ mod tests {
         }
     }
 
+    /// Seed 003's "20 new users/month": from 100 with 2% churn, month 1 =
+    /// 100 × 0.98 + 20 = 118; month 2 = 118 × 0.98 + 20 = 135.64.
     #[test]
     fn linear_adds_new_users_and_loses_churn() {
         let users = project_users(
