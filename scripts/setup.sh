@@ -73,15 +73,19 @@ setup_wasm_bindgen() {
   fi
 }
 
+npm_install_tool() { # package@version, what it is for
+  need_command npm "Install Node.js and npm (Debian: apt-get install nodejs npm); they fetch $2."
+  step "Installing $2 (npm $1) into $HEADROOM_TOOLS"
+  mkdir -p "$HEADROOM_TOOLS"
+  npm install --prefix "$HEADROOM_TOOLS" --no-audit --no-fund --loglevel=error "$1" \
+    || die "could not install $1 with npm."
+}
+
 setup_wasm_opt() {
   if wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
     note "wasm-opt ${BINARYEN_VERSION%%.*}: present"
   else
-    need_command npm "Install Node.js and npm (Debian: apt-get install nodejs npm); they fetch wasm-opt."
-    step "Installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $HEADROOM_TOOLS"
-    mkdir -p "$HEADROOM_TOOLS"
-    npm install --prefix "$HEADROOM_TOOLS" --no-audit --no-fund --loglevel=error \
-      "binaryen@$BINARYEN_VERSION" || die "could not install binaryen with npm."
+    npm_install_tool "binaryen@$BINARYEN_VERSION" "wasm-opt"
     wasm-opt --version >/dev/null || die "wasm-opt was installed but does not run."
   fi
 }
@@ -92,11 +96,7 @@ setup_axe_core() {
   if [ -f "$installed" ] && grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$installed"; then
     note "axe-core $AXE_CORE_VERSION: present"
   else
-    need_command npm "Install Node.js and npm (Debian: apt-get install nodejs npm); they fetch axe-core."
-    step "Installing axe-core $AXE_CORE_VERSION (npm) into $HEADROOM_TOOLS"
-    mkdir -p "$HEADROOM_TOOLS"
-    npm install --prefix "$HEADROOM_TOOLS" --no-audit --no-fund --loglevel=error \
-      "axe-core@$AXE_CORE_VERSION" || die "could not install axe-core with npm."
+    npm_install_tool "axe-core@$AXE_CORE_VERSION" "axe-core"
   fi
   [ -f "$HEADROOM_TOOLS/node_modules/axe-core/axe.min.js" ] \
     || die "axe-core was installed but $HEADROOM_TOOLS/node_modules/axe-core/axe.min.js is missing."

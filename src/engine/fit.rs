@@ -386,13 +386,12 @@ fn fit_linear(points: &[Observation]) -> Result<Fit, FitError> {
     let x: Vec<Vec<f64>> = pairs.iter().map(|(before, _)| vec![*before, 1.0]).collect();
     let y: Vec<f64> = pairs.iter().map(|(_, after)| *after).collect();
     let t = t_quantile_95(pairs.len() - 2);
-    let fitted = least_squares(&x, &y).ok_or(FitError::NoChange)?;
-    if fitted.0[0] < 1.0 && !(fitted.0[0] > 0.0 && fitted.0[1] >= 0.0) {
-        return Err(FitError::Shrinking);
-    }
-    let fitted = Some(fitted).filter(|(beta, _, _)| beta[0] < 1.0);
-    let (churn, new_users) = match fitted {
-        Some((beta, covariance, _)) => {
+    let (churn, new_users) = match least_squares(&x, &y) {
+        // Some churn: it must stay below 100%, and new users at 0 or more.
+        Some((beta, _, _)) if beta[0] < 1.0 && !(beta[0] > 0.0 && beta[1] >= 0.0) => {
+            return Err(FitError::Shrinking)
+        }
+        Some((beta, covariance, _)) if beta[0] < 1.0 => {
             let se_alpha = covariance[0][0].max(0.0).sqrt();
             let se_n = covariance[1][1].max(0.0).sqrt();
             (
@@ -410,7 +409,8 @@ fn fit_linear(points: &[Observation]) -> Result<Fit, FitError> {
                 },
             )
         }
-        None => {
+        // No churn to find (α ≥ 1), or no spread in last month's users.
+        _ => {
             let steps: Vec<f64> = pairs.iter().map(|(b, a)| a - b).collect();
             let m = steps.len() as f64;
             let mean = steps.iter().sum::<f64>() / m;

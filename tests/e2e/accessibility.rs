@@ -38,14 +38,7 @@ async fn every_screen_passes_an_accessibility_audit() {
         .await;
 
     // The phone width, with its editor open below the results.
-    browser
-        .client
-        .set_window_size(390, 844)
-        .await
-        .expect("resize");
-    browser
-        .wait_until("return window.innerWidth <= 400;", "a phone-width window")
-        .await;
+    browser.resize_to_phone().await;
     browser.assert_accessible("the phone width").await;
     // The audit is live: an image without a text alternative is caught.
     browser
@@ -64,21 +57,13 @@ async fn every_screen_passes_an_accessibility_audit() {
     browser.open(&link).await;
     browser.find("[data-test=shared-banner]").await;
     browser.assert_accessible("the share view of a link").await;
-    browser
-        .client
-        .set_window_size(390, 844)
-        .await
-        .expect("resize");
+    browser.resize_to_phone().await;
     browser
         .assert_accessible("the share view at phone width")
         .await;
     browser.close().await;
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}#h1.AAAAbroken", server.url))
-        .await
-        .expect("open");
+    browser.goto(&format!("{}#h1.AAAAbroken", server.url)).await;
     browser
         .wait_for_text(".notice", |t| t.contains("link is damaged"))
         .await;

@@ -70,7 +70,7 @@ impl Browser {
     }
 
     pub async fn open(&self, url: &str) {
-        self.client.goto(url).await.expect("navigate");
+        self.goto(url).await;
         self.wait_for_text("tr[data-month=\"0\"] td", |text| !text.is_empty())
             .await;
     }
@@ -233,14 +233,7 @@ impl Browser {
         let found = self
             .run_js("return (window.__cspViolations || []).slice();")
             .await;
-        found
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        strings(&found).unwrap_or_default()
     }
 
     /// Ends the session; every journey must end without a Content-Security-Policy violation.
@@ -254,6 +247,15 @@ impl Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// A JSON list of strings as strings; `None` if it is not a list.
+fn strings(found: &serde_json::Value) -> Option<Vec<String>> {
+    found.as_array().map(|list| {
+        list.iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    })
 }
 
 fn free_port() -> u16 {
@@ -330,14 +332,21 @@ impl Browser {
             .execute_async(script, vec![])
             .await
             .expect("run axe-core");
-        found
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_else(|| vec![format!("axe returned {found}")])
+        strings(&found).unwrap_or_else(|| vec![format!("axe returned {found}")])
+    }
+
+    /// Narrows the window to a phone's width and waits until the page has
+    /// laid itself out for it.
+    pub async fn resize_to_phone(&self) {
+        self.client.set_window_size(390, 844).await.expect("resize");
+        self.wait_until("return window.innerWidth <= 400;", "a phone-width window")
+            .await;
+    }
+
+    /// Goes to `url` without waiting for the worked example (a link that
+    /// may not open, say).
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
     }
 
     /// The element with the keyboard focus: its id (or tag and text) and

@@ -430,11 +430,7 @@ async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved
 async fn a_damaged_link_says_so_and_opens_the_own_plans() {
     let server = serve_release_build();
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}#h1.AAAAbroken", server.url))
-        .await
-        .expect("open");
+    browser.goto(&format!("{}#h1.AAAAbroken", server.url)).await;
     let notice = browser.wait_for_text(".notice", |t| !t.is_empty()).await;
     assert!(notice.contains("link is damaged"), "{notice}");
     browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
