@@ -61,7 +61,7 @@ fn templates_are_listed_and_printable() {
         assert!(list.contains(id), "{id} missing");
         let json = stdout(&headroom(&["template", id]));
         let value: serde_json::Value = serde_json::from_str(&json).expect("a template is JSON");
-        assert_eq!(value["schema"], 2);
+        assert_eq!(value["schema"], 3);
     }
 }
 
@@ -89,7 +89,7 @@ fn scenario_names_match_ignoring_case_when_unambiguous() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(1));
     assert_eq!(json["scenarios"][0]["name"], "Conservative");
-    let plan = r#"{"schema": 2, "name": "t", "horizon_months": 2, "baseline_users": 10,
+    let plan = r#"{"schema": 3, "name": "t", "horizon_months": 2, "baseline_users": 10,
         "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.1, "churn": 0}},
                       {"name": "BASE", "growth": {"model": "compound", "growth": 0.2, "churn": 0}}]}"#;
     let path = temp_file("two-bases.json", plan.as_bytes());
@@ -295,7 +295,7 @@ fn bad_plan_files_are_one_line_and_exit_2() {
     );
     check(
         "shape.json",
-        br#"{"schema": 2, "name": "x", "horizon_months": "twelve"}"#,
+        br#"{"schema": 3, "name": "x", "horizon_months": "twelve"}"#,
         "wrong shape",
     );
     let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
@@ -384,5 +384,201 @@ fn a_damaged_link_is_one_line_and_exit_2() {
     assert_refused(
         &headroom(&["forecast", "--link", "#h1.abc", "--template", "lean-mvp"]),
         "give one of a plan file, --template or --link",
+    );
+}
+
+const EXAMPLE_ACTUALS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/actuals.csv");
+
+/// `forecast --actuals`: each month with actuals carries `actual`,
+/// `variance {absolute, percent}` and, with bands, `percentile_of_actual`,
+/// keyed by series; the scenario carries its calibration.
+#[test]
+fn forecast_with_actuals_gives_variances_and_percentiles() {
+    let output = headroom(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--scenario",
+        "Moderate",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let scenario = &json["scenarios"][0];
+    let month_1 = &scenario["months"][1];
+    // Feb 2026: 114 users against 117 planned (100 × 1.17).
+    assert_eq!(month_1["actual"]["users"], 114.0);
+    let variance = &month_1["variance"]["users"];
+    assert!((variance["absolute"].as_f64().unwrap() + 3.0).abs() < 1e-9);
+    assert!((variance["percent"].as_f64().unwrap() + 300.0 / 117.0).abs() < 1e-9);
+    assert_eq!(month_1["actual"]["OpenAI API cost"], 128.39);
+    let percentile = month_1["percentile_of_actual"]["ai_requests"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..=100.0).contains(&percentile));
+    // Months without actuals (10–12) have none of the three.
+    assert!(scenario["months"][11].get("actual").is_none());
+    assert_eq!(scenario["calibration"][0]["series"], "users");
+    assert_eq!(scenario["calibration"][0]["bias"], "hot");
+    assert_eq!(
+        scenario["actuals_headline"],
+        "Oct 2026: users 21% below plan, cost 49% below plan"
+    );
+    let markdown = stdout(&headroom(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--format",
+        "markdown",
+    ]));
+    assert!(markdown.contains("### Plan against actuals"));
+    let csv = stdout(&headroom(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--format",
+        "csv",
+    ]));
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .contains("users actual,users variance,users variance %"));
+}
+
+#[test]
+fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
+    let output = headroom(&[
+        "fit",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--format",
+        "json",
+        "--ends",
+        "0,4",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let models: Vec<&str> = json["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(models, ["compound", "linear", "logistic", "piecewise"]);
+    let compound = &json["models"][0];
+    assert_eq!(compound["parameters"][0]["name"], "growth");
+    let growth = compound["parameters"][0]["value"].as_f64().unwrap();
+    assert!((growth - 0.14).abs() < 0.005, "{growth}");
+    assert!(compound["r_squared"].as_f64().unwrap() > 0.99);
+    assert_eq!(compound["scenario"]["name"], "Fitted to actuals");
+    let names: Vec<&str> = json["models"][3]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "segments[0].growth",
+            "segments[1].growth",
+            "segments[2].growth"
+        ]
+    );
+    assert_eq!(json["drivers"][0]["driver"], "db_mb_per_user");
+    let table = stdout(&headroom(&[
+        "fit",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--model",
+        "logistic",
+    ]));
+    assert!(table.contains("logistic (R²") && table.contains("market_size"));
+}
+
+#[test]
+fn bad_actuals_and_fits_are_one_line_and_exit_2() {
+    let bad = temp_file("bad.csv", b"month,users\n2026-01,100\nMars 2026,12\n");
+    assert_refused(
+        &headroom(&[
+            "forecast",
+            "--template",
+            "managed-saas",
+            "--actuals",
+            bad.to_str().unwrap(),
+        ]),
+        "row 3, column A (\"month\"): 'Mars 2026' is not a month",
+    );
+    let two = temp_file("two.csv", b"month,users\n2026-01,100\n2026-02,110\n");
+    let two = two.to_str().unwrap();
+    assert_refused(
+        &headroom(&[
+            "fit",
+            "--template",
+            "managed-saas",
+            "--actuals",
+            two,
+            "--model",
+            "compound",
+        ]),
+        "cannot fit: fitting needs at least 3 months of user actuals; there are 2",
+    );
+    assert_refused(
+        &headroom(&["fit", "--template", "managed-saas"]),
+        "there are no user actuals to fit",
+    );
+    assert_refused(
+        &headroom(&[
+            "fit",
+            "--template",
+            "managed-saas",
+            "--actuals",
+            two,
+            "--model",
+            "cubic",
+        ]),
+        "unknown model 'cubic'",
+    );
+    assert_refused(
+        &headroom(&[
+            "fit",
+            "--template",
+            "managed-saas",
+            "--actuals",
+            two,
+            "--model",
+            "piecewise",
+        ]),
+        "--model piecewise needs --ends",
+    );
+    assert_refused(
+        &headroom(&[
+            "forecast",
+            "--template",
+            "managed-saas",
+            "--actuals",
+            "/no/such.csv",
+        ]),
+        "cannot open /no/such.csv: no such file",
     );
 }

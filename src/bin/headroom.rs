@@ -3,9 +3,14 @@
 //! Every failure is one line on stderr and exit status 2: never a panic or a
 //! backtrace, and input is read with a size cap so time and memory stay bounded.
 
+use headroom::engine::actuals::import::{read_actuals_csv, MAX_CSV_BYTES};
+use headroom::engine::actuals::refit::{
+    fit_drivers, model_name, model_named, refit, user_observations, Refit, RefitError,
+};
 use headroom::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
+use headroom::engine::fit::Model;
 use headroom::engine::link::{decode_link, encode_link};
-use headroom::engine::number::parse_number;
+use headroom::engine::number::{format_compact, format_percent, parse_number};
 use headroom::engine::output::{
     projection_csv, projection_json, projection_markdown, projection_table,
 };
@@ -25,6 +30,12 @@ Usage:
   headroom forecast (PLAN.json | --template ID | --link LINK) [options]
                                      Print the month-by-month projection
   headroom link PLAN.json            Print the plan's share-link fragment (#h1.…)
+  headroom fit (PLAN.json | --template ID | --link LINK) --actuals FILE.csv [options]
+                                     Fit growth models to the user actuals
+
+Forecast and fit:
+  --actuals FILE.csv     Monthly actuals (a month column, then users, metrics,
+                         cost lines or total cost), merged into the plan's own
 
 Forecast options:
   --scenario NAME        Only this scenario
@@ -36,6 +47,13 @@ Forecast options:
 
   Plans with uncertain values (ranges) always get bands, probabilities and a
   sensitivity ranking; --samples or --seed asks for them on any plan.
+
+Fit options:
+  --model MODEL          compound, linear, logistic or piecewise (default: every
+                         model that fits; piecewise needs --ends)
+  --ends M,M,...         Months at which piecewise segments end (plan months)
+  --scenario NAME        The scenario the fitted one is based on (default: first)
+  --format FORMAT        table (default) or json
 
   headroom --version | --help
 ";
@@ -80,6 +98,7 @@ fn run(args: &[String]) -> Result<String, String> {
         }
         Some("forecast") => forecast(&args[1..]),
         Some("link") => link(&args[1..]),
+        Some("fit") => fit_command(&args[1..]),
         Some(other) => Err(format!("unknown command '{other}' (try 'headroom --help')")),
     }
 }
@@ -101,10 +120,7 @@ fn link(args: &[String]) -> Result<String, String> {
 }
 
 fn forecast(args: &[String]) -> Result<String, String> {
-    let mut file = None;
-    let mut template = None;
-    let mut link = None;
-    let mut scenario = None;
+    let mut common = Common::default();
     let mut months = None;
     let mut users = None;
     let mut format = Format::Table;
@@ -112,11 +128,11 @@ fn forecast(args: &[String]) -> Result<String, String> {
     let mut seed = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
+        if common.take(arg, &mut rest)? {
+            continue;
+        }
         let mut value = |name: &str| rest.next().cloned().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--template" => template = Some(value("--template")?),
-            "--link" => link = Some(value("--link")?),
-            "--scenario" => scenario = Some(value("--scenario")?),
             "--months" => {
                 let text = value("--months")?;
                 months = Some(text.parse::<u32>().map_err(|_| {
@@ -165,27 +181,11 @@ fn forecast(args: &[String]) -> Result<String, String> {
                     }
                 }
             }
-            flag if flag.starts_with("--") => {
-                return Err(format!("unknown option '{flag}' (try 'headroom --help')"))
-            }
-            path if file.is_none() => file = Some(path.to_string()),
-            extra => return Err(format!("unexpected argument '{extra}': give one plan file")),
+            other => return Err(Common::unexpected(other)),
         }
     }
-    let plan = match (file, template, link) {
-        (Some(path), None, None) => {
-            let text = read_capped(&path)?;
-            load_plan(&text).map_err(|error| format!("{path}: {error}"))?
-        }
-        (None, Some(id), None) => templates::load(&id)
-            .ok_or_else(|| unknown_template(&id))?
-            .map_err(|error| format!("template {id}: {error}"))?,
-        (None, None, Some(link)) => decode_link(&link).map_err(|error| error.to_string())?,
-        (None, None, None) => {
-            return Err("forecast needs a plan file, --template ID or --link LINK".into())
-        }
-        _ => return Err("give one of a plan file, --template or --link".into()),
-    };
+    let scenario = common.scenario.clone();
+    let plan = common.plan("forecast")?;
     let plan = apply_overrides(plan, months, users)?;
     // A scenario named loosely (`conservative`) is the plan's own name from here on.
     let scenario = match &scenario {
@@ -215,6 +215,282 @@ fn forecast(args: &[String]) -> Result<String, String> {
     })
 }
 
+/// What `forecast` and `fit` both take: where the plan comes from, a file of
+/// actuals, and a scenario.
+#[derive(Default)]
+struct Common {
+    file: Option<String>,
+    template: Option<String>,
+    link: Option<String>,
+    actuals: Option<String>,
+    scenario: Option<String>,
+}
+
+impl Common {
+    /// Takes `arg` (and its value from `rest`) when it is one of these.
+    fn take(&mut self, arg: &str, rest: &mut std::slice::Iter<String>) -> Result<bool, String> {
+        let slot = match arg {
+            "--template" => &mut self.template,
+            "--link" => &mut self.link,
+            "--actuals" => &mut self.actuals,
+            "--scenario" => &mut self.scenario,
+            path if !path.starts_with("--") && self.file.is_none() => {
+                self.file = Some(path.to_string());
+                return Ok(true);
+            }
+            _ => return Ok(false),
+        };
+        *slot = Some(rest.next().cloned().ok_or(format!("{arg} needs a value"))?);
+        Ok(true)
+    }
+
+    /// The message for an argument no one took.
+    fn unexpected(arg: &str) -> String {
+        if arg.starts_with("--") {
+            format!("unknown option '{arg}' (try 'headroom --help')")
+        } else {
+            format!("unexpected argument '{arg}': give one plan file")
+        }
+    }
+
+    /// The plan, with the file of actuals merged in.
+    fn plan(self, command: &str) -> Result<ValidPlan, String> {
+        let plan = load_source(command, self.file, self.template, self.link)?;
+        with_actuals(plan, self.actuals.as_deref())
+    }
+}
+
+/// The plan from a file, a template or a link (exactly one).
+fn load_source(
+    command: &str,
+    file: Option<String>,
+    template: Option<String>,
+    link: Option<String>,
+) -> Result<ValidPlan, String> {
+    match (file, template, link) {
+        (Some(path), None, None) => {
+            let text = read_capped(&path)?;
+            load_plan(&text).map_err(|error| format!("{path}: {error}"))
+        }
+        (None, Some(id), None) => templates::load(&id)
+            .ok_or_else(|| unknown_template(&id))?
+            .map_err(|error| format!("template {id}: {error}")),
+        (None, None, Some(link)) => decode_link(&link).map_err(|error| error.to_string()),
+        (None, None, None) => Err(format!(
+            "{command} needs a plan file, --template ID or --link LINK"
+        )),
+        _ => Err("give one of a plan file, --template or --link".into()),
+    }
+}
+
+/// The plan with a CSV file's actuals merged in; the file's first problem,
+/// located, otherwise.
+fn with_actuals(plan: ValidPlan, path: Option<&str>) -> Result<ValidPlan, String> {
+    let Some(path) = path else {
+        return Ok(plan);
+    };
+    let text = read_file(path, MAX_CSV_BYTES, "a file of actuals")?;
+    read_actuals_csv(&text, &plan)
+        .map(|preview| preview.plan)
+        .map_err(|errors| {
+            let more = match errors.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            format!("{path}: {}{more}", errors[0])
+        })
+}
+
+/// `headroom fit`: growth models fitted to the user actuals, per-user drivers
+/// fitted to metric actuals, and the scenario a fit makes.
+fn fit_command(args: &[String]) -> Result<String, String> {
+    let mut common = Common::default();
+    let mut model = None;
+    let mut ends: Vec<i32> = Vec::new();
+    let mut json = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if common.take(arg, &mut rest)? {
+            continue;
+        }
+        let mut value = |name: &str| rest.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--model" => model = Some(value("--model")?),
+            "--ends" => {
+                let text = value("--ends")?;
+                ends = text
+                    .split(',')
+                    .map(|part| part.trim().parse::<i32>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| {
+                        format!("--ends takes months separated by commas (3,9), not '{text}'")
+                    })?;
+            }
+            "--format" => {
+                json = match value("--format")?.as_str() {
+                    "table" => false,
+                    "json" => true,
+                    other => return Err(format!("unknown format '{other}' (table or json)")),
+                }
+            }
+            other => return Err(Common::unexpected(other)),
+        }
+    }
+    let scenario = common.scenario.clone();
+    let plan = common.plan("fit")?;
+    let base = match &scenario {
+        Some(name) => {
+            let found = plan.plan().scenario_named(name)?.name.clone();
+            plan.plan()
+                .scenarios
+                .iter()
+                .position(|s| s.name == found)
+                .unwrap_or(0)
+        }
+        None => 0,
+    };
+    let models: Vec<Model> = match &model {
+        Some(name) => {
+            let model = model_named(name, &ends).ok_or(format!(
+                "unknown model '{name}' (compound, linear, logistic or piecewise)"
+            ))?;
+            if matches!(model, Model::Piecewise { .. }) && ends.is_empty() {
+                return Err(
+                    "--model piecewise needs --ends (the months segments end at, such as 3,9)"
+                        .into(),
+                );
+            }
+            vec![model]
+        }
+        None => {
+            let mut all = vec![Model::Compound, Model::Linear, Model::Logistic];
+            if !ends.is_empty() {
+                all.push(Model::Piecewise { ends: ends.clone() });
+            }
+            all
+        }
+    };
+    let observations = user_observations(&plan);
+    if observations.is_empty() {
+        return Err(
+            "there are no user actuals to fit (give --actuals FILE.csv with a users column)".into(),
+        );
+    }
+    let results: Vec<(Model, Result<Refit, RefitError>)> = models
+        .into_iter()
+        .map(|model| {
+            let result = refit(&plan, base, &model);
+            (model, result)
+        })
+        .collect();
+    if model.is_some() {
+        if let Some((_, Err(error))) = results.first() {
+            return Err(format!("cannot fit: {error}"));
+        }
+    }
+    Ok(if json {
+        let value = fit_json(&plan, observations.len(), &results);
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+        )
+    } else {
+        fit_table(&plan, observations.len(), &results)
+    })
+}
+
+fn fit_json(
+    plan: &ValidPlan,
+    observations: usize,
+    results: &[(Model, Result<Refit, RefitError>)],
+) -> serde_json::Value {
+    use serde_json::json;
+    let models: Vec<serde_json::Value> = results
+        .iter()
+        .map(|(model, result)| match result {
+            Ok(refit) => json!({
+                "model": model_name(model),
+                "parameters": refit.fit.parameters.iter().map(|p| json!({
+                    "name": p.name, "value": p.value, "low": p.low, "high": p.high,
+                })).collect::<Vec<_>>(),
+                "r_squared": refit.fit.r_squared,
+                "residuals": refit.fit.residuals,
+                "scenario": refit.plan.plan().scenarios.last(),
+            }),
+            Err(error) => json!({ "model": model_name(model), "error": error.to_string() }),
+        })
+        .collect();
+    let drivers = results
+        .iter()
+        .find_map(|(_, result)| result.as_ref().ok())
+        .map(|refit| refit.drivers.clone())
+        .unwrap_or_else(|| fit_drivers(plan));
+    json!({
+        "plan": plan.plan().name,
+        "observations": observations,
+        "models": models,
+        "drivers": drivers.iter().map(|d| json!({
+            "driver": d.driver, "metric": d.metric, "months": d.months,
+            "value": d.value, "low": d.low, "high": d.high,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn fit_table(
+    plan: &ValidPlan,
+    observations: usize,
+    results: &[(Model, Result<Refit, RefitError>)],
+) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "{}: {observations} months of user actuals\n\n",
+        plan.plan().name
+    );
+    for (model, result) in results {
+        match result {
+            Ok(refit) => {
+                let _ = writeln!(out, "{} (R² {:.3})", model_name(model), refit.fit.r_squared);
+                for p in &refit.fit.parameters {
+                    let _ = writeln!(
+                        out,
+                        "  {:<24} {:>14}   90% range {} to {}",
+                        p.name,
+                        show_parameter(&p.name, p.value),
+                        show_parameter(&p.name, p.low),
+                        show_parameter(&p.name, p.high)
+                    );
+                }
+            }
+            Err(error) => {
+                let _ = writeln!(out, "{}: not fitted: {error}", model_name(model));
+            }
+        }
+        out.push('\n');
+    }
+    for d in fit_drivers(plan) {
+        let _ = writeln!(
+            out,
+            "driver {} (from {} ÷ users, {} months): {} (90% range {} to {})",
+            d.driver,
+            d.metric,
+            d.months,
+            format_compact(d.value),
+            format_compact(d.low),
+            format_compact(d.high)
+        );
+    }
+    out
+}
+
+/// Rates as percentages, everything else as a compact number.
+fn show_parameter(name: &str, value: f64) -> String {
+    if name.ends_with("growth") || name.ends_with("churn") {
+        format_percent(value)
+    } else {
+        format_compact(value)
+    }
+}
+
 fn apply_overrides(
     plan: ValidPlan,
     months: Option<u32>,
@@ -236,18 +512,21 @@ fn apply_overrides(
 
 /// Reads a plan file, refusing anything larger than a plan can be.
 fn read_capped(path: &str) -> Result<String, String> {
+    read_file(path, MAX_DOCUMENT_BYTES, "a plan")
+}
+
+/// Reads a text file of at most `limit` bytes.
+fn read_file(path: &str, limit: usize, what: &str) -> Result<String, String> {
     let file = std::fs::File::open(path)
         .map_err(|error| format!("cannot open {path}: {}", plain(&error)))?;
     let mut bytes = Vec::new();
-    file.take(MAX_DOCUMENT_BYTES as u64 + 1)
+    file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|error| format!("cannot read {path}: {}", plain(&error)))?;
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "{path} is larger than {MAX_DOCUMENT_BYTES} bytes: not a plan"
-        ));
+    if bytes.len() > limit {
+        return Err(format!("{path} is larger than {limit} bytes: not {what}"));
     }
-    String::from_utf8(bytes).map_err(|_| format!("{path} is not text (UTF-8): not a plan"))
+    String::from_utf8(bytes).map_err(|_| format!("{path} is not text (UTF-8): not {what}"))
 }
 
 fn plain(error: &std::io::Error) -> String {

@@ -87,6 +87,16 @@ pub fn read_plan(text: &str) -> Result<Plan, LoadError> {
         1 => serde_json::from_value::<PlanV1>(value)
             .map(PlanV1::migrate)
             .map_err(shape),
+        // Schema 2 is schema 3 without actuals.
+        2 if value.get("actuals").is_some() => Err(LoadError::WrongShape(
+            "unknown field `actuals` (actuals came with schema 3)".into(),
+        )),
+        2 => serde_json::from_value::<Plan>(value)
+            .map(|plan| Plan {
+                schema: CURRENT_SCHEMA,
+                ..plan
+            })
+            .map_err(shape),
         s if s == u64::from(CURRENT_SCHEMA) => serde_json::from_value(value).map_err(shape),
         s if s > u64::from(CURRENT_SCHEMA) => Err(LoadError::FutureSchema { schema: s }),
         _ => Err(LoadError::NoSchema),
@@ -126,7 +136,7 @@ struct ScenarioV1 {
 }
 
 impl PlanV1 {
-    /// The same model in schema 2: the built-in quantities become drivers
+    /// The same model in the current schema: the built-in quantities become drivers
     /// and metrics with the formulas schema 1 applied.
     fn migrate(self) -> Plan {
         let driver = |name: &str, value: f64, unit: &str| Driver {
@@ -172,6 +182,7 @@ impl PlanV1 {
             budget: None,
             requests_metric: None,
             uncertainty: None,
+            actuals: None,
             scenarios: self
                 .scenarios
                 .into_iter()
@@ -219,7 +230,7 @@ mod tests {
         );
         assert_eq!(
             load_plan(r#"{"schema": 7}"#).unwrap_err().to_string(),
-            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 2)"
+            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 3)"
         );
         assert!(matches!(
             load_plan(r#"{"schema": 2, "name": 5}"#),

@@ -66,9 +66,39 @@ impl std::error::Error for LinkError {}
 /// The link fragment for a plan (without the `#`).
 pub fn encode_link(plan: &Plan) -> String {
     // Plain structs of strings and finite numbers always serialise.
-    let json = serde_json::to_string(plan).unwrap_or_default();
+    let mut value = serde_json::to_value(plan).unwrap_or_default();
+    if let Some(actuals) = value.get_mut("actuals") {
+        pack_actuals(actuals);
+    }
+    whole_numbers_as_integers(&mut value);
+    let json = serde_json::to_string(&value).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 10);
     format!("{LINK_VERSION}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Writes `100.0` as `100`: the same number when read back into the plan's
+/// `f64`s, two characters fewer for every whole figure (actuals are mostly
+/// whole numbers).
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    /// Integers up to 2^53 are exact in an `f64`.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number
+                .as_f64()
+                .filter(|f| number.is_f64() && f.fract() == 0.0 && f.abs() <= EXACT)
+            {
+                // `-0.0` stays a float: as an integer it would read back as `0.0`.
+                if float != 0.0 || float.is_sign_positive() {
+                    *number = serde_json::Number::from(float as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// Reads a plan from a share link: a whole URL, `#h1.…`, or `h1.…`.
@@ -100,7 +130,132 @@ pub fn decode_link(text: &str) -> Result<ValidPlan, LinkError> {
             _ => LinkError::Damaged,
         })?;
     let json = String::from_utf8(json).map_err(|_| LinkError::Damaged)?;
-    load_plan(&json).map_err(LinkError::Plan)
+    let mut value: serde_json::Value = serde_json::from_str(&json)
+        .map_err(|error| LinkError::Plan(LoadError::NotJson(error.to_string())))?;
+    match value.get_mut("actuals") {
+        Some(actuals) => {
+            unpack_actuals(actuals)?;
+            load_plan(&value.to_string()).map_err(LinkError::Plan)
+        }
+        None => load_plan(&json).map_err(LinkError::Plan),
+    }
+}
+
+/// Most decimals a packed list may have.
+const MAX_PACKED_DECIMALS: u32 = 6;
+
+/// In a link, each list of actuals whose values all have at most a few
+/// decimals is written `{"d": decimals, "v": [first, change, change, …]}`:
+/// whole numbers of 10^−d, each the change from the previous value (`null`
+/// stays `null`). Month-to-month changes are shorter than the figures, so a
+/// link with two years of actuals stays short. Lists that do not pack
+/// exactly stay lists.
+fn pack_actuals(actuals: &mut serde_json::Value) {
+    let Some(map) = actuals.as_object_mut() else {
+        return;
+    };
+    for (key, list) in map.iter_mut() {
+        match key.as_str() {
+            "users" | "total_cost" => pack_list(list),
+            "metrics" | "costs" => {
+                if let Some(lists) = list.as_object_mut() {
+                    lists.values_mut().for_each(pack_list);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn pack_list(list: &mut serde_json::Value) {
+    let Some(items) = list.as_array() else {
+        return;
+    };
+    let values: Vec<Option<f64>> = items.iter().map(serde_json::Value::as_f64).collect();
+    let exact = |decimals: u32| -> Option<Vec<Option<i64>>> {
+        let scale = 10f64.powi(decimals as i32);
+        values
+            .iter()
+            .map(|value| match value {
+                None => Some(None),
+                Some(v) => {
+                    let scaled = (v * scale).round();
+                    (scaled.abs() < 9e15
+                        && scaled / scale == *v
+                        && (*v != 0.0 || v.is_sign_positive()))
+                    .then_some(Some(scaled as i64))
+                }
+            })
+            .collect()
+    };
+    let Some((decimals, whole)) = (0..=MAX_PACKED_DECIMALS).find_map(|d| exact(d).map(|w| (d, w)))
+    else {
+        return;
+    };
+    let mut previous = 0i64;
+    let changes: Vec<serde_json::Value> = whole
+        .into_iter()
+        .map(|value| match value {
+            None => serde_json::Value::Null,
+            Some(v) => {
+                let change = v - previous;
+                previous = v;
+                serde_json::Value::from(change)
+            }
+        })
+        .collect();
+    *list = serde_json::json!({ "d": decimals, "v": changes });
+}
+
+/// The inverse of [`pack_actuals`], on untrusted text: a packed list that
+/// is not exactly that shape, or whose sums overflow, is a damaged link.
+fn unpack_actuals(actuals: &mut serde_json::Value) -> Result<(), LinkError> {
+    let Some(map) = actuals.as_object_mut() else {
+        return Ok(());
+    };
+    for (key, list) in map.iter_mut() {
+        match key.as_str() {
+            "users" | "total_cost" => unpack_list(list)?,
+            "metrics" | "costs" => {
+                if let Some(lists) = list.as_object_mut() {
+                    for list in lists.values_mut() {
+                        unpack_list(list)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn unpack_list(list: &mut serde_json::Value) -> Result<(), LinkError> {
+    let Some(packed) = list.as_object() else {
+        return Ok(());
+    };
+    let decimals = packed
+        .get("d")
+        .and_then(serde_json::Value::as_u64)
+        .filter(|d| *d <= u64::from(MAX_PACKED_DECIMALS) && packed.len() == 2)
+        .ok_or(LinkError::Damaged)?;
+    let changes = packed
+        .get("v")
+        .and_then(serde_json::Value::as_array)
+        .ok_or(LinkError::Damaged)?;
+    let scale = 10f64.powi(decimals as i32);
+    let mut previous = 0i64;
+    let mut values = Vec::with_capacity(changes.len());
+    for change in changes {
+        if change.is_null() {
+            values.push(serde_json::Value::Null);
+            continue;
+        }
+        let change = change.as_i64().ok_or(LinkError::Damaged)?;
+        previous = previous.checked_add(change).ok_or(LinkError::Damaged)?;
+        values.push(serde_json::Value::from(previous as f64 / scale));
+    }
+    *list = serde_json::Value::Array(values);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -170,5 +325,31 @@ mod tests {
             decode_link(&link),
             Err(LinkError::Plan(LoadError::Invalid(_)))
         ));
+    }
+
+    /// A link whose packed actuals are not exactly the packed shape, or
+    /// overflow when summed, is damaged, never a panic or a wrong number.
+    #[test]
+    fn damaged_packed_actuals_are_refused() {
+        let plan = templates::worked_example().unwrap();
+        let with = |actuals: &str| {
+            let mut value = serde_json::to_value(plan.plan()).unwrap();
+            value["actuals"] = serde_json::from_str(actuals).unwrap();
+            let packed = miniz_oxide::deflate::compress_to_vec(value.to_string().as_bytes(), 6);
+            decode_link(&format!("{LINK_VERSION}{}", URL_SAFE_NO_PAD.encode(packed)))
+        };
+        let good = with(r#"{"from": "2026-01", "users": {"d": 1, "v": [1005, 15, null, -20]}}"#)
+            .expect("opens");
+        let users = &good.plan().actuals.as_ref().unwrap().users;
+        assert_eq!(users, &vec![Some(100.5), Some(102.0), None, Some(100.0)]);
+        for bad in [
+            r#"{"from": "2026-01", "users": {"d": 7, "v": [1]}}"#,
+            r#"{"from": "2026-01", "users": {"d": 0}}"#,
+            r#"{"from": "2026-01", "users": {"d": 0, "v": [1], "x": 1}}"#,
+            r#"{"from": "2026-01", "users": {"d": 0, "v": [1.5]}}"#,
+            r#"{"from": "2026-01", "users": {"d": 0, "v": [9223372036854775807, 1]}}"#,
+        ] {
+            assert_eq!(with(bad).map(|_| ()), Err(LinkError::Damaged), "{bad}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! [`projection::Projection`], and views, charts and exports only read
 //! projections ([`output`]).
 
+pub mod actuals;
 pub mod document;
 pub mod events;
 pub mod fit;

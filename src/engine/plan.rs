@@ -1,4 +1,4 @@
-//! The plan document (schema 2): one JSON document that fully determines
+//! The plan document (schema 3): one JSON document that fully determines
 //! every output. These types are raw input: they may come from a form, a
 //! file, a link or local storage, and are trusted for nothing until
 //! [`crate::engine::validate`] turns them into a [`crate::engine::validate::ValidPlan`].
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The version of the plan format this build writes. Older documents are
 /// migrated on load (see `document.rs`); newer ones are refused.
-pub const CURRENT_SCHEMA: u32 = 2;
+pub const CURRENT_SCHEMA: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +48,9 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<Uncertainty>,
     pub scenarios: Vec<Scenario>,
+    /// What really happened, month by month (schema 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actuals: Option<Actuals>,
 }
 
 impl Plan {
@@ -555,4 +558,261 @@ impl Growth {
             ],
         }
     }
+}
+
+/// Observed monthly values: the plan's record of what really happened.
+///
+/// Stored by series, one list per series starting at the calendar month
+/// `from` (the list's first entry), `null` where a month has no value. The
+/// lists are short and regular, so a share link stays small.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actuals {
+    /// The calendar month of every list's first entry, `YYYY-MM`; may be
+    /// before `start_month` (history).
+    pub from: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<Option<f64>>,
+    /// By metric name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, Vec<Option<f64>>>,
+    /// A component's or cost line's monthly cost, by its name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub costs: BTreeMap<String, Vec<Option<f64>>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub total_cost: Vec<Option<f64>>,
+}
+
+/// One kind of actual: what a value in [`Actuals`] is an observation of.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Series {
+    Users,
+    Metric(String),
+    /// A component's or cost line's monthly cost.
+    Cost(String),
+    TotalCost,
+}
+
+impl Series {
+    /// How tables, charts and outputs name the series: `users`, the metric's
+    /// or line's own name, `total_cost`.
+    pub fn name(&self) -> &str {
+        match self {
+            Series::Users => "users",
+            Series::Metric(name) | Series::Cost(name) => name,
+            Series::TotalCost => "total_cost",
+        }
+    }
+
+    /// The name for people: a cost line reads "Database cost".
+    pub fn label(&self) -> String {
+        match self {
+            Series::TotalCost => "total cost".into(),
+            other => other.key(),
+        }
+    }
+
+    /// The key outputs use (JSON objects, CSV columns): `users`, the
+    /// metric's name, `<line> cost`, `total_cost`. Distinct for distinct
+    /// series, since metric names have no spaces.
+    pub fn key(&self) -> String {
+        match self {
+            Series::Users => "users".into(),
+            Series::Metric(name) => name.clone(),
+            Series::Cost(name) => format!("{name} cost"),
+            Series::TotalCost => "total_cost".into(),
+        }
+    }
+
+    pub fn is_money(&self) -> bool {
+        matches!(self, Series::Cost(_) | Series::TotalCost)
+    }
+}
+
+impl Actuals {
+    /// Every series with its list, in a fixed order: users, metrics and
+    /// cost lines by name, total cost.
+    pub fn series(&self) -> Vec<(Series, &[Option<f64>])> {
+        let mut all: Vec<(Series, &[Option<f64>])> = Vec::new();
+        if !self.users.is_empty() {
+            all.push((Series::Users, &self.users));
+        }
+        all.extend(
+            self.metrics
+                .iter()
+                .map(|(name, values)| (Series::Metric(name.clone()), values.as_slice())),
+        );
+        all.extend(
+            self.costs
+                .iter()
+                .map(|(name, values)| (Series::Cost(name.clone()), values.as_slice())),
+        );
+        if !self.total_cost.is_empty() {
+            all.push((Series::TotalCost, &self.total_cost));
+        }
+        all
+    }
+
+    /// The list of one series, if it has one.
+    pub fn values(&self, series: &Series) -> Option<&[Option<f64>]> {
+        let values = match series {
+            Series::Users => &self.users,
+            Series::Metric(name) => self.metrics.get(name)?,
+            Series::Cost(name) => self.costs.get(name)?,
+            Series::TotalCost => &self.total_cost,
+        };
+        (!values.is_empty()).then_some(values.as_slice())
+    }
+
+    fn values_mut(&mut self, series: &Series) -> &mut Vec<Option<f64>> {
+        match series {
+            Series::Users => &mut self.users,
+            Series::Metric(name) => self.metrics.entry(name.clone()).or_default(),
+            Series::Cost(name) => self.costs.entry(name.clone()).or_default(),
+            Series::TotalCost => &mut self.total_cost,
+        }
+    }
+
+    /// The value of `series` at list index `index`.
+    pub fn get(&self, series: &Series, index: usize) -> Option<f64> {
+        self.values(series)?.get(index).copied().flatten()
+    }
+
+    /// How many months the lists span (the longest list).
+    pub fn len(&self) -> usize {
+        self.series()
+            .iter()
+            .map(|(_, values)| values.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether no month has a value.
+    pub fn is_empty(&self) -> bool {
+        self.series()
+            .iter()
+            .all(|(_, values)| values.iter().all(Option::is_none))
+    }
+
+    /// The actuals with one value set (or, with `None`, cleared) at the
+    /// calendar month `month` (a month count, see [`month_count`]); the lists
+    /// start earlier when it lies before `from`. Tidied: `None` when no value
+    /// is left.
+    pub fn with_value(
+        mut self,
+        series: &Series,
+        month: i32,
+        value: Option<f64>,
+    ) -> Option<Actuals> {
+        let from = parse_month_count(&self.from).unwrap_or(month);
+        if month < from {
+            let shift = (from - month) as usize;
+            for key in self.keys() {
+                let values = self.values_mut(&key);
+                values.splice(0..0, std::iter::repeat_n(None, shift));
+            }
+        }
+        let from = from.min(month);
+        self.from = month_label(from);
+        let index = (month - from) as usize;
+        let values = self.values_mut(series);
+        if values.len() <= index {
+            values.resize(index + 1, None);
+        }
+        values[index] = value;
+        self.tidied()
+    }
+
+    /// Replaces the list of one series.
+    pub fn set_values(&mut self, series: &Series, values: Vec<Option<f64>>) {
+        *self.values_mut(series) = values;
+    }
+
+    /// These actuals with every value of `newer` laid over them (a value of
+    /// `newer` replaces this one's for the same series and month), tidied.
+    pub fn merged(&self, newer: &Actuals) -> Actuals {
+        let (Some(mine), Some(theirs)) = (
+            parse_month_count(&self.from),
+            parse_month_count(&newer.from),
+        ) else {
+            return newer.clone();
+        };
+        let from = mine.min(theirs);
+        let end = (mine + self.len() as i32).max(theirs + newer.len() as i32);
+        let mut merged = Actuals {
+            from: month_label(from),
+            ..Actuals::default()
+        };
+        let mut keys = self.keys();
+        keys.extend(newer.keys());
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let values = (from..end)
+                .map(|month| {
+                    let at = |actuals: &Actuals, start: i32| {
+                        usize::try_from(month - start)
+                            .ok()
+                            .and_then(|index| actuals.get(&key, index))
+                    };
+                    at(newer, theirs).or_else(|| at(self, mine))
+                })
+                .collect();
+            merged.set_values(&key, values);
+        }
+        merged.tidied().unwrap_or_else(|| newer.clone())
+    }
+
+    fn keys(&self) -> Vec<Series> {
+        self.series()
+            .into_iter()
+            .map(|(series, _)| series)
+            .collect()
+    }
+
+    /// Without empty lists or months without any value at either end:
+    /// `None` when no value is left (or `from` is not a month).
+    pub fn tidied(mut self) -> Option<Actuals> {
+        let from = parse_month_count(&self.from)?;
+        self.metrics
+            .retain(|_, values| values.iter().any(Option::is_some));
+        self.costs
+            .retain(|_, values| values.iter().any(Option::is_some));
+        let keys = self.keys();
+        let first = keys
+            .iter()
+            .filter_map(|key| self.values(key)?.iter().position(Option::is_some))
+            .min()?;
+        for key in &keys {
+            let values = self.values_mut(key);
+            values.drain(..first.min(values.len()));
+            while values.last() == Some(&None) {
+                values.pop();
+            }
+        }
+        self.from = month_label(from + first as i32);
+        Some(self)
+    }
+}
+
+/// A calendar month as a count of months since year 0 (`2026-01` is
+/// 2026 × 12), so months subtract.
+pub fn month_count(year: i32, month: u32) -> i32 {
+    year * 12 + month as i32 - 1
+}
+
+/// `YYYY-MM` as a month count, if it is one (years 1900 to 2200).
+pub fn parse_month_count(text: &str) -> Option<i32> {
+    let (year, month) = text.split_once('-')?;
+    if year.len() != 4 || month.len() != 2 {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    ((1900..=2200).contains(&year) && (1..=12).contains(&month)).then(|| month_count(year, month))
+}
+
+/// A month count as `YYYY-MM`.
+pub fn month_label(months: i32) -> String {
+    format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
 }

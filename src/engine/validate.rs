@@ -21,6 +21,8 @@ pub const MAX_TIER_METRICS: usize = 8;
 /// Bounds on Monte Carlo paths.
 pub const MIN_SAMPLES: u32 = 10;
 pub const MAX_SAMPLES: u32 = 100_000;
+/// Longest list of actuals: ten years of history and ten of tracking.
+pub const MAX_ACTUAL_MONTHS: usize = 240;
 const MAX_NAME_CHARS: usize = 100;
 const MAX_TEXT_CHARS: usize = 5_000;
 const MAX_ITEMS: usize = 200;
@@ -162,8 +164,45 @@ impl ValidPlan {
 
     /// The calendar month of plan month `month`, `YYYY-MM` (month 0 is `start_month`).
     pub fn calendar_label(&self, month: u32) -> String {
-        let months = self.start.0 * 12 + self.start.1 as i32 - 1 + month as i32;
-        format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
+        month_label(self.start_count() + month as i32)
+    }
+
+    /// `start_month` as a month count ([`month_count`]).
+    pub fn start_count(&self) -> i32 {
+        month_count(self.start.0, self.start.1)
+    }
+
+    /// Every actual of `series` as (plan month, value), the plan month
+    /// negative before month 0; in month order.
+    pub fn actuals_of(&self, series: &Series) -> Vec<(i32, f64)> {
+        let Some(actuals) = &self.plan.actuals else {
+            return Vec::new();
+        };
+        let offset = parse_month_count(&actuals.from).unwrap_or(0) - self.start_count();
+        actuals
+            .values(series)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .filter_map(|(index, value)| value.map(|v| (offset + index as i32, v)))
+            .collect()
+    }
+
+    /// The actual of `series` at plan month `month`, if there is one.
+    pub fn actual(&self, series: &Series, month: i32) -> Option<f64> {
+        let actuals = self.plan.actuals.as_ref()?;
+        let offset = parse_month_count(&actuals.from)? - self.start_count();
+        let index = usize::try_from(month - offset).ok()?;
+        actuals.get(series, index)
+    }
+
+    /// The series that have actuals, in [`Actuals::series`] order.
+    pub fn actual_series(&self) -> Vec<Series> {
+        self.plan
+            .actuals
+            .as_ref()
+            .map(|actuals| actuals.series().into_iter().map(|(s, _)| s).collect())
+            .unwrap_or_default()
     }
 
     /// The plan with a new horizon and baseline (the command line's
@@ -736,6 +775,10 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
         }
     }
 
+    if let Some(actuals) = &plan.actuals {
+        check_actuals(&mut check, plan, actuals);
+    }
+
     match (check.errors.is_empty(), chain, start) {
         (true, Some(chain), Some(start)) => {
             let resolved = resolve(plan, &quantities);
@@ -748,6 +791,72 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
             })
         }
         _ => Err(check.errors),
+    }
+}
+
+/// Actuals: a month to start from, lists of at most [`MAX_ACTUAL_MONTHS`],
+/// names of this plan's metrics and cost lines, values in range.
+fn check_actuals(check: &mut Checker, plan: &Plan, actuals: &Actuals) {
+    if parse_month_count(&actuals.from).is_none() {
+        check.fail(
+            "actuals.from",
+            format!(
+                "'{}' is not a month written YYYY-MM",
+                shorten(&actuals.from)
+            ),
+        );
+    }
+    check.count("actuals.metrics", actuals.metrics.len(), 0, "series");
+    check.count("actuals.costs", actuals.costs.len(), 0, "series");
+    let lines: Vec<&str> = plan
+        .components
+        .iter()
+        .map(Component::name)
+        .chain(plan.costs.iter().map(CostLine::name))
+        .collect();
+    for (series, values) in actuals.series() {
+        let path = match &series {
+            Series::Users => "actuals.users".to_string(),
+            Series::Metric(name) => format!("actuals.metrics.{}", shorten(name)),
+            Series::Cost(name) => format!("actuals.costs.{}", shorten(name)),
+            Series::TotalCost => "actuals.total_cost".to_string(),
+        };
+        match &series {
+            Series::Metric(name) if !plan.metrics.iter().any(|m| &m.name == name) => {
+                check.fail(
+                    &path,
+                    format!("'{}' is not a metric of this plan", shorten(name)),
+                );
+            }
+            Series::Cost(name) if !lines.contains(&name.as_str()) => check.fail(
+                &path,
+                format!(
+                    "'{}' is not a component or cost line of this plan",
+                    shorten(name)
+                ),
+            ),
+            _ => {}
+        }
+        if values.len() > MAX_ACTUAL_MONTHS {
+            check.fail(
+                &path,
+                format!(
+                    "has {} months; actuals cover at most {MAX_ACTUAL_MONTHS}",
+                    values.len()
+                ),
+            );
+            continue;
+        }
+        let (low, high) = match series {
+            Series::Users => (0.0, MAX_USERS),
+            Series::Metric(_) => (-MAX_VALUE, MAX_VALUE),
+            Series::Cost(_) | Series::TotalCost => (0.0, MAX_VALUE),
+        };
+        for (index, value) in values.iter().enumerate() {
+            if let Some(value) = value {
+                check.range(format!("{path}[{index}]"), *value, low, high);
+            }
+        }
     }
 }
 
@@ -925,11 +1034,5 @@ fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64)
 
 /// `YYYY-MM` to (year, month).
 pub fn parse_year_month(text: &str) -> Option<(i32, u32)> {
-    let (year, month) = text.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 {
-        return None;
-    }
-    let year: i32 = year.parse().ok()?;
-    let month: u32 = month.parse().ok()?;
-    ((1900..=2200).contains(&year) && (1..=12).contains(&month)).then_some((year, month))
+    parse_month_count(text).map(|months| (months.div_euclid(12), months.rem_euclid(12) as u32 + 1))
 }

@@ -37,7 +37,7 @@ pub fn is_reserved(name: &str) -> bool {
 
 /// The candidate closest to a mistyped `name`, if one is close enough to be a
 /// likely typo.
-pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))

@@ -2,6 +2,7 @@
 //! as plain numbers, and text cells that a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-`, `@`, tab or CR) neutralised with a leading `'`.
 
+use crate::engine::actuals::compare::compare;
 use crate::engine::projection::{cost_line_names, Projection};
 use crate::engine::validate::ValidPlan;
 
@@ -38,9 +39,20 @@ pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&
         ]
         .map(String::from),
     );
+    // Actual, variance and variance % per series that has actuals.
+    let series = valid.actual_series();
+    for key in &series {
+        let key = key.key();
+        header.extend([
+            format!("{key} actual"),
+            format!("{key} variance"),
+            format!("{key} variance %"),
+        ]);
+    }
     let mut out = String::new();
     push_row(&mut out, header.iter().map(|cell| text(cell)));
     for scenario in super::selected(&projection.scenarios, only) {
+        let points = compare(valid, scenario, None);
         for month in &scenario.months {
             let mut row = vec![
                 text(&scenario.name),
@@ -61,6 +73,19 @@ pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&
             row.push(month.revenue.map_or_else(String::new, number));
             row.push(month.margin.map_or_else(String::new, number));
             row.push(text(&month.flags.join("; ")));
+            for key in &series {
+                match points
+                    .iter()
+                    .find(|p| p.month == month.month && &p.series == key)
+                {
+                    Some(point) => row.extend([
+                        number(point.actual),
+                        number(point.variance.absolute),
+                        point.variance.percent.map_or_else(String::new, number),
+                    ]),
+                    None => row.extend([String::new(), String::new(), String::new()]),
+                }
+            }
             push_row(&mut out, row.into_iter());
         }
     }

@@ -1,5 +1,6 @@
 //! The projection as JSON, in the shape the command line documents.
 
+use crate::engine::actuals::compare::{calibrate, compare, headline, ActualPoint, Bias};
 use crate::engine::plan::Component;
 use crate::engine::projection::{cost_line_names, Projection};
 use crate::engine::uncertainty::{Bands, MonthBands, ScenarioBands};
@@ -27,6 +28,7 @@ pub fn projection_json(
         .into_iter()
         .map(|scenario| {
             let scenario_bands = bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
+            let points = compare(valid, scenario, scenario_bands);
             let months: Vec<Value> = scenario
                 .months
                 .iter()
@@ -89,6 +91,9 @@ pub fn projection_json(
                         map.insert("percentiles".into(), percentiles_json(bands, month_bands));
                         map.insert("probabilities".into(), probabilities_json(valid, month_bands));
                     }
+                    if let Value::Object(map) = &mut entry {
+                        actuals_json(map, &points, month.month);
+                    }
                     entry
                 })
                 .collect();
@@ -132,6 +137,10 @@ pub fn projection_json(
                 map.insert("uncertainty".into(), json!({ "paths": bands.paths, "seed": bands.seed, "stopped": scenario_bands.stopped }));
                 map.insert("first_red".into(), first_red_json(valid, scenario_bands));
                 map.insert("sensitivity".into(), sensitivity_json(scenario_bands));
+            }
+            if let (false, Value::Object(map)) = (points.is_empty(), &mut entry) {
+                map.insert("actuals_headline".into(), json!(headline(valid, &points)));
+                map.insert("calibration".into(), calibration_json(&points));
             }
             entry
         })
@@ -205,6 +214,63 @@ fn sensitivity_json(scenario: &ScenarioBands) -> Value {
                     "high": number(s.high),
                     "cumulative_cost": { "at_low": number(s.cumulative_cost.0), "at_high": number(s.cumulative_cost.1), "swing": number(s.swing()) },
                     "monthly_cost": { "month": s.month, "at_low": number(s.monthly_cost.0), "at_high": number(s.monthly_cost.1), "swing": number(s.monthly_swing()) },
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A month's `actual`, `variance` and (with bands) `percentile_of_actual`
+/// objects, keyed by [`crate::engine::plan::Series::key`].
+fn actuals_json(map: &mut Map<String, Value>, points: &[ActualPoint], month: u32) {
+    let here: Vec<&ActualPoint> = points.iter().filter(|p| p.month == month).collect();
+    if here.is_empty() {
+        return;
+    }
+    let object = |value: &dyn Fn(&ActualPoint) -> Option<Value>| -> Value {
+        Value::Object(
+            here.iter()
+                .filter_map(|p| value(p).map(|v| (p.series.key(), v)))
+                .collect(),
+        )
+    };
+    map.insert("actual".into(), object(&|p| Some(number(p.actual))));
+    map.insert(
+        "variance".into(),
+        object(&|p| {
+            Some(json!({
+                "absolute": number(p.variance.absolute),
+                "percent": p.variance.percent.map_or(Value::Null, number),
+            }))
+        }),
+    );
+    if here.iter().any(|p| p.percentile.is_some()) {
+        map.insert(
+            "percentile_of_actual".into(),
+            object(&|p| p.percentile.map(number)),
+        );
+    }
+}
+
+fn calibration_json(points: &[ActualPoint]) -> Value {
+    Value::Array(
+        calibrate(points)
+            .into_iter()
+            .map(|c| {
+                json!({
+                    "series": c.series.key(),
+                    "actuals": c.actuals,
+                    "with_percentile": c.ranked,
+                    "inside_50_band": c.inside_50,
+                    "inside_90_band": c.inside_90,
+                    "above_plan": c.above,
+                    "below_plan": c.below,
+                    "mean_variance_percent": c.mean_percent.map_or(Value::Null, number),
+                    "bias": match c.bias {
+                        Bias::Hot => "hot",
+                        Bias::Cold => "cold",
+                        Bias::None => "none",
+                    },
                 })
             })
             .collect(),

@@ -1,6 +1,10 @@
 //! A Markdown capacity-plan report laid out like the seeds: current capacity,
 //! growth projections at milestone months, scaling events, costs.
 
+use crate::engine::actuals::compare::{
+    calibrate, calibration_sentence, compare, format_difference, format_value, headline,
+    signed_percent,
+};
 use crate::engine::number::{format_count, format_in_unit, format_money, format_percent};
 use crate::engine::projection::{cost_line_names, Projection};
 use crate::engine::uncertainty::Bands;
@@ -122,6 +126,9 @@ pub fn projection_markdown(
                 let _ = writeln!(out, "Cost per user: {} a month.\n", money(per_user));
             }
         }
+        let scenario_bands =
+            bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
+        plan_against_actuals(&mut out, valid, &compare(valid, scenario, scenario_bands));
         if !scenario.events.is_empty() {
             let _ = writeln!(out, "### Scaling triggers and events\n");
             for event in &scenario.events {
@@ -139,6 +146,62 @@ pub fn projection_markdown(
         }
     }
     out
+}
+
+/// The monthly review: where the last actual month stands, every actual
+/// against the plan, and per series whether the bands held.
+fn plan_against_actuals(
+    out: &mut String,
+    valid: &ValidPlan,
+    points: &[crate::engine::actuals::compare::ActualPoint],
+) {
+    if points.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Plan against actuals\n");
+    if let Some(line) = headline(valid, points) {
+        let _ = writeln!(out, "**{}**\n", escape(&line));
+    }
+    let ranked = points.iter().any(|p| p.percentile.is_some());
+    let _ = write!(
+        out,
+        "| Month | Series | Actual | Plan | Variance | Variance % |{}\n|---|---|---|---|---|---|{}\n",
+        if ranked { " Percentile of band |" } else { "" },
+        if ranked { "---|" } else { "" }
+    );
+    for point in points {
+        let _ = write!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape(&crate::engine::actuals::import::month_name(
+                &valid.calendar_label(point.month)
+            )),
+            escape(&point.series.label()),
+            escape(&format_value(valid, &point.series, point.actual)),
+            escape(&format_value(valid, &point.series, point.plan)),
+            escape(&format_difference(
+                valid,
+                &point.series,
+                point.variance.absolute
+            )),
+            point.variance.percent.map_or("—".into(), signed_percent),
+        );
+        if ranked {
+            let _ = write!(
+                out,
+                " {} |",
+                point
+                    .percentile
+                    .map_or("—".into(), |p| format!("P{}", p.round()))
+            );
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    for calibration in calibrate(points) {
+        let _ = writeln!(out, "- {}", escape(&calibration_sentence(&calibration)));
+    }
+    out.push('\n');
 }
 
 fn round2(share: f64) -> f64 {

@@ -1,5 +1,6 @@
 //! A readable fixed-width table per scenario, for the terminal.
 
+use crate::engine::actuals::compare::{calibrate, calibration_sentence, compare, headline};
 use crate::engine::number::{format_count, format_in_unit, format_money};
 use crate::engine::projection::Projection;
 use crate::engine::uncertainty::Bands;
@@ -76,6 +77,15 @@ pub fn projection_table(
         }
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "\nNote: {reason}");
+        }
+        let scenario_bands =
+            bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
+        let points = compare(valid, scenario, scenario_bands);
+        if let Some(line) = headline(valid, &points) {
+            let _ = writeln!(out, "\nAgainst actuals: {line}");
+            for calibration in calibrate(&points) {
+                let _ = writeln!(out, "  {}", calibration_sentence(&calibration));
+            }
         }
         if let Some(summary) =
             bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name))

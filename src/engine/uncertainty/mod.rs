@@ -13,7 +13,7 @@ pub use percentile::{percentiles, Percentiles, Selector};
 pub use simulate::{scenario_inputs, simulate, Columns, Crossings, Input, MonthView, Target};
 
 use crate::engine::formula::{Source, Spread};
-use crate::engine::plan::{Plan, Uncertainty};
+use crate::engine::plan::{Plan, Series, Uncertainty};
 use crate::engine::validate::ValidPlan;
 
 /// The bands of every scenario.
@@ -38,6 +38,48 @@ pub struct ScenarioBands {
     /// The inputs that move the outcome most, largest swing first.
     pub sensitivity: Vec<Sensitivity>,
     pub stopped: Option<String>,
+    /// Where each actual of users, a metric or the total cost fell among
+    /// the paths of its month, in month order.
+    pub actual_percentiles: Vec<ActualPercentile>,
+}
+
+/// An actual's place among the simulated paths of its month: the share of
+/// paths below it, ties counting half, from 0 to 100.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActualPercentile {
+    pub month: u32,
+    pub series: Series,
+    pub percentile: f64,
+}
+
+/// The percentile rank of `actual` among `values`: 100 × (paths below +
+/// half the paths equal) ÷ paths.
+pub fn percentile_rank(values: &[f64], actual: f64) -> f64 {
+    let (below, equal) = values.iter().fold((0usize, 0usize), |(b, e), v| {
+        (b + usize::from(*v < actual), e + usize::from(*v == actual))
+    });
+    100.0 * (below as f64 + equal as f64 / 2.0) / values.len().max(1) as f64
+}
+
+/// Per plan month, the actuals the simulation ranks: users, metrics and the
+/// total cost (the paths keep no per-line costs).
+fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
+    let plan = valid.plan();
+    let mut by_month = vec![Vec::new(); plan.horizon_months as usize + 1];
+    for series in valid.actual_series() {
+        if matches!(series, Series::Cost(_)) {
+            continue;
+        }
+        for (month, value) in valid.actuals_of(&series) {
+            if let Some(slot) = usize::try_from(month)
+                .ok()
+                .and_then(|m| by_month.get_mut(m))
+            {
+                slot.push((series.clone(), value));
+            }
+        }
+    }
+    by_month
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +215,24 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
         }))
         .collect();
     let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
+    let actuals = ranked_actuals(valid);
+    let mut actual_percentiles = Vec::new();
     let (crossings, stopped) = simulate(valid, scenario, &columns, paths, |view| {
+        for (series, actual) in actuals.get(view.month as usize).into_iter().flatten() {
+            let values = match series {
+                Series::Users => view.users,
+                Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
+                    Some(index) => view.metrics[index],
+                    None => continue,
+                },
+                _ => view.total_cost,
+            };
+            actual_percentiles.push(ActualPercentile {
+                month: view.month,
+                series: series.clone(),
+                percentile: percentile_rank(values, *actual),
+            });
+        }
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
         if users_vary {
             let users = selector.percentiles_and_paths(view.users.iter().copied());
@@ -266,6 +325,7 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
         never_red: share(never),
         sensitivity: sensitivity(valid, scenario, &inputs),
         stopped,
+        actual_percentiles,
     }
 }
 
