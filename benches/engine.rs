@@ -1,9 +1,12 @@
 //! The deterministic projection's speed: every template over 120 months,
 //! all scenarios; and fitting every growth model to 120 months of user
-//! actuals. Run with `cargo bench --bench engine`.
+//! actuals; importing a file of 120 months × 30 columns of actuals. Run with
+//! `cargo bench --bench engine`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use headroom::engine::fit::{fit, Model, Observation};
+use headroom::engine::actuals::import::read_actuals_csv;
+use headroom::engine::actuals::sample::{every_model, saturating_users, synthetic_csv};
+use headroom::engine::fit::fit;
 use headroom::engine::projection::project;
 use headroom::engine::templates::{self, TEMPLATES};
 use std::hint::black_box;
@@ -25,22 +28,8 @@ fn forecasts(c: &mut Criterion) {
 /// 120 months of a saturating series with a little deterministic wobble,
 /// fitted by all four models (the piecewise with a break at month 60).
 fn fitting(c: &mut Criterion) {
-    let points: Vec<Observation> = (0..120)
-        .map(|month| {
-            let t = f64::from(month);
-            let wobble = 1.0 + 0.01 * (t * 1.7).sin();
-            Observation {
-                month: month - 119,
-                users: 50_000.0 / (1.0 + 99.0 * (-0.08 * t).exp()) * wobble,
-            }
-        })
-        .collect();
-    let models = [
-        Model::Compound,
-        Model::Linear,
-        Model::Logistic,
-        Model::Piecewise { ends: vec![-60] },
-    ];
+    let points = saturating_users(120);
+    let models = every_model();
     c.bench_function("fit all four growth models to 120 months", |b| {
         b.iter(|| {
             for model in &models {
@@ -50,9 +39,22 @@ fn fitting(c: &mut Criterion) {
     });
 }
 
+/// A file of 120 months × 30 columns read, checked and merged into the
+/// richest template (which validates the whole plan again).
+fn importing(c: &mut Criterion) {
+    let plan = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid");
+    let csv = synthetic_csv(&plan, 120, 30);
+    assert!(read_actuals_csv(&csv, &plan).is_ok());
+    c.bench_function("import 120 months × 30 columns of actuals", |b| {
+        b.iter(|| black_box(read_actuals_csv(black_box(&csv), &plan).is_ok()))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = forecasts, fitting
+    targets = forecasts, fitting, importing
 }
 criterion_main!(benches);

@@ -74,7 +74,7 @@ fn every_chart_of_the_worked_example_matches_its_snapshot() {
     );
     let moderate = &projection.scenarios[1];
 
-    let users = render(&users_chart(&projection, Some(&bands), 1, false));
+    let users = render(&users_chart(&plan, &projection, Some(&bands), 1, false));
     for text in [
         "Conservative",
         "Moderate P10–P90",
@@ -85,7 +85,7 @@ fn every_chart_of_the_worked_example_matches_its_snapshot() {
     }
     check_snapshot("users", &users);
 
-    let users_log = render(&users_chart(&projection, Some(&bands), 1, true));
+    let users_log = render(&users_chart(&plan, &projection, Some(&bands), 1, true));
     // Decades on a log axis: 100 users at month 0, 5,669 at most.
     for label in ["\n100\n", "\n1k\n", "\n10k\n"] {
         assert!(users_log.contains(label), "log axis lacks {label:?}");
@@ -136,7 +136,41 @@ fn a_changed_plan_draws_differently() {
     }
     .apply(plan.plan(), "30%")
     .expect("valid");
-    let before = render(&users_chart(&project(&plan), None, 1, false));
-    let after = render(&users_chart(&project(&edited), None, 1, false));
+    let before = render(&users_chart(&plan, &project(&plan), None, 1, false));
+    let after = render(&users_chart(&edited, &project(&edited), None, 1, false));
     assert_ne!(before, after);
+}
+
+/// Actuals draw as diamonds on top of the plan (issue 15): the example file's
+/// users on the users chart, total cost on the cost chart, and the
+/// utilization they put on each component.
+#[test]
+fn actuals_draw_as_marks_over_the_plan() {
+    let plan = headroom::engine::actuals::import::read_actuals_csv(
+        include_str!("../examples/actuals.csv"),
+        &templates::worked_example().expect("valid"),
+    )
+    .expect("the example reads")
+    .plan;
+    let projection = project(&plan);
+    let moderate = &projection.scenarios[1];
+    let users = users_chart(&plan, &projection, None, 1, false);
+    assert_eq!(users.observed.len(), 1);
+    // Oct 2026 (month 9): 326 users, as the read-out lists it.
+    assert!(users
+        .values_at(9)
+        .contains(&("Actual users".to_string(), "326".to_string())));
+    check_snapshot("users-actuals", &render(&users));
+    let cost = cost_chart(&plan, moderate);
+    assert_eq!(cost.observed[0].points.len(), 10);
+    check_snapshot("cost-actuals", &render(&cost));
+    let utilization = utilization_chart(&plan, moderate);
+    // Supabase carries db_size_mb, which has actuals; Redis's redis_mb has none.
+    let names: Vec<&str> = utilization
+        .observed
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(names, ["Supabase actual"]);
+    check_snapshot("utilization-actuals", &render(&utilization));
 }

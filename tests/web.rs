@@ -536,7 +536,7 @@ fn first_scenario_charts(
     let scenario = &projection.scenarios[0];
     (
         vec![
-            spec::users_chart(projection, Some(bands), 0, false),
+            spec::users_chart(plan, projection, Some(bands), 0, false),
             spec::cost_chart(plan, scenario),
             spec::utilization_chart(plan, scenario),
             spec::cumulative_chart(plan, scenario),
@@ -647,4 +647,31 @@ fn budget_in_the_browser() {
         })
         .collect();
     wasm_bindgen_test::console_log!("BUDGET repaint_ms {:.1}", median(times));
+
+    // Issue 15: a file of 120 months × 30 columns of actuals read, checked
+    // and merged; and all four growth models fitted to 120 months.
+    use headroom::engine::actuals::import::read_actuals_csv;
+    use headroom::engine::actuals::sample::{every_model, saturating_users, synthetic_csv};
+    use headroom::engine::fit::fit;
+    let csv = synthetic_csv(&richest, 120, 30);
+    let times: Vec<f64> = (0..REPEATS)
+        .map(|_| {
+            let start = now();
+            assert!(read_actuals_csv(&csv, &richest).is_ok());
+            now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET import_ms {:.2}", median(times));
+    let points = saturating_users(120);
+    let models = every_model();
+    let times: Vec<f64> = (0..REPEATS)
+        .map(|_| {
+            let start = now();
+            for model in &models {
+                assert!(fit(&points, model).is_ok());
+            }
+            now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET fit_ms {:.2}", median(times));
 }

@@ -36,6 +36,8 @@ enum Swatch {
     Line(RGBColor, u32),
     Dashed(RGBColor),
     Dot(RGBColor),
+    /// An actual: a diamond, outlined in white.
+    Diamond(RGBColor),
 }
 
 /// The legend's entries, in drawing order.
@@ -68,6 +70,11 @@ fn legend_entries(spec: &ChartSpec, style: ChartStyle) -> Vec<(String, Swatch)> 
     if spec.markers.iter().any(|m| m.label.is_none()) {
         entries.push(("where a component scales".into(), Swatch::Dot(INK)));
     }
+    entries.extend(
+        spec.observed
+            .iter()
+            .map(|o| (o.name.clone(), Swatch::Diamond(o.colour))),
+    );
     entries
 }
 
@@ -135,6 +142,10 @@ fn draw_legend<DB: DrawingBackend>(
                 style.px(4.0) as i32,
                 colour.filled(),
             ))?,
+            Swatch::Diamond(colour) => {
+                let radius = style.px(5.0) as i32;
+                area.draw(&diamond((x + length / 2, middle), radius, colour))?;
+            }
         }
         area.draw(&Text::new(
             name.clone(),
@@ -296,6 +307,23 @@ pub fn draw_chart<DB: DrawingBackend>(
         }
     }
 
+    // Actuals last, on top of everything: diamonds with a white edge so
+    // they stand out from lines, bands and the round scaling markers.
+    let radius = style.px(5.0) as i32;
+    for observed in &spec.observed {
+        for (month, value) in &observed.points {
+            if !value.is_finite() || (spec.log_y && *value <= 0.0) {
+                continue;
+            }
+            let at = (*month, y(*value));
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(at)
+                    + diamond((0, 0), radius + style.px(1.5) as i32, WHITE)
+                    + diamond((0, 0), radius, observed.colour),
+            ))?;
+        }
+    }
+
     let (x_range, _) = chart.plotting_area().get_pixel_range();
     area.present()?;
     Ok(PlotGeometry {
@@ -403,4 +431,18 @@ pub fn draw_tornado<DB: DrawingBackend>(
         INK.stroke_width(style.px(1.0)),
     ))?;
     area.present()
+}
+
+/// A filled diamond centred on `at` (pixels).
+fn diamond(at: (i32, i32), radius: i32, colour: RGBColor) -> Polygon<(i32, i32)> {
+    let (x, y) = at;
+    Polygon::new(
+        vec![
+            (x, y - radius),
+            (x + radius, y),
+            (x, y + radius),
+            (x - radius, y),
+        ],
+        colour.filled(),
+    )
 }

@@ -9,7 +9,7 @@ use crate::engine::number::{
     currency_affixes, format_compact, format_in_unit, format_money, format_percent,
 };
 use crate::engine::output::break_even_month;
-use crate::engine::plan::Component;
+use crate::engine::plan::{Component, Series as ActualSeries};
 use crate::engine::projection::{cost_line_names, Projection, ScenarioProjection};
 use crate::engine::uncertainty::Bands;
 use crate::engine::validate::ValidPlan;
@@ -96,6 +96,15 @@ pub struct Marker {
     pub colour: RGBColor,
 }
 
+/// What really happened, drawn as distinct marks (a diamond) on top of the
+/// plan's lines and bands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed {
+    pub name: String,
+    pub colour: RGBColor,
+    pub points: Vec<(u32, f64)>,
+}
+
 /// One line-and-area chart over months.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartSpec {
@@ -112,6 +121,8 @@ pub struct ChartSpec {
     pub lines: Vec<Series>,
     pub rules: Vec<Rule>,
     pub markers: Vec<Marker>,
+    /// Actuals, on top of everything.
+    pub observed: Vec<Observed>,
 }
 
 impl ChartSpec {
@@ -132,6 +143,7 @@ impl ChartSpec {
             lines: Vec::new(),
             rules: Vec::new(),
             markers: Vec::new(),
+            observed: Vec::new(),
         }
     }
 
@@ -153,6 +165,11 @@ impl ChartSpec {
         if !self.stacked.is_empty() {
             let total: f64 = self.stacked.iter().filter_map(|s| at(&s.points)).sum();
             rows.push(("Total".into(), self.format.exact(total)));
+        }
+        for observed in &self.observed {
+            if let Some(value) = at(&observed.points) {
+                rows.push((observed.name.clone(), self.format.exact(value)));
+            }
         }
         rows
     }
@@ -182,9 +199,40 @@ impl ChartSpec {
             )
             .chain(self.rules.iter().map(|r| r.value))
             .chain(self.markers.iter().map(|m| m.value))
+            .chain(
+                self.observed
+                    .iter()
+                    .flat_map(|o| o.points.iter().map(|(_, v)| *v)),
+            )
             .filter(|v| v.is_finite())
             .fold(stack_total, f64::max)
     }
+}
+
+/// Actuals: near-black, so they read against every series colour.
+pub const ACTUAL: RGBColor = RGBColor(20, 20, 20);
+
+/// The actuals of `series` in the projected months, as chart points.
+fn observed(
+    valid: &ValidPlan,
+    series: &ActualSeries,
+    name: &str,
+    colour: RGBColor,
+    horizon: u32,
+) -> Option<Observed> {
+    let points: Vec<(u32, f64)> = valid
+        .actuals_of(series)
+        .into_iter()
+        .filter_map(|(month, value)| {
+            let month = u32::try_from(month).ok().filter(|m| *m <= horizon)?;
+            Some((month, value))
+        })
+        .collect();
+    (!points.is_empty()).then(|| Observed {
+        name: name.to_string(),
+        colour,
+        points,
+    })
 }
 
 pub const YELLOW: RGBColor = RGBColor(170, 130, 0);
@@ -194,6 +242,7 @@ const COST: RGBColor = RGBColor(0, 114, 178);
 
 /// 1. Users per scenario; the chosen one bold, with its P10–P90 and P5–P95 bands.
 pub fn users_chart(
+    valid: &ValidPlan,
     projection: &Projection,
     bands: Option<&Bands>,
     chosen: usize,
@@ -243,6 +292,13 @@ pub fn users_chart(
             spec.bands.push(band("P10–P90", 0.22, |p| (p.p10, p.p90)));
         }
     }
+    spec.observed.extend(observed(
+        valid,
+        &ActualSeries::Users,
+        "Actual users",
+        ACTUAL,
+        horizon,
+    ));
     spec
 }
 
@@ -268,6 +324,14 @@ pub fn cost_chart(valid: &ValidPlan, scenario: &ScenarioProjection) -> ChartSpec
             dashed: false,
         });
     }
+    let horizon = spec.horizon;
+    spec.observed.extend(observed(
+        valid,
+        &ActualSeries::TotalCost,
+        "Actual total cost",
+        ACTUAL,
+        horizon,
+    ));
     spec
 }
 
@@ -303,6 +367,22 @@ pub fn utilization_chart(valid: &ValidPlan, scenario: &ScenarioProjection) -> Ch
                     colour,
                 });
             }
+        }
+    }
+    // Utilization as the actuals put it, in each component's colour.
+    let actual = crate::engine::actuals::compare::actual_utilization(valid, scenario);
+    for (index, component) in plan.components.iter().enumerate() {
+        let points: Vec<(u32, f64)> = actual
+            .iter()
+            .filter(|(c, ..)| *c == index)
+            .map(|(_, month, utilization)| (*month, *utilization))
+            .collect();
+        if !points.is_empty() {
+            spec.observed.push(Observed {
+                name: format!("{} actual", component.name()),
+                colour: series_colour(index),
+                points,
+            });
         }
     }
     // Each distinct threshold once.

@@ -7,6 +7,7 @@
 //! in place, and its message says what to fix.
 
 mod action;
+pub mod actuals;
 mod field;
 mod history;
 mod references;

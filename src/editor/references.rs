@@ -2,7 +2,7 @@
 //! delete can say what still needs the thing deleted.
 
 use crate::engine::formula::{names_in, rename_in};
-use crate::engine::plan::{Component, CostLine, Plan};
+use crate::engine::plan::{Actuals, Component, CostLine, Plan};
 
 /// Renames a driver or metric everywhere it is used: formulas, scenario
 /// overrides, component metrics and tier limits, usage lines, the requests metric.
@@ -41,6 +41,11 @@ pub fn rename_quantity(plan: &mut Plan, old: &str, new: &str) {
     if let Some(requests) = &mut plan.requests_metric {
         swap(requests);
     }
+    if let Some(actuals) = &mut plan.actuals {
+        if let Some(values) = actuals.metrics.remove(old) {
+            actuals.metrics.insert(new.to_string(), values);
+        }
+    }
 }
 
 /// Renames a tier of one component: its current tier follows.
@@ -52,8 +57,14 @@ pub fn rename_tier(plan: &mut Plan, component: usize, old: &str, new: &str) {
     }
 }
 
-/// Renames a cost line (a component is one too): percentage lines follow.
+/// Renames a cost line (a component is one too): percentage lines and its
+/// actuals follow.
 pub fn rename_cost_line(plan: &mut Plan, old: &str, new: &str) {
+    if let Some(actuals) = &mut plan.actuals {
+        if let Some(values) = actuals.costs.remove(old) {
+            actuals.costs.insert(new.to_string(), values);
+        }
+    }
     for line in &mut plan.costs {
         if let CostLine::Percentage { of, .. } = line {
             for name in of.iter_mut().filter(|name| *name == old) {
@@ -90,18 +101,30 @@ pub fn uses_of_quantity(plan: &Plan, name: &str) -> Vec<String> {
     if plan.requests_metric.as_deref() == Some(name) {
         uses.push("the requests metric (Settings)".into());
     }
+    uses.extend(actuals_of(plan, |a| a.metrics.contains_key(name)));
     uses
 }
 
-/// The percentage lines that are a share of the line `name`.
+/// "its actuals", when the plan has actuals `held` says are about the thing.
+fn actuals_of(plan: &Plan, held: impl Fn(&Actuals) -> bool) -> Option<String> {
+    plan.actuals
+        .as_ref()
+        .filter(|actuals| held(actuals))
+        .map(|_| "its actuals (clear them under Actuals)".to_string())
+}
+
+/// The percentage lines that are a share of the line `name`, and its actuals.
 pub fn uses_of_cost_line(plan: &Plan, name: &str) -> Vec<String> {
-    plan.costs
+    let mut uses: Vec<String> = plan
+        .costs
         .iter()
         .filter(
             |line| matches!(line, CostLine::Percentage { of, .. } if of.iter().any(|n| n == name)),
         )
         .map(|line| format!("cost line {}", line.name()))
-        .collect()
+        .collect();
+    uses.extend(actuals_of(plan, |a| a.costs.contains_key(name)));
+    uses
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -164,7 +164,12 @@ impl ValidPlan {
 
     /// The calendar month of plan month `month`, `YYYY-MM` (month 0 is `start_month`).
     pub fn calendar_label(&self, month: u32) -> String {
-        month_label(self.start_count() + month as i32)
+        self.calendar_label_of(month as i32)
+    }
+
+    /// The calendar month of a plan month that may lie before month 0.
+    pub fn calendar_label_of(&self, month: i32) -> String {
+        month_label(self.start_count() + month)
     }
 
     /// `start_month` as a month count ([`month_count`]).

@@ -7,13 +7,14 @@
 //! only to sync with the outside world (the canvas, timers, local storage).
 
 mod action_button;
+mod actuals;
 mod app;
 mod chart_canvas;
 mod charts;
 mod cost_breakdown;
 mod editor;
 mod events_timeline;
-mod files;
+pub mod files;
 mod headline;
 pub mod library;
 mod month_table;
@@ -28,6 +29,7 @@ mod sizing_table;
 pub mod state;
 pub mod storage;
 mod toolbar;
+mod variance;
 
 pub use app::App;
 

@@ -53,6 +53,13 @@ impl PlanState {
         Ok(())
     }
 
+    /// Replaces the plan with one made elsewhere (an import of actuals, a
+    /// fitted scenario, a re-forecast): one undo step.
+    pub fn replace(&self, plan: ValidPlan) {
+        self.commit(plan, None);
+        self.revision.update(|r| *r += 1);
+    }
+
     /// Opens another plan (from the library, a template, a file, another
     /// tab): its own history starts empty.
     pub fn open(&self, plan: ValidPlan, selected: Option<usize>) {

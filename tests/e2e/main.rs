@@ -3,6 +3,7 @@
 //! sees. Run through `scripts/test.sh`, which builds `dist/` first.
 
 mod accessibility;
+mod actuals;
 mod browser;
 mod server;
 

@@ -338,3 +338,56 @@ pub fn calibration_sentence(c: &Calibration) -> String {
     }
     text
 }
+
+/// Each component's utilization as the actuals put it: the actual load (its
+/// metric's actual, or users') on the capacity the plan has in service that
+/// month. A tiered component's is the highest over the limits whose loads
+/// have an actual that month. `(component, month, utilization)`.
+pub fn actual_utilization(
+    valid: &ValidPlan,
+    projection: &ScenarioProjection,
+) -> Vec<(usize, u32, f64)> {
+    use crate::engine::plan::Component;
+    use crate::engine::sizing::{tier_utilization, utilization_of};
+    let plan = valid.plan();
+    let series_of = |name: &str| {
+        if name == "users" {
+            Series::Users
+        } else {
+            Series::Metric(name.to_string())
+        }
+    };
+    let mut points = Vec::new();
+    for (index, component) in plan.components.iter().enumerate() {
+        for month in &projection.months {
+            let actual = |name: &str| valid.actual(&series_of(name), month.month as i32);
+            let Some(sizing) = month.components.get(index) else {
+                continue;
+            };
+            let utilization = match component {
+                Component::Horizontal(h) => actual(&h.metric).map(|load| {
+                    let active = sizing.units.unwrap_or(0).saturating_sub(h.spare_units);
+                    utilization_of(h, load, active)
+                }),
+                Component::Tiered(t) => {
+                    let limits = sizing
+                        .tier
+                        .and_then(|tier| valid.resolved().tier_tables.get(index)?.limits.get(tier));
+                    limits.and_then(|limits| {
+                        let (limits, loads): (Vec<f64>, Vec<f64>) = t
+                            .metrics
+                            .iter()
+                            .zip(limits)
+                            .filter_map(|(metric, limit)| Some((*limit, actual(metric)?)))
+                            .unzip();
+                        (!loads.is_empty()).then(|| tier_utilization(&limits, &loads))
+                    })
+                }
+            };
+            if let Some(utilization) = utilization.filter(|u| u.is_finite()) {
+                points.push((index, month.month, utilization));
+            }
+        }
+    }
+    points
+}

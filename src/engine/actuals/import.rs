@@ -457,7 +457,11 @@ fn assemble(
 /// A value: empty is no value; thousands separators, currency signs and
 /// spaces are dropped. With `decimal_comma`, `.` separates thousands and `,`
 /// is the decimal point.
-fn parse_value(text: &str, series: &Series, decimal_comma: bool) -> Result<Option<f64>, String> {
+pub fn parse_value(
+    text: &str,
+    series: &Series,
+    decimal_comma: bool,
+) -> Result<Option<f64>, String> {
     let mut cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '$' | '€' | '£' | '¥' | '₹' | '\u{a0}'))

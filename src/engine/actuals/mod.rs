@@ -11,3 +11,23 @@
 pub mod compare;
 pub mod import;
 pub mod refit;
+pub mod sample;
+
+use crate::engine::plan::Series;
+use crate::engine::projection::cost_line_names;
+use crate::engine::validate::ValidPlan;
+
+/// Every series the plan could have actuals for: users, each metric, each
+/// component and cost line, total cost.
+pub fn all_series(valid: &ValidPlan) -> Vec<Series> {
+    let plan = valid.plan();
+    std::iter::once(Series::Users)
+        .chain(plan.metrics.iter().map(|m| Series::Metric(m.name.clone())))
+        .chain(
+            cost_line_names(plan)
+                .into_iter()
+                .map(|name| Series::Cost(name.to_string())),
+        )
+        .chain(std::iter::once(Series::TotalCost))
+        .collect()
+}

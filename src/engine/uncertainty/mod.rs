@@ -39,7 +39,8 @@ pub struct ScenarioBands {
     pub sensitivity: Vec<Sensitivity>,
     pub stopped: Option<String>,
     /// Where each actual of users, a metric or the total cost fell among
-    /// the paths of its month, in month order.
+    /// the paths of its month, in month order; none where every path has
+    /// the same value (no band).
     pub actual_percentiles: Vec<ActualPercentile>,
 }
 
@@ -227,6 +228,11 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
                 },
                 _ => view.total_cost,
             };
+            // A quantity the same on every path has no band to fall in.
+            let first = values.first().copied().unwrap_or_default();
+            if values.iter().all(|v| *v == first) {
+                continue;
+            }
             actual_percentiles.push(ActualPercentile {
                 month: view.month,
                 series: series.clone(),

@@ -19,7 +19,11 @@ pub fn UsersChart() -> impl IntoView {
         let chosen = state.selected.get();
         let log = log.get();
         bands.bands.with(|bands| {
-            projection.with(|p| Drawing::Lines(spec::users_chart(p, bands.as_ref(), chosen, log)))
+            state.plan.with(|valid| {
+                projection.with(|p| {
+                    Drawing::Lines(spec::users_chart(valid, p, bands.as_ref(), chosen, log))
+                })
+            })
         })
     });
     view! {

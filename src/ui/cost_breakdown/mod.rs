@@ -2,8 +2,10 @@
 //! Cost Breakdown", with each line's share of the last month.
 
 use super::state::PlanState;
+use super::variance::variance_note;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::number::{format_money, format_percent};
+use crate::engine::plan::Series;
 use crate::engine::projection::cost_line_names;
 use leptos::prelude::*;
 
@@ -35,7 +37,13 @@ pub fn CostBreakdown() -> impl IntoView {
                         view! {
                             <tr>
                                 <th scope="row">{name.to_string()}</th>
-                                {columns.iter().map(|m| view! { <td>{format_money(m.costs[line], &p.currency)}</td> }).collect_view()}
+                                {columns.iter().map(|m| {
+                                    let series = Series::Cost(name.to_string());
+                                    let note = valid
+                                        .actual(&series, m.month as i32)
+                                        .map(|actual| variance_note(valid, &series, actual, m.costs[line]));
+                                    view! { <td>{format_money(m.costs[line], &p.currency)}{note}</td> }
+                                }).collect_view()}
                                 <td>{format_percent((share * 1000.0).round() / 1000.0)}</td>
                             </tr>
                         }
@@ -55,7 +63,12 @@ pub fn CostBreakdown() -> impl IntoView {
                             <tfoot>
                                 <tr>
                                     <th scope="row">"Total"</th>
-                                    {columns.iter().map(|m| view! { <td>{format_money(m.total_cost, &p.currency)}</td> }).collect_view()}
+                                    {columns.iter().map(|m| {
+                                        let note = valid
+                                            .actual(&Series::TotalCost, m.month as i32)
+                                            .map(|actual| variance_note(valid, &Series::TotalCost, actual, m.total_cost));
+                                        view! { <td>{format_money(m.total_cost, &p.currency)}{note}</td> }
+                                    }).collect_view()}
                                     <td>"100%"</td>
                                 </tr>
                             </tfoot>

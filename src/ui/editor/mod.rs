@@ -39,6 +39,9 @@ pub fn PlanEditor() -> impl IntoView {
             <Section title="Costs">
                 <costs::Costs />
             </Section>
+            <Section title="Actuals">
+                <crate::ui::actuals::Actuals />
+            </Section>
             <Section title="Revenue and budget">
                 <finance::Finance />
             </Section>

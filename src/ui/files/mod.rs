@@ -47,6 +47,45 @@ pub fn file_stem(name: &str) -> String {
     }
 }
 
+/// Reads the file chosen in the file input that fired `event` as text, at
+/// most `limit` bytes, then calls `done` with its name and text, or with
+/// what went wrong, in a sentence. The input is cleared, so choosing the
+/// same file again reads it again.
+pub fn read_chosen_file(
+    event: &leptos::ev::Event,
+    limit: usize,
+    done: impl FnOnce(Result<(String, String), String>) + 'static,
+) {
+    let Some(input) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let name = file.name();
+    if file.size() > limit as f64 {
+        done(Err(format!(
+            "{name} is {} bytes, more than the {limit} bytes this takes; nothing was changed.",
+            file.size()
+        )));
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|value| value.as_string());
+        done(
+            text.map(|text| (name.clone(), text))
+                .ok_or(format!("{name} could not be read.")),
+        );
+    });
+}
+
 #[component]
 pub fn FilePanel() -> impl IntoView {
     let state = expect_context::<PlanState>();
@@ -78,46 +117,25 @@ pub fn FilePanel() -> impl IntoView {
         }
     };
     let import = move |event: leptos::ev::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        if file.size() > crate::engine::document::MAX_DOCUMENT_BYTES as f64 {
-            message.set(Some(format!(
-                "{} is too large to be a plan ({} bytes).",
-                file.name(),
-                file.size()
-            )));
-            return;
-        }
-        let name = file.name();
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|value| value.as_string());
-            let Some(text) = text else {
-                message.try_set(Some(format!("{name} could not be read.")));
-                return;
-            };
-            match load_plan(&text) {
-                Ok(plan) => {
-                    library.add(plan);
-                    message.try_set(Some(format!("Imported {name} as a new plan.")));
-                }
-                Err(error) => {
-                    message.try_set(Some(format!(
-                        "{name} cannot be opened: {error}. Nothing was changed."
-                    )));
-                }
-            }
-        });
+        read_chosen_file(
+            &event,
+            crate::engine::document::MAX_DOCUMENT_BYTES,
+            move |read| {
+                let said = match read {
+                    Err(problem) => problem,
+                    Ok((name, text)) => match load_plan(&text) {
+                        Ok(plan) => {
+                            library.add(plan);
+                            format!("Imported {name} as a new plan.")
+                        }
+                        Err(error) => {
+                            format!("{name} cannot be opened: {error}. Nothing was changed.")
+                        }
+                    },
+                };
+                message.try_set(Some(said));
+            },
+        );
     };
     view! {
         <div class="panel-menu" role="group" aria-label="Export and import">

@@ -192,8 +192,10 @@ pub fn Headline() -> impl IntoView {
                         </div>
                     }
                 };
+            let against = plan.with(|v| against_actuals(v, scenario));
             Some(view! {
                 <div class="callouts">
+                    {against.map(|against| callout("Against actuals", "against-actuals", against))}
                     {callout("First to run out", "first-limit", limit)}
                     {callout("Break-even", "break-even", break_even)}
                     {budget.map(|budget| callout("Budget", "budget", budget))}
@@ -208,4 +210,30 @@ pub fn Headline() -> impl IntoView {
             {callouts}
         </section>
     }
+}
+
+/// Where the last month with a user or cost actual stands against the plan:
+/// its month, "Users 21% below plan, cost 49% below plan", and a warning
+/// tone when either is 10% or more off.
+fn against_actuals(
+    valid: &crate::engine::validate::ValidPlan,
+    scenario: &crate::engine::projection::ScenarioProjection,
+) -> Option<(String, String, &'static str)> {
+    use crate::engine::actuals::compare::{compare, headline};
+    use crate::engine::plan::Series;
+    let points = compare(valid, scenario, None);
+    let line = headline(valid, &points)?;
+    let (when, what) = line.split_once(": ")?;
+    let last = points
+        .iter()
+        .filter(|p| matches!(p.series, Series::Users | Series::TotalCost))
+        .map(|p| p.month)
+        .max()?;
+    let worst = points
+        .iter()
+        .filter(|p| p.month == last && matches!(p.series, Series::Users | Series::TotalCost))
+        .filter_map(|p| p.variance.percent)
+        .fold(0.0_f64, |worst, percent| worst.max(percent.abs()));
+    let tone = if worst >= 10.0 { "warn" } else { "ok" };
+    Some((format!("{when} · month {last}"), capitalise(what), tone))
 }

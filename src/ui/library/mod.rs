@@ -307,6 +307,16 @@ impl Library {
         self.refresh();
     }
 
+    /// Saves `plan` as a new plan in the library without opening it (the
+    /// plan as it was before a re-forecast, to compare with).
+    pub fn keep_copy(&self, plan: &ValidPlan) -> Result<(), String> {
+        self.flush();
+        let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        saved::create(&mut store, plan, now()).map_err(|e| capital(&e.to_string()))?;
+        self.refresh();
+        Ok(())
+    }
+
     fn show(&self, plan: ValidPlan, id: Option<String>, revision: u64) {
         if self.read_only.get_untracked() {
             // Leaving a shared plan: a reload should open the user's own plans.

@@ -3,8 +3,11 @@
 
 use super::months_switch::MonthsSwitch;
 use super::state::PlanState;
+use super::variance::variance_note;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
+use crate::engine::actuals::compare::plan_value;
 use crate::engine::number::{format_count, format_figure, format_money, heading_unit};
+use crate::engine::plan::Series;
 use leptos::prelude::*;
 
 #[component]
@@ -53,19 +56,29 @@ pub fn MonthTable() -> impl IntoView {
                     .iter()
                     .filter_map(|month| scenario.at(*month))
                     .map(|month| {
+                        // An actual for this month, under the plan's figure.
+                        let note = |series: Series| {
+                            plan.with(|p| {
+                                let actual = p.actual(&series, month.month as i32)?;
+                                let planned = plan_value(p, month, &series)?;
+                                Some(variance_note(p, &series, actual, planned))
+                            })
+                        };
+                        let names: Vec<String> = plan.with(|p| p.plan().metrics.iter().map(|m| m.name.clone()).collect());
                         let cells = month
                             .metrics
                             .iter()
                             .zip(&units)
-                            .map(|(value, unit)| view! { <td>{format_figure(*value, unit)}</td> })
+                            .zip(names)
+                            .map(|((value, unit), name)| view! { <td>{format_figure(*value, unit)}{note(Series::Metric(name))}</td> })
                             .collect_view();
                         let label = plan.with(|p| calendar(p, month.month));
                         view! {
                             <tr data-month=month.month>
                                 <th scope="row">{month.month}<span class="cell-note">{label}</span></th>
-                                <td>{format_count(month.users)}</td>
+                                <td>{format_count(month.users)}{note(Series::Users)}</td>
                                 {cells}
-                                <td>{format_money(month.total_cost, &currency)}</td>
+                                <td>{format_money(month.total_cost, &currency)}{note(Series::TotalCost)}</td>
                                 <td>{format_money(month.cumulative_cost, &currency)}</td>
                                 <td>{month.cost_per_user.map_or_else(|| "—".to_string(), |v| format_money(v, &currency))}</td>
                             </tr>

@@ -7,8 +7,50 @@ use super::BandsState;
 use crate::engine::number::{format_money, format_percent};
 use leptos::prelude::*;
 
+/// How the plan has done against its actuals, per series: how many fell in
+/// its bands (with ranges) and whether it runs hot or cold.
+#[component]
+fn Calibration() -> impl IntoView {
+    use crate::engine::actuals::compare::{calibrate, calibration_sentence, compare};
+    let state = expect_context::<PlanState>();
+    let bands = expect_context::<BandsState>();
+    let projection = expect_context::<super::ProjectionMemo>().0;
+    move || {
+        let index = state.selected.get();
+        let sentences = bands.bands.with(|all| {
+            let scenario_bands = all.as_ref().and_then(|b| b.scenarios.get(index));
+            state.plan.with(|valid| {
+                projection.with(|p| {
+                    let scenario = p.scenarios.get(index)?;
+                    let points = compare(valid, scenario, scenario_bands);
+                    (!points.is_empty()).then(|| {
+                        calibrate(&points)
+                            .iter()
+                            .map(calibration_sentence)
+                            .collect::<Vec<_>>()
+                    })
+                })
+            })
+        })?;
+        Some(view! {
+            <div class="calibration" data-test="calibration">
+                <h3>"Against actuals"</h3>
+                <ul class="facts">{sentences.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+            </div>
+        })
+    }
+}
+
 #[component]
 pub fn Risks() -> impl IntoView {
+    view! {
+        <Calibration />
+        <Chances />
+    }
+}
+
+#[component]
+fn Chances() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let bands = expect_context::<BandsState>();
     let plan = state.plan;

@@ -1,0 +1,63 @@
+//! A synthetic file of actuals for a plan, for benchmarks and tests: `months`
+//! rows ending at month 0 (history, as a team importing its past would have)
+//! and `columns` columns after the month: users, then the plan's metrics,
+//! cost lines and total cost, then extra columns that are not series (so
+//! the file has exactly `columns`). Values grow 3% a month with a wobble,
+//! written as exports write them (thousands separators, currency signs).
+
+use crate::engine::plan::{month_label, Series};
+use crate::engine::validate::ValidPlan;
+
+pub fn synthetic_csv(valid: &ValidPlan, months: usize, columns: usize) -> String {
+    let mut series: Vec<Series> = super::all_series(valid);
+    series.truncate(columns);
+    let mut header = vec!["Month".to_string()];
+    header.extend(series.iter().map(Series::label));
+    header.extend((series.len()..columns).map(|i| format!("Note {i}")));
+    let mut out = header.join(",");
+    out.push('\n');
+    let first = valid.start_count() - months as i32 + 1;
+    for row in 0..months {
+        let mut cells = vec![month_label(first + row as i32)];
+        let scale = 1.03_f64.powi(row as i32) * (1.0 + 0.02 * ((row * 7) % 5) as f64);
+        for (index, key) in series.iter().enumerate() {
+            let value = (100.0 + 37.0 * index as f64) * scale;
+            cells.push(if key.is_money() {
+                format!("\"${value:.2}\"")
+            } else {
+                format!("{}", value.round())
+            });
+        }
+        cells.extend((series.len()..columns).map(|_| "n/a".to_string()));
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// `months` of user actuals ending at month 0 that saturate (a logistic to
+/// 50,000 with a 1% deterministic wobble): a series every model can fit.
+pub fn saturating_users(months: i32) -> Vec<crate::engine::fit::Observation> {
+    (0..months)
+        .map(|month| {
+            let t = f64::from(month);
+            let wobble = 1.0 + 0.01 * (t * 1.7).sin();
+            crate::engine::fit::Observation {
+                month: month - (months - 1),
+                users: 50_000.0 / (1.0 + 99.0 * (-0.08 * t).exp()) * wobble,
+            }
+        })
+        .collect()
+}
+
+/// The four growth models as the benchmarks fit them (the piecewise with a
+/// break half way through 120 months).
+pub fn every_model() -> [crate::engine::fit::Model; 4] {
+    use crate::engine::fit::Model;
+    [
+        Model::Compound,
+        Model::Linear,
+        Model::Logistic,
+        Model::Piecewise { ends: vec![-60] },
+    ]
+}
