@@ -14,7 +14,11 @@ const DOC: &str = include_str!("../docs/plan-format.md");
 
 #[test]
 fn the_documented_example_loads_and_projects() {
-    let start = DOC.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let example = DOC
+        .find("## A complete example")
+        .expect("the example's section");
+    let start =
+        example + DOC[example..].find("```json\n").expect("a JSON example") + "```json\n".len();
     let end = start + DOC[start..].find("```").expect("closed");
     let plan = load_plan(&DOC[start..end]).unwrap_or_else(|error| panic!("{error}"));
     let projection = project(&plan);
@@ -23,6 +27,16 @@ fn the_documented_example_loads_and_projects() {
         assert_eq!(scenario.months.len(), 25, "{}", scenario.name);
         assert!(scenario.stopped.is_none());
     }
+    // The actuals: Jul 2026 (month 0) has 2,000 users against the plan's 2,000.
+    assert_eq!(
+        plan.actual(&headroom::engine::plan::Series::Users, 0),
+        Some(2000.0)
+    );
+    assert_eq!(
+        plan.actuals_of(&headroom::engine::plan::Series::Users)
+            .len(),
+        5
+    );
     // Month 6 carries the one-off migration and 10% support on API + Database only.
     let base = &projection.scenarios[0];
     assert!(base.months[6].costs[4] == 3000.0);
@@ -59,6 +73,8 @@ fn base_plan(milestones: bool) -> Value {
         "revenue": {"paying_share": 0.1, "price_per_month": 10},
         "budget": {"monthly_cap": 1000, "cost_per_user_cap": 1},
         "uncertainty": {"samples": 100, "seed": 1},
+        "actuals": {"from": "2026-01", "users": [1000], "metrics": {"m": [5]},
+                    "costs": {"F": [5]}, "total_cost": [10]},
         "scenarios": [
             {"name": "C", "growth": {"model": "compound", "growth": 0.1, "churn": 0.01},
              "drivers": {"r": 2}},
@@ -79,7 +95,7 @@ fn base_plan(milestones: bool) -> Value {
 /// Where each field of the limits table lives in [`base_plan`], whether it
 /// is a whole number, and whether it needs the milestone scenario. The
 /// table on the page and this list must name the same fields.
-const FIELDS: [(&str, &str, bool, bool); 42] = [
+const FIELDS: [(&str, &str, bool, bool); 46] = [
     ("horizon_months", "/horizon_months", true, false),
     ("baseline_users", "/baseline_users", false, false),
     ("uncertainty.samples", "/uncertainty/samples", true, false),
@@ -262,6 +278,20 @@ const FIELDS: [(&str, &str, bool, bool); 42] = [
         false,
         false,
     ),
+    ("actuals.users[]", "/actuals/users/0", false, false),
+    (
+        "actuals.metrics.NAME[]",
+        "/actuals/metrics/m/0",
+        false,
+        false,
+    ),
+    ("actuals.costs.NAME[]", "/actuals/costs/F/0", false, false),
+    (
+        "actuals.total_cost[]",
+        "/actuals/total_cost/0",
+        false,
+        false,
+    ),
 ];
 
 fn field(name: &str) -> (&'static str, bool, bool) {
@@ -328,7 +358,9 @@ fn every_documented_limit_is_the_validators() {
                 let errors = errors_with(pointer, milestones, value.clone());
                 let leaf = pointer.rsplit('/').next().unwrap_or_default();
                 assert!(
-                    errors.iter().any(|path| path.ends_with(leaf)),
+                    errors
+                        .iter()
+                        .any(|path| path.ends_with(leaf) || path.ends_with(&format!("[{leaf}]"))),
                     "{name} = {value}: expected an error at {leaf}, got {errors:?}"
                 );
             };
