@@ -65,20 +65,28 @@ impl std::error::Error for LinkError {}
 
 /// The link fragment for a plan (without the `#`).
 pub fn encode_link(plan: &Plan) -> String {
+    // The plan as its own compact JSON (fields in the document's order),
+    // with its actuals, the last field, packed (see `pack_actuals`).
+    let mut bare = plan.clone();
+    let actuals = bare.actuals.take();
     // Plain structs of strings and finite numbers always serialise.
-    let mut value = serde_json::to_value(plan).unwrap_or_default();
-    if let Some(actuals) = value.get_mut("actuals") {
-        pack_actuals(actuals);
+    let mut json = serde_json::to_string(&bare).unwrap_or_default();
+    if let Some(actuals) = actuals {
+        let mut value = serde_json::to_value(actuals).unwrap_or_default();
+        pack_actuals(&mut value);
+        whole_numbers_as_integers(&mut value);
+        json.pop();
+        json.push_str(",\"actuals\":");
+        json.push_str(&value.to_string());
+        json.push('}');
     }
-    whole_numbers_as_integers(&mut value);
-    let json = serde_json::to_string(&value).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 10);
     format!("{LINK_VERSION}{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
 /// Writes `100.0` as `100`: the same number when read back into the plan's
-/// `f64`s, two characters fewer for every whole figure (actuals are mostly
-/// whole numbers).
+/// `f64`s, two characters fewer for every whole figure (actuals that do not
+/// pack are often whole numbers).
 fn whole_numbers_as_integers(value: &mut serde_json::Value) {
     use serde_json::Value;
     /// Integers up to 2^53 are exact in an `f64`.
