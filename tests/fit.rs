@@ -55,6 +55,7 @@ fn compound_ranges_cover_the_truth_about_nine_times_in_ten() {
         }
     }
     let mean_error_points = total_error / 1000.0 * 100.0;
+    println!("growth 12%, 12 months, 1,000 trials: covered {covered}, mean error {mean_error_points:.3} points");
     assert!(
         mean_error_points < 0.3,
         "mean error {mean_error_points} points"
