@@ -62,6 +62,35 @@ pub fn percentile_rank(values: &[f64], actual: f64) -> f64 {
     100.0 * (below as f64 + equal as f64 / 2.0) / values.len().max(1) as f64
 }
 
+/// Ranks this month's actuals among the paths' values of their quantity.
+fn rank_actuals(
+    plan: &Plan,
+    view: &MonthView,
+    actuals: &[(Series, f64)],
+    ranked: &mut Vec<ActualPercentile>,
+) {
+    for (series, actual) in actuals {
+        let values = match series {
+            Series::Users => view.users,
+            Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
+                Some(index) => view.metrics[index],
+                None => continue,
+            },
+            _ => view.total_cost,
+        };
+        // A quantity the same on every path has no band to fall in.
+        let first = values.first().copied().unwrap_or_default();
+        if values.iter().all(|v| *v == first) {
+            continue;
+        }
+        ranked.push(ActualPercentile {
+            month: view.month,
+            series: series.clone(),
+            percentile: percentile_rank(values, *actual),
+        });
+    }
+}
+
 /// Per plan month, the actuals the simulation ranks: users, metrics and the
 /// total cost (the paths keep no per-line costs).
 fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
@@ -219,25 +248,8 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
     let actuals = ranked_actuals(valid);
     let mut actual_percentiles = Vec::new();
     let (crossings, stopped) = simulate(valid, scenario, &columns, paths, |view| {
-        for (series, actual) in actuals.get(view.month as usize).into_iter().flatten() {
-            let values = match series {
-                Series::Users => view.users,
-                Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
-                    Some(index) => view.metrics[index],
-                    None => continue,
-                },
-                _ => view.total_cost,
-            };
-            // A quantity the same on every path has no band to fall in.
-            let first = values.first().copied().unwrap_or_default();
-            if values.iter().all(|v| *v == first) {
-                continue;
-            }
-            actual_percentiles.push(ActualPercentile {
-                month: view.month,
-                series: series.clone(),
-                percentile: percentile_rank(values, *actual),
-            });
+        if let Some(here) = actuals.get(view.month as usize) {
+            rank_actuals(plan, view, here, &mut actual_percentiles);
         }
         let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
         if users_vary {

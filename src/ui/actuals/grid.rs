@@ -9,77 +9,21 @@ use crate::engine::plan::Series;
 use crate::ui::state::PlanState;
 use leptos::prelude::*;
 
+/// The refused cell and its message, shared by the cells and the grid.
+#[derive(Clone, Copy)]
+struct CellError(RwSignal<Option<(Series, i32, String)>>);
+
 #[component]
 pub fn ActualsGrid() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
     // Columns the user added that have no value yet.
     let added = RwSignal::new(Vec::<Series>::new());
-    let error = RwSignal::new(None::<(Series, i32, String)>);
+    let error = CellError(RwSignal::new(None));
+    provide_context(error);
     let shape = Memo::new(move |_| plan.with(|p| grid(p, &added.get())));
     let series = Memo::new(move |_| shape.with(|g| g.series.clone()));
     let months = Memo::new(move |_| shape.with(|g| g.months.clone()));
-    let commit = move |series: Series, month: i32, text: String| {
-        let unchanged = plan.with_untracked(|p| cell_text(p, &series, month) == text.trim());
-        if unchanged {
-            error.update(|e| {
-                if e.as_ref()
-                    .is_some_and(|(s, m, _)| *s == series && *m == month)
-                {
-                    *e = None;
-                }
-            });
-            return;
-        }
-        match plan.with_untracked(|p| set_actual(p, &series, month, &text)) {
-            Ok(edited) => {
-                error.set(None);
-                state.replace(edited);
-            }
-            Err(message) => error.set(Some((series, month, message))),
-        }
-    };
-    let cell = move |series: Series, month: i32| {
-        let label = plan.with_untracked(|p| {
-            format!(
-                "{} in {}",
-                series.label(),
-                month_name(&p.calendar_label_of(month))
-            )
-        });
-        let value = {
-            let series = series.clone();
-            move || plan.with(|p| cell_text(p, &series, month))
-        };
-        let invalid = {
-            let series = series.clone();
-            move || {
-                error.with(|e| {
-                    e.as_ref()
-                        .is_some_and(|(s, m, _)| *s == series && *m == month)
-                })
-            }
-        };
-        let on_change = {
-            let series = series.clone();
-            move |event: leptos::ev::Event| {
-                commit(series.clone(), month, event_target_value(&event))
-            }
-        };
-        view! {
-            <td class:invalid=invalid>
-                <input
-                    type="text"
-                    inputmode="decimal"
-                    autocomplete="off"
-                    aria-label=label
-                    data-actual=format!("{}@{month}", series.key())
-                    prop:value=value
-                    on:change=on_change
-                />
-            </td>
-        }
-    };
     let row = move |month: i32| {
         let (name, note) = plan.with_untracked(|p| {
             let horizon = p.plan().horizon_months as i32;
@@ -95,7 +39,7 @@ pub fn ActualsGrid() -> impl IntoView {
         let cells = series
             .get_untracked()
             .into_iter()
-            .map(|s| cell(s, month))
+            .map(|series| view! { <ActualCell series=series month=month /> })
             .collect_view();
         view! {
             <tr>
@@ -103,30 +47,6 @@ pub fn ActualsGrid() -> impl IntoView {
                 {cells}
             </tr>
         }
-    };
-    let addable = move || {
-        let shown = series.get();
-        plan.with(|p| {
-            all_series(p)
-                .into_iter()
-                .filter(|s| !shown.contains(s))
-                .collect::<Vec<_>>()
-        })
-    };
-    let chosen = RwSignal::new(String::new());
-    let add_column = move |_| {
-        let key = chosen.get_untracked();
-        if let Some(found) = addable().into_iter().find(|s| s.key() == key) {
-            added.update(|columns| columns.push(found));
-        }
-    };
-    let clear_error = RwSignal::new(None::<String>);
-    let clear_all = move |_| match plan.with_untracked(clear_actuals) {
-        Ok(edited) => {
-            added.set(Vec::new());
-            state.replace(edited);
-        }
-        Err(message) => clear_error.set(Some(message)),
     };
     view! {
         <h3>"Month by month"</h3>
@@ -159,7 +79,95 @@ pub fn ActualsGrid() -> impl IntoView {
             }
             .into_any()
         }}
-        <p class="field-error" role="alert">{move || error.get().map(|(_, _, message)| message).unwrap_or_default()}</p>
+        <p class="field-error" role="alert">{move || error.0.get().map(|(_, _, message)| message).unwrap_or_default()}</p>
+        <ColumnControls shown=series added=added />
+    }
+}
+
+/// One value of the grid: shows the plan's actual, commits what is typed.
+#[component]
+fn ActualCell(series: Series, month: i32) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let error = expect_context::<CellError>().0;
+    let plan = state.plan;
+    let label = plan.with_untracked(|p| {
+        format!(
+            "{} in {}",
+            series.label(),
+            month_name(&p.calendar_label_of(month))
+        )
+    });
+    let here = series.clone();
+    let is_here = move |e: &Option<(Series, i32, String)>| {
+        e.as_ref()
+            .is_some_and(|(s, m, _)| *s == here && *m == month)
+    };
+    let commit = {
+        let series = series.clone();
+        let is_here = is_here.clone();
+        move |text: String| {
+            let unchanged = plan.with_untracked(|p| cell_text(p, &series, month) == text.trim());
+            if unchanged {
+                if error.with_untracked(&is_here) {
+                    error.set(None);
+                }
+                return;
+            }
+            match plan.with_untracked(|p| set_actual(p, &series, month, &text)) {
+                Ok(edited) => {
+                    error.set(None);
+                    state.replace(edited);
+                }
+                Err(message) => error.set(Some((series.clone(), month, message))),
+            }
+        }
+    };
+    let key = format!("{}@{month}", series.key());
+    view! {
+        <td class:invalid=move || error.with(&is_here)>
+            <input
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                aria-label=label
+                data-actual=key
+                prop:value=move || plan.with(|p| cell_text(p, &series, month))
+                on:change=move |event| commit(event_target_value(&event))
+            />
+        </td>
+    }
+}
+
+/// Adding a column for another series, and clearing every actual.
+#[component]
+fn ColumnControls(shown: Memo<Vec<Series>>, added: RwSignal<Vec<Series>>) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let plan = state.plan;
+    let addable = move || {
+        let shown = shown.get();
+        plan.with(|p| {
+            all_series(p)
+                .into_iter()
+                .filter(|s| !shown.contains(s))
+                .collect::<Vec<_>>()
+        })
+    };
+    let chosen = RwSignal::new(String::new());
+    let add_column = move |_| {
+        let key = chosen.get_untracked();
+        if let Some(found) = addable().into_iter().find(|s| s.key() == key) {
+            added.update(|columns| columns.push(found));
+        }
+    };
+    let clear_error = RwSignal::new(None::<String>);
+    let clear_all = move |_| match plan.with_untracked(clear_actuals) {
+        Ok(edited) => {
+            added.set(Vec::new());
+            state.replace(edited);
+        }
+        Err(message) => clear_error.set(Some(message)),
+    };
+    view! {
         <div class="menu-row actuals-actions">
             <label class="visually-hidden" for="actuals-add-series">"Series to add"</label>
             <select
@@ -174,7 +182,7 @@ pub fn ActualsGrid() -> impl IntoView {
                     .collect_view()}
             </select>
             <button type="button" class="secondary" on:click=add_column>"Add column"</button>
-            {move || (!series.get().is_empty()).then(|| view! {
+            {move || (!shown.get().is_empty()).then(|| view! {
                 <button type="button" class="action danger" on:click=clear_all>"Clear all actuals"</button>
             })}
         </div>

@@ -89,7 +89,7 @@ pub fn FitActuals() -> impl IntoView {
             Err(reason) => error.set(Some(format!("Cannot fit: {reason}."))),
         }
     };
-    let add = move |_| {
+    let add = move |()| {
         if let Some(result) = fitted.get_untracked() {
             let last = result.plan.plan().scenarios.len() - 1;
             state.replace(result.plan);
@@ -127,62 +127,69 @@ pub fn FitActuals() -> impl IntoView {
             <button type="button" class="secondary" data-test="fit-actuals" on:click=fit>"Fit to actuals"</button>
         </div>
         <p class="field-error" role="alert">{move || error.get().unwrap_or_default()}</p>
-        {move || fitted.get().map(|result| {
-            let parameters = result
-                .fit
-                .parameters
-                .iter()
-                .map(|p| view! {
-                    <tr>
-                        <th scope="row">{parameter_label(&p.name)}</th>
-                        <td>
-                            {shown(&p.name, p.value)}
-                            <span class="cell-note">{format!("{} – {}", shown(&p.name, p.low), shown(&p.name, p.high))}</span>
-                        </td>
-                    </tr>
-                })
-                .collect_view();
-            let drivers = result
-                .drivers
-                .iter()
-                .map(|d| view! {
-                    <tr>
-                        <th scope="row">{d.driver.replace('_', " ")}<span class="cell-note">{format!("{} ÷ users, {} months", d.metric, d.months)}</span></th>
-                        <td>
-                            {format_compact(d.value)}
-                            <span class="cell-note">{format!("{} – {}", format_compact(d.low), format_compact(d.high))}</span>
-                        </td>
-                    </tr>
-                })
-                .collect_view();
-            let typical = {
-                let n = result.fit.residuals.len().max(1) as f64;
-                (result.fit.residuals.iter().map(|r| r * r).sum::<f64>() / n).sqrt()
-            };
-            view! {
-                <div class="fit-result" role="region" aria-label="Fitted growth" data-test="fit-result">
-                    <p>
-                        <strong>{format!("{} fit", crate::editor::capitalise(model_name(&result.model)))}</strong>
-                        {format!(
-                            ": R² {:.3}; the fit misses a month's users by {} on average.",
-                            result.fit.r_squared,
-                            format_compact(typical)
-                        )}
-                    </p>
-                    <div class="table-scroll">
-                        <table>
-                            <thead><tr><th scope="col">"Fitted"</th><th scope="col">"Value" <span class="cell-note">"90% range"</span></th></tr></thead>
-                            <tbody>{parameters}{drivers}</tbody>
-                        </table>
-                    </div>
-                    <p class="section-note">{format!("“{}” carries these ranges into the bands. Nothing changes until you add it.", result.scenario)}</p>
-                    <div class="menu-row">
-                        <button type="button" class="primary" data-test="add-fitted" on:click=add>{format!("Add scenario “{}”", result.scenario)}</button>
-                        <button type="button" class="secondary" on:click=move |_| fitted.set(None)>"Discard"</button>
-                    </div>
-                </div>
-            }
+        {move || fitted.get().map(|result| view! {
+            <FitResult result=*result on_add=Callback::new(add) on_discard=Callback::new(move |()| fitted.set(None)) />
         })}
+    }
+}
+
+/// A fit's parameters and fitted drivers with their ranges, and the choice
+/// to add its scenario or discard it.
+#[component]
+fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> impl IntoView {
+    let parameters = result
+        .fit
+        .parameters
+        .iter()
+        .map(|p| view! {
+            <tr>
+                <th scope="row">{parameter_label(&p.name)}</th>
+                <td>
+                    {shown(&p.name, p.value)}
+                    <span class="cell-note">{format!("{} – {}", shown(&p.name, p.low), shown(&p.name, p.high))}</span>
+                </td>
+            </tr>
+        })
+        .collect_view();
+    let drivers = result
+        .drivers
+        .iter()
+        .map(|d| view! {
+            <tr>
+                <th scope="row">{d.driver.replace('_', " ")}<span class="cell-note">{format!("{} ÷ users, {} months", d.metric, d.months)}</span></th>
+                <td>
+                    {format_compact(d.value)}
+                    <span class="cell-note">{format!("{} – {}", format_compact(d.low), format_compact(d.high))}</span>
+                </td>
+            </tr>
+        })
+        .collect_view();
+    let typical = {
+        let n = result.fit.residuals.len().max(1) as f64;
+        (result.fit.residuals.iter().map(|r| r * r).sum::<f64>() / n).sqrt()
+    };
+    view! {
+        <div class="fit-result" role="region" aria-label="Fitted growth" data-test="fit-result">
+            <p>
+                <strong>{format!("{} fit", crate::editor::capitalise(model_name(&result.model)))}</strong>
+                {format!(
+                    ": R² {:.3}; the fit misses a month's users by {} on average.",
+                    result.fit.r_squared,
+                    format_compact(typical)
+                )}
+            </p>
+            <div class="table-scroll">
+                <table>
+                    <thead><tr><th scope="col">"Fitted"</th><th scope="col">"Value" <span class="cell-note">"90% range"</span></th></tr></thead>
+                    <tbody>{parameters}{drivers}</tbody>
+                </table>
+            </div>
+            <p class="section-note">{format!("“{}” carries these ranges into the bands. Nothing changes until you add it.", result.scenario)}</p>
+            <div class="menu-row">
+                <button type="button" class="primary" data-test="add-fitted" on:click=move |_| on_add.run(())>{format!("Add scenario “{}”", result.scenario)}</button>
+                <button type="button" class="secondary" on:click=move |_| on_discard.run(())>"Discard"</button>
+            </div>
+        </div>
     }
 }
 
