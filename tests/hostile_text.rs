@@ -36,7 +36,7 @@ fn hostile_names_stay_text_in_the_report_the_csv_and_the_link() {
     // Brackets are escaped, so Markdown makes no link of it.
     assert!(report.contains("\\[link\\](javascript:"), "no live links");
 
-    let csv = projection_csv(&valid, &projection, None);
+    let csv = projection_csv(&valid, &projection, None, None);
     for line in csv.lines() {
         for cell in line.split(',') {
             let unquoted = cell.trim_start_matches('"');

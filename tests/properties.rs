@@ -53,6 +53,8 @@ fn horizontal() -> impl Strategy<Value = Horizontal> {
             reserved_discount: 0.0,
             thresholds: Thresholds::default(),
             current_units: None,
+            lead_time_months: 0,
+            commitment: None,
         })
 }
 

@@ -203,7 +203,7 @@ fn forecast(args: &[String]) -> Result<String, String> {
     let bands = bands.as_ref();
     Ok(match format {
         Format::Table => projection_table(&plan, &projection, bands, only),
-        Format::Csv => projection_csv(&plan, &projection, only),
+        Format::Csv => projection_csv(&plan, &projection, bands, only),
         Format::Json => {
             let json = projection_json(&plan, &projection, bands, only);
             format!(

@@ -293,6 +293,8 @@ impl Action {
                         reserved_discount: 0.0,
                         thresholds: Thresholds::default(),
                         current_units: None,
+                        lead_time_months: 0,
+                        commitment: None,
                     }),
                     ComponentKind::Tiered => Component::Tiered(Tiered {
                         name,
@@ -315,6 +317,7 @@ impl Action {
                         target_utilization: 0.8,
                         thresholds: Thresholds::default(),
                         current_tier: None,
+                        lead_time_months: 0,
                     }),
                 });
             }

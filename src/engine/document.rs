@@ -182,6 +182,8 @@ impl PlanV1 {
             budget: None,
             requests_metric: None,
             uncertainty: None,
+            confidence: None,
+            commitment_term: None,
             actuals: None,
             scenarios: self
                 .scenarios

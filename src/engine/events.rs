@@ -17,6 +17,8 @@ pub enum EventKind {
     CostPerUserBroken,
     BreakEven,
     Stopped,
+    /// The month a change must start to be live in time.
+    ActBy,
 }
 
 impl EventKind {
@@ -33,6 +35,7 @@ impl EventKind {
             EventKind::CostPerUserBroken => "cost_per_user_broken",
             EventKind::BreakEven => "break_even",
             EventKind::Stopped => "stopped",
+            EventKind::ActBy => "act_by",
         }
     }
 }
@@ -208,6 +211,17 @@ pub fn derive_events(plan: &Plan, projection: &ScenarioProjection) -> Vec<Event>
             None,
             reason.clone(),
         );
+    }
+    // When each change must start: at month 0 when already late.
+    for act_by in &projection.act_by {
+        if let Some(month) = act_by.act_by_month {
+            push(
+                month.max(0) as u32,
+                EventKind::ActBy,
+                Some(&act_by.component),
+                act_by.description(plan.horizon_months),
+            );
+        }
     }
     events.sort_by_key(|event| event.month);
     events

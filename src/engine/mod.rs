@@ -6,6 +6,7 @@
 //! projections ([`output`]).
 
 pub mod actuals;
+pub mod decisions;
 pub mod document;
 pub mod events;
 pub mod fit;

@@ -48,9 +48,51 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<Uncertainty>,
     pub scenarios: Vec<Scenario>,
-    /// What really happened, month by month (schema 3).
+    /// How sure the plan must be that a change is live before it is needed
+    /// (0.5 to 0.999; 0.9 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// The commitment the recommendation sizes: its term (12 or 36 months;
+    /// 12 when absent) and the month it starts (0 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment_term: Option<CommitmentTerm>,
+    /// What really happened, month by month (schema 3). Last, so a share
+    /// link can pack it after the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actuals: Option<Actuals>,
+}
+
+/// The confidence act-by dates are computed at when the plan names none.
+pub const DEFAULT_CONFIDENCE: f64 = 0.9;
+
+/// The term and start month commitment recommendations are sized for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentTerm {
+    #[serde(default = "default_term")]
+    pub term_months: u32,
+    #[serde(default)]
+    pub start_month: u32,
+}
+
+impl Default for CommitmentTerm {
+    fn default() -> Self {
+        CommitmentTerm {
+            term_months: default_term(),
+            start_month: 0,
+        }
+    }
+}
+
+fn default_term() -> u32 {
+    12
+}
+
+impl Plan {
+    /// The plan's confidence, or the default.
+    pub fn confidence(&self) -> f64 {
+        self.confidence.unwrap_or(DEFAULT_CONFIDENCE)
+    }
 }
 
 impl Plan {
@@ -208,6 +250,13 @@ pub enum Component {
 }
 
 impl Component {
+    pub fn lead_time_months(&self) -> u32 {
+        match self {
+            Component::Horizontal(h) => h.lead_time_months,
+            Component::Tiered(t) => t.lead_time_months,
+        }
+    }
+
     pub fn name(&self) -> &str {
         match self {
             Component::Horizontal(h) => &h.name,
@@ -244,6 +293,37 @@ pub struct Horizontal {
     /// Units in place today, for today's headroom and when it runs out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_units: Option<u32>,
+    /// Months it takes to make the next change live (provisioning, a
+    /// re-architecture): act-by dates start this much earlier.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lead_time_months: u32,
+    /// Units committed for a term at `reserved_discount`, paid whether used
+    /// or not: the alternative to a reserved share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<Commitment>,
+}
+
+/// Units bought for a term (reserved instances, a savings plan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    pub units: u32,
+    /// 12 or 36.
+    pub term_months: u32,
+    /// The plan month the term starts.
+    #[serde(default)]
+    pub start_month: u32,
+}
+
+impl Commitment {
+    /// Whether plan month `month` lies in the term.
+    pub fn covers(&self, month: u32) -> bool {
+        month >= self.start_month && month - self.start_month < self.term_months
+    }
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// A ladder of plans or sizes; the cheapest tier whose every limit holds the load is chosen.
@@ -260,6 +340,9 @@ pub struct Tiered {
     pub thresholds: Thresholds,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_tier: Option<String>,
+    /// Months it takes to move to another tier.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lead_time_months: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! every component, costs by line, revenue and flags, per scenario.
 //! One plan in, one projection out.
 
+use super::decisions::{deterministic_act_by, deterministic_commitments, ActBy, Recommendation};
 use super::events::{derive_events, Event};
 use super::growth::project_users;
 use super::plan::{Component, CostLine, Plan};
@@ -33,6 +34,11 @@ pub struct ScenarioProjection {
     pub today: Vec<Option<TodaysCapacity>>,
     /// Why the projection ended early, if it did.
     pub stopped: Option<String>,
+    /// By when each change must start, from this projection alone.
+    pub act_by: Vec<ActBy>,
+    /// The commitment to make per horizontal component, from this
+    /// projection alone (the fewest units the term needs).
+    pub commitments: Vec<Recommendation>,
 }
 
 impl ScenarioProjection {
@@ -169,7 +175,7 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
             .iter()
             .zip(resolved.component_loads.iter().zip(&resolved.tier_tables))
             .map(|(component, (loads, table))| {
-                size_component(component, table, |k| value_of(loads[k]))
+                size_component(component, table, month, |k| value_of(loads[k]))
             })
             .collect();
         let users_column = [*users];
@@ -220,7 +226,11 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
         events: Vec::new(),
         today,
         stopped,
+        act_by: Vec::new(),
+        commitments: Vec::new(),
     };
+    projection.act_by = deterministic_act_by(valid, &projection);
+    projection.commitments = deterministic_commitments(valid, &projection);
     projection.events = derive_events(plan, &projection);
     projection
 }

@@ -43,14 +43,25 @@ struct HorizontalRule {
     spare_units: f64,
     /// A unit's price after the reserved share's discount.
     unit_cost: f64,
+    /// Units committed this month (0 outside a commitment's term) and what
+    /// they cost, used or not.
+    committed: f64,
+    committed_cost: f64,
     /// Loads above this are more than the largest setup can carry.
     over_above: f64,
     thresholds: Thresholds,
 }
 
 impl HorizontalRule {
-    fn new(h: &Horizontal) -> HorizontalRule {
+    /// The rule in plan month `month` (a commitment covers some months).
+    fn new(h: &Horizontal, month: u32) -> HorizontalRule {
+        let committed = h
+            .commitment
+            .filter(|c| c.covers(month))
+            .map_or(0.0, |c| f64::from(c.units));
         HorizontalRule {
+            committed,
+            committed_cost: committed * h.unit_cost * (1.0 - h.reserved_discount),
             capacity_per_unit: h.capacity_per_unit,
             per_unit_at_target: h.capacity_per_unit * h.target_utilization,
             min_units: f64::from(h.min_units),
@@ -95,12 +106,22 @@ impl HorizontalRule {
         }
     }
 
+    /// Units in service cost the unit price, except committed ones, which
+    /// cost their discounted price whether used or not. With nothing
+    /// committed this is `units × unit_cost` exactly (`0 + x` is `x`).
+    #[inline(always)]
+    fn cost_of(&self, units: f64) -> f64 {
+        let above = units - self.committed;
+        let above = if above > 0.0 { above } else { 0.0 };
+        self.committed_cost + above * self.unit_cost
+    }
+
     #[inline(always)]
     fn cost_and_status(&self, load: f64) -> (f64, Status) {
         let (active, utilization) = self.active_and_utilization(load);
         let over = load > self.over_above;
         (
-            (active + self.spare_units) * self.unit_cost,
+            self.cost_of(active + self.spare_units),
             status(utilization, over, self.thresholds),
         )
     }
@@ -114,7 +135,7 @@ impl HorizontalRule {
     fn cost_and_status_saturating(&self, load: f64) -> (f64, Status) {
         if load > self.over_above {
             (
-                (self.max_units + self.spare_units) * self.unit_cost,
+                self.cost_of(self.max_units + self.spare_units),
                 Status::OverCapacity,
             )
         } else {
@@ -123,9 +144,23 @@ impl HorizontalRule {
     }
 }
 
-/// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`.
+/// Units in service for `load`: active units (as [`size_horizontal`]
+/// counts them) plus spares.
+pub fn units_in_service(h: &Horizontal, load: f64) -> u32 {
+    let (active, _) = HorizontalRule::new(h, u32::MAX).active_and_utilization(load);
+    // A whole number between two u32 bounds.
+    (active as u32).saturating_add(h.spare_units)
+}
+
+/// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`,
+/// priced outside any commitment's term.
 pub fn size_horizontal(h: &Horizontal, load: f64) -> Sizing {
-    let rule = HorizontalRule::new(h);
+    size_horizontal_in(h, load, u32::MAX)
+}
+
+/// [`size_horizontal`] in plan month `month`, where a commitment may apply.
+pub fn size_horizontal_in(h: &Horizontal, load: f64, month: u32) -> Sizing {
+    let rule = HorizontalRule::new(h, month);
     let (active, utilization) = rule.active_and_utilization(load);
     let (cost, status) = rule.cost_and_status(load);
     Sizing {
@@ -252,10 +287,11 @@ pub(crate) fn tier_utilization(limits: &[f64], loads: &[f64]) -> f64 {
 pub(crate) fn size_component(
     component: &Component,
     table: &TierTable,
+    month: u32,
     load: impl Fn(usize) -> f64,
 ) -> Sizing {
     match component {
-        Component::Horizontal(h) => size_horizontal(h, load(0)),
+        Component::Horizontal(h) => size_horizontal_in(h, load(0), month),
         Component::Tiered(t) => {
             // On the stack: validation caps a tiered component's metrics.
             let mut loads = [0.0; MAX_TIER_METRICS];
@@ -275,13 +311,14 @@ pub(crate) fn size_component(
 pub(crate) fn size_column(
     component: &Component,
     table: &TierTable,
+    month: u32,
     loads: &[&[f64]],
     costs: &mut [f64],
     mut report: impl FnMut(usize, Status),
 ) {
     match (component, &table.staircase) {
         (Component::Horizontal(h), _) => {
-            let rule = HorizontalRule::new(h);
+            let rule = HorizontalRule::new(h, month);
             for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
                 let (path_cost, path_status) = rule.cost_and_status_saturating(*load);
                 *cost = path_cost;
@@ -412,12 +449,13 @@ mod tests {
                 size_column(
                     component,
                     table,
+                    0,
                     &column_refs,
                     &mut costs,
                     |path, status| statuses[path] = Some(status),
                 );
                 for path in 0..loads.len() {
-                    let one = size_component(component, table, |k| columns[k][path]);
+                    let one = size_component(component, table, 0, |k| columns[k][path]);
                     assert_eq!(
                         (costs[path].to_bits(), statuses[path]),
                         (one.cost.to_bits(), Some(one.status)),
@@ -517,5 +555,67 @@ mod tests {
             (pick(100.0), pick(100.5), pick(1000.0), pick(1e6)),
             (0, 1, 1, 3)
         );
+    }
+}
+
+#[cfg(test)]
+mod commitment_tests {
+    use super::*;
+    use crate::engine::plan::Commitment;
+
+    fn backend(commitment: Option<Commitment>) -> Horizontal {
+        Horizontal {
+            name: "Backend".into(),
+            metric: "users".into(),
+            capacity_per_unit: 100.0,
+            target_utilization: 1.0,
+            min_units: 1,
+            max_units: 20,
+            spare_units: 1,
+            unit_cost: 100.0,
+            reserved_share: 0.0,
+            reserved_discount: 0.4,
+            thresholds: Thresholds::default(),
+            current_units: None,
+            lead_time_months: 0,
+            commitment,
+        }
+    }
+
+    /// 3 units committed for months 2–13 at 40% off a $100 unit: $180 a
+    /// month used or not, and $100 for each unit in service above 3.
+    #[test]
+    fn committed_units_are_paid_in_the_term_whether_used_or_not() {
+        let h = backend(Some(Commitment {
+            units: 3,
+            term_months: 12,
+            start_month: 2,
+        }));
+        // 450 users: 5 active + 1 spare = 6 units: 180 + 3 × 100.
+        assert_eq!(size_horizontal_in(&h, 450.0, 2).cost, 480.0);
+        // 50 users: 1 active + 1 spare = 2 units, under the 3 committed: 180.
+        assert_eq!(size_horizontal_in(&h, 50.0, 13).cost, 180.0);
+        // Before and after the term: every unit at $100.
+        assert_eq!(size_horizontal_in(&h, 450.0, 1).cost, 600.0);
+        assert_eq!(size_horizontal_in(&h, 450.0, 14).cost, 600.0);
+        // Without a commitment the price is the plain one, bit for bit.
+        let plain = backend(None);
+        assert_eq!(size_horizontal_in(&plain, 450.0, 5).cost, 600.0);
+        // A column sizes every path as one path does, in and out of the term.
+        let component = Component::Horizontal(h);
+        let table = TierTable::default();
+        let loads: Vec<f64> = (0..40).map(|i| f64::from(i) * 61.0).collect();
+        for month in [0, 2, 13, 14] {
+            let mut costs = vec![f64::NAN; loads.len()];
+            size_column(&component, &table, month, &[&loads], &mut costs, |_, _| {});
+            for (path, load) in loads.iter().enumerate() {
+                let one = size_component(&component, &table, month, |_| *load);
+                assert_eq!(
+                    costs[path].to_bits(),
+                    one.cost.to_bits(),
+                    "month {month}, load {load}"
+                );
+            }
+        }
     }
 }

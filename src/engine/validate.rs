@@ -21,6 +21,13 @@ pub const MAX_TIER_METRICS: usize = 8;
 /// Bounds on Monte Carlo paths.
 pub const MIN_SAMPLES: u32 = 10;
 pub const MAX_SAMPLES: u32 = 100_000;
+/// Longest lead time a component may state, in months.
+pub const MAX_LEAD_TIME_MONTHS: u32 = 60;
+/// Bounds on the plan's confidence.
+pub const MIN_CONFIDENCE: f64 = 0.5;
+pub const MAX_CONFIDENCE: f64 = 0.999;
+/// The terms a commitment may run for, in months.
+pub const COMMITMENT_TERMS: [u32; 2] = [12, 36];
 /// Longest list of actuals: ten years of history and ten of tracking.
 pub const MAX_ACTUAL_MONTHS: usize = 240;
 const MAX_NAME_CHARS: usize = 100;
@@ -601,6 +608,10 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
                 if h.current_units.is_some_and(|units| units > 1_000_000) {
                     check.fail(at("current_units"), "cannot be above 1,000,000");
                 }
+                check_lead_time(&mut check, at("lead_time_months"), h.lead_time_months);
+                if let Some(commitment) = &h.commitment {
+                    check_commitment(&mut check, &at("commitment"), commitment, h);
+                }
             }
             Component::Tiered(t) => {
                 check.count(&at("metrics"), t.metrics.len(), 1, "metric");
@@ -650,6 +661,7 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
                 }
                 check_target(&mut check, at("target_utilization"), t.target_utilization);
                 check_thresholds(&mut check, &at("thresholds"), t.thresholds);
+                check_lead_time(&mut check, at("lead_time_months"), t.lead_time_months);
                 if let Some(current) = &t.current_tier {
                     if !t.tiers.iter().any(|tier| &tier.name == current) {
                         check.fail(
@@ -783,6 +795,17 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
     if let Some(actuals) = &plan.actuals {
         check_actuals(&mut check, plan, actuals);
     }
+    if let Some(confidence) = plan.confidence {
+        check.rate("confidence", confidence, MIN_CONFIDENCE, MAX_CONFIDENCE);
+    }
+    if let Some(term) = &plan.commitment_term {
+        check_term(
+            &mut check,
+            "commitment_term",
+            term.term_months,
+            term.start_month,
+        );
+    }
 
     match (check.errors.is_empty(), chain, start) {
         (true, Some(chain), Some(start)) => {
@@ -796,6 +819,53 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
             })
         }
         _ => Err(check.errors),
+    }
+}
+
+/// Lead times: whole months, 0 to [`MAX_LEAD_TIME_MONTHS`].
+fn check_lead_time(check: &mut Checker, path: String, months: u32) {
+    if months > MAX_LEAD_TIME_MONTHS {
+        check.fail(
+            path,
+            format!("must be 0 to {MAX_LEAD_TIME_MONTHS} months, not {months}"),
+        );
+    }
+}
+
+/// A term of 12 or 36 months, starting at a month 0 to 120.
+fn check_term(check: &mut Checker, path: &str, term_months: u32, start_month: u32) {
+    if !COMMITMENT_TERMS.contains(&term_months) {
+        check.fail(
+            format!("{path}.term_months"),
+            format!("terms are 12 or 36 months, not {term_months}"),
+        );
+    }
+    if start_month > MAX_HORIZON_MONTHS {
+        check.fail(
+            format!("{path}.start_month"),
+            format!("must be 0 to {MAX_HORIZON_MONTHS}, not {start_month}"),
+        );
+    }
+}
+
+/// Committed units: at least 1 and at most `max_units`, a valid term, and
+/// not alongside a reserved share (they are two ways to say the same thing).
+fn check_commitment(check: &mut Checker, path: &str, commitment: &Commitment, h: &Horizontal) {
+    check_term(check, path, commitment.term_months, commitment.start_month);
+    if commitment.units == 0 || commitment.units > h.max_units {
+        check.fail(
+            format!("{path}.units"),
+            format!(
+                "must be 1 to max_units ({}), not {}",
+                h.max_units, commitment.units
+            ),
+        );
+    }
+    if h.reserved_share > 0.0 {
+        check.fail(
+            format!("{path}.units"),
+            "a component has a reserved share or committed units, not both: set reserved_share to 0",
+        );
     }
 }
 

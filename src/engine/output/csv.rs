@@ -4,9 +4,15 @@
 
 use crate::engine::actuals::compare::compare;
 use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::uncertainty::Bands;
 use crate::engine::validate::ValidPlan;
 
-pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&str>) -> String {
+pub fn projection_csv(
+    valid: &ValidPlan,
+    projection: &Projection,
+    bands: Option<&Bands>,
+    only: Option<&str>,
+) -> String {
     let plan = valid.plan();
     let mut header: Vec<String> = vec![
         "scenario".into(),
@@ -36,6 +42,7 @@ pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&
             "revenue",
             "margin",
             "flags",
+            "act_by",
         ]
         .map(String::from),
     );
@@ -53,6 +60,7 @@ pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&
     push_row(&mut out, header.iter().map(|cell| text(cell)));
     for scenario in super::selected(&projection.scenarios, only) {
         let points = compare(valid, scenario, None);
+        let (act_by, _) = super::decisions(scenario, bands);
         for month in &scenario.months {
             let mut row = vec![
                 text(&scenario.name),
@@ -73,6 +81,16 @@ pub fn projection_csv(valid: &ValidPlan, projection: &Projection, only: Option<&
             row.push(month.revenue.map_or_else(String::new, number));
             row.push(month.margin.map_or_else(String::new, number));
             row.push(text(&month.flags.join("; ")));
+            // The changes that must start this month (month 0: and the late ones).
+            let due: Vec<String> = act_by
+                .iter()
+                .filter(|a| {
+                    a.act_by_month
+                        .is_some_and(|m| m.max(0) as u32 == month.month)
+                })
+                .map(|a| a.description(valid.plan().horizon_months))
+                .collect();
+            row.push(text(&due.join("; ")));
             for key in &series {
                 match points
                     .iter()

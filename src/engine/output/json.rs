@@ -138,6 +138,11 @@ pub fn projection_json(
                 map.insert("first_red".into(), first_red_json(valid, scenario_bands));
                 map.insert("sensitivity".into(), sensitivity_json(scenario_bands));
             }
+            if let Value::Object(map) = &mut entry {
+                let (act_by, commitments) = super::decisions(scenario, bands);
+                map.insert("act_by".into(), act_by_json(&act_by));
+                map.insert("commitments".into(), commitments_json(commitments));
+            }
             if let (false, Value::Object(map)) = (points.is_empty(), &mut entry) {
                 map.insert("actuals_headline".into(), json!(headline(valid, &points)));
                 map.insert("calibration".into(), calibration_json(&points));
@@ -271,6 +276,45 @@ fn calibration_json(points: &[ActualPoint]) -> Value {
                         Bias::Cold => "cold",
                         Bias::None => "none",
                     },
+                })
+            })
+            .collect(),
+    )
+}
+
+fn act_by_json(act_by: &[&crate::engine::decisions::ActBy]) -> Value {
+    Value::Array(
+        act_by
+            .iter()
+            .map(|a| {
+                json!({
+                    "component": a.component,
+                    "step": a.step,
+                    "label": a.label,
+                    "needed_month": a.needed_month,
+                    "act_by_month": a.act_by_month,
+                    "lead_time_months": a.lead_time_months,
+                    "confidence": number(a.confidence),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn commitments_json(commitments: &[crate::engine::decisions::Recommendation]) -> Value {
+    Value::Array(
+        commitments
+            .iter()
+            .map(|r| {
+                json!({
+                    "component": r.component,
+                    "units": r.units,
+                    "term_months": r.term_months,
+                    "start_month": r.start_month,
+                    "expected_saving": number(r.expected_saving),
+                    "on_demand_cost": number(r.on_demand_cost),
+                    "expected_idle_units": number(r.expected_idle_units),
+                    "idle_probability": number(r.idle_probability),
                 })
             })
             .collect(),

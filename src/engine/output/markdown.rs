@@ -126,6 +126,7 @@ pub fn projection_markdown(
                 let _ = writeln!(out, "Cost per user: {} a month.\n", money(per_user));
             }
         }
+        decisions_and_deadlines(&mut out, valid, scenario, bands);
         let scenario_bands =
             bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
         plan_against_actuals(&mut out, valid, &compare(valid, scenario, scenario_bands));
@@ -146,6 +147,44 @@ pub fn projection_markdown(
         }
     }
     out
+}
+
+/// What to start and by when (date order), and what to commit.
+fn decisions_and_deadlines(
+    out: &mut String,
+    valid: &ValidPlan,
+    scenario: &crate::engine::projection::ScenarioProjection,
+    bands: Option<&Bands>,
+) {
+    let plan = valid.plan();
+    let (act_by, commitments) = super::decisions(scenario, bands);
+    if act_by.is_empty() && commitments.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Decisions and deadlines\n");
+    for a in &act_by {
+        let when = match a.act_by_month {
+            Some(month) if month < 0 => "Now".to_string(),
+            Some(month) => format!(
+                "By {}",
+                crate::engine::actuals::import::month_name(&valid.calendar_label_of(month))
+            ),
+            None => "Not yet".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "- **{when}**: {}",
+            escape(&a.description(plan.horizon_months))
+        );
+    }
+    for r in commitments {
+        let _ = writeln!(
+            out,
+            "- **Commit**: {}",
+            escape(&super::describe_commitment(r, &plan.currency))
+        );
+    }
+    out.push('\n');
 }
 
 /// The monthly review: where the last actual month stands, every actual

@@ -11,6 +11,7 @@ pub use json::projection_json;
 pub use markdown::projection_markdown;
 pub use table::projection_table;
 
+use super::decisions::{ActBy, Recommendation};
 use super::events::{Event, EventKind};
 use super::number::{format_count, format_money, format_percent};
 use super::plan::Component;
@@ -63,6 +64,48 @@ pub fn describe_size(component: &Component, sizing: &Sizing) -> String {
             format!("{units} unit{}", if units == 1 { "" } else { "s" })
         }
     }
+}
+
+/// A scenario's decisions: from its bands when the plan is uncertain (at the
+/// plan's confidence), else from the projection alone. Act-by entries in
+/// date order (not needed last); commitments in plan order.
+pub fn decisions<'a>(
+    scenario: &'a ScenarioProjection,
+    bands: Option<&'a Bands>,
+) -> (Vec<&'a ActBy>, &'a [Recommendation]) {
+    let simulated = bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
+    let (act_by, commitments) = match simulated {
+        Some(s) => (&s.act_by, &s.commitments),
+        None => (&scenario.act_by, &scenario.commitments),
+    };
+    let mut ordered: Vec<&ActBy> = act_by.iter().collect();
+    ordered.sort_by_key(|a| (a.act_by_month.is_none(), a.act_by_month));
+    (ordered, commitments.as_slice())
+}
+
+/// One commitment in words: "commit 12 units for 12 months from month 0:
+/// saves $4,320 over the term (expected); 0.4 units idle a month; 18%
+/// chance of an idle unit".
+pub fn describe_commitment(r: &Recommendation, currency: &str) -> String {
+    let mut text = format!(
+        "{}: commit {} unit{} for {} months from month {}",
+        r.component,
+        r.units,
+        if r.units == 1 { "" } else { "s" },
+        r.term_months,
+        r.start_month
+    );
+    text.push_str(&format!(
+        " — saves {} over the term against all on demand ({})",
+        format_money(r.expected_saving, currency),
+        format_money(r.on_demand_cost, currency)
+    ));
+    text.push_str(&format!(
+        "; {} committed units idle a month on average; {} chance some sit idle",
+        (r.expected_idle_units * 10.0).round() / 10.0,
+        crate::engine::decisions::percent(r.idle_probability)
+    ));
+    text
 }
 
 /// The scenarios to show: all, or the one named.

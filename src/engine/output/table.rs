@@ -78,6 +78,16 @@ pub fn projection_table(
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "\nNote: {reason}");
         }
+        let (act_by, commitments) = super::decisions(scenario, bands);
+        if !act_by.is_empty() || !commitments.is_empty() {
+            let _ = writeln!(out, "\nDecisions and deadlines:");
+            for a in &act_by {
+                let _ = writeln!(out, "  {}", a.description(plan.horizon_months));
+            }
+            for r in commitments {
+                let _ = writeln!(out, "  {}", super::describe_commitment(r, &plan.currency));
+            }
+        }
         let scenario_bands =
             bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
         let points = compare(valid, scenario, scenario_bands);

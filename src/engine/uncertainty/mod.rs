@@ -12,8 +12,13 @@ mod simulate;
 pub use percentile::{percentiles, Percentiles, Selector};
 pub use simulate::{scenario_inputs, simulate, Columns, Crossings, Input, MonthView, Target};
 
+use crate::engine::decisions::{
+    commitable, steps, term_fits, ActBy, NeededMonths, Recommendation, UnitsTally,
+};
 use crate::engine::formula::{Source, Spread};
 use crate::engine::plan::{Plan, Series, Uncertainty};
+use crate::engine::projection::{project, ScenarioProjection};
+use crate::engine::validate::Quantity;
 use crate::engine::validate::ValidPlan;
 
 /// The bands of every scenario.
@@ -38,6 +43,11 @@ pub struct ScenarioBands {
     /// The inputs that move the outcome most, largest swing first.
     pub sensitivity: Vec<Sensitivity>,
     pub stopped: Option<String>,
+    /// By when each change must start, at the plan's confidence over the paths.
+    pub act_by: Vec<ActBy>,
+    /// The commitment per horizontal component that minimises the expected
+    /// cost of the term over the paths.
+    pub commitments: Vec<Recommendation>,
     /// Where each actual of users, a metric or the total cost fell among
     /// the paths of its month, in month order; none where every path has
     /// the same value (no band).
@@ -202,17 +212,30 @@ pub fn quantity_names(plan: &Plan) -> Vec<String> {
 pub fn simulate_plan(valid: &ValidPlan, settings: Uncertainty) -> Bands {
     let plan = valid.plan();
     let paths = settings.samples.max(1) as usize;
+    // The steps act-by dates are about come from the deterministic projection.
+    let projection = project(valid);
     Bands {
         paths,
         seed: settings.seed,
         quantities: quantity_names(plan),
-        scenarios: (0..plan.scenarios.len())
-            .map(|scenario| simulate_scenario(valid, scenario, paths, settings.seed))
+        scenarios: projection
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(scenario, deterministic)| {
+                simulate_scenario(valid, scenario, deterministic, paths, settings.seed)
+            })
             .collect(),
     }
 }
 
-fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64) -> ScenarioBands {
+fn simulate_scenario(
+    valid: &ValidPlan,
+    scenario: usize,
+    deterministic: &ScenarioProjection,
+    paths: usize,
+    seed: u64,
+) -> ScenarioBands {
     let plan = valid.plan();
     let inputs = scenario_inputs(plan, scenario);
     let columns = Columns::sampled(&inputs, paths, seed);
@@ -247,7 +270,31 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
     let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
     let actuals = ranked_actuals(valid);
     let mut actual_percentiles = Vec::new();
+    let mut needed = NeededMonths::new(steps(valid, deterministic), paths);
+    let term = plan.commitment_term.unwrap_or_default();
+    let mut tallies: Vec<UnitsTally> = if term_fits(plan, term.term_months, term.start_month) {
+        plan.components
+            .iter()
+            .enumerate()
+            .filter_map(|(index, c)| commitable(c).map(|h| UnitsTally::new(index, h, paths)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let loads = &valid.resolved().component_loads;
     let (crossings, stopped) = simulate(valid, scenario, &columns, paths, |view| {
+        let column = |quantity: Quantity| match quantity {
+            Quantity::Users => view.users,
+            Quantity::Metric(index) => view.metrics[index],
+        };
+        needed.observe(view.month, column);
+        if view.month >= term.start_month && view.month - term.start_month < term.term_months {
+            for tally in &mut tallies {
+                if let Some(h) = commitable(&plan.components[tally.component]) {
+                    tally.observe(h, column(loads[tally.component][0]));
+                }
+            }
+        }
         if let Some(here) = actuals.get(view.month as usize) {
             rank_actuals(plan, view, here, &mut actual_percentiles);
         }
@@ -342,6 +389,14 @@ fn simulate_scenario(valid: &ValidPlan, scenario: usize, paths: usize, seed: u64
         first_red: first_counts.into_iter().map(share).collect(),
         never_red: share(never),
         sensitivity: sensitivity(valid, scenario, &inputs),
+        act_by: needed.act_by(plan, plan.confidence()),
+        commitments: tallies
+            .iter()
+            .filter_map(|tally| {
+                let h = commitable(&plan.components[tally.component])?;
+                Some(tally.recommend(h, term.term_months, term.start_month))
+            })
+            .collect(),
         stopped,
         actual_percentiles,
     }

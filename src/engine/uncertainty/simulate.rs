@@ -268,6 +268,7 @@ pub fn simulate(
         for (index, (component, (loads, table))) in components.enumerate() {
             let load_columns: Vec<&[f64]> =
                 loads.iter().map(|quantity| column_of(*quantity)).collect();
+            let plan_month = month;
             // Months count from 0 to the horizon, which validation bounds
             // well below `NEVER`.
             let month = month as u16;
@@ -275,21 +276,35 @@ pub fn simulate(
             if crossings.not_yet_over[index] == 0 {
                 // Every path has been over capacity (so red too): nothing
                 // more to record.
-                size_column(component, table, &load_columns, costs, |_, _| {});
+                size_column(
+                    component,
+                    table,
+                    plan_month,
+                    &load_columns,
+                    costs,
+                    |_, _| {},
+                );
                 continue;
             }
             let red = &mut crossings.red[index * paths..(index + 1) * paths];
             let over = &mut crossings.over[index * paths..(index + 1) * paths];
             let mut newly_over = 0;
-            size_column(component, table, &load_columns, costs, |path, status| {
-                // This month if the status says so, else NEVER: masks, not
-                // branches, as statuses differ from path to path.
-                let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
-                let now_over = status == Status::OverCapacity;
-                newly_over += usize::from(now_over & (over[path] == Crossings::NEVER));
-                red[path] = red[path].min(month_if(status >= Status::Red));
-                over[path] = over[path].min(month_if(now_over));
-            });
+            size_column(
+                component,
+                table,
+                plan_month,
+                &load_columns,
+                costs,
+                |path, status| {
+                    // This month if the status says so, else NEVER: masks, not
+                    // branches, as statuses differ from path to path.
+                    let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
+                    let now_over = status == Status::OverCapacity;
+                    newly_over += usize::from(now_over & (over[path] == Crossings::NEVER));
+                    red[path] = red[path].min(month_if(status >= Status::Red));
+                    over[path] = over[path].min(month_if(now_over));
+                },
+            );
             crossings.not_yet_over[index] -= newly_over;
         }
         fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
@@ -369,7 +384,7 @@ mod tests {
                                 Quantity::Users => view.users[path],
                                 Quantity::Metric(metric) => view.metrics[metric][path],
                             };
-                            let status = size_component(component, table, load).status;
+                            let status = size_component(component, table, view.month, load).status;
                             let (red, over) =
                                 (&mut red_since[index][path], &mut over_since[index][path]);
                             if status >= Status::Red && *red == Crossings::NEVER {

@@ -98,9 +98,11 @@ pub fn FilePanel() -> impl IntoView {
         download(&format!("{}.json", stem()), "application/json", &text);
     };
     let export_csv = move |_| {
-        let text = state
-            .plan
-            .with_untracked(|p| projection_csv(p, &project(p), None));
+        let text = state.plan.with_untracked(|p| {
+            bands
+                .bands
+                .with_untracked(|b| projection_csv(p, &project(p), b.as_ref(), None))
+        });
         download(&format!("{}.csv", stem()), "text/csv", &text);
     };
     let export_report = move |_| {

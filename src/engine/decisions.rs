@@ -1,0 +1,496 @@
+//! Decisions: by when each change must start so it is live before it is
+//! needed (act-by), and how many units to commit for a term.
+//!
+//! A **step** is a change a component will need: growing past today's setup,
+//! each tier change the deterministic projection takes, and a horizontal
+//! component outgrowing its `max_units`. A step is **needed** in the first
+//! month its setup's load goes past the red threshold or over capacity
+//! (`load > min(red, 1) × capacity` for some load it carries). The act-by
+//! month is the needed month minus the component's lead time; under
+//! uncertainty the needed month is the (1 − confidence) quantile over the
+//! Monte Carlo paths, so the change is live in time on at least that share.
+
+use super::plan::{Component, Horizontal, Plan};
+use super::projection::{MonthResult, ScenarioProjection};
+use super::sizing::units_in_service;
+use super::validate::{Quantity, ValidPlan};
+
+/// What kind of change a step is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepKind {
+    /// Growing past the setup the component has today.
+    Today,
+    /// Moving from one tier to another, as the projection does.
+    Tier { from: String, to: String },
+    /// A horizontal component outgrowing its `max_units`.
+    MaxUnits,
+}
+
+/// One change a component will need, and the loads that make it needed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub component: usize,
+    pub kind: StepKind,
+    /// What the change is, for people: "move from Pro+ to Team".
+    pub label: String,
+    /// The step is needed when any of these loads exceeds its threshold.
+    pub thresholds: Vec<(Quantity, f64)>,
+}
+
+impl Step {
+    /// An identifier for outputs: `today`, `tier:Team`, `max_units`.
+    pub fn id(&self) -> String {
+        match &self.kind {
+            StepKind::Today => "today".into(),
+            StepKind::Tier { to, .. } => format!("tier:{to}"),
+            StepKind::MaxUnits => "max_units".into(),
+        }
+    }
+
+    /// Whether the loads of a month make the step needed.
+    fn needed_at(&self, load: impl Fn(Quantity) -> f64) -> bool {
+        self.thresholds
+            .iter()
+            .any(|(quantity, threshold)| load(*quantity) > *threshold)
+    }
+}
+
+/// When a step must start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActBy {
+    pub component: String,
+    pub step: String,
+    pub label: String,
+    /// The month the step is needed (at the confidence, under uncertainty);
+    /// `None` when it is not needed within the horizon at that confidence.
+    pub needed_month: Option<u32>,
+    /// `needed_month − lead time`; negative when already late.
+    pub act_by_month: Option<i32>,
+    pub lead_time_months: u32,
+    /// The share of futures on which starting by `act_by_month` is in time
+    /// (1 for a plan without uncertainty).
+    pub confidence: f64,
+}
+
+impl ActBy {
+    /// Late by this many months (the act-by month is before month 0).
+    pub fn late_by(&self) -> Option<u32> {
+        self.act_by_month
+            .filter(|month| *month < 0)
+            .map(i32::unsigned_abs)
+    }
+
+    fn lead(&self) -> String {
+        match self.lead_time_months {
+            0 => "no lead time".into(),
+            1 => "lead time 1 month".into(),
+            n => format!("lead time {n} months"),
+        }
+    }
+
+    /// For the timeline and the report: "Supabase: move from Pro+ to Team —
+    /// needed at month 9; start by month 7 (lead time 2 months)", or "late
+    /// by 2 months — start now", or "not needed within 24 months at 90%".
+    pub fn description(&self, horizon: u32) -> String {
+        let sure = sure_text(self.confidence);
+        match (self.needed_month, self.act_by_month) {
+            (Some(needed), Some(_)) if self.late_by().is_some() => format!(
+                "{}: {} — needed at month {needed}{sure}, {}: late by {} — start now",
+                self.component,
+                self.label,
+                self.lead(),
+                months_text(self.late_by().unwrap_or(0))
+            ),
+            (Some(needed), Some(act_by)) => format!(
+                "{}: {} — needed at month {needed}{sure}; start by month {act_by} ({})",
+                self.component,
+                self.label,
+                self.lead()
+            ),
+            _ => format!(
+                "{}: {} — not needed within {horizon} months{}",
+                self.component,
+                self.label,
+                if self.confidence < 1.0 {
+                    format!(" at {}", percent(self.confidence))
+                } else {
+                    String::new()
+                }
+            ),
+        }
+    }
+}
+
+/// " (90% sure)" under uncertainty; nothing for a single projection.
+fn sure_text(confidence: f64) -> String {
+    if confidence < 1.0 {
+        format!(" ({} sure)", percent(confidence))
+    } else {
+        String::new()
+    }
+}
+
+/// A confidence as people say it: `90%`, `99.5%`.
+pub fn percent(confidence: f64) -> String {
+    super::number::format_percent((confidence * 1000.0).round() / 1000.0)
+}
+
+/// `1 month`, `3 months`.
+pub fn months_text(months: u32) -> String {
+    if months == 1 {
+        "1 month".into()
+    } else {
+        format!("{months} months")
+    }
+}
+
+/// The share of red (or capacity, whichever comes first) a threshold uses.
+fn red_share(red: f64) -> f64 {
+    red.min(1.0)
+}
+
+/// The steps of every component in a scenario, from its deterministic
+/// projection: in plan order, each component's in the order they come.
+pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
+    let plan = valid.plan();
+    let resolved = valid.resolved();
+    let mut steps = Vec::new();
+    for (index, component) in plan.components.iter().enumerate() {
+        let loads = &resolved.component_loads[index];
+        match component {
+            Component::Horizontal(h) => {
+                let share = red_share(h.thresholds.red);
+                let carried = |units: u32| {
+                    let active = units.saturating_sub(h.spare_units);
+                    vec![(loads[0], share * h.capacity_per_unit * f64::from(active))]
+                };
+                if let Some(current) = h.current_units {
+                    steps.push(Step {
+                        component: index,
+                        kind: StepKind::Today,
+                        label: format!(
+                            "grow past today's {current} unit{}",
+                            if current == 1 { "" } else { "s" }
+                        ),
+                        thresholds: carried(current),
+                    });
+                }
+                steps.push(Step {
+                    component: index,
+                    kind: StepKind::MaxUnits,
+                    label: format!("outgrow its most, {} units", h.max_units),
+                    thresholds: carried(h.max_units),
+                });
+            }
+            Component::Tiered(t) => {
+                let table = &resolved.tier_tables[index];
+                let share = red_share(t.thresholds.red);
+                let limits_of = |tier: usize| -> Vec<(Quantity, f64)> {
+                    loads
+                        .iter()
+                        .zip(&table.limits[tier])
+                        .map(|(quantity, limit)| (*quantity, share * limit))
+                        .collect()
+                };
+                // The tiers the projection moves through, in order.
+                let mut sequence: Vec<usize> = Vec::new();
+                for month in &projection.months {
+                    if let Some(tier) = month.components[index].tier {
+                        if sequence.last() != Some(&tier) {
+                            sequence.push(tier);
+                        }
+                    }
+                }
+                let current = t
+                    .current_tier
+                    .as_ref()
+                    .and_then(|name| t.tiers.iter().position(|tier| &tier.name == name));
+                if let Some(current) = current {
+                    if sequence.first() != Some(&current) {
+                        sequence.insert(0, current);
+                    }
+                }
+                for (position, pair) in sequence.windows(2).enumerate() {
+                    let (from, to) = (&t.tiers[pair[0]].name, &t.tiers[pair[1]].name);
+                    let today = position == 0 && current == Some(pair[0]);
+                    steps.push(Step {
+                        component: index,
+                        kind: if today {
+                            StepKind::Today
+                        } else {
+                            StepKind::Tier {
+                                from: from.clone(),
+                                to: to.clone(),
+                            }
+                        },
+                        label: format!("move from {from} to {to}"),
+                        thresholds: limits_of(pair[0]),
+                    });
+                }
+            }
+        }
+    }
+    steps
+}
+
+/// The first month of `months` in which `step` is needed.
+pub fn needed_month(step: &Step, months: &[MonthResult]) -> Option<u32> {
+    months
+        .iter()
+        .find(|month| {
+            step.needed_at(|quantity| match quantity {
+                Quantity::Users => month.users,
+                Quantity::Metric(index) => month.metrics[index],
+            })
+        })
+        .map(|month| month.month)
+}
+
+fn act_by(plan: &Plan, step: &Step, needed: Option<u32>, confidence: f64) -> ActBy {
+    let component = &plan.components[step.component];
+    let lead = component.lead_time_months();
+    ActBy {
+        component: component.name().to_string(),
+        step: step.id(),
+        label: step.label.clone(),
+        needed_month: needed,
+        act_by_month: needed.map(|month| month as i32 - lead as i32),
+        lead_time_months: lead,
+        confidence,
+    }
+}
+
+/// Act-by months from the deterministic projection alone (confidence 1).
+pub fn deterministic_act_by(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<ActBy> {
+    steps(valid, projection)
+        .iter()
+        .map(|step| {
+            act_by(
+                valid.plan(),
+                step,
+                needed_month(step, &projection.months),
+                1.0,
+            )
+        })
+        .collect()
+}
+
+/// Per path, the first month each step is needed, gathered month by month
+/// over a Monte Carlo run: `NEVER` where not (yet) needed.
+#[derive(Debug, Clone)]
+pub struct NeededMonths {
+    pub steps: Vec<Step>,
+    paths: usize,
+    /// `needed[step * paths + path]`.
+    needed: Vec<u16>,
+}
+
+impl NeededMonths {
+    pub const NEVER: u16 = u16::MAX;
+
+    pub fn new(steps: Vec<Step>, paths: usize) -> NeededMonths {
+        NeededMonths {
+            needed: vec![Self::NEVER; steps.len() * paths],
+            steps,
+            paths,
+        }
+    }
+
+    /// Records the month on every path where a step's loads pass their
+    /// thresholds. `column(quantity)` is that quantity on every path.
+    pub fn observe<'a>(&mut self, month: u32, column: impl Fn(Quantity) -> &'a [f64]) {
+        let month = month as u16;
+        for (index, step) in self.steps.iter().enumerate() {
+            let needed = &mut self.needed[index * self.paths..(index + 1) * self.paths];
+            for (quantity, threshold) in &step.thresholds {
+                for (slot, load) in needed.iter_mut().zip(column(*quantity)) {
+                    // Masks, not branches: paths differ.
+                    let crossed = *load > *threshold;
+                    let here = month | !u16::from(crossed).wrapping_neg();
+                    *slot = (*slot).min(here);
+                }
+            }
+        }
+    }
+
+    /// Act-by months at `confidence`: for each step the needed month on the
+    /// path ranked `floor((1 − confidence) × paths)` from the earliest, so at
+    /// least `confidence` of the paths need the step no earlier.
+    pub fn act_by(&self, plan: &Plan, confidence: f64) -> Vec<ActBy> {
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| {
+                let mut months = self.needed[index * self.paths..(index + 1) * self.paths].to_vec();
+                let needed = quantile_month(&mut months, confidence);
+                act_by(plan, step, needed, confidence)
+            })
+            .collect()
+    }
+}
+
+/// The needed month at `confidence`: the value ranked
+/// `floor((1 − confidence) × n)` (0-based) from the earliest; `None` when
+/// that path never needs the step (`NEVER`).
+pub fn quantile_month(months: &mut [u16], confidence: f64) -> Option<u32> {
+    if months.is_empty() {
+        return None;
+    }
+    let rank = (((1.0 - confidence) * months.len() as f64).floor() as usize).min(months.len() - 1);
+    let (_, value, _) = months.select_nth_unstable(rank);
+    (*value != NeededMonths::NEVER).then_some(u32::from(*value))
+}
+
+/// A commitment worth making, and what it is expected to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    pub component: String,
+    pub units: u32,
+    pub term_months: u32,
+    pub start_month: u32,
+    /// Expected cost of the term all on demand minus with the commitment.
+    pub expected_saving: f64,
+    /// Expected committed units in service with nothing to do, a month.
+    pub expected_idle_units: f64,
+    /// The share of futures with at least one committed unit idle in some
+    /// month of the term.
+    pub idle_probability: f64,
+    /// The term's expected cost all on demand.
+    pub on_demand_cost: f64,
+}
+
+/// Units in service on every path, for the months of a commitment's term.
+#[derive(Debug, Clone)]
+pub struct UnitsTally {
+    pub component: usize,
+    /// `counts[u]`: (path, month) pairs with `u` units in service.
+    counts: Vec<u64>,
+    /// Per path, its fewest units in any month of the term.
+    fewest: Vec<u32>,
+    months: u32,
+}
+
+impl UnitsTally {
+    pub fn new(component: usize, h: &Horizontal, paths: usize) -> UnitsTally {
+        UnitsTally {
+            component,
+            counts: vec![0; (h.max_units + h.spare_units) as usize + 1],
+            fewest: vec![u32::MAX; paths],
+            months: 0,
+        }
+    }
+
+    /// One month of the term: `loads` on every path.
+    pub fn observe(&mut self, h: &Horizontal, loads: &[f64]) {
+        self.months += 1;
+        for (fewest, load) in self.fewest.iter_mut().zip(loads) {
+            let units = units_in_service(h, *load);
+            if let Some(count) = self.counts.get_mut(units as usize) {
+                *count += 1;
+            }
+            *fewest = (*fewest).min(units);
+        }
+    }
+
+    /// The commitment that minimises the expected cost over the term:
+    /// committed units at `unit_cost × (1 − discount)` every month, units
+    /// above them at `unit_cost`. The fewest units on a tie.
+    pub fn recommend(&self, h: &Horizontal, term: u32, start: u32) -> Recommendation {
+        let pairs: u64 = self.counts.iter().sum();
+        let paths = self.fewest.len().max(1) as f64;
+        let price = h.unit_cost;
+        let committed_price = h.unit_cost * (1.0 - h.reserved_discount);
+        // `above[k]`: pairs with more than k units; `excess[k]`: Σ max(0, u − k).
+        let top = self.counts.len();
+        let mut above = vec![0u64; top + 1];
+        let mut excess = vec![0u64; top + 1];
+        for k in (0..top).rev() {
+            above[k] = above[k + 1] + self.counts.get(k + 1).copied().unwrap_or(0);
+            excess[k] = excess[k + 1] + above[k];
+        }
+        // The term's expected cost with k committed: over every (path,
+        // month), k at the committed price and the units above k at the
+        // full price, divided by the paths.
+        let cost = |k: usize| {
+            (k as f64 * committed_price * pairs as f64 + excess[k] as f64 * price) / paths
+        };
+        let mut best = 0;
+        for k in 1..=(h.max_units as usize).min(top.saturating_sub(1)) {
+            if cost(k) < cost(best) {
+                best = k;
+            }
+        }
+        let idle: u64 = (0..best).map(|u| self.counts[u] * (best - u) as u64).sum();
+        let idle_paths = self.fewest.iter().filter(|f| (**f as usize) < best).count();
+        Recommendation {
+            component: h.name.clone(),
+            units: best as u32,
+            term_months: term,
+            start_month: start,
+            expected_saving: cost(0) - cost(best),
+            expected_idle_units: idle as f64 / pairs.max(1) as f64,
+            idle_probability: idle_paths as f64 / paths,
+            on_demand_cost: cost(0),
+        }
+    }
+}
+
+/// Whether a component gets a commitment recommendation: horizontal, a unit
+/// cost and a discount to commit at.
+pub fn commitable(component: &Component) -> Option<&Horizontal> {
+    match component {
+        Component::Horizontal(h) if h.unit_cost > 0.0 && h.reserved_discount > 0.0 => Some(h),
+        _ => None,
+    }
+}
+
+/// Without uncertainty: commit the fewest units the term needs (the single
+/// projection has no spread to weigh idle units against), which are never
+/// idle. `None` when the term does not fit in the horizon.
+pub fn deterministic_commitments(
+    valid: &ValidPlan,
+    projection: &ScenarioProjection,
+) -> Vec<Recommendation> {
+    let plan = valid.plan();
+    let term = plan.commitment_term.unwrap_or_default();
+    if !term_fits(plan, term.term_months, term.start_month) {
+        return Vec::new();
+    }
+    let resolved = valid.resolved();
+    plan.components
+        .iter()
+        .enumerate()
+        .filter_map(|(index, component)| {
+            let h = commitable(component)?;
+            let mut tally = UnitsTally::new(index, h, 1);
+            let quantity = resolved.component_loads[index][0];
+            for month in term.start_month..term.start_month + term.term_months {
+                let result = projection.at(month)?;
+                let load = match quantity {
+                    Quantity::Users => result.users,
+                    Quantity::Metric(metric) => result.metrics[metric],
+                };
+                tally.observe(h, &[load]);
+            }
+            let fewest = tally.fewest[0];
+            let mut recommendation = tally.recommend(h, term.term_months, term.start_month);
+            let on_demand = recommendation.on_demand_cost;
+            let pairs = f64::from(tally.months);
+            let excess: f64 = (0..tally.counts.len())
+                .map(|u| tally.counts[u] as f64 * u.saturating_sub(fewest as usize) as f64)
+                .sum();
+            recommendation.units = fewest;
+            recommendation.expected_idle_units = 0.0;
+            recommendation.idle_probability = 0.0;
+            let committed = f64::from(fewest) * h.unit_cost * (1.0 - h.reserved_discount) * pairs
+                + excess * h.unit_cost;
+            recommendation.expected_saving = on_demand - committed;
+            Some(recommendation)
+        })
+        .collect()
+}
+
+/// Whether a term starting at `start` ends within the horizon.
+pub fn term_fits(plan: &Plan, term: u32, start: u32) -> bool {
+    start + term - 1 <= plan.horizon_months
+}
