@@ -1,0 +1,308 @@
+//! Decisions (issue 16): act-by months on a hand-computed plan, act-by
+//! quantiles against a closed form, the commitment optimum against brute
+//! force, and the monotonicity properties.
+#![cfg(not(target_arch = "wasm32"))]
+
+use headroom::engine::decisions::{quantile_month, ActBy, NeededMonths, UnitsTally};
+use headroom::engine::document::load_plan;
+use headroom::engine::plan::{Component, Horizontal, Thresholds};
+use headroom::engine::projection::project;
+use headroom::engine::uncertainty::simulate_plan;
+use headroom::engine::validate::ValidPlan;
+use proptest::prelude::*;
+
+/// 100 users growing 10% a month (100 × 1.1^m: 110, 121, 133.1, 146.41,
+/// 161.05, … 235.79 at month 9, 259.37 at month 10).
+/// - API (horizontal, 100 users a unit, red 80%, today 2 units, at most 3,
+///   lead 2): today's 2 units are past red above 0.8 × 100 × 2 = 160 users,
+///   first at month 5 (161.05), so act by month 3; its most, 3 units, above
+///   240 users, first at month 10 (259.37): act by month 8.
+/// - DB (tiered S 150, M 300, L 1000, target 80%, red 80%, today S, lead
+///   3): the projection leaves S when users pass 0.8 × 150 = 120 (month 2,
+///   121) and M when they pass 240 (month 10). S goes past red at the same
+///   120 users: needed at month 2, act by 2 − 3 = −1 (late by a month); M
+///   past red above 240: month 10, act by 7.
+fn hand_plan() -> ValidPlan {
+    load_plan(
+        r#"{"schema": 3, "name": "decisions", "horizon_months": 12, "baseline_users": 100,
+        "components": [
+          {"kind": "horizontal", "name": "API", "metric": "users", "capacity_per_unit": 100,
+           "target_utilization": 1, "min_units": 1, "max_units": 3, "unit_cost": 10,
+           "current_units": 2, "lead_time_months": 2},
+          {"kind": "tiered", "name": "DB", "metrics": ["users"], "target_utilization": 0.8,
+           "current_tier": "S", "lead_time_months": 3,
+           "tiers": [{"name": "S", "price": 10, "limits": {"users": 150}},
+                     {"name": "M", "price": 20, "limits": {"users": 300}},
+                     {"name": "L", "price": 40, "limits": {"users": 1000}}]}
+        ],
+        "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.1, "churn": 0}}]}"#,
+    )
+    .unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn summary(act_by: &[ActBy]) -> Vec<(String, String, Option<u32>, Option<i32>)> {
+    act_by
+        .iter()
+        .map(|a| {
+            (
+                a.component.clone(),
+                a.step.clone(),
+                a.needed_month,
+                a.act_by_month,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn act_by_months_match_the_hand_computation() {
+    let plan = hand_plan();
+    let projection = project(&plan);
+    let base = &projection.scenarios[0];
+    assert_eq!(
+        summary(&base.act_by),
+        vec![
+            ("API".into(), "today".into(), Some(5), Some(3)),
+            ("API".into(), "max_units".into(), Some(10), Some(8)),
+            ("DB".into(), "today".into(), Some(2), Some(-1)),
+            ("DB".into(), "tier:L".into(), Some(10), Some(7)),
+        ]
+    );
+    let late = &base.act_by[2];
+    assert_eq!(late.late_by(), Some(1));
+    assert_eq!(
+        late.description(12),
+        "DB: move from S to M — needed at month 2, lead time 3 months: late by 1 month — start now"
+    );
+    assert_eq!(
+        base.act_by[0].description(12),
+        "API: grow past today's 2 units — needed at month 5; start by month 3 (lead time 2 months)"
+    );
+    // The timeline carries them, a late one at month 0.
+    let act_by_events: Vec<(u32, String)> = base
+        .events
+        .iter()
+        .filter(|e| e.kind == headroom::engine::events::EventKind::ActBy)
+        .map(|e| (e.month, e.component.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        act_by_events,
+        vec![
+            (0, "DB".into()),
+            (3, "API".into()),
+            (7, "DB".into()),
+            (8, "API".into())
+        ]
+    );
+}
+
+/// One uncertain driver, d: a 90% interval from 1 to 4, so log-normal with
+/// median 2 and σ = ln 4 ÷ (2 × 1.644854) = 0.421404. The load is
+/// users × d, users 100 × 1.3^m; 41 units of 100 go past red above
+/// 0.8 × 100 × 41 = 3,280, i.e. when d > 32.8 ÷ 1.3^m. So
+/// P(needed by month 8) = P(d > 4.0209) = 1 − Φ((ln 4.0209 − ln 2) ÷ σ) =
+/// 1 − Φ(1.657) = 4.9%, and P(needed by month 9) = P(d > 3.0930) =
+/// 1 − Φ(1.034) = 15.1%. At 90% confidence the needed month is the path
+/// ranked at 10% from the earliest: month 9 (the 10% point lies 5 points
+/// from either side, some 17 standard errors at 10,000 paths). Lead time 2:
+/// act by month 7. Without uncertainty (d = 2) it is needed when
+/// 1.3^m > 16.4: month 11 (ln 16.4 ÷ ln 1.3 = 10.66).
+#[test]
+fn act_by_quantile_matches_the_closed_form() {
+    let plan = load_plan(
+        r#"{"schema": 3, "name": "quantile", "horizon_months": 24, "baseline_users": 100,
+        "drivers": [{"name": "d", "value": {"low": 1, "high": 4}}],
+        "metrics": [{"name": "load", "formula": "users * d"}],
+        "components": [
+          {"kind": "horizontal", "name": "API", "metric": "load", "capacity_per_unit": 100,
+           "target_utilization": 1, "min_units": 1, "max_units": 1000, "unit_cost": 10,
+           "current_units": 41, "lead_time_months": 2}
+        ],
+        "uncertainty": {"samples": 10000, "seed": 16},
+        "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.3, "churn": 0}}]}"#,
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let deterministic = &project(&plan).scenarios[0].act_by[0];
+    assert_eq!(
+        (deterministic.needed_month, deterministic.act_by_month),
+        (Some(11), Some(9))
+    );
+    let bands = simulate_plan(&plan, plan.plan().uncertainty.expect("set"));
+    let today = &bands.scenarios[0].act_by[0];
+    assert_eq!(today.step, "today");
+    assert_eq!(today.confidence, 0.9);
+    assert_eq!((today.needed_month, today.act_by_month), (Some(9), Some(7)));
+    // At 50% the median path: d = 2, month 11 as without uncertainty.
+    let mut half = plan.plan().clone();
+    half.confidence = Some(0.5);
+    let half = headroom::engine::validate::validate(&half).expect("valid");
+    let bands = simulate_plan(&half, half.plan().uncertainty.expect("set"));
+    assert_eq!(bands.scenarios[0].act_by[0].needed_month, Some(11));
+}
+
+#[test]
+fn a_step_never_needed_in_time_has_no_act_by_month() {
+    let mut months = vec![NeededMonths::NEVER; 95];
+    months.extend([3, 4, 5, 6, 7]);
+    // 5% of paths need it: at 90% (rank 10) the path never needs it.
+    assert_eq!(quantile_month(&mut months.clone(), 0.9), None);
+    // At 99% (rank 1): month 4.
+    assert_eq!(quantile_month(&mut months, 0.99), Some(4));
+}
+
+fn unit_component(discount: f64) -> Horizontal {
+    Horizontal {
+        name: "Pool".into(),
+        metric: "users".into(),
+        capacity_per_unit: 1.0,
+        target_utilization: 1.0,
+        min_units: 1,
+        max_units: 8,
+        spare_units: 0,
+        unit_cost: 10.0,
+        reserved_share: 0.0,
+        reserved_discount: discount,
+        thresholds: Thresholds::default(),
+        current_units: None,
+        lead_time_months: 0,
+        commitment: None,
+    }
+}
+
+/// Three paths over a four-month term, units as `ceil(load)` (at least 1):
+/// A 1, 2, 3, 4; B 2, 2, 2, 2; C 1, 3, 5, 6. Every commitment from 0 to 8
+/// units priced by brute force: k × 10 × (1 − discount) per month, plus 10
+/// for each unit above k, averaged over the paths.
+#[test]
+fn the_recommended_commitment_is_the_brute_force_optimum() {
+    let paths: [[f64; 4]; 3] = [
+        [1.0, 2.0, 3.0, 4.0],
+        [2.0, 2.0, 2.0, 2.0],
+        [0.5, 3.0, 5.0, 6.0],
+    ];
+    for discount in [0.1, 0.3, 0.4, 0.5, 0.6, 0.9] {
+        let h = unit_component(discount);
+        let mut tally = UnitsTally::new(0, &h, 3);
+        for month in 0..4 {
+            let loads: Vec<f64> = paths.iter().map(|p| p[month]).collect();
+            tally.observe(&h, &loads);
+        }
+        let units = |load: f64| (load.ceil() as u32).max(1);
+        let cost = |k: u32| {
+            paths
+                .iter()
+                .flat_map(|p| p.iter())
+                .map(|load| {
+                    f64::from(k) * 10.0 * (1.0 - discount)
+                        + f64::from(units(*load).saturating_sub(k)) * 10.0
+                })
+                .sum::<f64>()
+                / 3.0
+        };
+        let best = (0..=8)
+            .min_by(|a, b| cost(*a).total_cmp(&cost(*b)))
+            .expect("some");
+        let r = tally.recommend(&h, 12, 0);
+        assert_eq!(r.units, best, "discount {discount}");
+        assert!((r.expected_saving - (cost(0) - cost(best))).abs() < 1e-9);
+        assert!((r.on_demand_cost - cost(0)).abs() < 1e-9);
+        let idle: u32 = paths
+            .iter()
+            .flat_map(|p| p.iter())
+            .map(|load| best.saturating_sub(units(*load)))
+            .sum();
+        assert!((r.expected_idle_units - f64::from(idle) / 12.0).abs() < 1e-9);
+        let idle_paths = paths
+            .iter()
+            .filter(|p| p.iter().any(|load| units(*load) < best))
+            .count();
+        assert!((r.idle_probability - idle_paths as f64 / 3.0).abs() < 1e-9);
+    }
+    // Worked: at 40% off, committing k costs 6k a month against 10 for each
+    // unit above k; units ≥ 2 on 11 of 12 path-months, ≥ 3 on 5 (below
+    // 60%), so 2 units: (2 × 6 × 12 + 10 × 12) ÷ 3 = 88 against 333.3 … on demand.
+    let h = unit_component(0.4);
+    let mut tally = UnitsTally::new(0, &h, 3);
+    for month in 0..4 {
+        tally.observe(&h, &paths.iter().map(|p| p[month]).collect::<Vec<_>>());
+    }
+    assert_eq!(tally.recommend(&h, 12, 0).units, 2);
+}
+
+/// The worked example of the README: seed 004's template, whose Backend
+/// has a 40% discount; its recommendation is the brute-force optimum over
+/// the same paths (re-derived here from the plan's own projection of units).
+#[test]
+fn seed_004_gets_a_commitment_for_its_backend() {
+    let plan = headroom::engine::templates::load("realtime-platform")
+        .expect("listed")
+        .expect("valid");
+    let projection = project(&plan);
+    let conservative = projection.scenario("Conservative").expect("Conservative");
+    let recommendation = &conservative.commitments[0];
+    assert_eq!(recommendation.component, "Backend");
+    // Without bands: the fewest units months 0–11 need.
+    let fewest = conservative.months[..12]
+        .iter()
+        .map(|m| m.components[0].units.expect("horizontal"))
+        .min()
+        .expect("months");
+    assert_eq!(recommendation.units, fewest);
+    let Component::Horizontal(backend) = &plan.plan().components[0] else {
+        panic!("horizontal");
+    };
+    let on_demand: f64 = conservative.months[..12]
+        .iter()
+        .map(|m| f64::from(m.components[0].units.expect("units")) * backend.unit_cost)
+        .sum();
+    assert!((recommendation.on_demand_cost - on_demand).abs() < 1e-6);
+    let saving = f64::from(fewest) * backend.unit_cost * backend.reserved_discount * 12.0;
+    assert!((recommendation.expected_saving - saving).abs() < 1e-6);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn a_higher_confidence_never_gives_a_later_act_by(
+        months in prop::collection::vec(prop_oneof![Just(NeededMonths::NEVER), 0u16..=120], 1..300),
+        low in 0.5f64..0.999,
+        more in 0.0f64..0.5,
+    ) {
+        let high = (low + more).min(0.999);
+        let at = |c: f64| quantile_month(&mut months.clone(), c).map_or(u32::MAX, |m| m);
+        prop_assert!(at(high) <= at(low));
+    }
+
+    #[test]
+    fn a_longer_lead_time_never_gives_a_later_act_by(lead in 0u32..=60, longer in 0u32..=60) {
+        let plan = hand_plan();
+        let with_lead = |lead: u32| {
+            let mut edited = plan.plan().clone();
+            if let Component::Horizontal(h) = &mut edited.components[0] {
+                h.lead_time_months = lead;
+            }
+            let valid = headroom::engine::validate::validate(&edited).expect("valid");
+            project(&valid).scenarios[0].act_by[0].act_by_month
+        };
+        let longer = (lead + longer).min(60);
+        prop_assert!(with_lead(longer) <= with_lead(lead));
+    }
+
+    #[test]
+    fn a_larger_discount_never_commits_fewer_units(
+        loads in prop::collection::vec(prop::collection::vec(0.0f64..8.0, 12), 1..20),
+        discount in 0.01f64..0.99,
+        more in 0.0f64..0.5,
+    ) {
+        let commit = |discount: f64| {
+            let h = unit_component(discount);
+            let mut tally = UnitsTally::new(0, &h, loads.len());
+            for month in 0..12 {
+                tally.observe(&h, &loads.iter().map(|p| p[month]).collect::<Vec<_>>());
+            }
+            tally.recommend(&h, 12, 0).units
+        };
+        prop_assert!(commit((discount + more).min(0.99)) >= commit(discount));
+    }
+}
