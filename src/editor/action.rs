@@ -134,6 +134,12 @@ pub enum Action {
     },
     SetRevenue(bool),
     SetBudget(bool),
+    /// Commits a horizontal component's units for a term (replacing its
+    /// reserved share), or with `None` removes its commitment.
+    Commit {
+        component: usize,
+        commitment: Option<crate::engine::plan::Commitment>,
+    },
     /// Changes how a range is read; a fixed value is left alone.
     SetDistribution {
         field: Field,
@@ -453,6 +459,18 @@ impl Action {
                     of.push(name.clone());
                 }
             }
+            Action::Commit {
+                component,
+                commitment,
+            } => match plan.components.get_mut(*component) {
+                Some(Component::Horizontal(h)) => {
+                    h.commitment = *commitment;
+                    if commitment.is_some() {
+                        h.reserved_share = 0.0;
+                    }
+                }
+                _ => return Err(missing()),
+            },
             Action::SetRevenue(on) => {
                 plan.revenue = on.then_some(Revenue {
                     paying_share: 0.05,
@@ -793,5 +811,102 @@ mod tests {
         assert_eq!(round_nicely(f64::NAN), 1.0);
         assert_eq!(two_figures(658.0), 660.0);
         assert_eq!(two_figures(0.01234), 0.012);
+    }
+}
+
+#[cfg(test)]
+mod decision_fields {
+    use crate::editor::{Action, ComponentPart, Field};
+    use crate::engine::plan::{Commitment, Component};
+    use crate::engine::templates;
+
+    fn seed_004() -> crate::engine::validate::ValidPlan {
+        templates::load("realtime-platform")
+            .expect("listed")
+            .expect("valid")
+    }
+
+    #[test]
+    fn lead_times_confidence_and_terms_are_checked_where_they_are_typed() {
+        let plan = seed_004();
+        let lead = Field::Component {
+            component: 0,
+            part: ComponentPart::LeadTime,
+        };
+        let edited = lead.apply(plan.plan(), "3").expect("valid");
+        assert_eq!(edited.plan().components[0].lead_time_months(), 3);
+        assert_eq!(
+            lead.apply(plan.plan(), "61").expect_err("refused"),
+            "Must be 0 to 60 months, not 61"
+        );
+        assert_eq!(
+            Field::Confidence
+                .apply(plan.plan(), "40%")
+                .expect_err("refused"),
+            "Cannot be below 50%"
+        );
+        assert_eq!(
+            Field::Confidence
+                .apply(plan.plan(), "99.95%")
+                .expect_err("refused"),
+            "Cannot be above 99.9%"
+        );
+        let sure = Field::Confidence.apply(plan.plan(), "95%").expect("valid");
+        assert!((sure.plan().confidence.unwrap_or_default() - 0.95).abs() < 1e-12);
+        assert_eq!(
+            Field::CommitmentTerm
+                .apply(plan.plan(), "24")
+                .expect_err("refused"),
+            "Terms are 12 or 36 months, not 24"
+        );
+        let longer = Field::CommitmentTerm
+            .apply(plan.plan(), "36")
+            .expect("valid");
+        assert_eq!(
+            longer.plan().commitment_term.map(|t| t.term_months),
+            Some(36)
+        );
+    }
+
+    #[test]
+    fn a_commitment_replaces_the_reserved_share_and_is_checked() {
+        let plan = seed_004();
+        let commit = |units| Action::Commit {
+            component: 0,
+            commitment: Some(Commitment {
+                units,
+                term_months: 12,
+                start_month: 0,
+            }),
+        };
+        let edited = commit(8).apply(plan.plan()).expect("valid");
+        let Component::Horizontal(h) = &edited.plan().components[0] else {
+            panic!("horizontal");
+        };
+        assert_eq!(
+            (h.reserved_share, h.commitment.map(|c| c.units)),
+            (0.0, Some(8))
+        );
+        let refused = commit(151).apply(plan.plan()).expect_err("above max_units");
+        assert!(
+            refused.contains("must be 1 to max_units (150), not 151"),
+            "{refused}"
+        );
+        let removed = Action::Commit {
+            component: 0,
+            commitment: None,
+        }
+        .apply(edited.plan())
+        .expect("valid");
+        assert!(
+            matches!(&removed.plan().components[0], Component::Horizontal(h) if h.commitment.is_none())
+        );
+        // A tiered component takes no commitment.
+        assert!(Action::Commit {
+            component: 1,
+            commitment: None
+        }
+        .apply(plan.plan())
+        .is_err());
     }
 }

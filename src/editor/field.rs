@@ -19,6 +19,11 @@ pub enum Field {
     Seed,
     /// The metric counted as requests (empty: none).
     RequestsMetric,
+    /// How sure act-by dates must be (empty: 90%).
+    Confidence,
+    /// The term commitment recommendations are sized for, and its start.
+    CommitmentTerm,
+    CommitmentStart,
     ScenarioName(usize),
     /// A growth parameter, by its index in [`Growth::parameters`].
     GrowthParameter {
@@ -76,6 +81,8 @@ pub enum ComponentPart {
     Red,
     CurrentUnits,
     CurrentTier,
+    /// Months to make the next change live.
+    LeadTime,
     TierName(usize),
     TierPrice(usize),
     /// A tier's limit for the component's metric at index `metric`.
@@ -136,6 +143,9 @@ impl Field {
             Field::Samples => "uncertainty.samples".into(),
             Field::Seed => "uncertainty.seed".into(),
             Field::RequestsMetric => "requests_metric".into(),
+            Field::Confidence => "confidence".into(),
+            Field::CommitmentTerm => "commitment_term.term_months".into(),
+            Field::CommitmentStart => "commitment_term.start_month".into(),
             Field::ScenarioName(s) => format!("scenarios[{s}].name"),
             Field::GrowthParameter { scenario, index } => {
                 let label = plan
@@ -178,6 +188,7 @@ impl Field {
                     ComponentPart::Red => "thresholds.red".into(),
                     ComponentPart::CurrentUnits => "current_units".into(),
                     ComponentPart::CurrentTier => "current_tier".into(),
+                    ComponentPart::LeadTime => "lead_time_months".into(),
                     ComponentPart::TierName(t) => format!("tiers[{t}].name"),
                     ComponentPart::TierPrice(t) => format!("tiers[{t}].price"),
                     ComponentPart::TierLimit { tier, metric } => {
@@ -280,6 +291,11 @@ impl Field {
             | Field::MonthlyCap
             | Field::CostPerUserCap => Kind::Number {
                 percent: false,
+                range: false,
+                optional: true,
+            },
+            Field::Confidence => Kind::Number {
+                percent: true,
                 range: false,
                 optional: true,
             },
@@ -443,6 +459,13 @@ impl Field {
             Field::Samples => Slot::Whole(&mut plan.uncertainty.get_or_insert_default().samples),
             Field::Seed => Slot::Seed(&mut plan.uncertainty.get_or_insert_default().seed),
             Field::RequestsMetric => Slot::OptionalText(&mut plan.requests_metric),
+            Field::Confidence => Slot::OptionalNumber(&mut plan.confidence),
+            Field::CommitmentTerm => {
+                Slot::Whole(&mut plan.commitment_term.get_or_insert_default().term_months)
+            }
+            Field::CommitmentStart => {
+                Slot::Whole(&mut plan.commitment_term.get_or_insert_default().start_month)
+            }
             Field::ScenarioName(s) => Slot::Text(&mut plan.scenarios.get_mut(s)?.name),
             Field::GrowthParameter { scenario, index } => Slot::Value(
                 plan.scenarios
@@ -502,6 +525,7 @@ fn component_slot(component: &mut Component, part: ComponentPart) -> Option<Slot
             ComponentPart::Yellow => Slot::Number(&mut h.thresholds.yellow),
             ComponentPart::Red => Slot::Number(&mut h.thresholds.red),
             ComponentPart::CurrentUnits => Slot::OptionalWhole(&mut h.current_units),
+            ComponentPart::LeadTime => Slot::Whole(&mut h.lead_time_months),
             _ => return None,
         },
         (Component::Tiered(t), part) => match part {
@@ -510,6 +534,7 @@ fn component_slot(component: &mut Component, part: ComponentPart) -> Option<Slot
             ComponentPart::Yellow => Slot::Number(&mut t.thresholds.yellow),
             ComponentPart::Red => Slot::Number(&mut t.thresholds.red),
             ComponentPart::CurrentTier => Slot::OptionalText(&mut t.current_tier),
+            ComponentPart::LeadTime => Slot::Whole(&mut t.lead_time_months),
             ComponentPart::TierName(tier) => Slot::Text(&mut t.tiers.get_mut(tier)?.name),
             ComponentPart::TierPrice(tier) => Slot::Number(&mut t.tiers.get_mut(tier)?.price),
             ComponentPart::TierLimit { tier, metric } => {
