@@ -12,6 +12,7 @@ mod app;
 mod chart_canvas;
 mod charts;
 mod cost_breakdown;
+mod decisions;
 mod editor;
 mod events_timeline;
 pub mod files;

@@ -5,6 +5,7 @@
 mod accessibility;
 mod actuals;
 mod browser;
+mod decisions;
 mod server;
 
 use browser::Browser;

@@ -76,6 +76,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
         {field(ComponentPart::TargetUtilization, "Target utilization", "size to run at")}
         {field(ComponentPart::Yellow, "Yellow from", "utilization")}
         {field(ComponentPart::Red, "Red from", "utilization")}
+        {field(ComponentPart::LeadTime, "Lead time", "months to make a change live")}
     };
     let body = match shape {
         Shape::Horizontal => view! {

@@ -40,5 +40,14 @@ pub fn Settings() -> impl IntoView {
             <PlanField field=Field::Samples label="Simulated paths" hint="10 to 100,000".to_string() />
             <PlanField field=Field::Seed label="Seed" />
         </div>
+        <h3>"Decisions"</h3>
+        <p class="section-note">
+            "Act-by dates are set so a change is live before it is needed in this share of the simulated futures. Commitments are sized for a term starting at a month."
+        </p>
+        <div class="field-grid">
+            <PlanField field=Field::Confidence label="Confidence" hint="50% to 99.9%".to_string() placeholder="90%".to_string() />
+            <PlanField field=Field::CommitmentTerm label="Commitment term" hint="12 or 36 months".to_string() />
+            <PlanField field=Field::CommitmentStart label="Commitment starts" hint="month".to_string() />
+        </div>
     }
 }

@@ -193,8 +193,17 @@ pub fn Headline() -> impl IntoView {
                     }
                 };
             let against = plan.with(|v| against_actuals(v, scenario));
+            let act_by: Vec<crate::engine::decisions::ActBy> = bands.bands.with(|b| {
+                crate::engine::output::decisions(scenario, b.as_ref())
+                    .0
+                    .into_iter()
+                    .cloned()
+                    .collect()
+            });
+            let act_by = plan.with(|v| super::decisions::headline_text(v, &act_by));
             Some(view! {
                 <div class="callouts">
+                    {act_by.map(|act_by| callout("Act by", "act-by", act_by))}
                     {against.map(|against| callout("Against actuals", "against-actuals", against))}
                     {callout("First to run out", "first-limit", limit)}
                     {callout("Break-even", "break-even", break_even)}

@@ -1,6 +1,7 @@
 //! What each component must be, month by month: its size, utilization,
 //! status (by colour and in words) and cost; and how today's setup fares.
 
+use super::decisions::ComponentDecisions;
 use super::state::PlanState;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::number::{format_money, format_percent};
@@ -74,8 +75,9 @@ pub fn SizingTables() -> impl IntoView {
                             <div class="sizing" data-test="sizing-table" data-component=component.name().to_string()>
                                 <h3>{component.name().to_string()}</h3>
                                 {today}
+                                <ComponentDecisions component=c />
                                 <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{} sizing", component.name())>
-                                    <table>
+                                    <table data-test="sizing-months">
                                         <thead>
                                             <tr>
                                                 <th scope="col">"Month"</th>

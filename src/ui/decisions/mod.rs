@@ -1,0 +1,246 @@
+//! Decisions beside each component's sizing: the changes ahead with the
+//! month each is needed and the month to act by, and the recommended
+//! commitment with "Use this commitment". Under uncertainty both come from
+//! the bands (at the plan's confidence); otherwise from the projection.
+
+use super::action_button::ActionButton;
+use super::state::PlanState;
+use super::{calendar, BandsState, ProjectionMemo};
+use crate::editor::Action;
+use crate::engine::decisions::{months_text, percent, ActBy, Recommendation};
+use crate::engine::number::format_money;
+use crate::engine::plan::{Commitment, Component};
+use crate::engine::validate::ValidPlan;
+use leptos::prelude::*;
+
+/// The chosen scenario's act-by entries (date order) and commitments.
+pub fn current_decisions(
+    state: PlanState,
+    projection: ProjectionMemo,
+    bands: BandsState,
+) -> (Vec<ActBy>, Vec<Recommendation>) {
+    let index = state.selected.get();
+    bands.bands.with(|bands| {
+        projection.0.with(|p| {
+            p.scenarios
+                .get(index)
+                .map(|scenario| {
+                    let (act_by, commitments) =
+                        crate::engine::output::decisions(scenario, bands.as_ref());
+                    (act_by.into_iter().cloned().collect(), commitments.to_vec())
+                })
+                .unwrap_or_default()
+        })
+    })
+}
+
+/// When to act, in words for a table cell: "Jul 2026 (month 6)", "late by
+/// 2 months — start now", "not needed within 24 months".
+pub fn act_by_text(valid: &ValidPlan, act_by: &ActBy) -> String {
+    match (act_by.late_by(), act_by.act_by_month) {
+        (Some(late), _) => format!("late by {} — start now", months_text(late)),
+        (None, Some(month)) => {
+            let month = month.max(0) as u32;
+            format!("{} (month {month})", calendar(valid, month))
+        }
+        (None, None) => format!(
+            "not needed within {} months{}",
+            valid.plan().horizon_months,
+            if act_by.confidence < 1.0 {
+                format!(" at {}", percent(act_by.confidence))
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+/// The headline's card: the first change to start.
+pub fn headline_text(
+    valid: &ValidPlan,
+    act_by: &[ActBy],
+) -> Option<(String, String, &'static str)> {
+    let first = act_by.iter().find(|a| a.act_by_month.is_some())?;
+    let sure = if first.confidence < 1.0 {
+        format!(" — {} sure that is in time", percent(first.confidence))
+    } else {
+        String::new()
+    };
+    let what = format!("{}: {}", first.component, first.label);
+    Some(match first.late_by() {
+        Some(late) => (
+            "Start now".to_string(),
+            format!(
+                "{what}: late by {} (needed at month {}, lead time {}){sure}",
+                months_text(late),
+                first.needed_month.unwrap_or(0),
+                months_text(first.lead_time_months)
+            ),
+            "warn",
+        ),
+        None => {
+            let month = first.act_by_month.unwrap_or(0).max(0) as u32;
+            (
+                format!("by {} · month {month}", calendar(valid, month)),
+                format!(
+                    "{what}{sure} ({}).",
+                    match first.lead_time_months {
+                        0 => "no lead time".to_string(),
+                        n => format!("lead time {}", months_text(n)),
+                    }
+                ),
+                if month <= 3 { "warn" } else { "ok" },
+            )
+        }
+    })
+}
+
+/// The changes ahead for one component and its recommended commitment.
+#[component]
+pub fn ComponentDecisions(component: usize) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let projection = expect_context::<ProjectionMemo>();
+    let bands = expect_context::<BandsState>();
+    let plan = state.plan;
+    move || {
+        let (act_by, commitments) = current_decisions(state, projection, bands);
+        plan.with(|valid| {
+            let p = valid.plan();
+            let component_plan = p.components.get(component)?;
+            let name = component_plan.name().to_string();
+            let rows: Vec<_> = act_by
+                .iter()
+                .filter(|a| a.component == name)
+                .map(|a| {
+                    let needed = a.needed_month.map_or_else(
+                        || "—".to_string(),
+                        |m| format!("{} (month {m})", calendar(valid, m)),
+                    );
+                    let late = a.late_by().is_some();
+                    view! {
+                        <tr>
+                            <th scope="row" class="text">{a.label.clone()}</th>
+                            <td>{needed}</td>
+                            <td class:late=late>{act_by_text(valid, a)}</td>
+                        </tr>
+                    }
+                })
+                .collect();
+            let steps = (!rows.is_empty()).then(|| {
+                let lead = match component_plan.lead_time_months() {
+                    0 => "no lead time".to_string(),
+                    n => format!("a lead time of {}", months_text(n)),
+                };
+                let sure = act_by.first().map_or(1.0, |a| a.confidence);
+                let caption = if sure < 1.0 {
+                    format!("Changes ahead: act by the month that keeps {} of the simulated futures in time, with {lead}", percent(sure))
+                } else {
+                    format!("Changes ahead, with {lead}")
+                };
+                view! {
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{name}: changes ahead")>
+                        <table class="act-by-table" data-test="act-by-table">
+                            <caption>{caption}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col" class="text">"Change"</th>
+                                    <th scope="col">"Needed"</th>
+                                    <th scope="col">"Act by"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+            });
+            let commitment = commitment_box(valid, component, &name, &commitments);
+            Some(view! { {steps}{commitment} })
+        })
+    }
+}
+
+/// The recommended commitment for a horizontal component, with the action
+/// that writes it into the plan, or the commitment the plan already has.
+fn commitment_box(
+    valid: &ValidPlan,
+    component: usize,
+    name: &str,
+    commitments: &[Recommendation],
+) -> Option<impl IntoView> {
+    let plan = valid.plan();
+    let Component::Horizontal(h) = plan.components.get(component)? else {
+        return None;
+    };
+    let money = |value: f64| format_money(value, &plan.currency);
+    let current = h.commitment.map(|c| {
+        let remove = Action::Commit {
+            component,
+            commitment: None,
+        };
+        view! {
+            <p>
+                {format!(
+                    "Committed: {} unit{} for {} months from month {} at {} off.",
+                    c.units,
+                    if c.units == 1 { "" } else { "s" },
+                    c.term_months,
+                    c.start_month,
+                    percent(h.reserved_discount)
+                )}
+            </p>
+            <ActionButton action=remove label="Remove the commitment" describe=format!("Remove the commitment of {name}") />
+        }
+    });
+    let recommended = commitments.iter().find(|r| r.component == name).map(|r| {
+        let already = h.commitment
+            == Some(Commitment {
+                units: r.units,
+                term_months: r.term_months,
+                start_month: r.start_month,
+            });
+        let apply = Action::Commit {
+            component,
+            commitment: Some(Commitment {
+                units: r.units,
+                term_months: r.term_months,
+                start_month: r.start_month,
+            }),
+        };
+        let idle = if r.idle_probability > 0.0 {
+            format!(
+                " About {} committed unit{} sit idle in an average month; {} of the futures have one idle at some point.",
+                (r.expected_idle_units * 10.0).round() / 10.0,
+                if (r.expected_idle_units - 1.0).abs() < 0.05 { "" } else { "s" },
+                percent(r.idle_probability)
+            )
+        } else {
+            " Every committed unit is in use every month.".to_string()
+        };
+        view! {
+            <p data-test="commitment-recommendation">
+                <strong>{format!("Commit {} unit{}", r.units, if r.units == 1 { "" } else { "s" })}</strong>
+                {format!(
+                    " for {} months from {} at {} off: expected to save {} of {} all on demand.{idle}",
+                    r.term_months,
+                    calendar(valid, r.start_month),
+                    percent(h.reserved_discount),
+                    money(r.expected_saving),
+                    money(r.on_demand_cost)
+                )}
+            </p>
+            {(!already && r.units > 0).then(|| view! {
+                <ActionButton action=apply label="Use this commitment" describe=format!("Use this commitment for {name}") />
+            })}
+        }
+    });
+    if current.is_none() && recommended.is_none() {
+        return None;
+    }
+    Some(view! {
+        <div class="commitment" data-test="commitment">
+            <p class="commitment-title">"Commitment"</p>
+            {current}
+            {recommended}
+        </div>
+    })
+}
