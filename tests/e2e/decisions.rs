@@ -47,6 +47,7 @@ async fn a_lead_time_moves_the_act_by_date_and_a_commitment_changes_the_cost() {
         .await;
     assert!(steps.contains("grow past today's 4 units"), "{steps}");
     assert!(steps.contains("Feb 2026 (month 1)"), "{steps}");
+    settle(&browser).await;
     browser
         .assert_accessible("decisions beside the sizing")
         .await;
@@ -100,6 +101,7 @@ async fn a_lead_time_moves_the_act_by_date_and_a_commitment_changes_the_cost() {
         committed.contains(&format!("Committed: {units} units for 12 months")),
         "{committed}"
     );
+    settle(&browser).await;
     browser
         .assert_accessible("a component with a commitment")
         .await;
