@@ -229,35 +229,36 @@ fn the_recommended_commitment_is_the_brute_force_optimum() {
     assert_eq!(tally.recommend(&h, 12, 0).units, 2);
 }
 
-/// The worked example of the README: seed 004's template, whose Backend
-/// has a 40% discount; its recommendation is the brute-force optimum over
-/// the same paths (re-derived here from the plan's own projection of units).
+/// The README's worked example: seed 004's template, Conservative, without
+/// uncertainty. Backend's units in months 0–11 of the projection are
+/// 3, 4, 4, 4, 5, 5, 6, 6, 7, 8, 8, 9 (69 unit-months, $6,900 on demand at
+/// $100). At 40% off a committed unit costs $60 a month used or not, so one
+/// more committed unit pays when more than 60% of the months need it:
+/// ≥ 5 units in 8 of 12 months (67%), ≥ 6 in 6 (50%): commit 5. Cost:
+/// 5 × $60 × 12 = $3,600 plus $100 × (1+1+2+3+3+4 = 14 units above 5) =
+/// $5,000; saving $1,900. (The fewest units, 3, would save 3 × $40 × 12 =
+/// $1,440.) Idle: 2 units in month 0, 1 in months 1–3: 5 ÷ 12 a month.
 #[test]
-fn seed_004_gets_a_commitment_for_its_backend() {
+fn seed_004_commitment_checks_by_hand() {
     let plan = headroom::engine::templates::load("realtime-platform")
         .expect("listed")
         .expect("valid");
     let projection = project(&plan);
     let conservative = projection.scenario("Conservative").expect("Conservative");
-    let recommendation = &conservative.commitments[0];
-    assert_eq!(recommendation.component, "Backend");
-    // Without bands: the fewest units months 0–11 need.
-    let fewest = conservative.months[..12]
+    let units: Vec<u32> = conservative.months[..12]
         .iter()
         .map(|m| m.components[0].units.expect("horizontal"))
-        .min()
-        .expect("months");
-    assert_eq!(recommendation.units, fewest);
-    let Component::Horizontal(backend) = &plan.plan().components[0] else {
-        panic!("horizontal");
-    };
-    let on_demand: f64 = conservative.months[..12]
-        .iter()
-        .map(|m| f64::from(m.components[0].units.expect("units")) * backend.unit_cost)
-        .sum();
-    assert!((recommendation.on_demand_cost - on_demand).abs() < 1e-6);
-    let saving = f64::from(fewest) * backend.unit_cost * backend.reserved_discount * 12.0;
-    assert!((recommendation.expected_saving - saving).abs() < 1e-6);
+        .collect();
+    assert_eq!(units, [3, 4, 4, 4, 5, 5, 6, 6, 7, 8, 8, 9]);
+    let r = &conservative.commitments[0];
+    assert_eq!(
+        (r.component.as_str(), r.units, r.term_months, r.start_month),
+        ("Backend", 5, 12, 0)
+    );
+    assert!((r.on_demand_cost - 6_900.0).abs() < 1e-9);
+    assert!((r.expected_saving - 1_900.0).abs() < 1e-9);
+    assert!((r.expected_idle_units - 5.0 / 12.0).abs() < 1e-12);
+    assert_eq!(r.idle_probability, 1.0);
 }
 
 proptest! {

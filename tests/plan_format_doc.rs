@@ -59,8 +59,9 @@ fn base_plan(milestones: bool) -> Value {
             {"kind": "horizontal", "name": "H", "metric": "m", "capacity_per_unit": 100,
              "target_utilization": 0.8, "min_units": 1, "max_units": 10, "spare_units": 1,
              "unit_cost": 10, "reserved_share": 0.5, "reserved_discount": 0.3,
-             "thresholds": {"yellow": 0, "red": 10}, "current_units": 2},
+             "thresholds": {"yellow": 0, "red": 10}, "current_units": 2, "lead_time_months": 1},
             {"kind": "tiered", "name": "T", "metrics": ["m"], "target_utilization": 0.8,
+             "lead_time_months": 1,
              "tiers": [{"name": "S", "price": 5, "limits": {"m": 5000}}]}
         ],
         "costs": [
@@ -73,6 +74,8 @@ fn base_plan(milestones: bool) -> Value {
         "revenue": {"paying_share": 0.1, "price_per_month": 10},
         "budget": {"monthly_cap": 1000, "cost_per_user_cap": 1},
         "uncertainty": {"samples": 100, "seed": 1},
+        "confidence": 0.9,
+        "commitment_term": {"term_months": 12, "start_month": 0},
         "actuals": {"from": "2026-01", "users": [1000], "metrics": {"m": [5]},
                     "costs": {"F": [5]}, "total_cost": [10]},
         "scenarios": [
@@ -95,7 +98,7 @@ fn base_plan(milestones: bool) -> Value {
 /// Where each field of the limits table lives in [`base_plan`], whether it
 /// is a whole number, and whether it needs the milestone scenario. The
 /// table on the page and this list must name the same fields.
-const FIELDS: [(&str, &str, bool, bool); 46] = [
+const FIELDS: [(&str, &str, bool, bool); 50] = [
     ("horizon_months", "/horizon_months", true, false),
     ("baseline_users", "/baseline_users", false, false),
     ("uncertainty.samples", "/uncertainty/samples", true, false),
@@ -276,6 +279,25 @@ const FIELDS: [(&str, &str, bool, bool); 46] = [
         "budget.cost_per_user_cap",
         "/budget/cost_per_user_cap",
         false,
+        false,
+    ),
+    (
+        "horizontal.lead_time_months",
+        "/components/0/lead_time_months",
+        true,
+        false,
+    ),
+    (
+        "tiered.lead_time_months",
+        "/components/1/lead_time_months",
+        true,
+        false,
+    ),
+    ("confidence", "/confidence", false, false),
+    (
+        "commitment_term.start_month",
+        "/commitment_term/start_month",
+        true,
         false,
     ),
     ("actuals.users[]", "/actuals/users/0", false, false),
