@@ -307,3 +307,42 @@ proptest! {
         prop_assert!(commit((discount + more).min(0.99)) >= commit(discount));
     }
 }
+
+/// The count-and-stop gathering over a run gives exactly the quantile of
+/// every path's first needed month, whatever the loads do (they may fall).
+#[test]
+fn gathering_by_counts_is_the_quantile_of_the_paths_needed_months() {
+    use headroom::engine::decisions::{Step, StepKind};
+    use headroom::engine::validate::Quantity;
+    let paths = 101;
+    // Load on path p in month m: a wobbling ramp, different per path.
+    let load = |p: usize, m: u32| {
+        (p as f64 * 0.37 + f64::from(m) * 1.3) * (1.0 + 0.5 * ((p + m as usize) % 3) as f64 - 0.5)
+    };
+    let step = Step {
+        component: 0,
+        kind: StepKind::MaxUnits,
+        label: "test".into(),
+        thresholds: vec![(Quantity::Users, 40.0)],
+    };
+    for confidence in [0.5, 0.8, 0.9, 0.99] {
+        let mut gathered = NeededMonths::new(vec![step.clone()], paths, confidence);
+        let mut first: Vec<u16> = vec![NeededMonths::NEVER; paths];
+        for m in 0..=30 {
+            let column: Vec<f64> = (0..paths).map(|p| load(p, m)).collect();
+            gathered.observe(m, |_| column.as_slice());
+            for (p, slot) in first.iter_mut().enumerate() {
+                if *slot == NeededMonths::NEVER && column[p] > 40.0 {
+                    *slot = m as u16;
+                }
+            }
+        }
+        let plan = hand_plan();
+        let got = gathered.act_by(plan.plan(), confidence)[0].needed_month;
+        assert_eq!(
+            got,
+            quantile_month(&mut first, confidence),
+            "confidence {confidence}"
+        );
+    }
+}

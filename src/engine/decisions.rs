@@ -275,56 +275,70 @@ pub fn deterministic_act_by(valid: &ValidPlan, projection: &ScenarioProjection) 
         .collect()
 }
 
-/// Per path, the first month each step is needed, gathered month by month
-/// over a Monte Carlo run: `NEVER` where not (yet) needed.
+/// Each step's needed month at a confidence, gathered month by month over
+/// a Monte Carlo run. The needed month at confidence `c` is the one ranked
+/// `r = floor((1 − c) × paths)` from the earliest ([`quantile_month`]): the
+/// first month by which more than `r` paths have needed the step. So only a
+/// flag per path (needed yet?) and a count are kept, and a step is done with
+/// as soon as its count passes `r`.
 #[derive(Debug, Clone)]
 pub struct NeededMonths {
     pub steps: Vec<Step>,
     paths: usize,
-    /// `needed[step * paths + path]`.
-    needed: Vec<u16>,
+    rank: usize,
+    /// `crossed[step * paths + path]`: the path has needed the step.
+    crossed: Vec<bool>,
+    counts: Vec<usize>,
+    found: Vec<Option<u32>>,
 }
 
 impl NeededMonths {
+    /// A path that never needs a step, for [`quantile_month`].
     pub const NEVER: u16 = u16::MAX;
 
-    pub fn new(steps: Vec<Step>, paths: usize) -> NeededMonths {
+    pub fn new(steps: Vec<Step>, paths: usize, confidence: f64) -> NeededMonths {
+        let rank =
+            (((1.0 - confidence) * paths as f64).floor() as usize).min(paths.saturating_sub(1));
         NeededMonths {
-            needed: vec![Self::NEVER; steps.len() * paths],
+            crossed: vec![false; steps.len() * paths],
+            counts: vec![0; steps.len()],
+            found: vec![None; steps.len()],
             steps,
             paths,
+            rank,
         }
     }
 
-    /// Records the month on every path where a step's loads pass their
-    /// thresholds. `column(quantity)` is that quantity on every path.
+    /// Marks every path on which a step's loads pass their thresholds this
+    /// month. `column(quantity)` is that quantity on every path.
     pub fn observe<'a>(&mut self, month: u32, column: impl Fn(Quantity) -> &'a [f64]) {
-        let month = month as u16;
         for (index, step) in self.steps.iter().enumerate() {
-            let needed = &mut self.needed[index * self.paths..(index + 1) * self.paths];
+            if self.found[index].is_some() {
+                continue;
+            }
+            let crossed = &mut self.crossed[index * self.paths..(index + 1) * self.paths];
+            let mut count = self.counts[index];
             for (quantity, threshold) in &step.thresholds {
-                for (slot, load) in needed.iter_mut().zip(column(*quantity)) {
-                    // Masks, not branches: paths differ.
-                    let crossed = *load > *threshold;
-                    let here = month | !u16::from(crossed).wrapping_neg();
-                    *slot = (*slot).min(here);
+                for (flag, load) in crossed.iter_mut().zip(column(*quantity)) {
+                    // Counted, not branched on: paths differ.
+                    let newly = (*load > *threshold) & !*flag;
+                    *flag |= newly;
+                    count += usize::from(newly);
                 }
+            }
+            self.counts[index] = count;
+            if count > self.rank {
+                self.found[index] = Some(month);
             }
         }
     }
 
-    /// Act-by months at `confidence`: for each step the needed month on the
-    /// path ranked `floor((1 − confidence) × paths)` from the earliest, so at
-    /// least `confidence` of the paths need the step no earlier.
+    /// Act-by months at the confidence given to [`NeededMonths::new`].
     pub fn act_by(&self, plan: &Plan, confidence: f64) -> Vec<ActBy> {
         self.steps
             .iter()
-            .enumerate()
-            .map(|(index, step)| {
-                let mut months = self.needed[index * self.paths..(index + 1) * self.paths].to_vec();
-                let needed = quantile_month(&mut months, confidence);
-                act_by(plan, step, needed, confidence)
-            })
+            .zip(&self.found)
+            .map(|(step, needed)| act_by(plan, step, *needed, confidence))
             .collect()
     }
 }

@@ -270,7 +270,7 @@ fn simulate_scenario(
     let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
     let actuals = ranked_actuals(valid);
     let mut actual_percentiles = Vec::new();
-    let mut needed = NeededMonths::new(steps(valid, deterministic), paths);
+    let mut needed = NeededMonths::new(steps(valid, deterministic), paths, plan.confidence());
     let term = plan.commitment_term.unwrap_or_default();
     let mut tallies: Vec<UnitsTally> = if term_fits(plan, term.term_months, term.start_month) {
         plan.components

@@ -220,7 +220,7 @@ fn commitment_box(
             <p data-test="commitment-recommendation">
                 <strong>{format!("Commit {} unit{}", r.units, if r.units == 1 { "" } else { "s" })}</strong>
                 {format!(
-                    " for {} months from {} at {} off: expected to save {} of {} all on demand.{idle}",
+                    " for {} months from {} at {} off: an expected saving of {} against {} all on demand.{idle}",
                     r.term_months,
                     calendar(valid, r.start_month),
                     percent(h.reserved_discount),
