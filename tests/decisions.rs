@@ -346,3 +346,21 @@ fn gathering_by_counts_is_the_quantile_of_the_paths_needed_months() {
         );
     }
 }
+
+/// Today's tier dearer than month 0 needs: the projection starts lower
+/// (L → S) — a move no load forces, so not a step; the moves up are.
+#[test]
+fn a_move_to_a_cheaper_tier_is_never_a_deadline() {
+    let mut plan = hand_plan().plan().clone();
+    if let Component::Tiered(t) = &mut plan.components[1] {
+        t.current_tier = Some("L".into());
+    }
+    let plan = headroom::engine::validate::validate(&plan).expect("valid");
+    let steps: Vec<String> = project(&plan).scenarios[0]
+        .act_by
+        .iter()
+        .filter(|a| a.component == "DB")
+        .map(|a| a.step.clone())
+        .collect();
+    assert_eq!(steps, ["tier:M", "tier:L"]);
+}

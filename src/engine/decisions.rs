@@ -210,9 +210,17 @@ pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
                         sequence.insert(0, current);
                     }
                 }
-                for (position, pair) in sequence.windows(2).enumerate() {
+                let mut today_seen = false;
+                for pair in sequence.windows(2) {
+                    // Load forces only moves up; a move to a cheaper tier
+                    // (users falling, or today's tier more than month 0
+                    // needs) is never a deadline.
+                    if t.tiers[pair[1]].price <= t.tiers[pair[0]].price {
+                        continue;
+                    }
                     let (from, to) = (&t.tiers[pair[0]].name, &t.tiers[pair[1]].name);
-                    let today = position == 0 && current == Some(pair[0]);
+                    let today = !today_seen && current == Some(pair[0]);
+                    today_seen |= today;
                     steps.push(Step {
                         component: index,
                         kind: if today {
