@@ -235,6 +235,24 @@ pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
                         thresholds: limits_of(pair[0]),
                     });
                 }
+                // Today's tier, when the projection never moves up from it.
+                if let (Some(current), false) = (current, today_seen) {
+                    let position = steps.len()
+                        - steps
+                            .iter()
+                            .rev()
+                            .take_while(|s| s.component == index)
+                            .count();
+                    steps.insert(
+                        position,
+                        Step {
+                            component: index,
+                            kind: StepKind::Today,
+                            label: format!("outgrow today's {}", t.tiers[current].name),
+                            thresholds: limits_of(current),
+                        },
+                    );
+                }
             }
         }
     }
