@@ -365,3 +365,21 @@ fn a_move_to_a_cheaper_tier_is_never_a_deadline() {
     // Today's L is never moved up from: it is a step of its own, first.
     assert_eq!(steps, ["today", "tier:M", "tier:L"]);
 }
+
+#[test]
+fn no_commitment_is_said_plainly() {
+    let none = headroom::engine::decisions::Recommendation {
+        component: "Pool".into(),
+        units: 0,
+        term_months: 36,
+        start_month: 3,
+        expected_saving: 0.0,
+        expected_idle_units: 0.0,
+        idle_probability: 0.0,
+        on_demand_cost: 1200.0,
+    };
+    assert_eq!(
+        headroom::engine::output::describe_commitment(&none, "USD"),
+        "Pool: no commitment pays for 36 months from month 3 (committed units would sit idle too often)"
+    );
+}

@@ -87,6 +87,12 @@ pub fn decisions<'a>(
 /// saves $4,320 over the term (expected); 0.4 units idle a month; 18%
 /// chance of an idle unit".
 pub fn describe_commitment(r: &Recommendation, currency: &str) -> String {
+    if r.units == 0 {
+        return format!(
+            "{}: no commitment pays for {} months from month {} (committed units would sit idle too often)",
+            r.component, r.term_months, r.start_month
+        );
+    }
     let mut text = format!(
         "{}: commit {} unit{} for {} months from month {}",
         r.component,

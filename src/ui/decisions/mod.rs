@@ -216,6 +216,21 @@ fn commitment_box(
         } else {
             " Every committed unit is in use every month.".to_string()
         };
+        if r.units == 0 {
+            // Too few months (or futures) need even one unit for a discount
+            // this size to pay.
+            return view! {
+                <p data-test="commitment-recommendation">
+                    {format!(
+                        "No commitment pays at {} off for {} months from {}: committed units would sit idle too often.",
+                        percent(h.reserved_discount),
+                        r.term_months,
+                        calendar(valid, r.start_month)
+                    )}
+                </p>
+            }
+            .into_any();
+        }
         view! {
             <p data-test="commitment-recommendation">
                 <strong>{format!("Commit {} unit{}", r.units, if r.units == 1 { "" } else { "s" })}</strong>
@@ -228,10 +243,11 @@ fn commitment_box(
                     money(r.on_demand_cost)
                 )}
             </p>
-            {(!already && r.units > 0).then(|| view! {
+            {(!already).then(|| view! {
                 <ActionButton action=apply label="Use this commitment" describe=format!("Use this commitment for {name}") />
             })}
         }
+        .into_any()
     });
     if current.is_none() && recommended.is_none() {
         return None;
