@@ -406,6 +406,14 @@ fn the_headline_names_users_and_cost_of_the_last_actual_month() {
         headline(&plan, &points).as_deref(),
         Some("Oct 2026: users 21% below plan, cost 49% below plan")
     );
+    // The larger of the two: (628.36 − 1,238.74) ÷ 1,238.74 = −49.3%.
+    let standing = headroom::engine::actuals::compare::standing(&points).expect("a standing");
+    assert_eq!(standing.month, 9);
+    assert!(
+        (standing.largest_percent - 49.27).abs() < 0.01,
+        "{}",
+        standing.largest_percent
+    );
 }
 
 #[test]

@@ -15,6 +15,17 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Runs `headroom` with `args`, which must succeed, and reads its JSON.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let output = headroom(args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout(&output)).expect("JSON")
+}
+
 /// Asserts a failure: exit status 2 and exactly one line on stderr
 /// containing `expected`, no panic, nothing on stdout.
 fn assert_refused(output: &Output, expected: &str) {
@@ -72,7 +83,7 @@ fn templates_are_listed_and_printable() {
 /// are named, not guessed between.
 #[test]
 fn scenario_names_match_ignoring_case_when_unambiguous() {
-    let output = headroom(&[
+    let json = json_of(&[
         "forecast",
         "--template",
         "managed-saas",
@@ -81,12 +92,6 @@ fn scenario_names_match_ignoring_case_when_unambiguous() {
         "--format",
         "json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(1));
     assert_eq!(json["scenarios"][0]["name"], "Conservative");
     let plan = r#"{"schema": 3, "name": "t", "horizon_months": 2, "baseline_users": 10,
@@ -105,7 +110,7 @@ fn scenario_names_match_ignoring_case_when_unambiguous() {
 
 #[test]
 fn forecast_json_for_managed_saas_moderate() {
-    let output = headroom(&[
+    let json = json_of(&[
         "forecast",
         "--template",
         "managed-saas",
@@ -116,8 +121,6 @@ fn forecast_json_for_managed_saas_moderate() {
         "--format",
         "json",
     ]);
-    assert!(output.status.success());
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     let scenarios = json["scenarios"].as_array().expect("scenarios");
     assert_eq!(scenarios.len(), 1);
     assert_eq!(scenarios[0]["name"], "Moderate");
@@ -183,7 +186,7 @@ fn every_template_forecasts_in_every_format() {
 
 #[test]
 fn overrides_change_the_horizon_and_baseline() {
-    let output = headroom(&[
+    let json = json_of(&[
         "forecast",
         "--template",
         "managed-saas",
@@ -194,7 +197,6 @@ fn overrides_change_the_horizon_and_baseline() {
         "--format",
         "json",
     ]);
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let months = json["scenarios"][1]["months"].as_array().unwrap();
     assert_eq!(months.len(), 25);
     assert_eq!(months[0]["users"], 1500.0);
@@ -394,7 +396,7 @@ const EXAMPLE_ACTUALS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/act
 /// keyed by series; the scenario carries its calibration.
 #[test]
 fn forecast_with_actuals_gives_variances_and_percentiles() {
-    let output = headroom(&[
+    let json = json_of(&[
         "forecast",
         "--template",
         "managed-saas",
@@ -405,12 +407,6 @@ fn forecast_with_actuals_gives_variances_and_percentiles() {
         "--format",
         "json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     let scenario = &json["scenarios"][0];
     let month_1 = &scenario["months"][1];
     // Feb 2026: 114 users against 117 planned (100 × 1.17).
@@ -459,7 +455,7 @@ fn forecast_with_actuals_gives_variances_and_percentiles() {
 
 #[test]
 fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
-    let output = headroom(&[
+    let json = json_of(&[
         "fit",
         "--template",
         "managed-saas",
@@ -470,12 +466,6 @@ fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
         "--ends",
         "0,4",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     let models: Vec<&str> = json["models"]
         .as_array()
         .unwrap()

@@ -3,7 +3,8 @@
 
 use super::Edited;
 pub use crate::engine::actuals::all_series;
-use crate::engine::actuals::import::{month_name, parse_value};
+use crate::engine::actuals::import::parse_value;
+use crate::engine::plan::month_name;
 use crate::engine::plan::{Actuals, Series};
 use crate::engine::projection::cost_line_names;
 use crate::engine::validate::{validate, ValidPlan, MAX_ACTUAL_MONTHS};

@@ -899,3 +899,20 @@ pub fn parse_month_count(text: &str) -> Option<i32> {
 pub fn month_label(months: i32) -> String {
     format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
 }
+
+/// Months as people abbreviate them.
+pub const MONTH_NAMES: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `2026-03` as `Mar 2026` (anything else as it is).
+pub fn month_name(label: &str) -> String {
+    match parse_month_count(label) {
+        Some(months) => format!(
+            "{} {}",
+            MONTH_NAMES[months.rem_euclid(12) as usize],
+            months.div_euclid(12)
+        ),
+        None => label.to_string(),
+    }
+}

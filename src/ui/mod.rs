@@ -97,20 +97,7 @@ pub fn shown_months(horizon: u32, all: bool) -> Vec<u32> {
 
 /// A month as a calendar month: `Jan 2027`.
 pub fn calendar(plan: &ValidPlan, month: u32) -> String {
-    const NAMES: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let label = plan.calendar_label(month);
-    match label.split_once('-') {
-        Some((year, month)) => {
-            let name = month
-                .parse::<usize>()
-                .ok()
-                .and_then(|m| NAMES.get(m.wrapping_sub(1)));
-            name.map_or(label.clone(), |name| format!("{name} {year}"))
-        }
-        None => label,
-    }
+    crate::engine::plan::month_name(&plan.calendar_label(month))
 }
 
 /// Keeps every Content-Security-Policy violation in `window.__cspViolations`

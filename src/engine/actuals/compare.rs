@@ -2,12 +2,13 @@
 //! projection, where it fell in the Monte Carlo band, and per series whether
 //! the bands held and the plan runs hot or cold.
 
-use super::import::month_name;
 use crate::engine::number::{format_count, format_in_unit, format_money};
+use crate::engine::plan::month_name;
 use crate::engine::plan::Series;
 use crate::engine::projection::{cost_line_names, MonthResult, ScenarioProjection};
 use crate::engine::uncertainty::ScenarioBands;
 use crate::engine::validate::ValidPlan;
+use std::collections::HashMap;
 
 /// Actual minus plan, and that as a percentage of the plan (absent when the
 /// plan's value is 0).
@@ -65,6 +66,16 @@ pub fn compare(
     projection: &ScenarioProjection,
     bands: Option<&ScenarioBands>,
 ) -> Vec<ActualPoint> {
+    // The simulation ranked the actuals in month order: look each up once.
+    let ranked: HashMap<(u32, &Series), f64> = bands
+        .map(|bands| {
+            bands
+                .actual_percentiles
+                .iter()
+                .map(|p| ((p.month, &p.series), p.percentile))
+                .collect()
+        })
+        .unwrap_or_default();
     let series = valid.actual_series();
     let mut points = Vec::new();
     for month in &projection.months {
@@ -75,20 +86,13 @@ pub fn compare(
             let Some(plan) = plan_value(valid, month, key) else {
                 continue;
             };
-            let percentile = bands.and_then(|bands| {
-                bands
-                    .actual_percentiles
-                    .iter()
-                    .find(|p| p.month == month.month && &p.series == key)
-                    .map(|p| p.percentile)
-            });
             points.push(ActualPoint {
                 month: month.month,
                 series: key.clone(),
                 actual,
                 plan,
                 variance: Variance::of(actual, plan),
-                percentile,
+                percentile: ranked.get(&(month.month, key)).copied(),
             });
         }
     }
@@ -209,17 +213,27 @@ pub fn sign_test(above: usize, below: usize) -> f64 {
     (2.0 * tail * 0.5_f64.powi(n as i32)).min(1.0)
 }
 
-/// Where the last month with a user or total-cost actual stands:
-/// "Mar 2026: users 7% above plan, cost 3% below".
-pub fn headline(valid: &ValidPlan, points: &[ActualPoint]) -> Option<String> {
-    let last = points
+/// Where the last month with a user or total-cost actual stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub month: u32,
+    /// "users 7% above plan, cost 3% below plan".
+    pub text: String,
+    /// The larger of the two variances, in percent (0 when neither has one).
+    pub largest_percent: f64,
+}
+
+/// The [`Standing`] of the last month with a users or total-cost actual.
+pub fn standing(points: &[ActualPoint]) -> Option<Standing> {
+    let headline = |p: &&ActualPoint| matches!(p.series, Series::Users | Series::TotalCost);
+    let month = points.iter().filter(headline).map(|p| p.month).max()?;
+    let last: Vec<&ActualPoint> = points
         .iter()
-        .filter(|p| matches!(p.series, Series::Users | Series::TotalCost))
-        .map(|p| p.month)
-        .max()?;
-    let parts: Vec<String> = points
+        .filter(headline)
+        .filter(|p| p.month == month)
+        .collect();
+    let text = last
         .iter()
-        .filter(|p| p.month == last && matches!(p.series, Series::Users | Series::TotalCost))
         .map(|p| {
             let what = if p.series == Series::Users {
                 "users"
@@ -228,11 +242,26 @@ pub fn headline(valid: &ValidPlan, points: &[ActualPoint]) -> Option<String> {
             };
             format!("{what} {}", describe(p.variance))
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .join(", ");
+    let largest_percent = last
+        .iter()
+        .filter_map(|p| p.variance.percent)
+        .fold(0.0_f64, |largest, percent| largest.max(percent.abs()));
+    Some(Standing {
+        month,
+        text,
+        largest_percent,
+    })
+}
+
+/// "Mar 2026: users 7% above plan, cost 3% below".
+pub fn headline(valid: &ValidPlan, points: &[ActualPoint]) -> Option<String> {
+    let standing = standing(points)?;
     Some(format!(
         "{}: {}",
-        month_name(&valid.calendar_label(last)),
-        parts.join(", ")
+        month_name(&valid.calendar_label(standing.month)),
+        standing.text
     ))
 }
 

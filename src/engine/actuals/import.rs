@@ -5,7 +5,9 @@
 
 use crate::engine::formula::closest;
 use crate::engine::number::parse_number;
-use crate::engine::plan::{month_count, month_label, parse_month_count, Actuals, Series};
+use crate::engine::plan::{
+    month_count, month_label, month_name, parse_month_count, Actuals, Series, MONTH_NAMES,
+};
 use crate::engine::validate::{validate, ValidPlan};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -485,9 +487,6 @@ pub fn parse_value(
     Ok(Some(value))
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
 const FULL_MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -557,28 +556,15 @@ fn is_day(text: &str) -> bool {
 
 fn named(name: &str, year: &str) -> Option<i32> {
     let name = name.to_lowercase();
-    let index = MONTHS
+    let index = MONTH_NAMES
         .iter()
-        .position(|m| *m == name)
+        .position(|m| m.eq_ignore_ascii_case(&name))
         .or_else(|| FULL_MONTHS.iter().position(|m| *m == name))
         .or_else(|| (name == "sept").then_some(8))?;
     let year: i32 = year.parse().ok().filter(|_| year.len() == 4)?;
     (1900..=2200)
         .contains(&year)
         .then(|| month_count(year, index as u32 + 1))
-}
-
-/// `2026-03` as `Mar 2026`.
-pub fn month_name(label: &str) -> String {
-    match parse_month_count(label) {
-        Some(months) => {
-            let month = months.rem_euclid(12) as usize;
-            let mut name = MONTHS[month].to_string();
-            name[..1].make_ascii_uppercase();
-            format!("{name} {}", months.div_euclid(12))
-        }
-        None => label.to_string(),
-    }
 }
 
 /// A spreadsheet's column letter: 0 → A, 26 → AA.

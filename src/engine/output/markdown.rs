@@ -167,7 +167,7 @@ fn decisions_and_deadlines(
             Some(month) if month < 0 => "Now".to_string(),
             Some(month) => format!(
                 "By {}",
-                crate::engine::actuals::import::month_name(&valid.calendar_label_of(month))
+                crate::engine::plan::month_name(&valid.calendar_label_of(month))
             ),
             None => "Not yet".to_string(),
         };
@@ -212,7 +212,7 @@ fn plan_against_actuals(
         let _ = write!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            escape(&crate::engine::actuals::import::month_name(
+            escape(&crate::engine::plan::month_name(
                 &valid.calendar_label(point.month)
             )),
             escape(&point.series.label()),

@@ -3,11 +3,11 @@
 //! month 0 to the last month with a user actual, keeping the plan as it was
 //! as a saved copy.
 
-use crate::engine::actuals::import::month_name;
 use crate::engine::actuals::refit::{
     model_name, model_named, refit, reforecast, user_observations, KeepHorizon, Refit,
 };
 use crate::engine::number::{format_compact, format_percent};
+use crate::engine::plan::month_name;
 use crate::ui::library::Library;
 use crate::ui::state::PlanState;
 use leptos::prelude::*;

@@ -228,21 +228,20 @@ fn against_actuals(
     valid: &crate::engine::validate::ValidPlan,
     scenario: &crate::engine::projection::ScenarioProjection,
 ) -> Option<(String, String, &'static str)> {
-    use crate::engine::actuals::compare::{compare, headline};
-    use crate::engine::plan::Series;
-    let points = compare(valid, scenario, None);
-    let line = headline(valid, &points)?;
-    let (when, what) = line.split_once(": ")?;
-    let last = points
-        .iter()
-        .filter(|p| matches!(p.series, Series::Users | Series::TotalCost))
-        .map(|p| p.month)
-        .max()?;
-    let worst = points
-        .iter()
-        .filter(|p| p.month == last && matches!(p.series, Series::Users | Series::TotalCost))
-        .filter_map(|p| p.variance.percent)
-        .fold(0.0_f64, |worst, percent| worst.max(percent.abs()));
-    let tone = if worst >= 10.0 { "warn" } else { "ok" };
-    Some((format!("{when} · month {last}"), capitalise(what), tone))
+    use crate::engine::actuals::compare::{compare, standing};
+    let standing = standing(&compare(valid, scenario, None))?;
+    let tone = if standing.largest_percent >= 10.0 {
+        "warn"
+    } else {
+        "ok"
+    };
+    Some((
+        format!(
+            "{} · month {}",
+            calendar(valid, standing.month),
+            standing.month
+        ),
+        capitalise(&standing.text),
+        tone,
+    ))
 }
