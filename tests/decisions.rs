@@ -24,7 +24,7 @@ use proptest::prelude::*;
 ///   past red above 240: month 10, act by 7.
 fn hand_plan() -> ValidPlan {
     load_plan(
-        r#"{"schema": 3, "name": "decisions", "horizon_months": 12, "baseline_users": 100,
+        r#"{"schema": 4, "name": "decisions", "horizon_months": 12, "baseline_users": 100,
         "components": [
           {"kind": "horizontal", "name": "API", "metric": "users", "capacity_per_unit": 100,
            "target_utilization": 1, "min_units": 1, "max_units": 3, "unit_cost": 10,
@@ -110,7 +110,7 @@ fn act_by_months_match_the_hand_computation() {
 #[test]
 fn act_by_quantile_matches_the_closed_form() {
     let plan = load_plan(
-        r#"{"schema": 3, "name": "quantile", "horizon_months": 24, "baseline_users": 100,
+        r#"{"schema": 4, "name": "quantile", "horizon_months": 24, "baseline_users": 100,
         "drivers": [{"name": "d", "value": {"low": 1, "high": 4}}],
         "metrics": [{"name": "load", "formula": "users * d"}],
         "components": [
@@ -166,6 +166,7 @@ fn unit_component(discount: f64) -> Horizontal {
         current_units: None,
         lead_time_months: 0,
         commitment: None,
+        latency: None,
     }
 }
 

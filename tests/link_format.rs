@@ -8,8 +8,9 @@ use headroom::engine::link::{decode_link, encode_link, LINK_VERSION};
 use headroom::engine::templates;
 
 const PINNED: &str = include_str!("fixtures/managed-saas.link");
-/// The same template's link as the previous release (plan schema 2) wrote it.
+/// The same template's link as earlier releases (plan schemas 2 and 3) wrote it.
 const SCHEMA_2: &str = include_str!("fixtures/managed-saas-schema-2.link");
+const SCHEMA_3: &str = include_str!("fixtures/managed-saas-schema-3.link");
 
 #[test]
 fn the_worked_example_encodes_to_the_pinned_link() {
@@ -30,6 +31,8 @@ fn a_link_from_the_previous_release_still_opens_migrated() {
     assert!(SCHEMA_2.starts_with(LINK_VERSION));
     assert_ne!(SCHEMA_2.trim(), PINNED.trim());
     assert_eq!(decode_link(SCHEMA_2).expect("opens").plan(), plan.plan());
+    assert_ne!(SCHEMA_3.trim(), PINNED.trim());
+    assert_eq!(decode_link(SCHEMA_3).expect("opens").plan(), plan.plan());
 }
 
 /// Issue 15's budget: the worked example with 24 months of actuals on four

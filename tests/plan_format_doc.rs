@@ -52,7 +52,7 @@ fn the_documented_example_loads_and_projects() {
 /// whose rate stays at 1 whatever month or users (within limits) it is given.
 fn base_plan(milestones: bool) -> Value {
     let mut plan = json!({
-        "schema": 3, "name": "limits", "horizon_months": 12, "baseline_users": 1000,
+        "schema": 4, "name": "limits", "horizon_months": 12, "baseline_users": 1000,
         "drivers": [{"name": "r", "value": 1}],
         "metrics": [{"name": "m", "formula": "users * r"}],
         "components": [

@@ -4,8 +4,8 @@
 use headroom::engine::document::{load_plan, save_plan};
 use headroom::engine::link::{decode_link, encode_link};
 use headroom::engine::number::{format_count, parse_number};
-use headroom::engine::plan::{Component, Growth, Horizontal, Thresholds};
-use headroom::engine::projection::project;
+use headroom::engine::plan::{Component, Growth, Horizontal, Latency, Thresholds};
+use headroom::engine::projection::{project, Status};
 use headroom::engine::sizing::size_horizontal;
 use headroom::engine::templates::{self, TEMPLATES};
 use headroom::engine::validate::validate;
@@ -55,7 +55,32 @@ fn horizontal() -> impl Strategy<Value = Horizontal> {
             current_units: None,
             lead_time_months: 0,
             commitment: None,
+            latency: None,
         })
+}
+
+/// A horizontal component sized for latency too: service times of 1 ms to
+/// 1 s, 1 to 16 requests at once per unit, p50 to p99.9, and a target the
+/// service alone can meet (over `−ln(1 − p)` service times).
+fn latency_sized() -> impl Strategy<Value = Horizontal> {
+    (
+        horizontal(),
+        1.0..1000.0f64,
+        1u32..16,
+        0.5..0.999f64,
+        1.01..20.0f64,
+    )
+        .prop_map(
+            |(h, service_time_ms, concurrency_per_unit, percentile, slack)| Horizontal {
+                latency: Some(Latency {
+                    service_time_ms,
+                    concurrency_per_unit,
+                    percentile,
+                    target_ms: service_time_ms * -(1.0 - percentile).ln() * slack,
+                }),
+                ..h
+            },
+        )
 }
 
 proptest! {
@@ -65,6 +90,39 @@ proptest! {
         let b = size_horizontal(&h, load + more);
         prop_assert!(b.units >= a.units, "{:?} then {:?}", a.units, b.units);
         prop_assert!(b.cost >= a.cost);
+    }
+
+    /// Under a latency target: more load never needs fewer units, a tighter
+    /// target never fewer, and whenever the target is met the predicted
+    /// response time is within it.
+    #[test]
+    fn latency_sizing_is_monotone(
+        h in latency_sized(),
+        load in 0.0..1e4f64,
+        more in 0.0..1e4f64,
+        tighter in 0.5..1.0f64,
+    ) {
+        let a = size_horizontal(&h, load);
+        let b = size_horizontal(&h, load + more);
+        prop_assert!(b.units >= a.units, "{:?} then {:?}", a.units, b.units);
+        let latency = h.latency.expect("set");
+        let floor = latency.service_time_ms * -(1.0 - latency.percentile).ln() * 1.0001;
+        let tight = Horizontal {
+            latency: Some(Latency {
+                target_ms: (latency.target_ms * tighter).max(floor),
+                ..latency
+            }),
+            ..h.clone()
+        };
+        let c = size_horizontal(&tight, load);
+        prop_assert!(c.units >= a.units, "{:?} then {:?}", a.units, c.units);
+        let response = a.response_time_ms.expect("latency sized");
+        if a.status < Status::Red {
+            prop_assert!(response <= latency.target_ms * (1.0 + 1e-9), "{response} > {}", latency.target_ms);
+        }
+        // Without the target, never more units than with it.
+        let plain = size_horizontal(&Horizontal { latency: None, ..h.clone() }, load);
+        prop_assert!(plain.units <= a.units);
     }
 
     /// Every template, under random growth, baseline and horizon: cumulative

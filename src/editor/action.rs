@@ -301,6 +301,7 @@ impl Action {
                         current_units: None,
                         lead_time_months: 0,
                         commitment: None,
+                        latency: None,
                     }),
                     ComponentKind::Tiered => Component::Tiered(Tiered {
                         name,

@@ -12,7 +12,7 @@
 
 use super::plan::{Component, Horizontal, Plan};
 use super::projection::{MonthResult, ScenarioProjection};
-use super::sizing::units_in_service;
+use super::sizing::{units_in_service, LatencyLimits};
 use super::validate::{Quantity, ValidPlan};
 
 /// What kind of change a step is.
@@ -408,6 +408,7 @@ pub struct UnitsTally {
     /// Per path, its fewest units in any month of the term.
     fewest: Vec<u32>,
     months: u32,
+    latency: LatencyLimits,
 }
 
 impl UnitsTally {
@@ -417,6 +418,7 @@ impl UnitsTally {
             counts: vec![0; (h.max_units + h.spare_units) as usize + 1],
             fewest: vec![u32::MAX; paths],
             months: 0,
+            latency: LatencyLimits::new(&Component::Horizontal(h.clone())),
         }
     }
 
@@ -424,7 +426,7 @@ impl UnitsTally {
     pub fn observe(&mut self, h: &Horizontal, loads: &[f64]) {
         self.months += 1;
         for (fewest, load) in self.fewest.iter_mut().zip(loads) {
-            let units = units_in_service(h, *load);
+            let units = units_in_service(h, *load, &mut self.latency);
             if let Some(count) = self.counts.get_mut(units as usize) {
                 *count += 1;
             }

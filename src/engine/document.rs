@@ -87,20 +87,40 @@ pub fn read_plan(text: &str) -> Result<Plan, LoadError> {
         1 => serde_json::from_value::<PlanV1>(value)
             .map(PlanV1::migrate)
             .map_err(shape),
-        // Schema 2 is schema 3 without actuals.
-        2 if value.get("actuals").is_some() => Err(LoadError::WrongShape(
-            "unknown field `actuals` (actuals came with schema 3)".into(),
-        )),
-        2 => serde_json::from_value::<Plan>(value)
-            .map(|plan| Plan {
-                schema: CURRENT_SCHEMA,
-                ..plan
-            })
-            .map_err(shape),
+        // Schema 2 is schema 3 without actuals; schema 3 is schema 4 without
+        // correlations and latency targets.
+        2 | 3 => match newer_field(&value, schema) {
+            Some(refusal) => Err(LoadError::WrongShape(refusal)),
+            None => serde_json::from_value::<Plan>(value)
+                .map(|plan| Plan {
+                    schema: CURRENT_SCHEMA,
+                    ..plan
+                })
+                .map_err(shape),
+        },
         s if s == u64::from(CURRENT_SCHEMA) => serde_json::from_value(value).map_err(shape),
         s if s > u64::from(CURRENT_SCHEMA) => Err(LoadError::FutureSchema { schema: s }),
         _ => Err(LoadError::NoSchema),
     }
+}
+
+/// A field a schema 2 or 3 document cannot hold, as its refusal: it came
+/// with a later schema, so the document is damaged or hand-made.
+fn newer_field(value: &serde_json::Value, schema: u64) -> Option<String> {
+    let unknown = |field: &str, came_with: u32| {
+        format!("unknown field `{field}` ({field} came with schema {came_with})")
+    };
+    if schema < 3 && value.get("actuals").is_some() {
+        return Some(unknown("actuals", 3));
+    }
+    if value.get("correlations").is_some() {
+        return Some(unknown("correlations", 4));
+    }
+    let has_latency = value
+        .get("components")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|components| components.iter().any(|c| c.get("latency").is_some()));
+    has_latency.then(|| unknown("latency", 4))
 }
 
 /// Writes a validated plan as pretty JSON. Validation guarantees every number
@@ -184,6 +204,7 @@ impl PlanV1 {
             uncertainty: None,
             confidence: None,
             commitment_term: None,
+            correlations: Vec::new(),
             actuals: None,
             scenarios: self
                 .scenarios
@@ -232,7 +253,7 @@ mod tests {
         );
         assert_eq!(
             load_plan(r#"{"schema": 7}"#).unwrap_err().to_string(),
-            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 3)"
+            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 4)"
         );
         assert!(matches!(
             load_plan(r#"{"schema": 2, "name": 5}"#),

@@ -6,6 +6,7 @@
 //! projections ([`output`]).
 
 pub mod actuals;
+pub mod correlation;
 pub mod decisions;
 pub mod document;
 pub mod events;
@@ -17,6 +18,7 @@ pub mod number;
 pub mod output;
 pub mod plan;
 pub mod projection;
+pub mod queueing;
 pub mod sizing;
 pub mod templates;
 pub mod uncertainty;

@@ -1,4 +1,4 @@
-//! The plan document (schema 3): one JSON document that fully determines
+//! The plan document (schema 4): one JSON document that fully determines
 //! every output. These types are raw input: they may come from a form, a
 //! file, a link or local storage, and are trusted for nothing until
 //! [`crate::engine::validate`] turns them into a [`crate::engine::validate::ValidPlan`].
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The version of the plan format this build writes. Older documents are
 /// migrated on load (see `document.rs`); newer ones are refused.
-pub const CURRENT_SCHEMA: u32 = 3;
+pub const CURRENT_SCHEMA: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,10 +56,25 @@ pub struct Plan {
     /// 12 when absent) and the month it starts (0 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment_term: Option<CommitmentTerm>,
+    /// Rank correlations between uncertain inputs (schema 4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<Correlation>,
     /// What really happened, month by month (schema 3). Last, so a share
     /// link can pack it after the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actuals: Option<Actuals>,
+}
+
+/// Two uncertain inputs that move together: `rank` is their Spearman rank
+/// correlation (−0.95 to 0.95). An input is a driver's name (its value in
+/// every scenario), `SCENARIO/driver` (that scenario's own value) or
+/// `SCENARIO/growth.PARAMETER` (a growth parameter, named as validation
+/// paths name it: `growth.churn`, `growth.segments[1].growth`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlation {
+    pub inputs: [String; 2],
+    pub rank: f64,
 }
 
 /// The confidence act-by dates are computed at when the plan names none.
@@ -301,6 +316,40 @@ pub struct Horizontal {
     /// or not: the alternative to a reserved share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<Commitment>,
+    /// Size for a response-time target as well as the utilization target
+    /// (schema 4): the load is then requests per second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
+}
+
+/// A response-time target, met under an M/M/c queue (`engine::queueing`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Latency {
+    /// The mean time one request takes to serve, in milliseconds.
+    pub service_time_ms: f64,
+    /// Requests one unit serves at once (cores or workers per unit).
+    pub concurrency_per_unit: u32,
+    /// The percentile the target is for (0.5 to 0.999; 0.95 is p95).
+    pub percentile: f64,
+    /// The response time at that percentile not to exceed, in milliseconds.
+    pub target_ms: f64,
+}
+
+impl Latency {
+    /// The queue `units` units make.
+    pub fn queue(&self, units: f64) -> crate::engine::queueing::Queue {
+        crate::engine::queueing::Queue {
+            servers: units * f64::from(self.concurrency_per_unit),
+            service_s: self.service_time_ms / 1000.0,
+        }
+    }
+
+    /// `p95`, `p99.9`.
+    pub fn percentile_label(&self) -> String {
+        let hundredths = (self.percentile * 1000.0).round() / 10.0;
+        format!("p{hundredths}")
+    }
 }
 
 /// Units bought for a term (reserved instances, a savings plan).

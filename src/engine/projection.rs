@@ -6,7 +6,9 @@ use super::decisions::{deterministic_act_by, deterministic_commitments, ActBy, R
 use super::events::{derive_events, Event};
 use super::growth::project_users;
 use super::plan::{Component, CostLine, Plan};
-use super::sizing::{size_component, status, tier_utilization, units_needed, utilization_of};
+use super::sizing::{
+    size_component, status, tier_utilization, units_needed, utilization_of, LatencyLimits,
+};
 use super::validate::{Quantity, ValidPlan};
 
 /// More users than people on Earth: figures past this are flagged, not hidden.
@@ -106,6 +108,11 @@ pub struct Sizing {
     pub utilization: f64,
     pub status: Status,
     pub cost: f64,
+    /// The predicted response time (ms) at the target's percentile, for a
+    /// component sized for latency (infinite when its queue is unstable).
+    pub response_time_ms: Option<f64>,
+    /// The latency target, not utilization, set the unit count.
+    pub latency_forced: bool,
 }
 
 /// Today's setup of a component, measured against month 0's load.
@@ -158,6 +165,7 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
     let mut cumulative_revenue = 0.0;
     let resolved = valid.resolved();
     let mut line_columns = vec![vec![0.0]; plan.components.len() + plan.costs.len()];
+    let mut latency_limits = LatencyLimits::for_components(&plan.components);
     for (month, users) in users.iter().enumerate() {
         let month = month as u32;
         inputs[0] = *users;
@@ -174,8 +182,9 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
             .components
             .iter()
             .zip(resolved.component_loads.iter().zip(&resolved.tier_tables))
-            .map(|(component, (loads, table))| {
-                size_component(component, table, month, |k| value_of(loads[k]))
+            .zip(&mut latency_limits)
+            .map(|((component, (loads, table)), limits)| {
+                size_component(component, table, month, limits, |k| value_of(loads[k]))
             })
             .collect();
         let users_column = [*users];

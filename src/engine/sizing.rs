@@ -8,7 +8,7 @@
 //! branching on them, and skip only divisions whose answer is certain
 //! without them (tests hold the two to each other at every boundary).
 
-use super::plan::{Component, Horizontal, Thresholds, Tiered};
+use super::plan::{Component, Horizontal, Latency, Thresholds, Tiered};
 use super::projection::{Sizing, Status};
 use super::validate::{TierTable, MAX_TIER_METRICS};
 
@@ -33,6 +33,68 @@ fn status_of_level(level: u8, over: bool) -> Status {
     }
 }
 
+/// The most requests per second `n` units carry within a component's
+/// response-time target, worked out when first asked and kept: every path
+/// and month of a run asks about the same few unit counts, and each answer
+/// costs a 64-step search (`Queue::max_rate_within`). The same answers
+/// whether kept or not, so one path and a column of paths agree bit for bit.
+#[derive(Debug, Clone, Default)]
+pub struct LatencyLimits {
+    latency: Option<Latency>,
+    /// `known[n]`: the rate for `n` units, or NaN when not yet worked out.
+    known: Vec<f64>,
+}
+
+impl LatencyLimits {
+    pub fn new(component: &Component) -> LatencyLimits {
+        LatencyLimits {
+            latency: match component {
+                Component::Horizontal(h) => h.latency,
+                Component::Tiered(_) => None,
+            },
+            known: Vec::new(),
+        }
+    }
+
+    /// One per component, in plan order.
+    pub fn for_components(components: &[Component]) -> Vec<LatencyLimits> {
+        components.iter().map(LatencyLimits::new).collect()
+    }
+
+    /// The most requests per second `units` units carry within the target
+    /// (infinite without a latency target).
+    pub fn max_rate(&mut self, units: u32) -> f64 {
+        let Some(latency) = self.latency else {
+            return f64::INFINITY;
+        };
+        let index = units as usize;
+        if let Some(rate) = self.known.get(index).filter(|rate| !rate.is_nan()) {
+            return *rate;
+        }
+        let rate = latency
+            .queue(f64::from(units))
+            .max_rate_within(latency.percentile, latency.target_ms / 1000.0);
+        if index >= self.known.len() {
+            self.known.resize(index + 1, f64::NAN);
+        }
+        self.known[index] = rate;
+        rate
+    }
+}
+
+/// Active units for a load and what set them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Active {
+    units: f64,
+    utilization: f64,
+    /// The response-time target needed more units than utilization did.
+    latency_forced: bool,
+    /// The response-time target is missed (the most units are not enough).
+    latency_missed: bool,
+    /// Requests arrive faster than the units could ever serve them.
+    unstable: bool,
+}
+
 /// A horizontal component's constants, worked out once for many loads.
 struct HorizontalRule {
     capacity_per_unit: f64,
@@ -50,6 +112,7 @@ struct HorizontalRule {
     /// Loads above this are more than the largest setup can carry.
     over_above: f64,
     thresholds: Thresholds,
+    latency: Option<Latency>,
 }
 
 impl HorizontalRule {
@@ -70,7 +133,75 @@ impl HorizontalRule {
             unit_cost: h.unit_cost * (1.0 - h.reserved_share * h.reserved_discount),
             over_above: h.capacity_per_unit * f64::from(h.max_units),
             thresholds: h.thresholds,
+            latency: h.latency,
         }
+    }
+
+    /// [`HorizontalRule::active_and_utilization`], then, under a latency
+    /// target, the fewest units from there up to `max_units` whose queue
+    /// keeps the response time within it: the search starts at the
+    /// utilization count (or the first count that keeps the queue stable,
+    /// if more) and steps up one unit at a time.
+    #[inline(always)]
+    fn active(&self, load: f64, limits: &mut LatencyLimits) -> Active {
+        let (units, utilization) = self.active_and_utilization(load);
+        let mut active = Active {
+            units,
+            utilization,
+            latency_forced: false,
+            latency_missed: false,
+            unstable: false,
+        };
+        let Some(latency) = self.latency else {
+            return active;
+        };
+        if load <= 0.0 {
+            return active;
+        }
+        if load <= limits.max_rate(units as u32) {
+            return active;
+        }
+        // Stable needs servers above `load × s`: units above that ÷ concurrency.
+        let stable_from =
+            load * latency.service_time_ms / 1000.0 / f64::from(latency.concurrency_per_unit);
+        let mut candidate = if stable_from >= self.max_units {
+            self.max_units
+        } else {
+            (stable_from.floor() + 1.0)
+                .max(units + 1.0)
+                .min(self.max_units)
+        };
+        loop {
+            let n = candidate as u32;
+            if load <= limits.max_rate(n) {
+                break;
+            }
+            if candidate >= self.max_units {
+                active.latency_missed = true;
+                active.unstable = load >= latency.queue(candidate).saturation();
+                break;
+            }
+            candidate += 1.0;
+        }
+        active.latency_forced = candidate > units;
+        active.units = candidate;
+        active.utilization = load / (self.capacity_per_unit * candidate);
+        active
+    }
+
+    /// The status of `active` units carrying `load`: the utilization's, at
+    /// least red when the response-time target is missed, over capacity
+    /// when the load is beyond the largest setup or the queue is unstable.
+    #[inline(always)]
+    fn status_of(&self, load: f64, active: &Active) -> Status {
+        let level = u8::from(active.utilization >= self.thresholds.yellow)
+            + u8::from(active.utilization > self.thresholds.red);
+        let level = if active.latency_missed {
+            level.max(2)
+        } else {
+            level
+        };
+        status_of_level(level, load > self.over_above || active.unstable)
     }
 
     /// Active units (spares not counted, a whole number) and their
@@ -117,12 +248,11 @@ impl HorizontalRule {
     }
 
     #[inline(always)]
-    fn cost_and_status(&self, load: f64) -> (f64, Status) {
-        let (active, utilization) = self.active_and_utilization(load);
-        let over = load > self.over_above;
+    fn cost_and_status(&self, load: f64, limits: &mut LatencyLimits) -> (f64, Status) {
+        let active = self.active(load, limits);
         (
-            self.cost_of(active + self.spare_units),
-            status(utilization, over, self.thresholds),
+            self.cost_of(active.units + self.spare_units),
+            self.status_of(load, &active),
         )
     }
 
@@ -130,46 +260,65 @@ impl HorizontalRule {
     /// beyond the largest setup: that load is over `capacity × max ≥
     /// capacity × target × max`, so its rounded quotient is at least `max`
     /// (rounding never crosses a whole number it lies beyond) and the units
-    /// clamp to `max`; over capacity outranks any utilization.
+    /// clamp to `max` (a latency target can ask no more); over capacity
+    /// outranks any utilization.
     #[inline(always)]
-    fn cost_and_status_saturating(&self, load: f64) -> (f64, Status) {
+    fn cost_and_status_saturating(&self, load: f64, limits: &mut LatencyLimits) -> (f64, Status) {
         if load > self.over_above {
             (
                 self.cost_of(self.max_units + self.spare_units),
                 Status::OverCapacity,
             )
         } else {
-            self.cost_and_status(load)
+            self.cost_and_status(load, limits)
         }
     }
 }
 
 /// Units in service for `load`: active units (as [`size_horizontal`]
-/// counts them) plus spares.
-pub fn units_in_service(h: &Horizontal, load: f64) -> u32 {
-    let (active, _) = HorizontalRule::new(h, u32::MAX).active_and_utilization(load);
+/// counts them, with any latency target) plus spares.
+pub fn units_in_service(h: &Horizontal, load: f64, limits: &mut LatencyLimits) -> u32 {
+    let active = HorizontalRule::new(h, u32::MAX).active(load, limits);
     // A whole number between two u32 bounds.
-    (active as u32).saturating_add(h.spare_units)
+    (active.units as u32).saturating_add(h.spare_units)
 }
 
 /// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`,
-/// priced outside any commitment's term.
+/// priced outside any commitment's term; with a latency target, more if the
+/// queue needs them.
 pub fn size_horizontal(h: &Horizontal, load: f64) -> Sizing {
-    size_horizontal_in(h, load, u32::MAX)
+    size_horizontal_in(
+        h,
+        load,
+        u32::MAX,
+        &mut LatencyLimits::new(&Component::Horizontal(h.clone())),
+    )
 }
 
 /// [`size_horizontal`] in plan month `month`, where a commitment may apply.
-pub fn size_horizontal_in(h: &Horizontal, load: f64, month: u32) -> Sizing {
+pub fn size_horizontal_in(
+    h: &Horizontal,
+    load: f64,
+    month: u32,
+    limits: &mut LatencyLimits,
+) -> Sizing {
     let rule = HorizontalRule::new(h, month);
-    let (active, utilization) = rule.active_and_utilization(load);
-    let (cost, status) = rule.cost_and_status(load);
+    let active = rule.active(load, limits);
+    let response_time_ms = h.latency.map(|latency| {
+        let seconds = latency
+            .queue(active.units)
+            .response_time(load.max(0.0), latency.percentile);
+        seconds * 1000.0
+    });
     Sizing {
         // A whole number between two u32 bounds.
-        units: Some((active as u32).saturating_add(h.spare_units)),
+        units: Some((active.units as u32).saturating_add(h.spare_units)),
         tier: None,
-        utilization,
-        status,
-        cost,
+        utilization: active.utilization,
+        status: rule.status_of(load, &active),
+        cost: rule.cost_of(active.units + rule.spare_units),
+        response_time_ms,
+        latency_forced: active.latency_forced,
     }
 }
 
@@ -220,6 +369,8 @@ pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
         utilization,
         status: status(utilization, !fits(limits, loads, 1.0), t.thresholds),
         cost: t.tiers[chosen].price,
+        response_time_ms: None,
+        latency_forced: false,
     }
 }
 
@@ -288,10 +439,11 @@ pub(crate) fn size_component(
     component: &Component,
     table: &TierTable,
     month: u32,
+    limits: &mut LatencyLimits,
     load: impl Fn(usize) -> f64,
 ) -> Sizing {
     match component {
-        Component::Horizontal(h) => size_horizontal_in(h, load(0), month),
+        Component::Horizontal(h) => size_horizontal_in(h, load(0), month, limits),
         Component::Tiered(t) => {
             // On the stack: validation caps a tiered component's metrics.
             let mut loads = [0.0; MAX_TIER_METRICS];
@@ -312,6 +464,7 @@ pub(crate) fn size_column(
     component: &Component,
     table: &TierTable,
     month: u32,
+    limits: &mut LatencyLimits,
     loads: &[&[f64]],
     costs: &mut [f64],
     mut report: impl FnMut(usize, Status),
@@ -320,7 +473,7 @@ pub(crate) fn size_column(
         (Component::Horizontal(h), _) => {
             let rule = HorizontalRule::new(h, month);
             for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
-                let (path_cost, path_status) = rule.cost_and_status_saturating(*load);
+                let (path_cost, path_status) = rule.cost_and_status_saturating(*load, limits);
                 *cost = path_cost;
                 report(path, path_status);
             }
@@ -398,7 +551,7 @@ mod tests {
     /// sizing gives it, bit for bit.
     /// Components at the edges of what validation allows: no minimum, no
     /// yellow band, everything red, a 1% target, tiny and huge capacities.
-    const ODD_COMPONENTS: &str = r#"{"schema": 3, "name": "odd", "horizon_months": 1,
+    const ODD_COMPONENTS: &str = r#"{"schema": 4, "name": "odd", "horizon_months": 1,
         "baseline_users": 1,
         "components": [
           {"kind": "horizontal", "name": "h0", "metric": "users", "capacity_per_unit": 3,
@@ -450,12 +603,15 @@ mod tests {
                     component,
                     table,
                     0,
+                    &mut LatencyLimits::new(component),
                     &column_refs,
                     &mut costs,
                     |path, status| statuses[path] = Some(status),
                 );
                 for path in 0..loads.len() {
-                    let one = size_component(component, table, 0, |k| columns[k][path]);
+                    let mut limits = LatencyLimits::new(component);
+                    let one =
+                        size_component(component, table, 0, &mut limits, |k| columns[k][path]);
                     assert_eq!(
                         (costs[path].to_bits(), statuses[path]),
                         (one.cost.to_bits(), Some(one.status)),
@@ -532,7 +688,7 @@ mod tests {
         // Prices out of step with limits: B is dearer than A but holds
         // less, D dearer than C but holds less.
         let plan: crate::engine::plan::Plan = serde_json::from_str(
-            r#"{"schema": 3, "name": "t", "horizon_months": 1, "baseline_users": 1,
+            r#"{"schema": 4, "name": "t", "horizon_months": 1, "baseline_users": 1,
                 "components": [{"kind": "tiered", "name": "db", "metrics": ["users"], "target_utilization": 1,
                   "tiers": [
                     {"name": "A", "price": 10, "limits": {"users": 100}},
@@ -579,6 +735,7 @@ mod commitment_tests {
             current_units: None,
             lead_time_months: 0,
             commitment,
+            latency: None,
         }
     }
 
@@ -592,24 +749,48 @@ mod commitment_tests {
             start_month: 2,
         }));
         // 450 users: 5 active + 1 spare = 6 units: 180 + 3 × 100.
-        assert_eq!(size_horizontal_in(&h, 450.0, 2).cost, 480.0);
+        assert_eq!(
+            size_horizontal_in(&h, 450.0, 2, &mut LatencyLimits::default()).cost,
+            480.0
+        );
         // 50 users: 1 active + 1 spare = 2 units, under the 3 committed: 180.
-        assert_eq!(size_horizontal_in(&h, 50.0, 13).cost, 180.0);
+        assert_eq!(
+            size_horizontal_in(&h, 50.0, 13, &mut LatencyLimits::default()).cost,
+            180.0
+        );
         // Before and after the term: every unit at $100.
-        assert_eq!(size_horizontal_in(&h, 450.0, 1).cost, 600.0);
-        assert_eq!(size_horizontal_in(&h, 450.0, 14).cost, 600.0);
+        assert_eq!(
+            size_horizontal_in(&h, 450.0, 1, &mut LatencyLimits::default()).cost,
+            600.0
+        );
+        assert_eq!(
+            size_horizontal_in(&h, 450.0, 14, &mut LatencyLimits::default()).cost,
+            600.0
+        );
         // Without a commitment the price is the plain one, bit for bit.
         let plain = backend(None);
-        assert_eq!(size_horizontal_in(&plain, 450.0, 5).cost, 600.0);
+        assert_eq!(
+            size_horizontal_in(&plain, 450.0, 5, &mut LatencyLimits::default()).cost,
+            600.0
+        );
         // A column sizes every path as one path does, in and out of the term.
         let component = Component::Horizontal(h);
         let table = TierTable::default();
         let loads: Vec<f64> = (0..40).map(|i| f64::from(i) * 61.0).collect();
         for month in [0, 2, 13, 14] {
             let mut costs = vec![f64::NAN; loads.len()];
-            size_column(&component, &table, month, &[&loads], &mut costs, |_, _| {});
+            let mut limits = LatencyLimits::default();
+            size_column(
+                &component,
+                &table,
+                month,
+                &mut limits,
+                &[&loads],
+                &mut costs,
+                |_, _| {},
+            );
             for (path, load) in loads.iter().enumerate() {
-                let one = size_component(&component, &table, month, |_| *load);
+                let one = size_component(&component, &table, month, &mut limits, |_| *load);
                 assert_eq!(
                     costs[path].to_bits(),
                     one.cost.to_bits(),

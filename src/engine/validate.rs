@@ -612,6 +612,9 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
                 if let Some(commitment) = &h.commitment {
                     check_commitment(&mut check, &at("commitment"), commitment, h);
                 }
+                if let Some(latency) = &h.latency {
+                    check_latency(&mut check, &at("latency"), latency);
+                }
             }
             Component::Tiered(t) => {
                 check.count(&at("metrics"), t.metrics.len(), 1, "metric");
@@ -807,6 +810,10 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
         );
     }
 
+    for (path, message) in super::correlation::check(plan) {
+        check.fail(path, message);
+    }
+
     match (check.errors.is_empty(), chain, start) {
         (true, Some(chain), Some(start)) => {
             let resolved = resolve(plan, &quantities);
@@ -823,6 +830,50 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
 }
 
 /// Lead times: whole months, 0 to [`MAX_LEAD_TIME_MONTHS`].
+/// The longest service time or response-time target: an hour.
+pub const MAX_LATENCY_MS: f64 = 3_600_000.0;
+/// The most requests one unit serves at once.
+pub const MAX_CONCURRENCY_PER_UNIT: u32 = 1_000;
+
+fn check_latency(check: &mut Checker, path: &str, latency: &Latency) {
+    let at = |field: &str| format!("{path}.{field}");
+    check.positive(at("service_time_ms"), latency.service_time_ms);
+    check.positive(at("target_ms"), latency.target_ms);
+    for (field, value) in [
+        ("service_time_ms", latency.service_time_ms),
+        ("target_ms", latency.target_ms),
+    ] {
+        if value > MAX_LATENCY_MS {
+            check.fail(at(field), "cannot be above 3,600,000 ms (an hour)");
+        }
+    }
+    if !(1..=MAX_CONCURRENCY_PER_UNIT).contains(&latency.concurrency_per_unit) {
+        check.fail(
+            at("concurrency_per_unit"),
+            format!("must be 1 to {MAX_CONCURRENCY_PER_UNIT} requests at once"),
+        );
+    }
+    if !(latency.percentile.is_finite() && (0.5..=0.999).contains(&latency.percentile)) {
+        check.fail(at("percentile"), "must be 0.5 to 0.999 (p50 to p99.9)");
+        return;
+    }
+    // With no waiting at all the response time is the service time alone,
+    // exponential: its percentile p is −ln(1 − p) service times.
+    let fastest = latency.service_time_ms * -libm::log(1.0 - latency.percentile);
+    if latency.service_time_ms > 0.0 && latency.target_ms > 0.0 && latency.target_ms <= fastest {
+        let label = latency.percentile_label();
+        check.fail(
+            at("target_ms"),
+            format!(
+                "a {label} of {} ms cannot be met when a request takes {} ms on average: even with no waiting, {label} is {} ms",
+                format_compact(latency.target_ms),
+                format_compact(latency.service_time_ms),
+                format_compact((fastest * 10.0).ceil() / 10.0)
+            ),
+        );
+    }
+}
+
 fn check_lead_time(check: &mut Checker, path: String, months: u32) {
     if months > MAX_LEAD_TIME_MONTHS {
         check.fail(

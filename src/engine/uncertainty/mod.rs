@@ -6,7 +6,7 @@
 //! and seed give identical output natively and in WASM.
 
 mod percentile;
-mod sample;
+pub(crate) mod sample;
 mod simulate;
 
 pub use percentile::{percentiles, Percentiles, Selector};
@@ -238,7 +238,7 @@ fn simulate_scenario(
 ) -> ScenarioBands {
     let plan = valid.plan();
     let inputs = scenario_inputs(plan, scenario);
-    let columns = Columns::sampled(&inputs, paths, seed);
+    let columns = Columns::correlated(plan, scenario, &inputs, paths, seed);
     let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
     let mut selector = Selector::default();
     let mut per_user = Vec::with_capacity(paths);

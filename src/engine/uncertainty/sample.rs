@@ -71,14 +71,10 @@ fn fill(column: &mut Vec<f64>, range: &Range, paths: usize, rng: &mut Pcg64Mcg) 
                     (range.high - range.low) / (2.0 * Z_95),
                 )
             };
-            while column.len() < paths {
-                let (a, b) = standard_normal_pair(rng);
-                for z in [a, b] {
-                    if column.len() < paths {
-                        let x = centre + spread * z;
-                        column.push(if log_normal { libm::exp(x) } else { x });
-                    }
-                }
+            standard_normals(column, paths, rng);
+            for z in column.iter_mut() {
+                let x = centre + spread * *z;
+                *z = if log_normal { libm::exp(x) } else { x };
             }
         }
         Distribution::Uniform => match Uniform::new_inclusive(range.low, range.high) {
@@ -91,6 +87,17 @@ fn fill(column: &mut Vec<f64>, range: &Range, paths: usize, rng: &mut Pcg64Mcg) 
                 Ok(triangular) => column.extend((0..paths).map(|_| triangular.sample(rng))),
                 Err(_) => column.resize(paths, mode),
             }
+        }
+    }
+}
+
+/// Fills `column` up to `paths` standard normals, two at a time.
+pub fn standard_normals(column: &mut Vec<f64>, paths: usize, rng: &mut Pcg64Mcg) {
+    while column.len() < paths {
+        let (a, b) = standard_normal_pair(rng);
+        column.push(a);
+        if column.len() < paths {
+            column.push(b);
         }
     }
 }

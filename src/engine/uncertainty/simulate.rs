@@ -8,7 +8,7 @@ use super::sample::sample_column;
 use crate::engine::growth::next_users;
 use crate::engine::plan::Plan;
 use crate::engine::projection::{fill_line_costs, sum_lines, Status};
-use crate::engine::sizing::size_column;
+use crate::engine::sizing::{size_column, LatencyLimits};
 use crate::engine::validate::{Quantity, ValidPlan};
 
 /// One uncertain (or fixed) input of a scenario, and where it goes.
@@ -75,9 +75,31 @@ impl Columns {
         })
     }
 
+    /// Samples every input of scenario `scenario` of `plan`, with the plan's
+    /// correlations in force there imposed on their ranks
+    /// (`engine::correlation`); without any, exactly [`Columns::sampled`].
+    pub fn correlated(
+        plan: &Plan,
+        scenario: usize,
+        inputs: &[Input],
+        paths: usize,
+        seed: u64,
+    ) -> Columns {
+        let pairs = crate::engine::correlation::in_scenario(plan, scenario);
+        if pairs.is_empty() {
+            return Columns::sampled(inputs, paths, seed);
+        }
+        let mut sampled: Vec<Vec<f64>> = inputs
+            .iter()
+            .map(|input| sample_column(&input.value, input.min, input.max, paths, seed, &input.key))
+            .collect();
+        crate::engine::correlation::impose(inputs, &mut sampled, &pairs, paths, seed);
+        Columns::build(inputs, |index, _| std::mem::take(&mut sampled[index]))
+    }
+
     /// A column per input, from `column(index, input)`: one value shared by
     /// every path, or one per path.
-    pub fn build(inputs: &[Input], column: impl Fn(usize, &Input) -> Vec<f64>) -> Columns {
+    pub fn build(inputs: &[Input], mut column: impl FnMut(usize, &Input) -> Vec<f64>) -> Columns {
         let mut columns = Columns {
             drivers: Vec::new(),
             growth: Vec::new(),
@@ -221,6 +243,7 @@ pub fn simulate(
     let mut cumulative = vec![0.0; paths];
     let mut line_columns = vec![vec![0.0; paths]; lines];
     let mut crossings = Crossings::new(components, paths);
+    let mut latency_limits = LatencyLimits::for_components(&plan.components);
     let mut broke_even = vec![false; paths];
     let mut broke_even_count = 0;
     let budget = plan.budget.as_ref();
@@ -280,6 +303,7 @@ pub fn simulate(
                     component,
                     table,
                     plan_month,
+                    &mut latency_limits[index],
                     &load_columns,
                     costs,
                     |_, _| {},
@@ -293,6 +317,7 @@ pub fn simulate(
                 component,
                 table,
                 plan_month,
+                &mut latency_limits[index],
                 &load_columns,
                 costs,
                 |path, status| {
@@ -374,6 +399,7 @@ mod tests {
                 let columns = Columns::sampled(&inputs, paths, 11);
                 let mut red_since = vec![vec![Crossings::NEVER; paths]; components.len()];
                 let mut over_since = red_since.clone();
+                let mut limits = LatencyLimits::for_components(components);
                 let (crossings, stopped) = simulate(&plan, scenario, &columns, paths, |view| {
                     let month = view.month as u16;
                     for (index, component) in components.iter().enumerate() {
@@ -384,7 +410,14 @@ mod tests {
                                 Quantity::Users => view.users[path],
                                 Quantity::Metric(metric) => view.metrics[metric][path],
                             };
-                            let status = size_component(component, table, view.month, load).status;
+                            let status = size_component(
+                                component,
+                                table,
+                                view.month,
+                                &mut limits[index],
+                                load,
+                            )
+                            .status;
                             let (red, over) =
                                 (&mut red_since[index][path], &mut over_since[index][path]);
                             if status >= Status::Red && *red == Crossings::NEVER {
