@@ -244,7 +244,7 @@ fn check_scenario(plan: &Plan, scenario: usize) -> Vec<(String, String)> {
         problems.push((
             format!("correlations[{last}].rank"),
             format!(
-                "in {name} these cannot all hold at once: {}; weaken one of them",
+                "in {name} these cannot all hold at once (pairs not stated move independently): {}; weaken one of them",
                 listed.join(", ")
             ),
         ));

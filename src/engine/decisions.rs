@@ -160,9 +160,12 @@ pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
         match component {
             Component::Horizontal(h) => {
                 let share = red_share(h.thresholds.red);
-                let carried = |units: u32| {
+                // Up to the red line, and within any response-time target.
+                let mut limits = LatencyLimits::new(component);
+                let mut carried = |units: u32| {
                     let active = units.saturating_sub(h.spare_units);
-                    vec![(loads[0], share * h.capacity_per_unit * f64::from(active))]
+                    let by_utilization = share * h.capacity_per_unit * f64::from(active);
+                    vec![(loads[0], by_utilization.min(limits.max_rate(active)))]
                 };
                 if let Some(current) = h.current_units {
                     steps.push(Step {

@@ -1,8 +1,8 @@
 //! What happens when: the timeline a scenario's projection implies.
 
-use super::number::{format_money, format_percent};
+use super::number::{format_milliseconds, format_money, format_percent};
 use super::plan::{Component, Plan};
-use super::projection::{ScenarioProjection, Status};
+use super::projection::{ScenarioProjection, Sizing, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -81,11 +81,26 @@ pub fn derive_events(plan: &Plan, projection: &ScenarioProjection) -> Vec<Event>
                         } else {
                             "scales down"
                         };
+                        // Say so when the response-time target, not
+                        // utilization, asked for the units.
+                        let why = match (component, now.latency_forced && to > from) {
+                            (Component::Horizontal(h), true) => h
+                                .latency
+                                .map(|latency| {
+                                    format!(
+                                        ", for its {} response-time target of {} ms",
+                                        latency.percentile_label(),
+                                        format_milliseconds(latency.target_ms)
+                                    )
+                                })
+                                .unwrap_or_default(),
+                            _ => String::new(),
+                        };
                         push(
                             month.month,
                             kind,
                             Some(name),
-                            format!("{name} {verb} from {from} to {to} units"),
+                            format!("{name} {verb} from {from} to {to} units{why}"),
                         );
                     }
                 }
@@ -108,6 +123,30 @@ pub fn derive_events(plan: &Plan, projection: &ScenarioProjection) -> Vec<Event>
                 _ => {}
             }
             let previous = before.map_or(Status::Green, |b| b.status);
+            let late = |sizing: &Sizing| match component {
+                Component::Horizontal(h) => h
+                    .latency
+                    .zip(sizing.response_time_ms)
+                    .filter(|(latency, ms)| *ms > latency.target_ms),
+                Component::Tiered(_) => None,
+            };
+            if let (Some((latency, ms)), None) = (late(now), before.and_then(late)) {
+                push(
+                    month.month,
+                    EventKind::Threshold,
+                    Some(name),
+                    format!(
+                        "{name}'s {} response time reaches {}, over its {} ms target (even at its most units)",
+                        latency.percentile_label(),
+                        if ms.is_finite() {
+                            format!("{} ms", format_milliseconds(ms))
+                        } else {
+                            "no bound (requests come faster than its units can serve them)".into()
+                        },
+                        format_milliseconds(latency.target_ms)
+                    ),
+                );
+            }
             if now.status > previous && matches!(now.status, Status::Yellow | Status::Red) {
                 push(
                     month.month,

@@ -121,6 +121,16 @@ pub fn format_count(value: f64) -> String {
     grouped
 }
 
+/// Milliseconds for reading: whole from 10 up, one decimal below
+/// (`182`, `1,250`, `7.5`).
+pub fn format_milliseconds(ms: f64) -> String {
+    if ms < 9.95 {
+        format!("{ms:.1}")
+    } else {
+        format_count(ms)
+    }
+}
+
 /// A compact figure for axes and headlines: `950`, `1.2k`, `3.4M`, `5.6G`.
 pub fn format_compact(value: f64) -> String {
     if !value.is_finite() {

@@ -420,19 +420,33 @@ fn todays_capacity(
             let active = current.saturating_sub(h.spare_units);
             let load = quantity(first, &h.metric);
             let utilization = utilization_of(h, load, active);
+            // Out of room when utilization needs more units, or the
+            // response-time target does.
+            let mut limits = LatencyLimits::new(component);
             let runs_out = months
                 .iter()
-                .find(|month| units_needed(h, quantity(month, &h.metric)) > f64::from(active))
+                .find(|month| {
+                    let load = quantity(month, &h.metric);
+                    units_needed(h, load) > f64::from(active)
+                        || (load > 0.0 && load > limits.max_rate(active))
+                })
                 .map(|month| month.month);
             Some(TodaysCapacity {
                 setup: format!("{current} unit{}", if current == 1 { "" } else { "s" }),
                 utilization,
                 headroom: 1.0 - utilization,
+                // At least red when today's units already miss the
+                // response-time target.
                 status: status(
                     utilization,
                     load > h.capacity_per_unit * f64::from(active),
                     h.thresholds,
-                ),
+                )
+                .max(if load > 0.0 && load > limits.max_rate(active) {
+                    Status::Red
+                } else {
+                    Status::Green
+                }),
                 runs_out,
             })
         }

@@ -564,6 +564,11 @@ mod tests {
           {"kind": "horizontal", "name": "h2", "metric": "users", "capacity_per_unit": 1e9,
            "target_utilization": 1, "min_units": 2, "max_units": 3, "unit_cost": 10,
            "thresholds": {"yellow": 1, "red": 10}},
+          {"kind": "horizontal", "name": "h3", "metric": "users", "capacity_per_unit": 40,
+           "target_utilization": 0.9, "min_units": 1, "max_units": 60, "spare_units": 1,
+           "unit_cost": 3, "thresholds": {"yellow": 0.5, "red": 0.8},
+           "latency": {"service_time_ms": 120, "concurrency_per_unit": 3, "percentile": 0.99,
+                       "target_ms": 900}},
           {"kind": "tiered", "name": "t0", "metrics": ["users"], "target_utilization": 0.33,
            "thresholds": {"yellow": 0, "red": 0.1},
            "tiers": [{"name": "a", "price": 5, "limits": {"users": 0.3}},
@@ -633,6 +638,15 @@ mod tests {
                     edges.push(units * per_unit);
                     for share in [h.thresholds.yellow, h.thresholds.red, 1.0] {
                         edges.push(units * h.capacity_per_unit * share);
+                    }
+                }
+                // Where a latency target's unit count steps, and where the
+                // queue saturates.
+                let mut limits = LatencyLimits::new(component);
+                if let Some(latency) = h.latency {
+                    for units in 1..=h.max_units.min(400) + 2 {
+                        edges.push(limits.max_rate(units));
+                        edges.push(latency.queue(f64::from(units)).saturation());
                     }
                 }
             }

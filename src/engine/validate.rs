@@ -4,7 +4,7 @@
 //! an unchecked number or an unresolved name.
 
 use super::formula::{is_reserved, Chain};
-use super::number::{format_compact, format_percent};
+use super::number::{format_compact, format_milliseconds, format_percent};
 use super::plan::*;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -866,9 +866,9 @@ fn check_latency(check: &mut Checker, path: &str, latency: &Latency) {
             at("target_ms"),
             format!(
                 "a {label} of {} ms cannot be met when a request takes {} ms on average: even with no waiting, {label} is {} ms",
-                format_compact(latency.target_ms),
-                format_compact(latency.service_time_ms),
-                format_compact((fastest * 10.0).ceil() / 10.0)
+                format_milliseconds(latency.target_ms),
+                format_milliseconds(latency.service_time_ms),
+                format!("{:.1}", (fastest * 10.0).ceil() / 10.0)
             ),
         );
     }

@@ -3,6 +3,7 @@
 //! (starting with `=`, `+`, `-`, `@`, tab or CR) neutralised with a leading `'`.
 
 use crate::engine::actuals::compare::compare;
+use crate::engine::plan::Component;
 use crate::engine::projection::{cost_line_names, Projection};
 use crate::engine::uncertainty::Bands;
 use crate::engine::validate::ValidPlan;
@@ -28,6 +29,9 @@ pub fn projection_csv(
             format!("{name} utilization"),
             format!("{name} status"),
         ]);
+        if let Some(latency) = latency_of(component) {
+            header.push(format!("{name} {} ms", latency.percentile_label()));
+        }
     }
     header.extend(
         cost_line_names(plan)
@@ -73,6 +77,10 @@ pub fn projection_csv(
                 row.push(text(&super::describe_size(component, sizing)));
                 row.push(number(sizing.utilization));
                 row.push(text(sizing.status.label()));
+                if latency_of(component).is_some() {
+                    // Empty when the queue is overloaded (no finite time).
+                    row.push(sizing.response_time_ms.map_or_else(String::new, number));
+                }
             }
             row.extend(month.costs.iter().map(|value| number(*value)));
             row.push(number(month.total_cost));
@@ -114,6 +122,13 @@ fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
     let cells: Vec<String> = cells.collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");
+}
+
+fn latency_of(component: &Component) -> Option<crate::engine::plan::Latency> {
+    match component {
+        Component::Horizontal(h) => h.latency,
+        Component::Tiered(_) => None,
+    }
 }
 
 fn number(value: f64) -> String {

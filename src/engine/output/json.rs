@@ -58,6 +58,11 @@ pub fn projection_json(
                                 }
                             }
                             entry.insert("utilization".into(), number(sizing.utilization));
+                            if let Some(ms) = sizing.response_time_ms {
+                                // Null when the queue is overloaded.
+                                entry.insert("response_time_ms".into(), number(ms));
+                                entry.insert("latency_forced".into(), json!(sizing.latency_forced));
+                            }
                             entry.insert("status".into(), json!(sizing.status.label()));
                             entry.insert("cost".into(), number(sizing.cost));
                             Value::Object(entry)

@@ -100,9 +100,12 @@ pub fn projection_markdown(
                 };
                 let _ = write!(out, "| {month} |");
                 for (component, sizing) in plan.components.iter().zip(&result.components) {
+                    let latency = super::describe_response_time(component, sizing)
+                        .map(|text| format!(", {text}"))
+                        .unwrap_or_default();
                     let _ = write!(
                         out,
-                        " {} ({}, {}) |",
+                        " {} ({}, {}{latency}) |",
                         escape(&super::describe_size(component, sizing)),
                         format_percent(round2(sizing.utilization)),
                         sizing.status.label()

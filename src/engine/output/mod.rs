@@ -13,7 +13,7 @@ pub use table::projection_table;
 
 use super::decisions::{ActBy, Recommendation};
 use super::events::{Event, EventKind};
-use super::number::{format_count, format_money, format_percent};
+use super::number::{format_count, format_milliseconds, format_money, format_percent};
 use super::plan::Component;
 use super::projection::{ScenarioProjection, Sizing};
 use super::uncertainty::Bands;
@@ -64,6 +64,24 @@ pub fn describe_size(component: &Component, sizing: &Sizing) -> String {
             format!("{units} unit{}", if units == 1 { "" } else { "s" })
         }
     }
+}
+
+/// A latency-sized component's predicted response time at its target's
+/// percentile: `p95 182 ms` (a tenth of a millisecond below 10 ms), or
+/// `p95 unbounded (overloaded)` when requests come faster than its units
+/// can ever serve them.
+pub fn describe_response_time(component: &Component, sizing: &Sizing) -> Option<String> {
+    let Component::Horizontal(h) = component else {
+        return None;
+    };
+    let latency = h.latency?;
+    let ms = sizing.response_time_ms?;
+    let label = latency.percentile_label();
+    Some(if ms.is_finite() {
+        format!("{label} {} ms", format_milliseconds(ms))
+    } else {
+        format!("{label} unbounded (overloaded)")
+    })
 }
 
 /// A scenario's decisions: from its bands when the plan is uncertain (at the

@@ -41,8 +41,11 @@ pub fn projection_table(
                     .iter()
                     .zip(&month.components)
                     .map(|(component, sizing)| {
+                        let latency = super::describe_response_time(component, sizing)
+                            .map(|text| format!(", {text}"))
+                            .unwrap_or_default();
                         format!(
-                            "{} ({})",
+                            "{} ({}{latency})",
                             super::describe_size(component, sizing),
                             sizing.status.label()
                         )
