@@ -297,3 +297,74 @@ proptest! {
         prop_assert!(together > independent, "{together} ≤ {independent} at {rank}");
     }
 }
+
+mod editing {
+    use super::*;
+    use headroom::editor::{Action, Field};
+
+    #[test]
+    fn renames_carry_into_correlations_and_deletes_say_what_needs_them() {
+        let plan = valid(&[
+            ("requests_per_user", "Fast/aggressive/growth.growth", 0.5),
+            ("Base/mb_per_user", "Base/requests_per_user", 0.3),
+        ])
+        .plan()
+        .clone();
+        let renamed = Field::DriverName(0).apply(&plan, "rpu").expect("renamed");
+        assert_eq!(
+            renamed.plan().correlations[0].inputs[0],
+            "rpu",
+            "a driver named alone"
+        );
+        assert_eq!(renamed.plan().correlations[1].inputs[1], "Base/rpu");
+        let renamed = Field::ScenarioName(1)
+            .apply(&plan, "Fast")
+            .expect("renamed");
+        assert_eq!(
+            renamed.plan().correlations[0].inputs[1],
+            "Fast/growth.growth"
+        );
+        assert_eq!(
+            Action::DeleteDriver(1).apply(&plan),
+            Err("mb_per_user is used by metric storage_mb and the correlation of Base/mb_per_user with Base/requests_per_user: change those first".into())
+        );
+        assert_eq!(
+            Action::DeleteScenario(1).apply(&plan),
+            Err("Fast/aggressive is used by the correlation of requests_per_user with Fast/aggressive/growth.growth: change those first".into())
+        );
+    }
+
+    #[test]
+    fn correlations_are_added_edited_and_removed_through_validation() {
+        let plan = valid(&[]).plan().clone();
+        let added = Action::AddCorrelation {
+            inputs: ["requests_per_user".into(), "Base/growth.growth".into()],
+            rank: 0.6,
+        }
+        .apply(&plan)
+        .expect("added");
+        assert_eq!(added.plan().correlations.len(), 1);
+        let edited = Field::CorrelationRank(0)
+            .apply(added.plan(), "-0.4")
+            .expect("edited");
+        assert_eq!(edited.plan().correlations[0].rank, -0.4);
+        assert_eq!(
+            Field::CorrelationRank(0).apply(added.plan(), "1.2"),
+            Err("Must be between −0.95 and 0.95".into())
+        );
+        let refused = Action::AddCorrelation {
+            inputs: ["requests_per_user".into(), "Base/growth.rate".into()],
+            rank: 0.6,
+        }
+        .apply(&plan)
+        .expect_err("refused");
+        assert!(
+            refused.contains("Base's growth has no parameter 'rate'"),
+            "{refused}"
+        );
+        let removed = Action::DeleteCorrelation(0)
+            .apply(added.plan())
+            .expect("removed");
+        assert!(removed.plan().correlations.is_empty());
+    }
+}

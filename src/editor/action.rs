@@ -7,12 +7,12 @@
 //! shows something meaningful at once and the plan stays valid.
 
 use super::field::Field;
-use super::references::{list_in_words, uses_of_cost_line, uses_of_quantity};
+use super::references::{list_in_words, uses_in_correlations, uses_of_cost_line, uses_of_quantity};
 use super::Edited;
 use crate::engine::growth::project_users;
 use crate::engine::plan::{
-    Budget, Component, CostLine, Distribution, Driver, Growth, Horizontal, Metric, Milestone, Plan,
-    Range, Revenue, Segment, Thresholds, Tier, Tiered, Value, VolumeTier,
+    Budget, Component, Correlation, CostLine, Distribution, Driver, Growth, Horizontal, Latency,
+    Metric, Milestone, Plan, Range, Revenue, Segment, Thresholds, Tier, Tiered, Value, VolumeTier,
 };
 use crate::engine::projection::project;
 use crate::engine::validate::validate;
@@ -140,6 +140,19 @@ pub enum Action {
         component: usize,
         commitment: Option<crate::engine::plan::Commitment>,
     },
+    /// Sizes a horizontal component for a response-time target too (starting
+    /// from a 50 ms request on one worker, p95 within 200 ms), or with
+    /// `false` stops.
+    SetLatency {
+        component: usize,
+        on: bool,
+    },
+    /// States that two inputs move together.
+    AddCorrelation {
+        inputs: [String; 2],
+        rank: f64,
+    },
+    DeleteCorrelation(usize),
     /// Changes how a range is read; a fixed value is left alone.
     SetDistribution {
         field: Field,
@@ -187,6 +200,8 @@ impl Action {
                 plan.scenarios.insert(s + 1, copy);
             }
             Action::DeleteScenario(s) => {
+                let name = plan.scenarios.get(*s).ok_or_else(missing)?.name.clone();
+                refuse_if_used(&name, uses_in_correlations(plan, None, Some(&name)))?;
                 remove_keeping_one(
                     &mut plan.scenarios,
                     *s,
@@ -472,6 +487,29 @@ impl Action {
                 }
                 _ => return Err(missing()),
             },
+            Action::SetLatency { component, on } => match plan.components.get_mut(*component) {
+                Some(Component::Horizontal(h)) => {
+                    h.latency = on.then_some(Latency {
+                        service_time_ms: 50.0,
+                        concurrency_per_unit: 1,
+                        percentile: 0.95,
+                        target_ms: 200.0,
+                    });
+                }
+                _ => return Err(missing()),
+            },
+            Action::AddCorrelation { inputs, rank } => {
+                plan.correlations.push(Correlation {
+                    inputs: inputs.clone(),
+                    rank: *rank,
+                });
+            }
+            Action::DeleteCorrelation(index) => {
+                if *index >= plan.correlations.len() {
+                    return Err(missing());
+                }
+                plan.correlations.remove(*index);
+            }
             Action::SetRevenue(on) => {
                 plan.revenue = on.then_some(Revenue {
                     paying_share: 0.05,

@@ -62,6 +62,8 @@ pub enum Field {
     RevenuePrice,
     MonthlyCap,
     CostPerUserCap,
+    /// The rank of the plan's correlation at this index.
+    CorrelationRank(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,6 +85,11 @@ pub enum ComponentPart {
     CurrentTier,
     /// Months to make the next change live.
     LeadTime,
+    /// A latency target's parts (horizontal components sized for latency).
+    ServiceTime,
+    Concurrency,
+    LatencyPercentile,
+    LatencyTarget,
     TierName(usize),
     TierPrice(usize),
     /// A tier's limit for the component's metric at index `metric`.
@@ -189,6 +196,10 @@ impl Field {
                     ComponentPart::CurrentUnits => "current_units".into(),
                     ComponentPart::CurrentTier => "current_tier".into(),
                     ComponentPart::LeadTime => "lead_time_months".into(),
+                    ComponentPart::ServiceTime => "latency.service_time_ms".into(),
+                    ComponentPart::Concurrency => "latency.concurrency_per_unit".into(),
+                    ComponentPart::LatencyPercentile => "latency.percentile".into(),
+                    ComponentPart::LatencyTarget => "latency.target_ms".into(),
                     ComponentPart::TierName(t) => format!("tiers[{t}].name"),
                     ComponentPart::TierPrice(t) => format!("tiers[{t}].price"),
                     ComponentPart::TierLimit { tier, metric } => {
@@ -221,6 +232,7 @@ impl Field {
             Field::RevenuePrice => "revenue.price_per_month".into(),
             Field::MonthlyCap => "budget.monthly_cap".into(),
             Field::CostPerUserCap => "budget.cost_per_user_cap".into(),
+            Field::CorrelationRank(c) => format!("correlations[{c}].rank"),
         }
     }
 
@@ -305,7 +317,8 @@ impl Field {
                     | ComponentPart::ReservedShare
                     | ComponentPart::ReservedDiscount
                     | ComponentPart::Yellow
-                    | ComponentPart::Red,
+                    | ComponentPart::Red
+                    | ComponentPart::LatencyPercentile,
                 ..
             }
             | Field::Cost {
@@ -421,6 +434,7 @@ impl Field {
                 line,
                 part: CostPart::Name,
             } => plan.costs.get(line).map(|c| c.name().to_string()),
+            Field::ScenarioName(s) => plan.scenarios.get(s).map(|s| s.name.clone()),
             _ => None,
         };
         let text = match self {
@@ -442,6 +456,7 @@ impl Field {
                     component,
                     part: ComponentPart::TierName(_),
                 } => references::rename_tier(plan, component, &old, &text),
+                Field::ScenarioName(_) => references::rename_scenario(plan, &old, &text),
                 _ => references::rename_cost_line(plan, &old, &text),
             }
         }
@@ -505,6 +520,7 @@ impl Field {
             Field::CostPerUserCap => {
                 Slot::OptionalNumber(&mut plan.budget.as_mut()?.cost_per_user_cap)
             }
+            Field::CorrelationRank(c) => Slot::Number(&mut plan.correlations.get_mut(c)?.rank),
         })
     }
 }
@@ -526,6 +542,12 @@ fn component_slot(component: &mut Component, part: ComponentPart) -> Option<Slot
             ComponentPart::Red => Slot::Number(&mut h.thresholds.red),
             ComponentPart::CurrentUnits => Slot::OptionalWhole(&mut h.current_units),
             ComponentPart::LeadTime => Slot::Whole(&mut h.lead_time_months),
+            ComponentPart::ServiceTime => Slot::Number(&mut h.latency.as_mut()?.service_time_ms),
+            ComponentPart::Concurrency => {
+                Slot::Whole(&mut h.latency.as_mut()?.concurrency_per_unit)
+            }
+            ComponentPart::LatencyPercentile => Slot::Number(&mut h.latency.as_mut()?.percentile),
+            ComponentPart::LatencyTarget => Slot::Number(&mut h.latency.as_mut()?.target_ms),
             _ => return None,
         },
         (Component::Tiered(t), part) => match part {

@@ -46,6 +46,56 @@ pub fn rename_quantity(plan: &mut Plan, old: &str, new: &str) {
             actuals.metrics.insert(new.to_string(), values);
         }
     }
+    // Correlations name a driver alone or after its scenario's name.
+    let scenarios: Vec<String> = plan.scenarios.iter().map(|s| s.name.clone()).collect();
+    for name in correlation_names(plan) {
+        if name == old {
+            *name = new.to_string();
+        } else if let Some(scenario) = scenarios
+            .iter()
+            .find(|scenario| name.strip_prefix(scenario.as_str()) == Some(&format!("/{old}")))
+        {
+            *name = format!("{scenario}/{new}");
+        }
+    }
+}
+
+/// Renames a scenario: correlations naming its inputs follow.
+pub fn rename_scenario(plan: &mut Plan, old: &str, new: &str) {
+    let prefix = format!("{old}/");
+    for name in correlation_names(plan) {
+        if let Some(rest) = name.strip_prefix(&prefix) {
+            *name = format!("{new}/{rest}");
+        }
+    }
+}
+
+fn correlation_names(plan: &mut Plan) -> impl Iterator<Item = &mut String> {
+    plan.correlations
+        .iter_mut()
+        .flat_map(|correlation| correlation.inputs.iter_mut())
+}
+
+/// The correlations naming `driver` (alone or in a scenario) or, with
+/// `scenario`, any input of that scenario, in words.
+pub fn uses_in_correlations(
+    plan: &Plan,
+    driver: Option<&str>,
+    scenario: Option<&str>,
+) -> Vec<String> {
+    let names = |name: &str| {
+        driver.is_some_and(|driver| {
+            name == driver
+                || name
+                    .rsplit_once('/')
+                    .is_some_and(|(_, rest)| rest == driver)
+        }) || scenario.is_some_and(|scenario| name.starts_with(&format!("{scenario}/")))
+    };
+    plan.correlations
+        .iter()
+        .filter(|c| c.inputs.iter().any(|name| names(name)))
+        .map(|c| format!("the correlation of {} with {}", c.inputs[0], c.inputs[1]))
+        .collect()
 }
 
 /// Renames a tier of one component: its current tier follows.
@@ -102,6 +152,7 @@ pub fn uses_of_quantity(plan: &Plan, name: &str) -> Vec<String> {
         uses.push("the requests metric (Settings)".into());
     }
     uses.extend(actuals_of(plan, |a| a.metrics.contains_key(name)));
+    uses.extend(uses_in_correlations(plan, Some(name), None));
     uses
 }
 

@@ -156,10 +156,13 @@ pub fn check(plan: &Plan) -> Vec<(String, String)> {
         ));
         return problems;
     }
+    // Whether every name resolves and every rank is in range: only then is
+    // each scenario's matrix worth checking.
     let mut names_resolve = true;
     for (index, Correlation { inputs, rank }) in plan.correlations.iter().enumerate() {
         let at = |field: &str| format!("correlations[{index}].{field}");
         if !(rank.is_finite() && rank.abs() <= MAX_RANK) {
+            names_resolve = false;
             problems.push((
                 at("rank"),
                 format!("must be between −{MAX_RANK} and {MAX_RANK}"),
