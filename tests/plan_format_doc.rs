@@ -59,7 +59,9 @@ fn base_plan(milestones: bool) -> Value {
             {"kind": "horizontal", "name": "H", "metric": "m", "capacity_per_unit": 100,
              "target_utilization": 0.8, "min_units": 1, "max_units": 10, "spare_units": 1,
              "unit_cost": 10, "reserved_share": 0.5, "reserved_discount": 0.3,
-             "thresholds": {"yellow": 0, "red": 10}, "current_units": 2, "lead_time_months": 1},
+             "thresholds": {"yellow": 0, "red": 10}, "current_units": 2, "lead_time_months": 1,
+             "latency": {"service_time_ms": 1000, "concurrency_per_unit": 2, "percentile": 0.5,
+                         "target_ms": 3600000}},
             {"kind": "tiered", "name": "T", "metrics": ["m"], "target_utilization": 0.8,
              "lead_time_months": 1,
              "tiers": [{"name": "S", "price": 5, "limits": {"m": 5000}}]}
@@ -76,6 +78,7 @@ fn base_plan(milestones: bool) -> Value {
         "uncertainty": {"samples": 100, "seed": 1},
         "confidence": 0.9,
         "commitment_term": {"term_months": 12, "start_month": 0},
+        "correlations": [{"inputs": ["r", "C/growth.growth"], "rank": 0.5}],
         "actuals": {"from": "2026-01", "users": [1000], "metrics": {"m": [5]},
                     "costs": {"F": [5]}, "total_cost": [10]},
         "scenarios": [
@@ -98,7 +101,7 @@ fn base_plan(milestones: bool) -> Value {
 /// Where each field of the limits table lives in [`base_plan`], whether it
 /// is a whole number, and whether it needs the milestone scenario. The
 /// table on the page and this list must name the same fields.
-const FIELDS: [(&str, &str, bool, bool); 50] = [
+const FIELDS: [(&str, &str, bool, bool); 54] = [
     ("horizon_months", "/horizon_months", true, false),
     ("baseline_users", "/baseline_users", false, false),
     ("uncertainty.samples", "/uncertainty/samples", true, false),
@@ -300,6 +303,25 @@ const FIELDS: [(&str, &str, bool, bool); 50] = [
         true,
         false,
     ),
+    (
+        "horizontal.latency.service_time_ms",
+        "/components/0/latency/service_time_ms",
+        false,
+        false,
+    ),
+    (
+        "horizontal.latency.concurrency_per_unit",
+        "/components/0/latency/concurrency_per_unit",
+        true,
+        false,
+    ),
+    (
+        "horizontal.latency.percentile",
+        "/components/0/latency/percentile",
+        false,
+        false,
+    ),
+    ("correlations[].rank", "/correlations/0/rank", false, false),
     ("actuals.users[]", "/actuals/users/0", false, false),
     (
         "actuals.metrics.NAME[]",

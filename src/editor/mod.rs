@@ -10,6 +10,7 @@ mod action;
 pub mod actuals;
 mod field;
 mod history;
+pub mod moves_together;
 mod references;
 mod value_text;
 

@@ -830,6 +830,8 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
 }
 
 /// Lead times: whole months, 0 to [`MAX_LEAD_TIME_MONTHS`].
+/// The shortest service time: a microsecond.
+pub const MIN_SERVICE_TIME_MS: f64 = 0.001;
 /// The longest service time or response-time target: an hour.
 pub const MAX_LATENCY_MS: f64 = 3_600_000.0;
 /// The most requests one unit serves at once.
@@ -837,15 +839,18 @@ pub const MAX_CONCURRENCY_PER_UNIT: u32 = 1_000;
 
 fn check_latency(check: &mut Checker, path: &str, latency: &Latency) {
     let at = |field: &str| format!("{path}.{field}");
-    check.positive(at("service_time_ms"), latency.service_time_ms);
+    // From a microsecond: below that the queue's rates overflow.
+    if !(latency.service_time_ms.is_finite()
+        && (MIN_SERVICE_TIME_MS..=MAX_LATENCY_MS).contains(&latency.service_time_ms))
+    {
+        check.fail(
+            at("service_time_ms"),
+            "must be 0.001 to 3,600,000 ms (a microsecond to an hour)",
+        );
+    }
     check.positive(at("target_ms"), latency.target_ms);
-    for (field, value) in [
-        ("service_time_ms", latency.service_time_ms),
-        ("target_ms", latency.target_ms),
-    ] {
-        if value > MAX_LATENCY_MS {
-            check.fail(at(field), "cannot be above 3,600,000 ms (an hour)");
-        }
+    if latency.target_ms > MAX_LATENCY_MS {
+        check.fail(at("target_ms"), "cannot be above 3,600,000 ms (an hour)");
     }
     if !(1..=MAX_CONCURRENCY_PER_UNIT).contains(&latency.concurrency_per_unit) {
         check.fail(
@@ -860,7 +865,10 @@ fn check_latency(check: &mut Checker, path: &str, latency: &Latency) {
     // With no waiting at all the response time is the service time alone,
     // exponential: its percentile p is −ln(1 − p) service times.
     let fastest = latency.service_time_ms * -libm::log(1.0 - latency.percentile);
-    if latency.service_time_ms > 0.0 && latency.target_ms > 0.0 && latency.target_ms <= fastest {
+    if latency.service_time_ms >= MIN_SERVICE_TIME_MS
+        && latency.target_ms > 0.0
+        && latency.target_ms <= fastest
+    {
         let label = latency.percentile_label();
         check.fail(
             at("target_ms"),

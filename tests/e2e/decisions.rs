@@ -7,7 +7,7 @@ use super::open_app;
 
 /// Waits until the Monte Carlo bands have caught up with the last edit
 /// (they follow it 250 ms later; until then the ranges show faded).
-async fn settle(browser: &Browser) {
+pub(super) async fn settle(browser: &Browser) {
     // Three checks in a row, 300 ms apart, with nothing faded.
     let mut calm = 0;
     for _ in 0..100 {

@@ -6,6 +6,7 @@ mod accessibility;
 mod actuals;
 mod browser;
 mod decisions;
+mod real_systems;
 mod server;
 
 use browser::Browser;

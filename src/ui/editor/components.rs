@@ -12,8 +12,14 @@ use leptos::prelude::*;
 /// What decides how a component's editor looks.
 #[derive(Clone, PartialEq)]
 enum Shape {
-    Horizontal,
-    Tiered { metrics: Vec<String>, tiers: usize },
+    /// With or without a response-time target.
+    Horizontal {
+        latency: bool,
+    },
+    Tiered {
+        metrics: Vec<String>,
+        tiers: usize,
+    },
 }
 
 #[component]
@@ -25,7 +31,9 @@ pub fn Components() -> impl IntoView {
                 .components
                 .iter()
                 .map(|c| match c {
-                    Component::Horizontal(_) => Shape::Horizontal,
+                    Component::Horizontal(h) => Shape::Horizontal {
+                        latency: h.latency.is_some(),
+                    },
                     Component::Tiered(t) => Shape::Tiered {
                         metrics: t.metrics.clone(),
                         tiers: t.tiers.len(),
@@ -79,7 +87,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
         {field(ComponentPart::LeadTime, "Lead time", "months to make a change live")}
     };
     let body = match shape {
-        Shape::Horizontal => view! {
+        Shape::Horizontal { latency } => view! {
             <div class="field-grid">
                 <PlanSelect field=part(ComponentPart::Metric) label="Carries" options=quantity_options(state) />
                 {field(ComponentPart::CapacityPerUnit, "Capacity per unit", "of that metric")}
@@ -92,6 +100,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                 {field(ComponentPart::CurrentUnits, "Units today", "optional")}
                 {common}
             </div>
+            <ResponseTime component latency />
         }
         .into_any(),
         Shape::Tiered { metrics, tiers } => {
@@ -178,5 +187,115 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                 <ActionButton action=Action::DeleteComponent(component) label="Delete" describe=move || format!("Delete component {}", name()) tone="danger" />
             </div>
         </article>
+    }
+}
+
+/// A horizontal component's response-time target: off (a button to start),
+/// or its four fields, a load-test calibration and a button to stop.
+#[component]
+fn ResponseTime(component: usize, latency: bool) -> impl IntoView {
+    let field = move |part: ComponentPart, label: &'static str, hint: &'static str| {
+        view! { <PlanField field=Field::Component { component, part } label=label hint=hint.to_string() /> }
+    };
+    let body = if latency {
+        view! {
+            <div class="field-grid">
+                {field(ComponentPart::ServiceTime, "Service time", "ms a request takes, on average")}
+                {field(ComponentPart::Concurrency, "At once per unit", "requests (cores or workers)")}
+                {field(ComponentPart::LatencyPercentile, "Percentile", "95% is p95")}
+                {field(ComponentPart::LatencyTarget, "Response-time target", "ms at that percentile")}
+            </div>
+            <LoadTest component />
+            <ActionButton action=Action::SetLatency { component, on: false } label="Stop sizing for response time" />
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="section-note">
+                "Units can also be the fewest that keep a response-time percentile within a target (an M/M/c queue). The load is then read as requests per second."
+            </p>
+            <ActionButton action=Action::SetLatency { component, on: true } label="Size for a response-time target" tone="add" />
+        }
+        .into_any()
+    };
+    view! {
+        <fieldset class="latency" data-test="latency">
+            <legend>"Response time"</legend>
+            {body}
+        </fieldset>
+    }
+}
+
+/// Works out the service time from a load test and offers to use it.
+#[component]
+fn LoadTest(component: usize) -> impl IntoView {
+    use crate::editor::moves_together::{calibrate, Calibration};
+    let state = expect_context::<PlanState>();
+    let throughput = RwSignal::new(String::new());
+    let measured = RwSignal::new(String::new());
+    let units = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Result<Calibration, String>>);
+    let latency = move || {
+        state
+            .plan
+            .with(|p| match p.plan().components.get(component) {
+                Some(Component::Horizontal(h)) => h.latency,
+                _ => None,
+            })
+    };
+    let work_out = move |_| {
+        let Some(latency) = latency() else {
+            return;
+        };
+        result.set(Some(calibrate(
+            &throughput.get(),
+            &measured.get(),
+            &units.get(),
+            latency.concurrency_per_unit,
+            latency.percentile,
+        )));
+    };
+    let id = |what: &str| format!("load-test-{component}-{what}");
+    let input = move |what: &'static str, label: String, value: RwSignal<String>| {
+        view! {
+            <div class="field">
+                <label for=id(what)>{label}</label>
+                <input id=id(what) type="text" inputmode="decimal" data-test=format!("load-test-{what}")
+                    prop:value=move || value.get()
+                    on:input=move |event| value.set(event_target_value(&event)) />
+            </div>
+        }
+    };
+    let percentile = move || latency().map(|l| l.percentile_label()).unwrap_or_default();
+    view! {
+        <details class="load-test">
+            <summary>"From a load test"</summary>
+            <div class="field-grid">
+                {input("throughput", "Requests a second".into(), throughput)}
+                {input("measured", format!("Measured {} (ms)", percentile()), measured)}
+                {input("units", "Units in the test".into(), units)}
+            </div>
+            <button type="button" class="action secondary" on:click=work_out>"Work out the service time"</button>
+            {move || match result.get() {
+                None => ().into_any(),
+                Some(Err(message)) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
+                Some(Ok(calibration)) => {
+                    let text = calibration.text.clone();
+                    let use_it = move |_| {
+                        if state
+                            .edit(Field::Component { component, part: ComponentPart::ServiceTime }, &text)
+                            .is_ok()
+                        {
+                            result.set(None);
+                        }
+                    };
+                    view! {
+                        <p class="derivation" data-test="load-test-derivation">{calibration.derivation.clone()}</p>
+                        <button type="button" class="action add" on:click=use_it>{format!("Use {} ms", calibration.text)}</button>
+                    }
+                    .into_any()
+                }
+            }}
+        </details>
     }
 }

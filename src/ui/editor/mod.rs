@@ -4,6 +4,7 @@
 //! where the user is.
 
 mod components;
+mod correlations;
 mod costs;
 mod drivers;
 mod finance;
@@ -29,6 +30,9 @@ pub fn PlanEditor() -> impl IntoView {
             </Section>
             <Section title="Drivers" open=true>
                 <drivers::Drivers />
+            </Section>
+            <Section title="Inputs that move together">
+                <correlations::Correlations />
             </Section>
             <Section title="Metrics">
                 <metrics::Metrics />

@@ -6,8 +6,10 @@ use super::state::PlanState;
 use super::variance::variance_note;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::actuals::compare::plan_value;
-use crate::engine::number::{format_count, format_figure, format_money, heading_unit};
-use crate::engine::plan::Series;
+use crate::engine::number::{
+    format_count, format_figure, format_milliseconds, format_money, heading_unit,
+};
+use crate::engine::plan::{Component, Series};
 use leptos::prelude::*;
 
 #[component]
@@ -36,6 +38,29 @@ pub fn MonthTable() -> impl IntoView {
                 })
                 .collect_view()
         })
+    };
+    // Components sized for a response time get a column of their predicted
+    // time at the target's percentile.
+    let latency_columns = move || {
+        plan.with(|p| {
+            p.plan()
+                .components
+                .iter()
+                .enumerate()
+                .filter_map(|(index, component)| match component {
+                    Component::Horizontal(h) => h
+                        .latency
+                        .map(|l| (index, format!("{} {}", h.name, l.percentile_label()))),
+                    Component::Tiered(_) => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let latency_header = move || {
+        latency_columns()
+            .into_iter()
+            .map(|(_, title)| view! { <th scope="col" class="metric-head">{title}<span class="cell-note">"ms"</span></th> })
+            .collect_view()
     };
     let body = move || {
         let (units, currency, months) = plan.with(|p| {
@@ -72,12 +97,23 @@ pub fn MonthTable() -> impl IntoView {
                             .zip(names)
                             .map(|((value, unit), name)| view! { <td>{format_figure(*value, unit)}{note(Series::Metric(name))}</td> })
                             .collect_view();
+                        let latency_cells = latency_columns()
+                            .into_iter()
+                            .map(|(index, _)| {
+                                let text = month.components[index].response_time_ms.map_or_else(
+                                    || "—".to_string(),
+                                    |ms| if ms.is_finite() { format_milliseconds(ms) } else { "overloaded".into() },
+                                );
+                                view! { <td>{text}</td> }
+                            })
+                            .collect_view();
                         let label = plan.with(|p| calendar(p, month.month));
                         view! {
                             <tr data-month=month.month>
                                 <th scope="row">{month.month}<span class="cell-note">{label}</span></th>
                                 <td>{format_count(month.users)}{note(Series::Users)}</td>
                                 {cells}
+                                {latency_cells}
                                 <td>{format_money(month.total_cost, &currency)}{note(Series::TotalCost)}</td>
                                 <td>{format_money(month.cumulative_cost, &currency)}</td>
                                 <td>{month.cost_per_user.map_or_else(|| "—".to_string(), |v| format_money(v, &currency))}</td>
@@ -100,6 +136,7 @@ pub fn MonthTable() -> impl IntoView {
                         <th scope="col">"Month"</th>
                         <th scope="col">"Users"</th>
                         {header}
+                        {latency_header}
                         <th scope="col">"Monthly cost"</th>
                         <th scope="col">"Cumulative"</th>
                         <th scope="col">"Per user"</th>

@@ -41,11 +41,32 @@ fn Calibration() -> impl IntoView {
     }
 }
 
+/// The correlations in force in the selected scenario, in words.
+#[component]
+fn MovingTogether() -> impl IntoView {
+    use crate::editor::moves_together::in_force_sentences;
+    let state = expect_context::<PlanState>();
+    move || {
+        let sentences = state
+            .plan
+            .with(|p| in_force_sentences(p.plan(), state.selected.get()));
+        (!sentences.is_empty()).then(|| {
+            view! {
+                <div class="moving-together" data-test="correlations-in-force">
+                    <h3>"Inputs that move together"</h3>
+                    <ul class="facts">{sentences.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn Risks() -> impl IntoView {
     view! {
         <Calibration />
         <Chances />
+        <MovingTogether />
     }
 }
 

@@ -4,8 +4,8 @@
 use super::decisions::ComponentDecisions;
 use super::state::PlanState;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
-use crate::engine::number::{format_money, format_percent};
-use crate::engine::output::describe_size;
+use crate::engine::number::{format_milliseconds, format_money, format_percent};
+use crate::engine::output::{describe_response_time, describe_size};
 use crate::engine::projection::Status;
 use leptos::prelude::*;
 
@@ -55,16 +55,44 @@ pub fn SizingTables() -> impl IntoView {
                                 </p>
                             }
                         });
+                        let latency = match component {
+                            crate::engine::plan::Component::Horizontal(h) => h.latency,
+                            crate::engine::plan::Component::Tiered(_) => None,
+                        };
+                        let latency_head = latency.map(|l| {
+                            view! { <th scope="col">{format!("{} response", l.percentile_label())}</th> }
+                        });
+                        let latency_note = latency.map(|l| {
+                            view! {
+                                <p class="section-note" data-test="latency-note">
+                                    {format!(
+                                        "Sized for a {} response time within {} ms as well as utilization: {} ms a request, {} at once per unit (an M/M/c queue). ▲ marks months the response time, not utilization, set the units.",
+                                        l.percentile_label(),
+                                        format_milliseconds(l.target_ms),
+                                        l.service_time_ms,
+                                        l.concurrency_per_unit
+                                    )}
+                                </p>
+                            }
+                        });
                         let rows = months
                             .iter()
                             .filter_map(|m| scenario.at(*m))
                             .map(|month| {
                                 let sizing = &month.components[c];
+                                let response = latency.map(|_| {
+                                    let text = describe_response_time(component, sizing)
+                                        .and_then(|t| t.split_once(' ').map(|(_, rest)| rest.to_string()))
+                                        .unwrap_or_default();
+                                    let forced = if sizing.latency_forced { " ▲" } else { "" };
+                                    view! { <td>{format!("{text}{forced}")}</td> }
+                                });
                                 view! {
                                     <tr>
                                         <th scope="row">{month.month}<span class="cell-note">{calendar(valid, month.month)}</span></th>
                                         <td>{describe_size(component, sizing)}</td>
                                         <td>{format_percent(round_share(sizing.utilization))}</td>
+                                        {response}
                                         <td class="status-cell">{status_badge(sizing.status)}</td>
                                         <td>{format_money(sizing.cost, &p.currency)}</td>
                                     </tr>
@@ -75,6 +103,7 @@ pub fn SizingTables() -> impl IntoView {
                             <div class="sizing" data-test="sizing-table" data-component=component.name().to_string()>
                                 <h3>{component.name().to_string()}</h3>
                                 {today}
+                                {latency_note}
                                 <ComponentDecisions component=c />
                                 <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{} sizing", component.name())>
                                     <table data-test="sizing-months">
@@ -83,6 +112,7 @@ pub fn SizingTables() -> impl IntoView {
                                                 <th scope="col">"Month"</th>
                                                 <th scope="col">"Size"</th>
                                                 <th scope="col">"Utilization"</th>
+                                                {latency_head}
                                                 <th scope="col">"Status"</th>
                                                 <th scope="col">"Cost"</th>
                                             </tr>
