@@ -5,7 +5,7 @@
 //! Run with `cargo bench --bench montecarlo`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use headroom::engine::plan::Uncertainty;
+use headroom::engine::plan::{Component, Correlation, Latency, Uncertainty};
 use headroom::engine::templates;
 use headroom::engine::uncertainty::{scenario_inputs, simulate, simulate_plan, Columns};
 use std::hint::black_box;
@@ -28,6 +28,57 @@ fn montecarlo(c: &mut Criterion) {
         "microservices-aws, 1 scenario: 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&one_scenario, settings))),
     );
+    // Issue 18's measures, on the same scenario: without any latency target
+    // (as before the issue), with one on every horizontal component, and
+    // with correlations between its uncertain inputs.
+    let variant = |latency: bool, correlated: bool| {
+        let mut plan = one_scenario.plan().clone();
+        // The gateway keeps the template's target (seed 001's load test);
+        // the service pods get one too: 40 ms a request, 32 at once, p95
+        // within 300 ms.
+        for component in &mut plan.components {
+            if let Component::Horizontal(h) = component {
+                h.latency = if latency {
+                    h.latency.or(Some(Latency {
+                        service_time_ms: 40.0,
+                        concurrency_per_unit: 32,
+                        percentile: 0.95,
+                        target_ms: 300.0,
+                    }))
+                } else {
+                    None
+                };
+            }
+        }
+        if correlated {
+            let scenario = plan.scenarios[0].name.clone();
+            plan.correlations = vec![
+                Correlation {
+                    inputs: ["requests_per_user_day".into(), "peak_factor".into()],
+                    rank: 0.6,
+                },
+                Correlation {
+                    inputs: [
+                        "concurrent_ratio".into(),
+                        format!("{scenario}/growth.points[1].users"),
+                    ],
+                    rank: 0.5,
+                },
+            ];
+        }
+        headroom::engine::validate::validate(&plan).expect("valid")
+    };
+    for (label, latency, correlated) in [
+        ("no latency targets", false, false),
+        ("latency on every horizontal component", true, false),
+        ("two correlations", false, true),
+    ] {
+        let plan = variant(latency, correlated);
+        c.bench_function(
+            &format!("microservices-aws, 1 scenario, {label}: 10,000 paths × 120 months"),
+            |b| b.iter(|| black_box(simulate_plan(&plan, settings))),
+        );
+    }
     c.bench_function(
         "microservices-aws, 2 scenarios: 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&plan, settings))),

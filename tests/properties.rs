@@ -125,6 +125,21 @@ proptest! {
         prop_assert!(plain.units <= a.units);
     }
 
+    /// The fast path of latency sizing rests on economies of scale: `n`
+    /// units carry at least `n` times what one unit carries within the same
+    /// target (at a fixed utilization, more servers wait less).
+    #[test]
+    fn n_units_carry_at_least_n_times_one_unit(h in latency_sized(), n in 2u32..200) {
+        let latency = h.latency.expect("set");
+        let rate = |units: u32| {
+            latency
+                .queue(f64::from(units))
+                .max_rate_within(latency.percentile, latency.target_ms / 1000.0)
+        };
+        let one = rate(1);
+        prop_assert!(rate(n) >= f64::from(n) * one * (1.0 - 1e-9), "{} < {n} × {one}", rate(n));
+    }
+
     /// Every template, under random growth, baseline and horizon: cumulative
     /// cost never decreases and every figure is finite; utilizations are finite
     /// and non-negative.

@@ -8,7 +8,7 @@ use crate::engine::plan::Plan;
 use crate::engine::queueing::service_time_from_load_test;
 use crate::engine::uncertainty::scenario_inputs;
 
-use super::value_text::read_number;
+use super::value_text::{read_number, trim_number};
 
 /// The strengths offered, strongest together first.
 pub const STRENGTHS: [f64; 6] = [0.8, 0.5, 0.2, -0.2, -0.5, -0.8];
@@ -132,7 +132,7 @@ pub fn calibrate(
         service_time_ms: rounded,
         text: rounded.to_string(),
         derivation: format!(
-            "{} requests a second on {} unit{} × {} at once = {} servers. A mean service time of {} ms makes the queue's {label} exactly {} ms: each server is busy {}% of the time (offered load {} × {} s = {:.2} of {}).",
+            "{} requests a second on {} unit{} × {} at once = {} servers. A mean service time of {} ms makes the queue's {label} {} ms: each server is busy {}% of the time (offered load {} × {} s = {:.2} erlangs of {}).",
             crate::engine::number::format_count(throughput),
             units,
             if units == 1.0 { "" } else { "s" },
@@ -142,7 +142,7 @@ pub fn calibrate(
             format_milliseconds(latency),
             (busy * 1000.0).round() / 10.0,
             crate::engine::number::format_count(throughput),
-            rounded / 1000.0,
+            trim_number(rounded / 1000.0),
             throughput * rounded / 1000.0,
             servers
         ),
@@ -188,7 +188,7 @@ mod tests {
     fn a_load_test_calibrates_the_service_time() {
         let calibration = calibrate("525", "315", "2", 2, 0.95).expect("one");
         assert_eq!(calibration.text, "7.48");
-        assert!(calibration.derivation.starts_with("525 requests a second on 2 units × 2 at once = 4 servers. A mean service time of 7.48 ms makes the queue's p95 exactly 315 ms: each server is busy 98.2% of the time"), "{}", calibration.derivation);
+        assert!(calibration.derivation.starts_with("525 requests a second on 2 units × 2 at once = 4 servers. A mean service time of 7.48 ms makes the queue's p95 315 ms: each server is busy 98.2% of the time (offered load 525 × 0.00748 s = 3.93 erlangs of 4)."), "{}", calibration.derivation);
         assert_eq!(
             calibrate("525", "abc", "2", 2, 0.95),
             Err("Enter the measured response time as a number above 0".into())

@@ -83,27 +83,34 @@ impl Queue {
     /// `P(T > t)` for arrivals of `rate` per second: the probability a
     /// response takes longer than `t` seconds (1 when not stable).
     pub fn tail(&self, rate: f64, t: f64) -> f64 {
-        let offered = rate.max(0.0) * self.service_s;
-        if offered >= self.servers {
-            return 1.0;
+        match self.waiting(rate) {
+            Some(waiting) => waiting.tail(t),
+            None => 1.0,
         }
-        let mu = 1.0 / self.service_s;
-        let theta = (self.servers - offered) / self.service_s;
-        let waits = erlang_c(self.servers, offered);
-        let service_only = libm::exp(-mu * t);
-        (1.0 - waits) * service_only + waits * hypoexponential_tail(mu, theta, t)
+    }
+
+    /// What arrivals of `rate` per second make of the queue, `None` when it
+    /// is not stable. Erlang C depends on the rate only, so a search over
+    /// response times works it out once.
+    fn waiting(&self, rate: f64) -> Option<Waiting> {
+        let offered = rate.max(0.0) * self.service_s;
+        (offered < self.servers).then(|| Waiting {
+            mu: 1.0 / self.service_s,
+            theta: (self.servers - offered) / self.service_s,
+            waits: erlang_c(self.servers, offered),
+        })
     }
 
     /// The response time (seconds) at percentile `p` (0.5 to 0.999) for
     /// arrivals of `rate` per second; infinite when not stable.
     pub fn response_time(&self, rate: f64, p: f64) -> f64 {
-        if rate * self.service_s >= self.servers {
+        let Some(waiting) = self.waiting(rate) else {
             return f64::INFINITY;
-        }
+        };
         let beyond = 1.0 - p;
         // Bracket the answer, then halve: the tail falls as t grows.
         let mut high = self.service_s;
-        while self.tail(rate, high) > beyond {
+        while waiting.tail(high) > beyond {
             high *= 2.0;
             if !high.is_finite() {
                 return f64::INFINITY;
@@ -112,7 +119,7 @@ impl Queue {
         let mut low = 0.0;
         for _ in 0..64 {
             let mid = 0.5 * (low + high);
-            if self.tail(rate, mid) > beyond {
+            if waiting.tail(mid) > beyond {
                 low = mid;
             } else {
                 high = mid;
@@ -122,24 +129,66 @@ impl Queue {
     }
 
     /// The most requests per second it takes with the response time at
-    /// percentile `p` within `target` seconds: the lower end of a 64-step
-    /// halving, so that rate itself meets the target. 0 when even an idle
-    /// queue misses it (service alone too slow).
+    /// percentile `p` within `target` seconds: 0 when even an idle queue
+    /// misses it (service alone too slow); otherwise the lower end of a
+    /// bracket around the crossing, narrowed by regula falsi with the
+    /// Illinois fix (a retained end's value halved) until it is 10⁻¹² of the
+    /// rate wide, so the rate returned itself meets the target.
     pub fn max_rate_within(&self, p: f64, target: f64) -> f64 {
         let beyond = 1.0 - p;
-        if self.tail(0.0, target) > beyond {
+        let excess = |rate: f64| self.tail(rate, target) - beyond;
+        let (mut low, mut f_low) = (0.0, excess(0.0));
+        if f_low > 0.0 {
             return 0.0;
         }
-        let (mut low, mut high) = (0.0, self.saturation());
-        for _ in 0..64 {
-            let mid = 0.5 * (low + high);
-            if self.tail(mid, target) > beyond {
+        // At saturation every request waits forever: the tail is 1.
+        let (mut high, mut f_high) = (self.saturation(), 1.0 - beyond);
+        let mut kept = 0i8;
+        for _ in 0..200 {
+            if high - low <= 1e-12 * high {
+                break;
+            }
+            let secant = (low * f_high - high * f_low) / (f_high - f_low);
+            let mid = if secant > low && secant < high {
+                secant
+            } else {
+                0.5 * (low + high)
+            };
+            let f_mid = excess(mid);
+            if f_mid > 0.0 {
                 high = mid;
+                f_high = f_mid;
+                if kept == -1 {
+                    f_low *= 0.5;
+                }
+                kept = -1;
             } else {
                 low = mid;
+                f_low = f_mid;
+                if kept == 1 {
+                    f_high *= 0.5;
+                }
+                kept = 1;
             }
         }
         low
+    }
+}
+
+/// A stable queue under one arrival rate.
+struct Waiting {
+    mu: f64,
+    theta: f64,
+    /// Erlang C: the probability of waiting at all.
+    waits: f64,
+}
+
+impl Waiting {
+    /// `P(T > t) = (1 − C)·e^(−μt) + C·H(t)`.
+    fn tail(&self, t: f64) -> f64 {
+        let service_only = libm::exp(-self.mu * t);
+        (1.0 - self.waits) * service_only
+            + self.waits * hypoexponential_tail(self.mu, self.theta, t)
     }
 }
 

@@ -61,6 +61,15 @@ impl LatencyLimits {
         components.iter().map(LatencyLimits::new).collect()
     }
 
+    /// What one unit carries within the target (infinite without one).
+    #[inline(always)]
+    pub fn one_unit_rate(&mut self) -> f64 {
+        match self.known.get(1) {
+            Some(rate) if !rate.is_nan() => *rate,
+            _ => self.max_rate(1),
+        }
+    }
+
     /// The most requests per second `units` units carry within the target
     /// (infinite without a latency target).
     pub fn max_rate(&mut self, units: u32) -> f64 {
@@ -113,11 +122,15 @@ struct HorizontalRule {
     over_above: f64,
     thresholds: Thresholds,
     latency: Option<Latency>,
+    /// With a latency target, what one unit carries within it: `n` units
+    /// carry at least `n` times that, so most loads need no more checking
+    /// (worked out once, before a column's loop).
+    one_unit_rate: f64,
 }
 
 impl HorizontalRule {
     /// The rule in plan month `month` (a commitment covers some months).
-    fn new(h: &Horizontal, month: u32) -> HorizontalRule {
+    fn new(h: &Horizontal, month: u32, limits: &mut LatencyLimits) -> HorizontalRule {
         let committed = h
             .commitment
             .filter(|c| c.covers(month))
@@ -134,6 +147,11 @@ impl HorizontalRule {
             over_above: h.capacity_per_unit * f64::from(h.max_units),
             thresholds: h.thresholds,
             latency: h.latency,
+            one_unit_rate: if h.latency.is_some() {
+                limits.one_unit_rate()
+            } else {
+                f64::INFINITY
+            },
         }
     }
 
@@ -158,7 +176,10 @@ impl HorizontalRule {
         if load <= 0.0 {
             return active;
         }
-        if load <= limits.max_rate(units as u32) {
+        // Met without asking the queue: at a fixed utilization more servers
+        // wait less (Erlang C falls and the wait's rate rises with c), so
+        // `n` units carry at least `n` times what one unit does.
+        if load <= self.one_unit_rate * units || load <= limits.max_rate(units as u32) {
             return active;
         }
         // Stable needs servers above `load × s`: units above that ÷ concurrency.
@@ -278,7 +299,7 @@ impl HorizontalRule {
 /// Units in service for `load`: active units (as [`size_horizontal`]
 /// counts them, with any latency target) plus spares.
 pub fn units_in_service(h: &Horizontal, load: f64, limits: &mut LatencyLimits) -> u32 {
-    let active = HorizontalRule::new(h, u32::MAX).active(load, limits);
+    let active = HorizontalRule::new(h, u32::MAX, limits).active(load, limits);
     // A whole number between two u32 bounds.
     (active.units as u32).saturating_add(h.spare_units)
 }
@@ -302,7 +323,7 @@ pub fn size_horizontal_in(
     month: u32,
     limits: &mut LatencyLimits,
 ) -> Sizing {
-    let rule = HorizontalRule::new(h, month);
+    let rule = HorizontalRule::new(h, month, limits);
     let active = rule.active(load, limits);
     let response_time_ms = h.latency.map(|latency| {
         let seconds = latency
@@ -471,7 +492,7 @@ pub(crate) fn size_column(
 ) {
     match (component, &table.staircase) {
         (Component::Horizontal(h), _) => {
-            let rule = HorizontalRule::new(h, month);
+            let rule = HorizontalRule::new(h, month, limits);
             for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
                 let (path_cost, path_status) = rule.cost_and_status_saturating(*load, limits);
                 *cost = path_cost;

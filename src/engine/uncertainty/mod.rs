@@ -9,8 +9,11 @@ mod percentile;
 pub(crate) mod sample;
 mod simulate;
 
+use crate::engine::sizing::LatencyLimits;
 pub use percentile::{percentiles, Percentiles, Selector};
-pub use simulate::{scenario_inputs, simulate, Columns, Crossings, Input, MonthView, Target};
+pub use simulate::{
+    scenario_inputs, simulate, simulate_with, Columns, Crossings, Input, MonthView, Target,
+};
 
 use crate::engine::decisions::{
     commitable, steps, term_fits, ActBy, NeededMonths, Recommendation, UnitsTally,
@@ -282,93 +285,101 @@ fn simulate_scenario(
         Vec::new()
     };
     let loads = &valid.resolved().component_loads;
-    let (crossings, stopped) = simulate(valid, scenario, &columns, paths, |view| {
-        let column = |quantity: Quantity| match quantity {
-            Quantity::Users => view.users,
-            Quantity::Metric(index) => view.metrics[index],
-        };
-        needed.observe(view.month, column);
-        if view.month >= term.start_month && view.month - term.start_month < term.term_months {
-            for tally in &mut tallies {
-                if let Some(h) = commitable(&plan.components[tally.component]) {
-                    tally.observe(h, column(loads[tally.component][0]));
+    let mut latency_limits = LatencyLimits::for_components(&plan.components);
+    let (crossings, stopped) = simulate_with(
+        valid,
+        scenario,
+        &columns,
+        paths,
+        &mut latency_limits,
+        |view| {
+            let column = |quantity: Quantity| match quantity {
+                Quantity::Users => view.users,
+                Quantity::Metric(index) => view.metrics[index],
+            };
+            needed.observe(view.month, column);
+            if view.month >= term.start_month && view.month - term.start_month < term.term_months {
+                for tally in &mut tallies {
+                    if let Some(h) = commitable(&plan.components[tally.component]) {
+                        tally.observe(h, column(loads[tally.component][0]));
+                    }
                 }
             }
-        }
-        if let Some(here) = actuals.get(view.month as usize) {
-            rank_actuals(plan, view, here, &mut actual_percentiles);
-        }
-        let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
-        if users_vary {
-            let users = selector.percentiles_and_paths(view.users.iter().copied());
-            input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
-            bands.push(users.map(|(percentiles, _)| percentiles));
-        } else {
-            bands.push(Some(Percentiles::same(view.users[0])));
-        }
-        for (index, metric) in view.metrics.iter().enumerate() {
-            let ranks = match followed.get(index).copied().flatten() {
-                // The same on every path: any path holds every percentile.
-                Some(Source::Fixed) => Some([0; 5]),
-                Some(Source::Input(input)) => Some(input_ranks[input]),
-                Some(Source::Metric(slot)) => Some(metric_ranks[slot]),
-                None => None,
+            if let Some(here) = actuals.get(view.month as usize) {
+                rank_actuals(plan, view, here, &mut actual_percentiles);
+            }
+            let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
+            if users_vary {
+                let users = selector.percentiles_and_paths(view.users.iter().copied());
+                input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
+                bands.push(users.map(|(percentiles, _)| percentiles));
+            } else {
+                bands.push(Some(Percentiles::same(view.users[0])));
+            }
+            for (index, metric) in view.metrics.iter().enumerate() {
+                let ranks = match followed.get(index).copied().flatten() {
+                    // The same on every path: any path holds every percentile.
+                    Some(Source::Fixed) => Some([0; 5]),
+                    Some(Source::Input(input)) => Some(input_ranks[input]),
+                    Some(Source::Metric(slot)) => Some(metric_ranks[slot]),
+                    None => None,
+                };
+                let percentiles = match ranks {
+                    Some(ranks) => {
+                        let at = |k: usize| metric[ranks[k] as usize];
+                        Some(Percentiles {
+                            p5: at(0),
+                            p10: at(1),
+                            p50: at(2),
+                            p90: at(3),
+                            p95: at(4),
+                        })
+                    }
+                    None => {
+                        let selected = selector.percentiles_and_paths(metric.iter().copied());
+                        metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
+                        selected.map(|(percentiles, _)| percentiles)
+                    }
+                };
+                bands.push(percentiles);
+            }
+            let total = selector.percentiles(view.total_cost.iter().copied());
+            bands.push(total);
+            bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
+            let cost_per_user = if users_vary {
+                per_user.clear();
+                let with_users = view
+                    .total_cost
+                    .iter()
+                    .zip(view.users)
+                    .filter(|(_, users)| **users >= 1.0);
+                per_user.extend(with_users.map(|(cost, users)| cost / users));
+                selector.percentiles(per_user.iter().copied())
+            } else {
+                // The same users on every path: dividing by them keeps the cost's
+                // order, so its percentiles divided are exactly theirs.
+                let users = view.users[0];
+                total
+                    .filter(|_| users >= 1.0)
+                    .map(|p| p.map(|cost| cost / users))
             };
-            let percentiles = match ranks {
-                Some(ranks) => {
-                    let at = |k: usize| metric[ranks[k] as usize];
-                    Some(Percentiles {
-                        p5: at(0),
-                        p10: at(1),
-                        p50: at(2),
-                        p90: at(3),
-                        p95: at(4),
-                    })
-                }
-                None => {
-                    let selected = selector.percentiles_and_paths(metric.iter().copied());
-                    metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
-                    selected.map(|(percentiles, _)| percentiles)
-                }
-            };
-            bands.push(percentiles);
-        }
-        let total = selector.percentiles(view.total_cost.iter().copied());
-        bands.push(total);
-        bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
-        let cost_per_user = if users_vary {
-            per_user.clear();
-            let with_users = view
-                .total_cost
-                .iter()
-                .zip(view.users)
-                .filter(|(_, users)| **users >= 1.0);
-            per_user.extend(with_users.map(|(cost, users)| cost / users));
-            selector.percentiles(per_user.iter().copied())
-        } else {
-            // The same users on every path: dividing by them keeps the cost's
-            // order, so its percentiles divided are exactly theirs.
-            let users = view.users[0];
-            total
-                .filter(|_| users >= 1.0)
-                .map(|p| p.map(|cost| cost / users))
-        };
-        bands.push(cost_per_user);
-        months.push(MonthBands {
-            month: view.month,
-            percentiles: bands,
-            // Filled in from the run's crossings once it is over.
-            red: Vec::new(),
-            over_capacity: Vec::new(),
-            over_budget: budget
-                .and_then(|b| b.monthly_cap)
-                .map(|_| share(view.over_budget)),
-            cost_per_user_over_cap: budget
-                .and_then(|b| b.cost_per_user_cap)
-                .map(|_| share(view.cost_per_user_over)),
-            broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
-        });
-    });
+            bands.push(cost_per_user);
+            months.push(MonthBands {
+                month: view.month,
+                percentiles: bands,
+                // Filled in from the run's crossings once it is over.
+                red: Vec::new(),
+                over_capacity: Vec::new(),
+                over_budget: budget
+                    .and_then(|b| b.monthly_cap)
+                    .map(|_| share(view.over_budget)),
+                cost_per_user_over_cap: budget
+                    .and_then(|b| b.cost_per_user_cap)
+                    .map(|_| share(view.cost_per_user_over)),
+                broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
+            });
+        },
+    );
     let red_by = crossings.red_by_month(months.len());
     let over_by = crossings.over_by_month(months.len());
     for (index, month) in months.iter_mut().enumerate() {
@@ -388,7 +399,7 @@ fn simulate_scenario(
         months,
         first_red: first_counts.into_iter().map(share).collect(),
         never_red: share(never),
-        sensitivity: sensitivity(valid, scenario, &inputs),
+        sensitivity: sensitivity_with(valid, scenario, &inputs, &mut latency_limits),
         act_by: needed.act_by(plan, plan.confidence()),
         commitments: tallies
             .iter()
@@ -405,6 +416,16 @@ fn simulate_scenario(
 /// For each uncertain input, the outcome with it at its low and at its high
 /// bound and every other input at its median; largest swing first.
 pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<Sensitivity> {
+    let mut latency_limits = LatencyLimits::for_components(&valid.plan().components);
+    sensitivity_with(valid, scenario, inputs, &mut latency_limits)
+}
+
+fn sensitivity_with(
+    valid: &ValidPlan,
+    scenario: usize,
+    inputs: &[Input],
+    latency_limits: &mut [LatencyLimits],
+) -> Vec<Sensitivity> {
     let plan = valid.plan();
     let month = plan.horizon_months.min(12);
     let mut results: Vec<Sensitivity> = inputs
@@ -426,12 +447,13 @@ pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<
             });
             let mut cumulative = (f64::NAN, f64::NAN);
             let mut monthly = (f64::NAN, f64::NAN);
-            let (_, stopped) = simulate(valid, scenario, &columns, 2, |view| {
-                if view.month == month {
-                    monthly = (view.total_cost[0], view.total_cost[1]);
-                }
-                cumulative = (view.cumulative_cost[0], view.cumulative_cost[1]);
-            });
+            let (_, stopped) =
+                simulate_with(valid, scenario, &columns, 2, latency_limits, |view| {
+                    if view.month == month {
+                        monthly = (view.total_cost[0], view.total_cost[1]);
+                    }
+                    cumulative = (view.cumulative_cost[0], view.cumulative_cost[1]);
+                });
             let finite = stopped.is_none() && cumulative.0.is_finite() && cumulative.1.is_finite();
             Sensitivity {
                 input: input.label.clone(),

@@ -228,6 +228,28 @@ pub fn simulate(
     scenario: usize,
     columns: &Columns,
     paths: usize,
+    observe: impl FnMut(&MonthView<'_>),
+) -> (Crossings, Option<String>) {
+    let mut latency_limits = LatencyLimits::for_components(&valid.plan().components);
+    simulate_with(
+        valid,
+        scenario,
+        columns,
+        paths,
+        &mut latency_limits,
+        observe,
+    )
+}
+
+/// [`simulate`], keeping what latency targets allow in `latency_limits`
+/// (one per component) for the next run of the same plan: the band run and
+/// the sensitivity runs ask about the same unit counts.
+pub fn simulate_with(
+    valid: &ValidPlan,
+    scenario: usize,
+    columns: &Columns,
+    paths: usize,
+    latency_limits: &mut [LatencyLimits],
     mut observe: impl FnMut(&MonthView<'_>),
 ) -> (Crossings, Option<String>) {
     let plan = valid.plan();
@@ -243,7 +265,6 @@ pub fn simulate(
     let mut cumulative = vec![0.0; paths];
     let mut line_columns = vec![vec![0.0; paths]; lines];
     let mut crossings = Crossings::new(components, paths);
-    let mut latency_limits = LatencyLimits::for_components(&plan.components);
     let mut broke_even = vec![false; paths];
     let mut broke_even_count = 0;
     let budget = plan.budget.as_ref();
