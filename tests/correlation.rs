@@ -368,3 +368,72 @@ mod editing {
         assert!(removed.plan().correlations.is_empty());
     }
 }
+
+/// Names a person might type (right, near misses, scoped, odd), for the
+/// property below.
+fn any_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("requests_per_user".to_string()),
+        Just("mb_per_user".to_string()),
+        Just("fixed_one".to_string()),
+        Just("Base/growth.growth".to_string()),
+        Just("Base/growth.churn".to_string()),
+        Just("Fast/aggressive/growth.growth".to_string()),
+        Just("Fast/aggressive/mb_per_user".to_string()),
+        Just("Fast/growth.growth".to_string()),
+        Just("Base/".to_string()),
+        Just("/".to_string()),
+        Just("".to_string()),
+        "[a-zA-Z_/.\\[\\]0-9]{0,30}",
+        ".{0,40}",
+    ]
+}
+
+fn any_rank() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1.0..1.0f64,
+        Just(0.95),
+        Just(-0.95),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(1.0),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Whatever pairs a file states, validation answers without panicking,
+    /// every refusal names a `correlations` path, and an accepted plan
+    /// samples, keeps each input's samples, and survives a file.
+    #[test]
+    fn any_correlations_are_checked_and_accepted_ones_work(
+        pairs in proptest::collection::vec((any_name(), any_name(), any_rank()), 0..6),
+    ) {
+        let mut plan = plan_with(&[]);
+        plan.correlations = pairs
+            .iter()
+            .map(|(a, b, rank)| Correlation { inputs: [a.clone(), b.clone()], rank: *rank })
+            .collect();
+        match validate(&plan) {
+            Err(errors) => {
+                prop_assert!(errors.iter().all(|e| e.path.starts_with("correlations")), "{errors:?}");
+            }
+            Ok(valid) => {
+                let independent = plan_with(&[]);
+                for scenario in 0..2 {
+                    for target in [REQUESTS, STORAGE, GROWTH] {
+                        let mut before = column(&independent, scenario, 300, 4, target);
+                        let mut after = column(valid.plan(), scenario, 300, 4, target);
+                        before.sort_by(f64::total_cmp);
+                        after.sort_by(f64::total_cmp);
+                        prop_assert_eq!(before, after);
+                    }
+                }
+                let text = headroom::engine::document::save_plan(&valid);
+                let read = load_plan(&text).expect("reads back");
+                prop_assert_eq!(read.plan(), valid.plan());
+            }
+        }
+    }
+}

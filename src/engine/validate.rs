@@ -873,10 +873,10 @@ fn check_latency(check: &mut Checker, path: &str, latency: &Latency) {
         check.fail(
             at("target_ms"),
             format!(
-                "a {label} of {} ms cannot be met when a request takes {} ms on average: even with no waiting, {label} is {} ms",
+                "a {label} of {} ms cannot be met when a request takes {} ms on average: even with no waiting, {label} is {:.1} ms",
                 format_milliseconds(latency.target_ms),
                 format_milliseconds(latency.service_time_ms),
-                format!("{:.1}", (fastest * 10.0).ceil() / 10.0)
+                (fastest * 10.0).ceil() / 10.0
             ),
         );
     }
