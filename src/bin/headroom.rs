@@ -11,8 +11,11 @@ use headroom::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
 use headroom::engine::fit::Model;
 use headroom::engine::link::{decode_link, encode_link};
 use headroom::engine::number::{format_compact, format_percent, parse_number};
+use headroom::engine::diff::plan_changes;
+use headroom::engine::diff::results::{compare_results, Side};
 use headroom::engine::output::{
-    projection_csv, projection_json, projection_markdown, projection_table,
+    comparison_json, comparison_markdown, comparison_table, projection_csv, projection_json,
+    projection_markdown, projection_table,
 };
 use headroom::engine::projection::project;
 use headroom::engine::templates::{self, TEMPLATES};
@@ -32,6 +35,8 @@ Usage:
   headroom link PLAN.json            Print the plan's share-link fragment (#h1.…)
   headroom fit (PLAN.json | --template ID | --link LINK) --actuals FILE.csv [options]
                                      Fit growth models to the user actuals
+  headroom diff OLD NEW [options]    Compare two plans (files or share links):
+                                     what changed and what it does to the results
 
 Forecast and fit:
   --actuals FILE.csv     Monthly actuals (a month column, then users, metrics,
@@ -44,6 +49,8 @@ Forecast options:
   --format FORMAT        table (default), csv, json or markdown
   --samples N            Monte Carlo paths (10-100000; default: the plan's, or 2000)
   --seed S               Random seed for the paths (default: the plan's, or 1)
+  --since OLD            With markdown or table: add 'What changed since' OLD
+                         (a plan file or share link)
 
   Plans with uncertain values (ranges) always get bands, probabilities and a
   sensitivity ranking; --samples or --seed asks for them on any plan.
@@ -54,6 +61,14 @@ Fit options:
   --ends M,M,...         Months at which piecewise segments end (plan months)
   --scenario NAME        The scenario the fitted one is based on (default: first)
   --format FORMAT        table (default) or json
+
+Diff options:
+  --scenario NAME        Only this scenario's results
+  --format FORMAT        markdown (default: made to paste into a pull request),
+                         json or table
+  --samples N, --seed S  Monte Carlo paths and seed for both plans' bands
+
+  Exit status 0 whether or not the plans differ; 2 on bad input.
 
   headroom --version | --help
 ";
@@ -99,6 +114,7 @@ fn run(args: &[String]) -> Result<String, String> {
         Some("forecast") => forecast(&args[1..]),
         Some("link") => link(&args[1..]),
         Some("fit") => fit_command(&args[1..]),
+        Some("diff") => diff_command(&args[1..]),
         Some(other) => Err(format!("unknown command '{other}' (try 'headroom --help')")),
     }
 }
@@ -126,6 +142,7 @@ fn forecast(args: &[String]) -> Result<String, String> {
     let mut format = Format::Table;
     let mut samples = None;
     let mut seed = None;
+    let mut since = None;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         if common.take(arg, &mut rest)? {
@@ -144,30 +161,9 @@ fn forecast(args: &[String]) -> Result<String, String> {
                 users =
                     Some(parse_number(&text).map_err(|error| format!("--initial-users: {error}"))?);
             }
-            "--samples" => {
-                let text = value("--samples")?;
-                let parsed = parse_number(&text)
-                    .ok()
-                    .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX));
-                let count = parsed.ok_or(format!(
-                    "--samples takes a whole number of paths, not '{text}'"
-                ))? as u32;
-                if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&count) {
-                    return Err(format!(
-                        "--samples must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {count}"
-                    ));
-                }
-                samples = Some(count);
-            }
-            "--seed" => {
-                let text = value("--seed")?;
-                seed = Some(text.parse::<u64>().map_err(|_| {
-                    format!(
-                        "--seed takes a whole number from 0 to {}, not '{text}'",
-                        u64::MAX
-                    )
-                })?);
-            }
+            "--samples" => samples = Some(parse_samples(&value("--samples")?)?),
+            "--seed" => seed = Some(parse_seed(&value("--seed")?)?),
+            "--since" => since = Some(value("--since")?),
             "--format" => {
                 format = match value("--format")?.as_str() {
                     "table" => Format::Table,
@@ -194,15 +190,34 @@ fn forecast(args: &[String]) -> Result<String, String> {
     };
     let projection = project(&plan);
     let only = scenario.as_deref();
-    let bands = (samples.is_some() || seed.is_some() || has_uncertainty(plan.plan())).then(|| {
-        let mut settings = plan.plan().uncertainty.unwrap_or_default();
-        settings.samples = samples.unwrap_or(settings.samples);
-        settings.seed = seed.unwrap_or(settings.seed);
-        simulate_plan(&plan, settings)
-    });
+    let bands = bands_for(&plan, samples, seed, false);
     let bands = bands.as_ref();
+    let since = match since {
+        Some(source) => {
+            let old = plan_from(&source)?;
+            Some((source, plan_changes(old.plan(), plan.plan())))
+        }
+        None => None,
+    };
+    let changed_since = |markdown: bool| -> String {
+        let Some((source, changes)) = &since else {
+            return String::new();
+        };
+        let mut text = if markdown {
+            format!("\n## What changed since {source}\n\n")
+        } else {
+            format!("\nWhat changed since {source}:\n")
+        };
+        if changes.is_empty() {
+            text.push_str("  nothing\n");
+        }
+        for change in changes {
+            text.push_str(&format!("{}{change}\n", if markdown { "- " } else { "  - " }));
+        }
+        text
+    };
     Ok(match format {
-        Format::Table => projection_table(&plan, &projection, bands, only),
+        Format::Table => projection_table(&plan, &projection, bands, only) + &changed_since(false),
         Format::Csv => projection_csv(&plan, &projection, bands, only),
         Format::Json => {
             let json = projection_json(&plan, &projection, bands, only);
@@ -211,7 +226,143 @@ fn forecast(args: &[String]) -> Result<String, String> {
                 serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?
             )
         }
-        Format::Markdown => projection_markdown(&plan, &projection, bands, only),
+        Format::Markdown => {
+            projection_markdown(&plan, &projection, bands, only) + &changed_since(true)
+        }
+    })
+}
+
+/// `--samples`: a whole number of paths within the limits.
+fn parse_samples(text: &str) -> Result<u32, String> {
+    let parsed = parse_number(text)
+        .ok()
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX));
+    let count = parsed.ok_or(format!(
+        "--samples takes a whole number of paths, not '{text}'"
+    ))? as u32;
+    if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&count) {
+        return Err(format!(
+            "--samples must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {count}"
+        ));
+    }
+    Ok(count)
+}
+
+/// `--seed`: a whole number.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "--seed takes a whole number from 0 to {}, not '{text}'",
+            u64::MAX
+        )
+    })
+}
+
+/// The plan's bands, when it is uncertain, asked for, or `always`.
+fn bands_for(
+    plan: &ValidPlan,
+    samples: Option<u32>,
+    seed: Option<u64>,
+    always: bool,
+) -> Option<headroom::engine::uncertainty::Bands> {
+    (always || samples.is_some() || seed.is_some() || has_uncertainty(plan.plan())).then(|| {
+        let mut settings = plan.plan().uncertainty.unwrap_or_default();
+        settings.samples = samples.unwrap_or(settings.samples);
+        settings.seed = seed.unwrap_or(settings.seed);
+        simulate_plan(plan, settings)
+    })
+}
+
+/// A plan from a file, or from a share link (`#h1.…`, `h1.…` or a URL
+/// holding one).
+fn plan_from(source: &str) -> Result<ValidPlan, String> {
+    if let Some(at) = source.find("h1.") {
+        if at == 0 || source[..at].ends_with('#') {
+            return decode_link(&source[at..]).map_err(|error| format!("{}: {error}", shorten(source)));
+        }
+    }
+    let text = read_capped(source)?;
+    load_plan(&text).map_err(|error| format!("{source}: {error}"))
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// `headroom diff OLD NEW`: what changed between two plans and what it does.
+fn diff_command(args: &[String]) -> Result<String, String> {
+    let mut sides = Vec::new();
+    let mut scenario = None;
+    let mut format = Format::Markdown;
+    let mut samples = None;
+    let mut seed = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |name: &str| rest.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--scenario" => scenario = Some(value("--scenario")?),
+            "--samples" => samples = Some(parse_samples(&value("--samples")?)?),
+            "--seed" => seed = Some(parse_seed(&value("--seed")?)?),
+            "--format" => {
+                format = match value("--format")?.as_str() {
+                    "markdown" | "md" => Format::Markdown,
+                    "json" => Format::Json,
+                    "table" => Format::Table,
+                    other => {
+                        return Err(format!("unknown format '{other}' (markdown, json or table)"))
+                    }
+                }
+            }
+            other if other.starts_with("--") => return Err(Common::unexpected(other)),
+            side => sides.push(side.to_string()),
+        }
+    }
+    let [old_source, new_source] = <[String; 2]>::try_from(sides).map_err(|sides| {
+        format!(
+            "diff needs two plans, old then new (files or share links), not {}",
+            sides.len()
+        )
+    })?;
+    let (old, new) = (plan_from(&old_source)?, plan_from(&new_source)?);
+    let only = match &scenario {
+        Some(name) => Some(new.plan().scenario_named(name)?.name.clone()),
+        None => None,
+    };
+    // Bands for both when either is uncertain, so the figures compare alike.
+    let uncertain = has_uncertainty(old.plan()) || has_uncertainty(new.plan());
+    let (old_projection, new_projection) = (project(&old), project(&new));
+    let old_bands = bands_for(&old, samples, seed, uncertain);
+    let new_bands = bands_for(&new, samples, seed, uncertain);
+    let comparison = compare_results(
+        Side {
+            plan: &old,
+            projection: &old_projection,
+            bands: old_bands.as_ref(),
+        },
+        Side {
+            plan: &new,
+            projection: &new_projection,
+            bands: new_bands.as_ref(),
+        },
+    );
+    let only = only.as_deref();
+    Ok(match format {
+        Format::Markdown => comparison_markdown(
+            &comparison,
+            &shorten(&old_source),
+            &shorten(&new_source),
+            only,
+        ),
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&comparison_json(&comparison, only))
+                .map_err(|error| error.to_string())?
+        ),
+        Format::Table | Format::Csv => comparison_table(&comparison, only),
     })
 }
 

@@ -8,6 +8,7 @@
 pub mod actuals;
 pub mod correlation;
 pub mod decisions;
+pub mod diff;
 pub mod document;
 pub mod events;
 pub mod fit;

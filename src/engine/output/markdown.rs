@@ -251,7 +251,7 @@ fn round2(share: f64) -> f64 {
 }
 
 /// Text from the plan, made inert in Markdown: no HTML, no table breaks, no links.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

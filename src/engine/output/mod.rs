@@ -1,12 +1,14 @@
 //! A projection rendered for people and programs: JSON, a readable table,
 //! CSV and a Markdown report. Shared by the command line and the app's exports.
 
+mod comparison;
 mod csv;
 mod json;
 mod markdown;
 mod table;
 
 pub use self::csv::projection_csv;
+pub use comparison::{comparison_json, comparison_markdown, comparison_table};
 pub use json::projection_json;
 pub use markdown::projection_markdown;
 pub use table::projection_table;
