@@ -572,3 +572,81 @@ fn bad_actuals_and_fits_are_one_line_and_exit_2() {
         "cannot open /no/such.csv: no such file",
     );
 }
+
+/// `headroom diff`: Markdown for a pull request by default, the summary line
+/// first; a share link on either side; JSON deltas; exit 0 either way.
+#[test]
+fn diff_compares_two_plans_for_code_review() {
+    let old = stdout(&headroom(&["template", "managed-saas"]));
+    let new = old.replace(
+        "\"growth\": 0.25, \"churn\": 0.08",
+        "\"growth\": 0.3, \"churn\": 0.08",
+    );
+    assert_ne!(old, new, "the edit applies");
+    let old_path = temp_file("diff-old.json", old.as_bytes());
+    let new_path = temp_file("diff-new.json", new.as_bytes());
+    let (old_path, new_path) = (old_path.to_str().unwrap(), new_path.to_str().unwrap());
+    let markdown = stdout(&headroom(&["diff", old_path, new_path, "--samples", "200"]));
+    let first = markdown.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("**Conservative: no change in the results**"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("**Moderate: month-12 cost +$"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- Moderate growth 25% → 30%"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| Users at month 12 |"), "{markdown}");
+    // The old side as a share link, JSON out: Moderate's month-12 users
+    // 100 × 1.17^12 → 100 × 1.22^12.
+    let link = stdout(&headroom(&["link", old_path]));
+    let json = json_of(&[
+        "diff",
+        link.trim(),
+        new_path,
+        "--format",
+        "json",
+        "--scenario",
+        "moderate",
+    ]);
+    let users = &json["scenarios"][0]["rows"][0];
+    assert_eq!(users["label"], "Users at month 12");
+    let delta = users["delta"].as_f64().expect("a delta");
+    assert!(
+        (delta - 100.0 * (1.22f64.powi(12) - 1.17f64.powi(12))).abs() < 1e-6,
+        "{delta}"
+    );
+    // The same plan twice: no change, still exit 0.
+    let same = headroom(&["diff", old_path, old_path, "--format", "table"]);
+    assert!(same.status.success());
+    assert!(stdout(&same).contains("nothing"));
+    // Bad input: one line, exit 2.
+    assert_refused(&headroom(&["diff", old_path]), "diff needs two plans");
+    assert_refused(&headroom(&["diff", old_path, "#h1.damaged"]), "#h1.damaged");
+    assert_refused(
+        &headroom(&["diff", old_path, new_path, "--format", "pdf"]),
+        "unknown format 'pdf'",
+    );
+}
+
+#[test]
+fn forecast_since_says_what_changed() {
+    let old = stdout(&headroom(&["template", "managed-saas"]));
+    let new = old.replace("\"baseline_users\": 100,", "\"baseline_users\": 120,");
+    let old_path = temp_file("since-old.json", old.as_bytes());
+    let new_path = temp_file("since-new.json", new.as_bytes());
+    let report = stdout(&headroom(&[
+        "forecast",
+        new_path.to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--since",
+        old_path.to_str().unwrap(),
+    ]));
+    assert!(report.contains("## What changed since"), "{report}");
+    assert!(report.contains("- users at month 0 100 → 120"), "{report}");
+}

@@ -7,12 +7,12 @@ use headroom::engine::actuals::import::{read_actuals_csv, MAX_CSV_BYTES};
 use headroom::engine::actuals::refit::{
     fit_drivers, model_name, model_named, refit, user_observations, Refit, RefitError,
 };
+use headroom::engine::diff::plan_changes;
+use headroom::engine::diff::results::{compare_results, Side};
 use headroom::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
 use headroom::engine::fit::Model;
 use headroom::engine::link::{decode_link, encode_link};
 use headroom::engine::number::{format_compact, format_percent, parse_number};
-use headroom::engine::diff::plan_changes;
-use headroom::engine::diff::results::{compare_results, Side};
 use headroom::engine::output::{
     comparison_json, comparison_markdown, comparison_table, projection_csv, projection_json,
     projection_markdown, projection_table,
@@ -212,7 +212,10 @@ fn forecast(args: &[String]) -> Result<String, String> {
             text.push_str("  nothing\n");
         }
         for change in changes {
-            text.push_str(&format!("{}{change}\n", if markdown { "- " } else { "  - " }));
+            text.push_str(&format!(
+                "{}{change}\n",
+                if markdown { "- " } else { "  - " }
+            ));
         }
         text
     };
@@ -278,7 +281,8 @@ fn bands_for(
 fn plan_from(source: &str) -> Result<ValidPlan, String> {
     if let Some(at) = source.find("h1.") {
         if at == 0 || source[..at].ends_with('#') {
-            return decode_link(&source[at..]).map_err(|error| format!("{}: {error}", shorten(source)));
+            return decode_link(&source[at..])
+                .map_err(|error| format!("{}: {error}", shorten(source)));
         }
     }
     let text = read_capped(source)?;
@@ -313,7 +317,9 @@ fn diff_command(args: &[String]) -> Result<String, String> {
                     "json" => Format::Json,
                     "table" => Format::Table,
                     other => {
-                        return Err(format!("unknown format '{other}' (markdown, json or table)"))
+                        return Err(format!(
+                            "unknown format '{other}' (markdown, json or table)"
+                        ))
                     }
                 }
             }

@@ -29,7 +29,9 @@ pub struct Change {
 pub enum Detail {
     Added,
     Removed,
-    Renamed { from: String },
+    Renamed {
+        from: String,
+    },
     /// Said in words (`users: 3 months added`).
     Note(String),
     /// A value, as the editor shows it; `None` where it was not set.
@@ -64,13 +66,14 @@ impl fmt::Display for Change {
             Detail::Note(text) => write!(f, "{} {text}", self.name),
             Detail::Field { label, old, new } => {
                 let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
-                let subject = if self.name.is_empty() {
-                    label.clone()
-                } else if label.is_empty() {
-                    self.name.clone()
-                } else {
-                    format!("{} {label}", self.name)
-                };
+                let subject =
+                    if self.name.is_empty() || (self.kind.is_empty() && self.name == "settings") {
+                        label.clone()
+                    } else if label.is_empty() {
+                        self.name.clone()
+                    } else {
+                        format!("{} {label}", self.name)
+                    };
                 write!(f, "{subject} {} → {}", shown(old), shown(new))
             }
         }
@@ -124,7 +127,12 @@ pub fn plan_changes(old: &Plan, new: &Plan) -> Vec<Change> {
         ("component", "components"),
         ("cost line", "costs"),
     ] {
-        named(kind, list(&old_json, key), list(&new_json, key), &mut changes);
+        named(
+            kind,
+            list(&old_json, key),
+            list(&new_json, key),
+            &mut changes,
+        );
         if kind == "driver" {
             correlations(old, new, &mut changes);
         }
@@ -174,7 +182,13 @@ fn settings(old: &Value, new: &Value, changes: &mut Vec<Change>) {
             continue;
         }
         if key == "description" {
-            changes.push(field("", "settings".into(), "description", Some("…".into()), Some("changed".into())));
+            changes.push(field(
+                "",
+                "settings".into(),
+                "description",
+                Some("…".into()),
+                Some("changed".into()),
+            ));
             continue;
         }
         leaf_changes("", "settings", label, key, a, b, changes);
@@ -265,9 +279,18 @@ fn without_name(value: &Value) -> Value {
 
 /// The fields of one part that differ. Tiers are parts of their own; a
 /// scenario's driver values read as overrides.
-fn object_changes(kind: &'static str, name: &str, old: &Value, new: &Value, changes: &mut Vec<Change>) {
+fn object_changes(
+    kind: &'static str,
+    name: &str,
+    old: &Value,
+    new: &Value,
+    changes: &mut Vec<Change>,
+) {
     let empty = Map::new();
-    let (a, b) = (old.as_object().unwrap_or(&empty), new.as_object().unwrap_or(&empty));
+    let (a, b) = (
+        old.as_object().unwrap_or(&empty),
+        new.as_object().unwrap_or(&empty),
+    );
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -284,7 +307,12 @@ fn object_changes(kind: &'static str, name: &str, old: &Value, new: &Value, chan
                         .map(|items| {
                             items
                                 .iter()
-                                .map(|t| (t["name"].as_str().unwrap_or_default().to_string(), t.clone()))
+                                .map(|t| {
+                                    (
+                                        t["name"].as_str().unwrap_or_default().to_string(),
+                                        t.clone(),
+                                    )
+                                })
                                 .collect::<Vec<_>>()
                         })
                         .unwrap_or_default()
@@ -324,7 +352,11 @@ fn object_changes(kind: &'static str, name: &str, old: &Value, new: &Value, chan
             }
             ("scenario", "drivers") => {
                 let empty = Map::new();
-                let overrides = |v: Option<&Value>| v.and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
+                let overrides = |v: Option<&Value>| {
+                    v.and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_else(|| empty.clone())
+                };
                 let (x, y) = (overrides(a.get(key)), overrides(b.get(key)));
                 let mut drivers: Vec<&String> = x.keys().chain(y.keys()).collect();
                 drivers.sort();
@@ -341,7 +373,15 @@ fn object_changes(kind: &'static str, name: &str, old: &Value, new: &Value, chan
                     }
                 }
             }
-            _ => leaf_changes(kind, name, &readable(key), key, a.get(key), b.get(key), changes),
+            _ => leaf_changes(
+                kind,
+                name,
+                &readable(key),
+                key,
+                a.get(key),
+                b.get(key),
+                changes,
+            ),
         }
     }
 }
@@ -382,7 +422,15 @@ fn leaf_changes(
                 } else {
                     format!("{label} {}", readable(inner))
                 };
-                leaf_changes(kind, name, &inner_label, inner, a.get(inner), b.get(inner), changes);
+                leaf_changes(
+                    kind,
+                    name,
+                    &inner_label,
+                    inner,
+                    a.get(inner),
+                    b.get(inner),
+                    changes,
+                );
             }
         }
         (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
@@ -445,17 +493,31 @@ fn show(key: &str, value: &Value) -> String {
     };
     match value {
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), number),
-        Value::String(text) => text.replace('_', " "),
+        // Names and formulas as written; only kinds and models read as words.
+        Value::String(text) if matches!(key, "model" | "kind" | "distribution") => {
+            text.replace('_', " ")
+        }
+        Value::String(text) => text.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Object(map) if is_range(map) => {
-            let bound = |k: &str| map.get(k).and_then(Value::as_f64).map(number).unwrap_or_default();
+            let bound = |k: &str| {
+                map.get(k)
+                    .and_then(Value::as_f64)
+                    .map(number)
+                    .unwrap_or_default()
+            };
             let kind = match map.get("distribution").and_then(Value::as_str) {
                 Some("uniform") => " (uniform)",
                 Some("triangular") => " (triangular)",
                 _ => "",
             };
             match map.get("mode").and_then(Value::as_f64) {
-                Some(mode) => format!("{} – {} – {}{kind}", bound("low"), number(mode), bound("high")),
+                Some(mode) => format!(
+                    "{} – {} – {}{kind}",
+                    bound("low"),
+                    number(mode),
+                    bound("high")
+                ),
                 None => format!("{} – {}{kind}", bound("low"), bound("high")),
             }
         }
@@ -490,13 +552,24 @@ fn single(area: &'static str, old: Option<&Value>, new: Option<&Value>, changes:
         }),
         (Some(a), Some(b)) if a != b => {
             let empty = Map::new();
-            let (x, y) = (a.as_object().unwrap_or(&empty), b.as_object().unwrap_or(&empty));
+            let (x, y) = (
+                a.as_object().unwrap_or(&empty),
+                b.as_object().unwrap_or(&empty),
+            );
             let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
             keys.sort();
             keys.dedup();
             for key in keys {
                 if x.get(key) != y.get(key) {
-                    leaf_changes("", area, &readable(key), key, x.get(key), y.get(key), changes);
+                    leaf_changes(
+                        "",
+                        area,
+                        &readable(key),
+                        key,
+                        x.get(key),
+                        y.get(key),
+                        changes,
+                    );
                 }
             }
         }
@@ -513,7 +586,11 @@ fn correlations(old: &Plan, new: &Plan, changes: &mut Vec<Change>) {
     };
     let name = |inputs: &[String; 2]| format!("{} with {}", inputs[0], inputs[1]);
     for c in &old.correlations {
-        match new.correlations.iter().find(|n| key(&n.inputs) == key(&c.inputs)) {
+        match new
+            .correlations
+            .iter()
+            .find(|n| key(&n.inputs) == key(&c.inputs))
+        {
             Some(n) if n.rank != c.rank => changes.push(field(
                 "correlation",
                 name(&c.inputs),
@@ -530,7 +607,11 @@ fn correlations(old: &Plan, new: &Plan, changes: &mut Vec<Change>) {
         }
     }
     for n in &new.correlations {
-        if !old.correlations.iter().any(|c| key(&c.inputs) == key(&n.inputs)) {
+        if !old
+            .correlations
+            .iter()
+            .any(|c| key(&c.inputs) == key(&n.inputs))
+        {
             changes.push(Change {
                 kind: "correlation",
                 name: name(&n.inputs),
@@ -556,13 +637,32 @@ fn actuals(old: &Plan, new: &Plan, changes: &mut Vec<Change>) {
                 .enumerate()
                 .filter_map(|(i, v)| {
                     let index = i64::from(year) * 12 + i64::from(month) - 1 + i as i64;
-                    v.map(|v| (format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1), v))
+                    v.map(|v| {
+                        (
+                            format!(
+                                "{:04}-{:02}",
+                                index.div_euclid(12),
+                                index.rem_euclid(12) + 1
+                            ),
+                            v,
+                        )
+                    })
                 })
                 .collect()
         };
         let mut all = vec![(Series::Users, dated(&actuals.users))];
-        all.extend(actuals.metrics.iter().map(|(n, v)| (Series::Metric(n.clone()), dated(v))));
-        all.extend(actuals.costs.iter().map(|(n, v)| (Series::Cost(n.clone()), dated(v))));
+        all.extend(
+            actuals
+                .metrics
+                .iter()
+                .map(|(n, v)| (Series::Metric(n.clone()), dated(v))),
+        );
+        all.extend(
+            actuals
+                .costs
+                .iter()
+                .map(|(n, v)| (Series::Cost(n.clone()), dated(v))),
+        );
         all.push((Series::TotalCost, dated(&actuals.total_cost)));
         all.retain(|(_, values)| !values.is_empty());
         all
@@ -579,8 +679,14 @@ fn actuals(old: &Plan, new: &Plan, changes: &mut Vec<Change>) {
                 .unwrap_or_default()
         };
         let (x, y) = (find(&a), find(&b));
-        let added = y.iter().filter(|(m, _)| !x.iter().any(|(n, _)| n == m)).count();
-        let removed = x.iter().filter(|(m, _)| !y.iter().any(|(n, _)| n == m)).count();
+        let added = y
+            .iter()
+            .filter(|(m, _)| !x.iter().any(|(n, _)| n == m))
+            .count();
+        let removed = x
+            .iter()
+            .filter(|(m, _)| !y.iter().any(|(n, _)| n == m))
+            .count();
         let changed = y
             .iter()
             .filter(|(m, v)| x.iter().any(|(n, w)| n == m && w != v))

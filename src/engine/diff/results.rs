@@ -96,7 +96,9 @@ pub fn compare_results(old: Side<'_>, new: Side<'_>) -> Comparison {
     let changes = plan_changes(old.plan.plan(), new.plan.plan());
     let renamed = |name: &str| {
         changes.iter().find_map(|c| match &c.detail {
-            Detail::Renamed { from } if c.kind == "scenario" && from == name => Some(c.name.clone()),
+            Detail::Renamed { from } if c.kind == "scenario" && from == name => {
+                Some(c.name.clone())
+            }
             _ => None,
         })
     };
@@ -173,19 +175,21 @@ fn compare_scenario(
     }
     // The chances, where both plans have bands.
     if let (Some((_, a)), Some((_, b))) = (old_bands, new_bands) {
-        let chance = |value: f64| {
-            Some(Figure {
-                value,
-                range: None,
-            })
-        };
+        let chance = |value: f64| Some(Figure { value, range: None });
         rows.push(Row {
             label: "Chance something goes red".into(),
             measure: Measure::Chance,
             old: chance(1.0 - a.never_red),
             new: chance(1.0 - b.never_red),
         });
-        let over_budget = |s: &ScenarioBands| s.months.iter().filter_map(|m| m.over_budget).fold(None, |most: Option<f64>, p| Some(most.map_or(p, |m| m.max(p))));
+        let over_budget = |s: &ScenarioBands| {
+            s.months
+                .iter()
+                .filter_map(|m| m.over_budget)
+                .fold(None, |most: Option<f64>, p| {
+                    Some(most.map_or(p, |m| m.max(p)))
+                })
+        };
         if let (Some(x), Some(y)) = (over_budget(a), over_budget(b)) {
             rows.push(Row {
                 label: "Chance over budget in the worst month".into(),
@@ -230,7 +234,11 @@ fn figure(
 ) -> Option<Figure> {
     if let Some((bands, scenario_bands)) = bands {
         let index = bands.quantities.iter().position(|q| q == quantity)?;
-        let percentiles = scenario_bands.months.get(month as usize)?.percentiles.get(index)?;
+        let percentiles = scenario_bands
+            .months
+            .get(month as usize)?
+            .percentiles
+            .get(index)?;
         return percentiles.map(|p| Figure {
             value: p.p50,
             range: (p.p5 != p.p95).then_some((p.p5, p.p95)),
@@ -249,7 +257,10 @@ fn figure(
 /// The first component to go red (or over capacity), and when.
 fn first_red(side: Side<'_>, scenario: &ScenarioProjection) -> Option<(String, i64)> {
     scenario.months.iter().find_map(|month| {
-        let index = month.components.iter().position(|c| c.status >= Status::Red)?;
+        let index = month
+            .components
+            .iter()
+            .position(|c| c.status >= Status::Red)?;
         let name = side.plan.plan().components.get(index)?.name().to_string();
         Some((name, i64::from(month.month)))
     })
@@ -263,7 +274,12 @@ fn earliest_act_by(
     let act_by = bands.map_or(&scenario.act_by, |b| &b.act_by);
     act_by
         .iter()
-        .filter_map(|a| Some((format!("{}: {}", a.component, a.label), i64::from(a.act_by_month?))))
+        .filter_map(|a| {
+            Some((
+                format!("{}: {}", a.component, a.label),
+                i64::from(a.act_by_month?),
+            ))
+        })
         .min_by_key(|(_, month)| *month)
 }
 
@@ -288,7 +304,13 @@ pub fn show(value: f64, measure: Measure, currency: &str) -> String {
 /// A delta for reading, with its sign: `+$420 (+24%)`, `−3`, `+5 pts`.
 pub fn show_delta(row: &Row, currency: &str) -> Option<String> {
     let delta = row.delta()?;
-    let sign = if delta > 0.0 { "+" } else if delta < 0.0 { "−" } else { "±" };
+    let sign = if delta > 0.0 {
+        "+"
+    } else if delta < 0.0 {
+        "−"
+    } else {
+        "±"
+    };
     let magnitude = delta.abs();
     Some(match row.measure {
         Measure::Chance => format!("{sign}{} pts", (magnitude * 1000.0).round() / 10.0),
@@ -307,7 +329,13 @@ pub fn show_delta(row: &Row, currency: &str) -> Option<String> {
 
 /// `2 months earlier`, `1 month later`, `now at month 7`, `no longer`.
 pub fn describe_timing(timing: &Timing) -> Option<String> {
-    let months = |n: i64| if n.abs() == 1 { "1 month".to_string() } else { format!("{} months", n.abs()) };
+    let months = |n: i64| {
+        if n.abs() == 1 {
+            "1 month".to_string()
+        } else {
+            format!("{} months", n.abs())
+        }
+    };
     match (&timing.old, &timing.new) {
         (None, None) => None,
         (Some(_), None) => Some("no longer within the horizon".into()),
@@ -330,10 +358,19 @@ pub fn summary_line(scenario: &ScenarioComparison, currency: &str) -> String {
         .rows
         .iter()
         .find(|r| r.label.starts_with("Monthly cost at month 12"))
-        .or_else(|| scenario.rows.iter().find(|r| r.label.starts_with("Monthly cost")));
+        .or_else(|| {
+            scenario
+                .rows
+                .iter()
+                .find(|r| r.label.starts_with("Monthly cost"))
+        });
     if let Some(row) = cost {
         if let Some(delta) = show_delta(row, currency).filter(|_| row.delta() != Some(0.0)) {
-            let when = if row.label.contains("month 12") { "month-12" } else { "horizon" };
+            let when = if row.label.contains("month 12") {
+                "month-12"
+            } else {
+                "horizon"
+            };
             parts.push(format!("{when} cost {delta}"));
         }
     }

@@ -33,9 +33,10 @@ fn figure_text(figure: Option<Figure>, row: &Row, currency: &str) -> String {
 }
 
 fn timing_text(value: &Option<(String, i64)>) -> String {
-    value
-        .as_ref()
-        .map_or_else(|| "—".into(), |(what, month)| format!("{what}, month {month}"))
+    value.as_ref().map_or_else(
+        || "—".into(),
+        |(what, month)| format!("{what}, month {month}"),
+    )
 }
 
 /// The comparison as Markdown, `title_old`/`title_new` naming the sides.
@@ -157,7 +158,8 @@ pub fn comparison_table(comparison: &Comparison, only: Option<&str>) -> String {
     }
     for scenario in selected(comparison, only) {
         let _ = writeln!(out, "\n{}", scenario.name);
-        let mut rows: Vec<[String; 4]> = vec![["".into(), "Old".into(), "New".into(), "Change".into()]];
+        let mut rows: Vec<[String; 4]> =
+            vec![["".into(), "Old".into(), "New".into(), "Change".into()]];
         for row in &scenario.rows {
             rows.push([
                 row.label.clone(),
