@@ -8,6 +8,7 @@ pub mod chart;
 pub mod editor;
 pub mod engine;
 pub mod library;
+pub mod versions;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
