@@ -84,7 +84,7 @@ pub fn list_versions(store: &impl Store, plan_id: &str) -> Result<Vec<Version>, 
         };
         versions.push(read_version(key, sequence, &text));
     }
-    versions.sort_by(|a, b| b.sequence.cmp(&a.sequence));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.sequence));
     Ok(versions)
 }
 

@@ -30,7 +30,8 @@ fn edited(id: &str, edit: impl Fn(&mut Value)) -> Plan {
 
 #[test]
 fn every_kind_of_change_is_named_as_the_editor_names_it() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "managed-saas",
             Box::new(|p| p["horizon_months"] = json!(18)),
