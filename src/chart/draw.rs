@@ -46,10 +46,12 @@ fn legend_entries(spec: &ChartSpec, style: ChartStyle) -> Vec<(String, Swatch)> 
         .lines
         .iter()
         .map(|s| {
-            (
-                s.name.clone(),
-                Swatch::Line(s.colour, style.px(if s.bold { 3.0 } else { 2.0 })),
-            )
+            let swatch = if s.dashed {
+                Swatch::Dashed(s.colour)
+            } else {
+                Swatch::Line(s.colour, style.px(if s.bold { 3.0 } else { 2.0 }))
+            };
+            (s.name.clone(), swatch)
         })
         .collect();
     entries.extend(
@@ -279,7 +281,18 @@ pub fn draw_chart<DB: DrawingBackend>(
             .filter(|(_, v)| v.is_finite())
             .map(|(m, v)| (*m, y(*v)))
             .collect();
-        chart.draw_series(LineSeries::new(points, series.colour.stroke_width(width)))?;
+        if series.dashed {
+            // Dashed: the other plan of a comparison, told apart without colour.
+            let width = style.px(2.0);
+            chart.draw_series(DashedLineSeries::new(
+                points,
+                style.px(7.0),
+                style.px(4.0),
+                series.colour.stroke_width(width),
+            ))?;
+        } else {
+            chart.draw_series(LineSeries::new(points, series.colour.stroke_width(width)))?;
+        }
     }
 
     // Labelled markers say what happened there (break-even, a cap crossed);

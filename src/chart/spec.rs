@@ -634,3 +634,59 @@ mod tests {
         assert_eq!(Format::Percent.axis(0.6), "60%");
     }
 }
+
+/// What a comparison overlays: a scenario's users or monthly cost in this
+/// plan (solid) and in the plan compared with (dashed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Users,
+    MonthlyCost,
+}
+
+/// One scenario in two plans on one chart: this plan solid, the other
+/// dashed, so the change reads at a glance (and without colour: the dash).
+pub fn comparison_chart(
+    overlay: Overlay,
+    current: &ScenarioProjection,
+    other: &ScenarioProjection,
+    other_label: &str,
+    currency: &str,
+) -> ChartSpec {
+    let (title, y_label, format) = match overlay {
+        Overlay::Users => (
+            "Users: this plan and the one compared",
+            "Users",
+            Format::Count,
+        ),
+        Overlay::MonthlyCost => (
+            "Monthly cost: this plan and the one compared",
+            "Monthly cost",
+            Format::Money(currency.to_string()),
+        ),
+    };
+    let value = |m: &crate::engine::projection::MonthResult| match overlay {
+        Overlay::Users => m.users,
+        Overlay::MonthlyCost => m.total_cost,
+    };
+    let horizon = current
+        .last()
+        .map_or(0, |m| m.month)
+        .max(other.last().map_or(0, |m| m.month))
+        .max(1);
+    let mut spec = ChartSpec::new(title, y_label, format, horizon);
+    spec.lines.push(Series {
+        name: format!("{} ({other_label})", other.name),
+        colour: series_colour(1),
+        points: other.months.iter().map(|m| (m.month, value(m))).collect(),
+        bold: false,
+        dashed: true,
+    });
+    spec.lines.push(Series {
+        name: format!("{} (this plan)", current.name),
+        colour: series_colour(0),
+        points: current.months.iter().map(|m| (m.month, value(m))).collect(),
+        bold: true,
+        dashed: false,
+    });
+    spec
+}

@@ -2,11 +2,13 @@
 //! right (results first on a phone).
 
 use super::charts::{ScenarioCharts, UsersChart};
+use super::compare::{ComparePanel, CompareWith};
 use super::cost_breakdown::CostBreakdown;
 use super::editor::PlanEditor;
 use super::events_timeline::EventsTimeline;
 use super::files::FilePanel;
 use super::headline::Headline;
+use super::history::{HistoryPanel, VersionBanner};
 use super::library::{self, Library};
 use super::month_table::MonthTable;
 use super::plans_panel::PlansPanel;
@@ -39,6 +41,7 @@ pub fn App() -> impl IntoView {
     provide_context(library);
     let menu = RwSignal::new(None::<Menu>);
     provide_context(OpenMenu(menu));
+    provide_context(CompareWith(RwSignal::new(None)));
 
     // Save every accepted change a moment later; only valid plans reach here.
     let first_run = StoredValue::new(true);
@@ -52,13 +55,14 @@ pub fn App() -> impl IntoView {
     });
     // Save at once when the page is hidden or closed; follow other tabs.
     let listeners = [
-        window_event_listener(leptos::ev::pagehide, move |_| library.flush()),
+        window_event_listener(leptos::ev::pagehide, move |_| library.end_session()),
         window_event_listener_untyped("visibilitychange", move |_| {
             let hidden = web_sys::window()
                 .and_then(|w| w.document())
                 .is_some_and(|d| d.hidden());
+            // Hidden or closed: the editing session ends.
             if hidden {
-                library.flush();
+                library.end_session();
             }
         }),
         window_event_listener(leptos::ev::storage, move |event| {
@@ -152,12 +156,16 @@ pub fn App() -> impl IntoView {
                 .map(|open| {
                     let body = match open {
                         Menu::Plans => view! { <PlansPanel /> }.into_any(),
+                        Menu::History => view! { <HistoryPanel /> }.into_any(),
+                        Menu::Compare => view! { <ComparePanel /> }.into_any(),
                         Menu::Share => view! { <SharePanel /> }.into_any(),
                         Menu::Files => view! { <FilePanel /> }.into_any(),
                     };
                     // A named region, so everything in it is inside a landmark.
                     let label = match open {
                         Menu::Plans => "Saved plans",
+                        Menu::History => "History of this plan",
+                        Menu::Compare => "Compare plans",
                         Menu::Share => "Share this plan",
                         Menu::Files => "Export and import",
                     };
@@ -171,7 +179,15 @@ pub fn App() -> impl IntoView {
                     }
                 })
         }}
-        {move || library.read_only.get().then(|| view! { <SharedBanner /> })}
+        {move || {
+            library.read_only.get().then(|| {
+                if library.viewing.get().is_some() {
+                    view! { <VersionBanner /> }.into_any()
+                } else {
+                    view! { <SharedBanner /> }.into_any()
+                }
+            })
+        }}
         {move || {
             notice
                 .get()

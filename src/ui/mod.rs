@@ -11,12 +11,14 @@ mod actuals;
 mod app;
 mod chart_canvas;
 mod charts;
+mod compare;
 mod cost_breakdown;
 mod decisions;
 mod editor;
 mod events_timeline;
 pub mod files;
 mod headline;
+mod history;
 pub mod library;
 mod month_table;
 mod months_switch;
@@ -75,6 +77,8 @@ impl BandsState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Menu {
     Plans,
+    History,
+    Compare,
     Share,
     Files,
 }

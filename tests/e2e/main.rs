@@ -6,6 +6,7 @@ mod accessibility;
 mod actuals;
 mod browser;
 mod decisions;
+mod history;
 mod real_systems;
 mod server;
 

@@ -10,11 +10,24 @@ use crate::engine::plan::Plan;
 use crate::engine::templates;
 use crate::engine::validate::ValidPlan;
 use crate::library::{self as saved, entry_key, Entry, SaveError, Store, OPEN_KEY};
+use crate::versions::{self, Recorded, Version};
 use leptos::prelude::*;
 use std::time::Duration;
 
 /// How long after the last edit the plan is saved.
 const SAVE_DELAY: Duration = Duration::from_millis(400);
+/// How long after the last edit an editing session ends (a version is kept).
+const SESSION_IDLE: Duration = Duration::from_secs(600);
+
+/// A version of a saved plan shown read-only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Viewing {
+    /// The saved plan it is a version of.
+    pub plan_id: String,
+    pub key: String,
+    /// `Q1 review, 2026-11-02` or `2026-11-02 14:10`.
+    pub label: String,
+}
 
 /// The scenario a plan opens on: the middle one (Moderate of three).
 pub fn middle_scenario(plan: &ValidPlan) -> usize {
@@ -155,6 +168,13 @@ pub struct Library {
     /// One line on how saving is going: `Saved`, or why not.
     pub status: RwSignal<String>,
     pub notice: RwSignal<Option<String>>,
+    /// The open plan's earlier versions, newest first.
+    pub versions: RwSignal<Vec<Version>>,
+    /// A version being looked at, read-only.
+    pub viewing: RwSignal<Option<Viewing>>,
+    /// The open plan changed since its last version.
+    dirty: StoredValue<bool>,
+    idle: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl Library {
@@ -173,11 +193,123 @@ impl Library {
                 String::new()
             }),
             notice,
+            versions: RwSignal::new(Vec::new()),
+            viewing: RwSignal::new(None),
+            dirty: StoredValue::new(false),
+            idle: StoredValue::new(None),
         };
         if boot.entries.is_none() {
             library.refresh();
         }
+        library.refresh_versions();
         library
+    }
+
+    /// Reads the open plan's versions again.
+    pub fn refresh_versions(&self) {
+        let versions = match self.open_id.try_get_untracked().flatten() {
+            Some(id) => BrowserStore::open()
+                .and_then(|store| versions::list_versions(&store, &id))
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        self.versions.try_set(versions);
+    }
+
+    /// Ends the editing session: saves what is waiting and, if the plan
+    /// changed since its last version, keeps a version of it.
+    pub fn end_session(&self) {
+        self.flush();
+        if let Some(Some(handle)) = self.idle.try_get_value() {
+            handle.clear();
+            self.idle.try_set_value(None);
+        }
+        if self.dirty.try_get_value() == Some(true) {
+            self.keep_version(None);
+        }
+    }
+
+    /// Keeps a version of the open plan (named or not); the message to show
+    /// if it could not be kept.
+    pub fn keep_version(&self, name: Option<&str>) -> Option<String> {
+        let (Some(Some(id)), Some(plan)) = (
+            self.open_id.try_get_untracked(),
+            self.state.plan.try_get_untracked(),
+        ) else {
+            return Some("Only a saved plan has versions: save a copy first.".into());
+        };
+        let result = BrowserStore::open()
+            .and_then(|mut store| versions::record(&mut store, &id, &plan, name, now()));
+        self.dirty.try_set_value(false);
+        self.refresh_versions();
+        match result {
+            Ok(Recorded::Saved { made_room, .. }) if made_room > 0 => {
+                self.notice.set(Some(format!(
+                    "Browser storage was full: the {made_room} oldest unnamed version{} of your plans {} removed to keep this one. Your plans themselves are untouched.",
+                    if made_room == 1 { "" } else { "s" },
+                    if made_room == 1 { "was" } else { "were" }
+                )));
+                None
+            }
+            Ok(_) => None,
+            Err(error) => Some(capital(&format!("the version was not kept: {error}"))),
+        }
+    }
+
+    /// Shows a version of the open plan, read-only.
+    pub fn view_version(&self, key: &str, label: String) -> Result<(), String> {
+        let Some(plan_id) = self
+            .viewing
+            .get_untracked()
+            .map(|v| v.plan_id)
+            .or_else(|| self.open_id.get_untracked())
+        else {
+            return Err("Only a saved plan has versions.".into());
+        };
+        self.end_session();
+        let store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        let plan = versions::open_version(&store, key).map_err(|e| capital(&e.to_string()))?;
+        self.viewing.set(Some(Viewing {
+            plan_id,
+            key: key.to_string(),
+            label,
+        }));
+        self.open_id.set(None);
+        self.read_only.set(true);
+        self.status.set(String::new());
+        let middle = middle_scenario(&plan);
+        self.last_saved.set_value(Some(plan.plan().clone()));
+        self.state.open(plan, Some(middle));
+        Ok(())
+    }
+
+    /// Leaves a version being viewed for the plan as it is now.
+    pub fn back_to_current(&self) -> Result<(), String> {
+        let Some(viewing) = self.viewing.get_untracked() else {
+            return Ok(());
+        };
+        self.viewing.set(None);
+        self.open(&viewing.plan_id)
+    }
+
+    /// Makes a version the current plan: the plan as it was is kept as a
+    /// version first, and the restored plan becomes a new version; nothing
+    /// is deleted. One undo step.
+    pub fn restore_version(&self, key: &str) -> Result<(), String> {
+        if self.viewing.get_untracked().is_some() {
+            self.back_to_current()?;
+        }
+        self.end_session();
+        let store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
+        let plan = versions::open_version(&store, key).map_err(|e| capital(&e.to_string()))?;
+        self.state.replace(plan);
+        self.plan_changed();
+        self.flush();
+        self.dirty.set_value(true);
+        match self.keep_version(None) {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
     }
 
     /// Reads the list again.
@@ -188,7 +320,8 @@ impl Library {
         self.entries.try_set(entries);
     }
 
-    /// Called after every change of the open plan: saves it a moment later.
+    /// Called after every change of the open plan: saves it a moment later,
+    /// and ends the editing session ten minutes after the last change.
     pub fn plan_changed(&self) {
         let unchanged = self.state.plan.with_untracked(|p| {
             self.last_saved
@@ -197,6 +330,27 @@ impl Library {
         if unchanged || self.read_only.get_untracked() {
             return;
         }
+        // The first change to a plan with no history yet: keep the plan as
+        // it was, so the history starts before the edits.
+        if !self.dirty.get_value() && self.versions.with_untracked(Vec::is_empty) {
+            if let (Some(id), Some(before)) =
+                (self.open_id.get_untracked(), self.last_saved.get_value())
+            {
+                if let Ok(before) = crate::engine::validate::validate(&before) {
+                    let _ = BrowserStore::open().and_then(|mut store| {
+                        versions::record(&mut store, &id, &before, None, now())
+                    });
+                    self.refresh_versions();
+                }
+            }
+        }
+        self.dirty.set_value(true);
+        if let Some(handle) = self.idle.get_value() {
+            handle.clear();
+        }
+        let library = *self;
+        let idle = set_timeout_with_handle(move || library.end_session(), SESSION_IDLE).ok();
+        self.idle.set_value(idle);
         if self.open_id.get_untracked().is_none() {
             self.status.set("Not saved".into());
             return;
@@ -279,7 +433,8 @@ impl Library {
 
     /// Opens a saved plan.
     pub fn open(&self, id: &str) -> Result<(), String> {
-        self.flush();
+        self.end_session();
+        self.viewing.set(None);
         let mut store = BrowserStore::open().map_err(|e| capital(&e.to_string()))?;
         let found = saved::open(&store, id).map_err(|e| capital(&e.to_string()))?;
         let _ = store.set(OPEN_KEY, id);
@@ -290,7 +445,8 @@ impl Library {
     /// Saves `plan` as a new plan in the library and opens it. If storage
     /// cannot be used it still opens, unsaved, and says so.
     pub fn add(&self, plan: ValidPlan) {
-        self.flush();
+        self.end_session();
+        self.viewing.set(None);
         let created = BrowserStore::open().and_then(|mut store| {
             let id = saved::create(&mut store, &plan, now())?;
             let _ = store.set(OPEN_KEY, &id);
@@ -333,6 +489,8 @@ impl Library {
         });
         let middle = middle_scenario(&plan);
         self.state.open(plan, Some(middle));
+        self.dirty.set_value(false);
+        self.refresh_versions();
     }
 
     /// Renames a saved plan (the open one through its own field, so undo covers it).

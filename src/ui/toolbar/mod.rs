@@ -75,7 +75,13 @@ pub fn Toolbar() -> impl IntoView {
                 </select>
             </div>
             {move || {
-                [(Menu::Plans, "Plans"), (Menu::Share, "Share"), (Menu::Files, "Export / Import")]
+                [
+                    (Menu::Plans, "Plans"),
+                    (Menu::History, "History"),
+                    (Menu::Compare, "Compare"),
+                    (Menu::Share, "Share"),
+                    (Menu::Files, "Export / Import"),
+                ]
                     .into_iter()
                     .map(|(which, label)| {
                         view! {

@@ -1,0 +1,389 @@
+//! Two plans side by side: the plan now against one of its versions,
+//! another saved plan, a share link or a file — what changed in the
+//! assumptions, what that does to each scenario's results (with the delta,
+//! its sign in words and colour), and the chosen scenario's users and cost
+//! with the other plan dashed.
+
+use super::chart_canvas::{ChartCanvas, Drawing};
+use super::files::read_chosen_file;
+use super::library::Library;
+use super::state::PlanState;
+use super::storage::BrowserStore;
+use super::{BandsState, ProjectionMemo};
+use crate::chart::spec::{comparison_chart, Overlay};
+use crate::engine::diff::results::{
+    compare_results, describe_timing, show, show_delta, summary_line, Comparison, Figure, Row, Side,
+};
+use crate::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
+use crate::engine::link::decode_link;
+use crate::engine::projection::{project, Projection};
+use crate::engine::uncertainty::{has_uncertainty, simulate_plan, Bands};
+use crate::engine::validate::ValidPlan;
+use crate::library as saved;
+use leptos::prelude::*;
+
+/// The plan compared with, its projection and (when uncertain) its bands,
+/// worked out once when it is chosen.
+#[derive(Clone, PartialEq)]
+pub struct Other {
+    /// `the version from 2 h ago`, `plan “Budget 2027”`, `the shared link`.
+    pub label: String,
+    pub plan: ValidPlan,
+    pub projection: Projection,
+    pub bands: Option<Bands>,
+}
+
+impl Other {
+    pub fn new(label: String, plan: ValidPlan) -> Other {
+        let projection = project(&plan);
+        let bands = has_uncertainty(plan.plan())
+            .then(|| simulate_plan(&plan, plan.plan().uncertainty.unwrap_or_default()));
+        Other {
+            label,
+            plan,
+            projection,
+            bands,
+        }
+    }
+
+    pub fn from_version(key: &str, label: String) -> Result<Other, String> {
+        let store = BrowserStore::open().map_err(|e| crate::editor::capitalise(&e.to_string()))?;
+        let plan = crate::versions::open_version(&store, key)
+            .map_err(|e| crate::editor::capitalise(&e.to_string()))?;
+        Ok(Other::new(label, plan))
+    }
+}
+
+/// The plan the Compare panel compares with, shared as context.
+#[derive(Clone, Copy)]
+pub struct CompareWith(pub RwSignal<Option<Other>>);
+
+#[component]
+pub fn ComparePanel() -> impl IntoView {
+    let compare_with = expect_context::<CompareWith>().0;
+    view! {
+        <h2>"Compare"</h2>
+        <Chooser />
+        {move || {
+            compare_with
+                .get()
+                .map(|other| view! { <ComparisonView other /> }.into_any())
+                .unwrap_or_else(|| view! { <p class="empty">"Choose what to compare the plan with."</p> }.into_any())
+        }}
+    }
+}
+
+/// Where the other plan comes from.
+#[component]
+fn Chooser() -> impl IntoView {
+    let library = expect_context::<Library>();
+    let compare_with = expect_context::<CompareWith>().0;
+    let message = RwSignal::new(None::<String>);
+    let link = RwSignal::new(String::new());
+    let choose = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        let chosen = if let Some(key) = value.strip_prefix("version:") {
+            let label = library
+                .versions
+                .get_untracked()
+                .into_iter()
+                .find(|v| v.key == key)
+                .map(|v| match v.name {
+                    Some(name) => format!("“{name}”"),
+                    None => format!(
+                        "the version from {}",
+                        saved::describe_age(v.saved_at, super::storage::now())
+                    ),
+                })
+                .unwrap_or_else(|| "an earlier version".into());
+            Other::from_version(key, label)
+        } else if let Some(id) = value.strip_prefix("plan:") {
+            BrowserStore::open()
+                .map_err(|e| e.to_string())
+                .and_then(|store| saved::open(&store, id).map_err(|e| e.to_string()))
+                .map(|found| {
+                    let label = format!("plan “{}”", found.plan.plan().name);
+                    Other::new(label, found.plan)
+                })
+                .map_err(|e| crate::editor::capitalise(&e))
+        } else {
+            return;
+        };
+        match chosen {
+            Ok(other) => {
+                message.set(None);
+                compare_with.set(Some(other));
+            }
+            Err(problem) => message.set(Some(problem)),
+        }
+    };
+    let use_link = move |_| {
+        let text = link.get_untracked();
+        let at = text.find("h1.").unwrap_or(0);
+        match decode_link(&text[at..]) {
+            Ok(plan) => {
+                message.set(None);
+                compare_with.set(Some(Other::new("the shared link".into(), plan)));
+            }
+            Err(error) => message.set(Some(format!("That link cannot be compared: {error}"))),
+        }
+    };
+    let use_file = move |event: leptos::ev::Event| {
+        read_chosen_file(&event, MAX_DOCUMENT_BYTES, move |read| match read {
+            Ok((name, text)) => match load_plan(&text) {
+                Ok(plan) => {
+                    message.set(None);
+                    compare_with.set(Some(Other::new(format!("the file {name}"), plan)));
+                }
+                Err(error) => message.set(Some(format!("{name} cannot be compared: {error}"))),
+            },
+            Err(problem) => message.set(Some(problem)),
+        });
+    };
+    let open_id = move || library.open_id.get();
+    view! {
+        <div class="compare-chooser">
+            <div class="field">
+                <label for="compare-with">"Compare the plan now with"</label>
+                <select id="compare-with" data-test="compare-with" on:change=choose>
+                    <option value="" selected=true>"Choose…"</option>
+                    <optgroup label="Its earlier versions">
+                        {move || library.versions.get().into_iter().filter(|v| v.problem.is_none()).map(|v| {
+                            let text = format!(
+                                "{} · {}",
+                                v.name.clone().unwrap_or_else(|| "Autosaved".into()),
+                                saved::describe_age(v.saved_at, super::storage::now())
+                            );
+                            view! { <option value=format!("version:{}", v.key)>{text}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                    <optgroup label="Other saved plans">
+                        {move || library.entries.get().into_iter().filter(|e| e.problem.is_none() && Some(e.id.clone()) != open_id()).map(|e| {
+                            view! { <option value=format!("plan:{}", e.id)>{e.name.clone()}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                </select>
+            </div>
+            <div class="field">
+                <label for="compare-link">"or a share link"</label>
+                <input id="compare-link" type="text" placeholder="https://…#h1.…" data-test="compare-link"
+                    prop:value=move || link.get() on:input=move |e| link.set(event_target_value(&e)) />
+            </div>
+            <button type="button" class="secondary" on:click=use_link>"Compare with the link"</button>
+            <div class="field">
+                <label for="compare-file">"or a plan file"</label>
+                <input id="compare-file" type="file" accept=".json,application/json" on:change=use_file />
+            </div>
+        </div>
+        <p class="field-error" role="alert">{move || message.get().unwrap_or_default()}</p>
+    }
+}
+
+#[component]
+fn ComparisonView(other: Other) -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let projection = expect_context::<ProjectionMemo>().0;
+    let bands = expect_context::<BandsState>();
+    let label = other.label.clone();
+    let other = StoredValue::new(other);
+    let comparison = Memo::new(move |_| {
+        state.plan.with(|plan| {
+            projection.with(|current| {
+                bands.bands.with(|current_bands| {
+                    other.with_value(|other| {
+                        // Bands on both sides or neither, so figures compare alike.
+                        let both = current_bands.is_some() && other.bands.is_some();
+                        compare_results(
+                            Side {
+                                plan: &other.plan,
+                                projection: &other.projection,
+                                bands: other.bands.as_ref().filter(|_| both),
+                            },
+                            Side {
+                                plan,
+                                projection: current,
+                                bands: current_bands.as_ref().filter(|_| both),
+                            },
+                        )
+                    })
+                })
+            })
+        })
+    });
+    let chart = move |overlay: Overlay| {
+        Memo::new(move |_| {
+            let chosen = state.selected.get();
+            projection.with(|current| {
+                other.with_value(|o| {
+                    let currency = o.plan.plan().currency.clone();
+                    let scenario = current.scenarios.get(chosen);
+                    let theirs = scenario.and_then(|s| {
+                        o.projection
+                            .scenarios
+                            .iter()
+                            .find(|t| t.name == s.name)
+                            .or_else(|| o.projection.scenarios.get(chosen))
+                    });
+                    match (scenario, theirs) {
+                        (Some(mine), Some(theirs)) => Drawing::Lines(comparison_chart(
+                            overlay, mine, theirs, &o.label, &currency,
+                        )),
+                        _ => Drawing::Lines(crate::chart::spec::ChartSpec::empty("")),
+                    }
+                })
+            })
+        })
+    };
+    let users = chart(Overlay::Users);
+    let cost = chart(Overlay::MonthlyCost);
+    view! {
+        <div class="comparison" data-test="comparison">
+            <p class="plan-meta">{format!("This plan now against {label} (dashed).")}</p>
+            {move || comparison.with(|c| summaries(c))}
+            <h3>"What changed"</h3>
+            {move || comparison.with(changes_list)}
+            {move || {
+                let chosen = state.selected.get();
+                let name = state.plan.with(|p| p.plan().scenarios.get(chosen).map(|s| s.name.clone()));
+                comparison.with(|c| results_table(c, name.as_deref()))
+            }}
+            <div class="comparison-charts">
+                <ChartCanvas drawing=users name="compare-users-chart" height=240.0 />
+                <ChartCanvas drawing=cost name="compare-cost-chart" height=240.0 />
+            </div>
+        </div>
+    }
+}
+
+fn summaries(comparison: &Comparison) -> impl IntoView {
+    let lines: Vec<String> = comparison
+        .scenarios
+        .iter()
+        .map(|s| summary_line(s, &comparison.currency))
+        .collect();
+    view! {
+        <ul class="facts comparison-summary" data-test="comparison-summary">
+            {lines.into_iter().map(|l| view! { <li><strong>{l}</strong></li> }).collect_view()}
+        </ul>
+    }
+}
+
+fn changes_list(comparison: &Comparison) -> AnyView {
+    if comparison.changes.is_empty() {
+        return view! { <p class="empty">"No change in the assumptions."</p> }.into_any();
+    }
+    let mut only = Vec::new();
+    only.extend(
+        comparison
+            .only_old
+            .iter()
+            .map(|n| format!("scenario {n} is only in the other plan")),
+    );
+    only.extend(
+        comparison
+            .only_new
+            .iter()
+            .map(|n| format!("scenario {n} is only in this plan")),
+    );
+    view! {
+        <ul class="facts" data-test="comparison-changes">
+            {comparison.changes.iter().map(|c| view! { <li><span class="change-area">{format!("{}: ", c.area())}</span>{c.to_string()}</li> }).collect_view()}
+            {only.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// A figure, its 90% range beneath it.
+fn figure_cell(figure: Option<Figure>, row: &Row, currency: &str) -> AnyView {
+    match figure {
+        None => "—".into_any(),
+        Some(f) => {
+            let range = f.range.map(|(low, high)| {
+                format!(
+                    "90%: {} – {}",
+                    show(low, row.measure, currency),
+                    show(high, row.measure, currency)
+                )
+            });
+            view! {
+                {show(f.value, row.measure, currency)}
+                {range.map(|r| view! { <span class="cell-note">{r}</span> })}
+            }
+            .into_any()
+        }
+    }
+}
+
+fn results_table(comparison: &Comparison, chosen: Option<&str>) -> AnyView {
+    let Some(scenario) = comparison
+        .scenarios
+        .iter()
+        .find(|s| Some(s.name.as_str()) == chosen)
+        .or_else(|| comparison.scenarios.first())
+    else {
+        return view! { <p class="empty">"The two plans have no scenario in common."</p> }
+            .into_any();
+    };
+    let currency = comparison.currency.clone();
+    let rows = scenario
+        .rows
+        .iter()
+        .map(|row| {
+            let delta = row.delta().unwrap_or(0.0);
+            let class = if delta > 0.0 {
+                "delta up"
+            } else if delta < 0.0 {
+                "delta down"
+            } else {
+                "delta"
+            };
+            let arrow = if delta > 0.0 { "▲ " } else if delta < 0.0 { "▼ " } else { "" };
+            view! {
+                <tr>
+                    <th scope="row">{row.label.clone()}</th>
+                    <td>{figure_cell(row.old, row, &currency)}</td>
+                    <td>{figure_cell(row.new, row, &currency)}</td>
+                    <td class=class>{format!("{arrow}{}", show_delta(row, &currency).unwrap_or_else(|| "—".into()))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let timing_text = |value: &Option<(String, i64)>| {
+        value.as_ref().map_or_else(
+            || "—".to_string(),
+            |(what, month)| format!("{what}, month {month}"),
+        )
+    };
+    let timings = scenario
+        .timings
+        .iter()
+        .map(|t| {
+            view! {
+                <tr>
+                    <th scope="row">{t.label.clone()}</th>
+                    <td>{timing_text(&t.old)}</td>
+                    <td>{timing_text(&t.new)}</td>
+                    <td>{describe_timing(t).unwrap_or_else(|| "same".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{format!("Results: {}", scenario.name)}</h3>
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Results compared">
+            <table class="comparison-table" data-test="comparison-results">
+                <thead>
+                    <tr>
+                        <th scope="col"><span class="visually-hidden">"Figure"</span></th>
+                        <th scope="col">"Other plan"</th>
+                        <th scope="col">"This plan"</th>
+                        <th scope="col">"Change"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}{timings}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
