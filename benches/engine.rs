@@ -52,9 +52,91 @@ fn importing(c: &mut Criterion) {
     });
 }
 
+/// Issue 19's measure: the richest template against a changed copy (growth,
+/// a driver, a renamed component, a new component): what changed, both
+/// projections and the results compared; and the same with both plans'
+/// bands (2,000 paths each, as the app runs them).
+fn comparing(c: &mut Criterion) {
+    use headroom::engine::diff::results::{compare_results, Side};
+    use headroom::engine::plan::{Component, Horizontal, Uncertainty};
+    use headroom::engine::uncertainty::simulate_plan;
+    let old = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid");
+    let mut changed = old.plan().clone();
+    changed.baseline_users *= 1.2;
+    changed.drivers[3].value = 1.5.into();
+    if let Component::Tiered(redis) = &mut changed.components[3] {
+        redis.name = "Cache".into();
+    }
+    changed.components.push(Component::Horizontal(Horizontal {
+        name: "Search".into(),
+        metric: "peak_rps".into(),
+        capacity_per_unit: 500.0,
+        target_utilization: 0.7,
+        min_units: 1,
+        max_units: 40,
+        spare_units: 0,
+        unit_cost: 90.0,
+        reserved_share: 0.0,
+        reserved_discount: 0.0,
+        thresholds: Default::default(),
+        current_units: None,
+        lead_time_months: 0,
+        commitment: None,
+        latency: None,
+    }));
+    let new = headroom::engine::validate::validate(&changed).expect("valid");
+    c.bench_function(
+        "compare microservices-aws with a changed copy: projections",
+        |b| {
+            b.iter(|| {
+                let (p, q) = (project(&old), project(&new));
+                black_box(compare_results(
+                    Side {
+                        plan: &old,
+                        projection: &p,
+                        bands: None,
+                    },
+                    Side {
+                        plan: &new,
+                        projection: &q,
+                        bands: None,
+                    },
+                ))
+            })
+        },
+    );
+    let settings = Uncertainty {
+        samples: 2_000,
+        seed: 1,
+    };
+    c.bench_function(
+        "compare microservices-aws with a changed copy: projections and 2,000-path bands",
+        |b| {
+            b.iter(|| {
+                let (p, q) = (project(&old), project(&new));
+                let (x, y) = (simulate_plan(&old, settings), simulate_plan(&new, settings));
+                black_box(compare_results(
+                    Side {
+                        plan: &old,
+                        projection: &p,
+                        bands: Some(&x),
+                    },
+                    Side {
+                        plan: &new,
+                        projection: &q,
+                        bands: Some(&y),
+                    },
+                ))
+            })
+        },
+    );
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = forecasts, fitting, importing
+    targets = forecasts, fitting, importing, comparing
 }
 criterion_main!(benches);

@@ -299,8 +299,15 @@ pub fn describe_age(saved_at: f64, now: f64) -> String {
     }
 }
 
-/// Days since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+/// Days since 1970-01-01 as `YYYY-MM-DD`.
 fn civil_date(days: i64) -> String {
+    let (year, month, day) = civil_from_days(days);
+    format!("{year}-{month:02}-{day:02}")
+}
+
+/// Days since 1970-01-01 as (year, month 1–12, day 1–31): Howard Hinnant's
+/// civil-from-days.
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -310,7 +317,7 @@ fn civil_date(days: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year}-{month:02}-{day:02}")
+    (year, month, day)
 }
 
 #[cfg(test)]

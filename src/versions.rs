@@ -310,15 +310,7 @@ pub fn thin(store: &mut impl Store, plan_id: &str, now: f64) -> Result<usize, St
 
 /// Days since 1970 as a month count (year × 12 + month).
 fn month_of_day(days: i64) -> i64 {
-    // Howard Hinnant's civil-from-days, to the month.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, _) = crate::library::civil_from_days(days);
     year * 12 + month - 1
 }
 

@@ -14,8 +14,8 @@ use headroom::engine::fit::Model;
 use headroom::engine::link::{decode_link, encode_link};
 use headroom::engine::number::{format_compact, format_percent, parse_number};
 use headroom::engine::output::{
-    comparison_json, comparison_markdown, comparison_table, projection_csv, projection_json,
-    projection_markdown, projection_table,
+    changes_since, comparison_json, comparison_markdown, comparison_table, projection_csv,
+    projection_json, projection_markdown, projection_table,
 };
 use headroom::engine::projection::project;
 use headroom::engine::templates::{self, TEMPLATES};
@@ -200,24 +200,10 @@ fn forecast(args: &[String]) -> Result<String, String> {
         None => None,
     };
     let changed_since = |markdown: bool| -> String {
-        let Some((source, changes)) = &since else {
-            return String::new();
-        };
-        let mut text = if markdown {
-            format!("\n## What changed since {source}\n\n")
-        } else {
-            format!("\nWhat changed since {source}:\n")
-        };
-        if changes.is_empty() {
-            text.push_str("  nothing\n");
-        }
-        for change in changes {
-            text.push_str(&format!(
-                "{}{change}\n",
-                if markdown { "- " } else { "  - " }
-            ));
-        }
-        text
+        since
+            .as_ref()
+            .map(|(source, changes)| changes_since(source, changes, markdown))
+            .unwrap_or_default()
     };
     Ok(match format {
         Format::Table => projection_table(&plan, &projection, bands, only) + &changed_since(false),

@@ -197,3 +197,32 @@ pub fn comparison_table(comparison: &Comparison, only: Option<&str>) -> String {
     }
     out
 }
+
+/// "What changed since" a version or another plan, for the end of a report:
+/// a Markdown section, or indented lines for the terminal.
+pub fn changes_since(
+    label: &str,
+    changes: &[crate::engine::diff::Change],
+    markdown: bool,
+) -> String {
+    let mut text = if markdown {
+        format!("\n## What changed since {}\n\n", escape(label))
+    } else {
+        format!("\nWhat changed since {label}:\n")
+    };
+    if changes.is_empty() {
+        text.push_str(if markdown {
+            "Nothing.\n"
+        } else {
+            "  nothing\n"
+        });
+    }
+    for change in changes {
+        if markdown {
+            let _ = writeln!(text, "- {}", escape(&change.to_string()));
+        } else {
+            let _ = writeln!(text, "  - {change}");
+        }
+    }
+    text
+}

@@ -8,7 +8,7 @@ mod markdown;
 mod table;
 
 pub use self::csv::projection_csv;
-pub use comparison::{comparison_json, comparison_markdown, comparison_table};
+pub use comparison::{changes_since, comparison_json, comparison_markdown, comparison_table};
 pub use json::projection_json;
 pub use markdown::projection_markdown;
 pub use table::projection_table;

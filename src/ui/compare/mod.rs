@@ -239,7 +239,7 @@ fn ComparisonView(other: Other) -> impl IntoView {
     view! {
         <div class="comparison" data-test="comparison">
             <p class="plan-meta">{format!("This plan now against {label} (dashed).")}</p>
-            {move || comparison.with(|c| summaries(c))}
+            {move || comparison.with(summaries)}
             <h3>"What changed"</h3>
             {move || comparison.with(changes_list)}
             {move || {

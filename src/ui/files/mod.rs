@@ -6,7 +6,7 @@ use super::library::Library;
 use super::state::PlanState;
 use super::BandsState;
 use crate::engine::document::{load_plan, save_plan};
-use crate::engine::output::{projection_csv, projection_markdown};
+use crate::engine::output::{changes_since, projection_csv, projection_markdown};
 use crate::engine::projection::project;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -106,11 +106,33 @@ pub fn FilePanel() -> impl IntoView {
         download(&format!("{}.csv", stem()), "text/csv", &text);
     };
     let export_report = move |_| {
-        let text = bands.bands.with_untracked(|bands| {
+        let mut text = bands.bands.with_untracked(|bands| {
             state
                 .plan
                 .with_untracked(|p| projection_markdown(p, &project(p), bands.as_ref(), None))
         });
+        // What changed since the newest named version, when there is one.
+        let named = library
+            .versions
+            .get_untracked()
+            .into_iter()
+            .find(|v| v.name.is_some() && v.problem.is_none());
+        if let Some(version) = named {
+            let since = super::storage::BrowserStore::open()
+                .ok()
+                .and_then(|store| crate::versions::open_version(&store, &version.key).ok());
+            if let Some(since) = since {
+                let changes = state
+                    .plan
+                    .with_untracked(|p| crate::engine::diff::plan_changes(since.plan(), p.plan()));
+                let label = format!(
+                    "“{}” ({})",
+                    version.name.unwrap_or_default(),
+                    crate::library::describe_age(version.saved_at, super::storage::now())
+                );
+                text.push_str(&changes_since(&label, &changes, true));
+            }
+        }
         download(&format!("{}.md", stem()), "text/markdown", &text);
     };
     let print = move |_| {
