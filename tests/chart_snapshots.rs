@@ -174,3 +174,38 @@ fn actuals_draw_as_marks_over_the_plan() {
     assert_eq!(names, ["Supabase actual"]);
     check_snapshot("utilization-actuals", &render(&utilization));
 }
+
+/// A comparison: the worked example's Moderate now (growth 30%) solid, as
+/// it was (25%) dashed, users and monthly cost.
+#[test]
+fn a_comparison_draws_the_other_plan_dashed() {
+    use headroom::chart::spec::{comparison_chart, Overlay};
+    let old = templates::worked_example().expect("valid");
+    let mut plan = old.plan().clone();
+    if let headroom::engine::plan::Growth::Compound { growth, .. } = &mut plan.scenarios[1].growth {
+        *growth = 0.30.into();
+    }
+    let new = headroom::engine::validate::validate(&plan).expect("valid");
+    let (before, after) = (project(&old), project(&new));
+    for (overlay, name) in [
+        (Overlay::Users, "compare-users"),
+        (Overlay::MonthlyCost, "compare-cost"),
+    ] {
+        let spec = comparison_chart(
+            overlay,
+            &after.scenarios[1],
+            "this plan",
+            &before.scenarios[1],
+            "the version from May",
+            "USD",
+        );
+        assert!(spec.lines[0].dashed && !spec.lines[1].dashed);
+        let svg = render(&spec);
+        assert!(
+            svg.contains("Moderate (the version from May)") && svg.contains("Moderate (this plan)")
+        );
+        // Dashes: the other plan's line is drawn as many short segments.
+        assert!(svg.matches("<polyline").count() > 20, "{name}");
+        check_snapshot(name, &svg);
+    }
+}

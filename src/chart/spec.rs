@@ -648,6 +648,7 @@ pub enum Overlay {
 pub fn comparison_chart(
     overlay: Overlay,
     current: &ScenarioProjection,
+    current_label: &str,
     other: &ScenarioProjection,
     other_label: &str,
     currency: &str,
@@ -682,7 +683,7 @@ pub fn comparison_chart(
         dashed: true,
     });
     spec.lines.push(Series {
-        name: format!("{} (this plan)", current.name),
+        name: format!("{} ({current_label})", current.name),
         colour: series_colour(0),
         points: current.months.iter().map(|m| (m.month, value(m))).collect(),
         bold: true,

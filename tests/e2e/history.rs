@@ -142,6 +142,36 @@ async fn a_plan_compares_with_a_shared_link_and_views_a_version_read_only() {
     browser
         .wait_for_text(MONTH_12_USERS, |text| text == "1,087")
         .await;
+
+    // Any two sides: the first version (before the edit) against the link
+    // it was shared as — the same plan, so nothing changed.
+    open_menu(&browser, "Compare").await;
+    browser
+        .run_js(
+            "const base = document.querySelector('[data-test=compare-base]');
+             base.value = base.querySelector('option[value^=\"version:\"]:last-of-type').value;
+             base.dispatchEvent(new Event('change', {bubbles: true}));
+             return true;",
+        )
+        .await;
+    browser.type_into("[data-test=compare-link]", &link).await;
+    browser
+        .click_xpath("//button[normalize-space(.)='Compare with the link']")
+        .await;
+    let meta = browser
+        .wait_for_text("[data-test=comparison] .plan-meta", |t| {
+            t.starts_with("The version from")
+        })
+        .await;
+    assert!(
+        meta.ends_with("against the shared link (dashed)."),
+        "{meta}"
+    );
+    browser
+        .wait_for_text("[data-test=comparison]", |t| {
+            t.contains("No change in the assumptions.")
+        })
+        .await;
     assert!(browser.csp_violations().await.is_empty());
     browser.close().await;
 }

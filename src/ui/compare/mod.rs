@@ -61,15 +61,103 @@ pub struct CompareWith(pub RwSignal<Option<Other>>);
 #[component]
 pub fn ComparePanel() -> impl IntoView {
     let compare_with = expect_context::<CompareWith>().0;
+    // The side drawn solid: the plan now unless another is chosen.
+    let base = RwSignal::new(None::<Other>);
     view! {
         <h2>"Compare"</h2>
+        <BaseChooser base />
         <Chooser />
         {move || {
+            let base = base.get();
             compare_with
                 .get()
-                .map(|other| view! { <ComparisonView other /> }.into_any())
+                .map(|other| view! { <ComparisonView other base /> }.into_any())
                 .unwrap_or_else(|| view! { <p class="empty">"Choose what to compare the plan with."</p> }.into_any())
         }}
+    }
+}
+
+/// An earlier version or a saved plan, from a chooser's value
+/// (`version:KEY`, `plan:ID`); `None` for anything else.
+fn chosen_plan(library: Library, value: &str) -> Option<Result<Other, String>> {
+    if let Some(key) = value.strip_prefix("version:") {
+        let label = library
+            .versions
+            .get_untracked()
+            .into_iter()
+            .find(|v| v.key == key)
+            .map(|v| match v.name {
+                Some(name) => format!("“{name}”"),
+                None => format!(
+                    "the version from {}",
+                    saved::describe_age(v.saved_at, super::storage::now())
+                ),
+            })
+            .unwrap_or_else(|| "an earlier version".into());
+        Some(Other::from_version(key, label))
+    } else {
+        let id = value.strip_prefix("plan:")?;
+        Some(
+            BrowserStore::open()
+                .map_err(|e| e.to_string())
+                .and_then(|store| saved::open(&store, id).map_err(|e| e.to_string()))
+                .map(|found| {
+                    let label = format!("plan “{}”", found.plan.plan().name);
+                    Other::new(label, found.plan)
+                })
+                .map_err(|e| crate::editor::capitalise(&e)),
+        )
+    }
+}
+
+/// The options both choosers offer: the open plan's versions, then the
+/// other saved plans.
+fn plan_options(library: Library) -> impl IntoView {
+    let open_id = move || library.open_id.get();
+    view! {
+        <optgroup label="Its earlier versions">
+            {move || library.versions.get().into_iter().filter(|v| v.problem.is_none()).map(|v| {
+                let text = format!(
+                    "{} · {}",
+                    v.name.clone().unwrap_or_else(|| "Autosaved".into()),
+                    saved::describe_age(v.saved_at, super::storage::now())
+                );
+                view! { <option value=format!("version:{}", v.key)>{text}</option> }
+            }).collect_view()}
+        </optgroup>
+        <optgroup label="Other saved plans">
+            {move || library.entries.get().into_iter().filter(|e| e.problem.is_none() && Some(e.id.clone()) != open_id()).map(|e| {
+                view! { <option value=format!("plan:{}", e.id)>{e.name.clone()}</option> }
+            }).collect_view()}
+        </optgroup>
+    }
+}
+
+/// Which plan is drawn solid: the plan now, or any version or saved plan.
+#[component]
+fn BaseChooser(base: RwSignal<Option<Other>>) -> impl IntoView {
+    let library = expect_context::<Library>();
+    let message = RwSignal::new(None::<String>);
+    let choose = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        match chosen_plan(library, &value) {
+            None => base.set(None),
+            Some(Ok(other)) => {
+                message.set(None);
+                base.set(Some(other));
+            }
+            Some(Err(problem)) => message.set(Some(problem)),
+        }
+    };
+    view! {
+        <div class="field compare-base">
+            <label for="compare-base">"Compare"</label>
+            <select id="compare-base" data-test="compare-base" on:change=choose>
+                <option value="" selected=true>"The plan now"</option>
+                {plan_options(library)}
+            </select>
+        </div>
+        <p class="field-error" role="alert">{move || message.get().unwrap_or_default()}</p>
     }
 }
 
@@ -80,43 +168,15 @@ fn Chooser() -> impl IntoView {
     let compare_with = expect_context::<CompareWith>().0;
     let message = RwSignal::new(None::<String>);
     let link = RwSignal::new(String::new());
-    let choose = move |event: leptos::ev::Event| {
-        let value = event_target_value(&event);
-        let chosen = if let Some(key) = value.strip_prefix("version:") {
-            let label = library
-                .versions
-                .get_untracked()
-                .into_iter()
-                .find(|v| v.key == key)
-                .map(|v| match v.name {
-                    Some(name) => format!("“{name}”"),
-                    None => format!(
-                        "the version from {}",
-                        saved::describe_age(v.saved_at, super::storage::now())
-                    ),
-                })
-                .unwrap_or_else(|| "an earlier version".into());
-            Other::from_version(key, label)
-        } else if let Some(id) = value.strip_prefix("plan:") {
-            BrowserStore::open()
-                .map_err(|e| e.to_string())
-                .and_then(|store| saved::open(&store, id).map_err(|e| e.to_string()))
-                .map(|found| {
-                    let label = format!("plan “{}”", found.plan.plan().name);
-                    Other::new(label, found.plan)
-                })
-                .map_err(|e| crate::editor::capitalise(&e))
-        } else {
-            return;
-        };
-        match chosen {
-            Ok(other) => {
+    let choose =
+        move |event: leptos::ev::Event| match chosen_plan(library, &event_target_value(&event)) {
+            None => {}
+            Some(Ok(other)) => {
                 message.set(None);
                 compare_with.set(Some(other));
             }
-            Err(problem) => message.set(Some(problem)),
-        }
-    };
+            Some(Err(problem)) => message.set(Some(problem)),
+        };
     let use_link = move |_| {
         let text = link.get_untracked();
         let at = text.find("h1.").unwrap_or(0);
@@ -140,28 +200,13 @@ fn Chooser() -> impl IntoView {
             Err(problem) => message.set(Some(problem)),
         });
     };
-    let open_id = move || library.open_id.get();
     view! {
         <div class="compare-chooser">
             <div class="field">
-                <label for="compare-with">"Compare the plan now with"</label>
+                <label for="compare-with">"with"</label>
                 <select id="compare-with" data-test="compare-with" on:change=choose>
                     <option value="" selected=true>"Choose…"</option>
-                    <optgroup label="Its earlier versions">
-                        {move || library.versions.get().into_iter().filter(|v| v.problem.is_none()).map(|v| {
-                            let text = format!(
-                                "{} · {}",
-                                v.name.clone().unwrap_or_else(|| "Autosaved".into()),
-                                saved::describe_age(v.saved_at, super::storage::now())
-                            );
-                            view! { <option value=format!("version:{}", v.key)>{text}</option> }
-                        }).collect_view()}
-                    </optgroup>
-                    <optgroup label="Other saved plans">
-                        {move || library.entries.get().into_iter().filter(|e| e.problem.is_none() && Some(e.id.clone()) != open_id()).map(|e| {
-                            view! { <option value=format!("plan:{}", e.id)>{e.name.clone()}</option> }
-                        }).collect_view()}
-                    </optgroup>
+                    {plan_options(library)}
                 </select>
             </div>
             <div class="field">
@@ -180,31 +225,43 @@ fn Chooser() -> impl IntoView {
 }
 
 #[component]
-fn ComparisonView(other: Other) -> impl IntoView {
+fn ComparisonView(other: Other, base: Option<Other>) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let projection = expect_context::<ProjectionMemo>().0;
     let bands = expect_context::<BandsState>();
     let label = other.label.clone();
+    let base_label = base.as_ref().map_or_else(
+        || "This plan now".to_string(),
+        |b| crate::editor::capitalise(&b.label),
+    );
     let other = StoredValue::new(other);
+    let base = StoredValue::new(base);
+    // The solid side: the chosen plan, else the plan now (with its bands).
     let comparison = Memo::new(move |_| {
         state.plan.with(|plan| {
             projection.with(|current| {
                 bands.bands.with(|current_bands| {
                     other.with_value(|other| {
-                        // Bands on both sides or neither, so figures compare alike.
-                        let both = current_bands.is_some() && other.bands.is_some();
-                        compare_results(
-                            Side {
-                                plan: &other.plan,
-                                projection: &other.projection,
-                                bands: other.bands.as_ref().filter(|_| both),
-                            },
-                            Side {
-                                plan,
-                                projection: current,
-                                bands: current_bands.as_ref().filter(|_| both),
-                            },
-                        )
+                        base.with_value(|base| {
+                            let (plan, projection, solid_bands) = match base {
+                                Some(b) => (&b.plan, &b.projection, b.bands.as_ref()),
+                                None => (plan, current, current_bands.as_ref()),
+                            };
+                            // Bands on both sides or neither, so figures compare alike.
+                            let both = solid_bands.is_some() && other.bands.is_some();
+                            compare_results(
+                                Side {
+                                    plan: &other.plan,
+                                    projection: &other.projection,
+                                    bands: other.bands.as_ref().filter(|_| both),
+                                },
+                                Side {
+                                    plan,
+                                    projection,
+                                    bands: solid_bands.filter(|_| both),
+                                },
+                            )
+                        })
                     })
                 })
             })
@@ -213,23 +270,36 @@ fn ComparisonView(other: Other) -> impl IntoView {
     let chart = move |overlay: Overlay| {
         Memo::new(move |_| {
             let chosen = state.selected.get();
+            let chosen_name = state
+                .plan
+                .with(|p| p.plan().scenarios.get(chosen).map(|s| s.name.clone()));
             projection.with(|current| {
-                other.with_value(|o| {
-                    let currency = o.plan.plan().currency.clone();
-                    let scenario = current.scenarios.get(chosen);
-                    let theirs = scenario.and_then(|s| {
-                        o.projection
-                            .scenarios
-                            .iter()
-                            .find(|t| t.name == s.name)
-                            .or_else(|| o.projection.scenarios.get(chosen))
-                    });
-                    match (scenario, theirs) {
-                        (Some(mine), Some(theirs)) => Drawing::Lines(comparison_chart(
-                            overlay, mine, theirs, &o.label, &currency,
-                        )),
-                        _ => Drawing::Lines(crate::chart::spec::ChartSpec::empty("")),
-                    }
+                base.with_value(|base| {
+                    other.with_value(|o| {
+                        let solid = base.as_ref().map_or(current, |b| &b.projection);
+                        let solid_label = base.as_ref().map_or("this plan", |b| b.label.as_str());
+                        let currency = o.plan.plan().currency.clone();
+                        let find = |p: &'_ Projection| {
+                            chosen_name
+                                .as_ref()
+                                .and_then(|name| {
+                                    p.scenarios.iter().find(|s| &s.name == name).cloned()
+                                })
+                                .or_else(|| p.scenarios.get(chosen).cloned())
+                                .or_else(|| p.scenarios.first().cloned())
+                        };
+                        match (find(solid), find(&o.projection)) {
+                            (Some(mine), Some(theirs)) => Drawing::Lines(comparison_chart(
+                                overlay,
+                                &mine,
+                                solid_label,
+                                &theirs,
+                                &o.label,
+                                &currency,
+                            )),
+                            _ => Drawing::Lines(crate::chart::spec::ChartSpec::empty("")),
+                        }
+                    })
                 })
             })
         })
@@ -238,14 +308,14 @@ fn ComparisonView(other: Other) -> impl IntoView {
     let cost = chart(Overlay::MonthlyCost);
     view! {
         <div class="comparison" data-test="comparison">
-            <p class="plan-meta">{format!("This plan now against {label} (dashed).")}</p>
+            <p class="plan-meta">{format!("{base_label} against {label} (dashed).")}</p>
             {move || comparison.with(summaries)}
             <h3>"What changed"</h3>
             {move || comparison.with(changes_list)}
             {move || {
                 let chosen = state.selected.get();
                 let name = state.plan.with(|p| p.plan().scenarios.get(chosen).map(|s| s.name.clone()));
-                comparison.with(|c| results_table(c, name.as_deref()))
+                comparison.with(|c| results_table(c, name.as_deref(), (&label, &base_label)))
             }}
             <div class="comparison-charts">
                 <ChartCanvas drawing=users name="compare-users-chart" height=240.0 />
@@ -315,7 +385,11 @@ fn figure_cell(figure: Option<Figure>, row: &Row, currency: &str) -> AnyView {
     }
 }
 
-fn results_table(comparison: &Comparison, chosen: Option<&str>) -> AnyView {
+fn results_table(
+    comparison: &Comparison,
+    chosen: Option<&str>,
+    (old_title, new_title): (&str, &str),
+) -> AnyView {
     let Some(scenario) = comparison
         .scenarios
         .iter()
@@ -376,8 +450,8 @@ fn results_table(comparison: &Comparison, chosen: Option<&str>) -> AnyView {
                 <thead>
                     <tr>
                         <th scope="col"><span class="visually-hidden">"Figure"</span></th>
-                        <th scope="col">"Other plan"</th>
-                        <th scope="col">"This plan"</th>
+                        <th scope="col">{crate::editor::capitalise(old_title)}</th>
+                        <th scope="col">{new_title.to_string()}</th>
                         <th scope="col">"Change"</th>
                     </tr>
                 </thead>
