@@ -110,6 +110,21 @@ fn chosen_plan(library: Library, value: &str) -> Option<Result<Other, String>> {
     }
 }
 
+/// Puts a chosen plan on a side, or its problem in `message`.
+fn put(
+    side: RwSignal<Option<Other>>,
+    message: RwSignal<Option<String>>,
+    chosen: Result<Other, String>,
+) {
+    match chosen {
+        Ok(other) => {
+            message.set(None);
+            side.set(Some(other));
+        }
+        Err(problem) => message.set(Some(problem)),
+    }
+}
+
 /// The options both choosers offer: the open plan's versions, then the
 /// other saved plans.
 fn plan_options(library: Library) -> impl IntoView {
@@ -142,11 +157,7 @@ fn BaseChooser(base: RwSignal<Option<Other>>) -> impl IntoView {
         let value = event_target_value(&event);
         match chosen_plan(library, &value) {
             None => base.set(None),
-            Some(Ok(other)) => {
-                message.set(None);
-                base.set(Some(other));
-            }
-            Some(Err(problem)) => message.set(Some(problem)),
+            Some(chosen) => put(base, message, chosen),
         }
     };
     view! {
@@ -168,36 +179,27 @@ fn Chooser() -> impl IntoView {
     let compare_with = expect_context::<CompareWith>().0;
     let message = RwSignal::new(None::<String>);
     let link = RwSignal::new(String::new());
-    let choose =
-        move |event: leptos::ev::Event| match chosen_plan(library, &event_target_value(&event)) {
-            None => {}
-            Some(Ok(other)) => {
-                message.set(None);
-                compare_with.set(Some(other));
-            }
-            Some(Err(problem)) => message.set(Some(problem)),
-        };
+    let choose = move |event: leptos::ev::Event| {
+        if let Some(chosen) = chosen_plan(library, &event_target_value(&event)) {
+            put(compare_with, message, chosen);
+        }
+    };
     let use_link = move |_| {
         let text = link.get_untracked();
         let at = text.find("h1.").unwrap_or(0);
-        match decode_link(&text[at..]) {
-            Ok(plan) => {
-                message.set(None);
-                compare_with.set(Some(Other::new("the shared link".into(), plan)));
-            }
-            Err(error) => message.set(Some(format!("That link cannot be compared: {error}"))),
-        }
+        let chosen = decode_link(&text[at..])
+            .map(|plan| Other::new("the shared link".into(), plan))
+            .map_err(|error| format!("That link cannot be compared: {error}"));
+        put(compare_with, message, chosen);
     };
     let use_file = move |event: leptos::ev::Event| {
-        read_chosen_file(&event, MAX_DOCUMENT_BYTES, move |read| match read {
-            Ok((name, text)) => match load_plan(&text) {
-                Ok(plan) => {
-                    message.set(None);
-                    compare_with.set(Some(Other::new(format!("the file {name}"), plan)));
-                }
-                Err(error) => message.set(Some(format!("{name} cannot be compared: {error}"))),
-            },
-            Err(problem) => message.set(Some(problem)),
+        read_chosen_file(&event, MAX_DOCUMENT_BYTES, move |read| {
+            let chosen = read.and_then(|(name, text)| {
+                load_plan(&text)
+                    .map(|plan| Other::new(format!("the file {name}"), plan))
+                    .map_err(|error| format!("{name} cannot be compared: {error}"))
+            });
+            put(compare_with, message, chosen);
         });
     };
     view! {
