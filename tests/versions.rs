@@ -259,3 +259,57 @@ fn a_library_written_by_the_previous_release_still_opens() {
         "versions are not plans"
     );
 }
+
+mod untrusted {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,200}",
+            Just("{}".to_string()),
+            Just("{\"saved_at\": 1}".to_string()),
+            Just("{\"saved_at\": \"soon\", \"plan\": {}}".to_string()),
+            Just("{\"saved_at\": 1e400, \"plan\": {\"schema\": 4}}".to_string()),
+            Just(
+                "{\"saved_at\": 5, \"name\": 7, \"summary\": [], \"plan\": {\"schema\": 99}}"
+                    .to_string()
+            ),
+            Just("[1, 2, 3]".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever text sits under version keys (another program, a bad
+        /// extension, a half-written entry): listing never panics and lists
+        /// each one, a new version goes after them without touching them,
+        /// and thinning leaves them alone.
+        #[test]
+        fn any_stored_text_is_listed_and_never_overwritten(
+            texts in proptest::collection::vec(entry_text(), 1..5),
+        ) {
+            let mut store = Memory::new(5_000_000);
+            let plan = templates::worked_example().expect("valid");
+            let id = library::create(&mut store, &plan, START).expect("created");
+            for (index, text) in texts.iter().enumerate() {
+                store.set(&version_key(&id, index as u64 + 1), text).expect("written");
+            }
+            let listed = list_versions(&store, &id).expect("listed");
+            prop_assert_eq!(listed.len(), texts.len());
+            let recorded = record(&mut store, &id, &plan, None, START + 100.0 * DAY).expect("recorded");
+            let Recorded::Saved { key, .. } = recorded else {
+                return Err(TestCaseError::fail("nothing readable to match, so a version is kept"));
+            };
+            prop_assert_eq!(key, version_key(&id, texts.len() as u64 + 1));
+            for (index, text) in texts.iter().enumerate() {
+                let stored = store.get(&version_key(&id, index as u64 + 1)).expect("readable store");
+                let unreadable = listed.iter().any(|v| v.sequence == index as u64 + 1 && v.problem.is_some());
+                if unreadable {
+                    prop_assert_eq!(stored.as_deref(), Some(text.as_str()));
+                }
+            }
+        }
+    }
+}
