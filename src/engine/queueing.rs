@@ -102,77 +102,96 @@ impl Queue {
     }
 
     /// The response time (seconds) at percentile `p` (0.5 to 0.999) for
-    /// arrivals of `rate` per second; infinite when not stable.
+    /// arrivals of `rate` per second; infinite when not stable. The tail
+    /// falls as `t` grows: bracketed from the service alone's percentile
+    /// upwards, then narrowed to 10⁻¹⁰ of the time by [`crossing`].
     pub fn response_time(&self, rate: f64, p: f64) -> f64 {
         let Some(waiting) = self.waiting(rate) else {
             return f64::INFINITY;
         };
         let beyond = 1.0 - p;
-        // Bracket the answer, then halve: the tail falls as t grows.
-        let mut high = self.service_s;
-        while waiting.tail(high) > beyond {
-            high *= 2.0;
+        let excess = |t: f64| waiting.tail(t) - beyond;
+        // Waiting only adds to the service time, so the answer is at least
+        // the service alone's percentile, `−ln(1 − p)·s`: the bracket starts
+        // there and grows by half until the tail is within it.
+        let low = -libm::log(beyond) * self.service_s;
+        let f_low = excess(low);
+        if f_low <= 0.0 {
+            return low;
+        }
+        let mut high = low * 1.5;
+        let mut f_high = excess(high);
+        while f_high > 0.0 {
+            high *= 1.5;
             if !high.is_finite() {
                 return f64::INFINITY;
             }
+            f_high = excess(high);
         }
-        let mut low = 0.0;
-        for _ in 0..64 {
-            let mid = 0.5 * (low + high);
-            if waiting.tail(mid) > beyond {
-                low = mid;
-            } else {
-                high = mid;
-            }
-        }
-        high
+        crossing(excess, high, f_high, low, f_low, 1e-10)
     }
 
     /// The most requests per second it takes with the response time at
     /// percentile `p` within `target` seconds: 0 when even an idle queue
-    /// misses it (service alone too slow); otherwise the lower end of a
-    /// bracket around the crossing, narrowed by regula falsi with the
-    /// Illinois fix (a retained end's value halved) until it is 10⁻¹² of the
-    /// rate wide, so the rate returned itself meets the target.
+    /// misses it (service alone too slow); otherwise the crossing between
+    /// no load and saturation, narrowed by [`crossing`] to 10⁻¹² of the
+    /// rate, on the side that meets the target.
     pub fn max_rate_within(&self, p: f64, target: f64) -> f64 {
         let beyond = 1.0 - p;
         let excess = |rate: f64| self.tail(rate, target) - beyond;
-        let (mut low, mut f_low) = (0.0, excess(0.0));
-        if f_low > 0.0 {
+        let f_none = excess(0.0);
+        if f_none > 0.0 {
             return 0.0;
         }
         // At saturation every request waits forever: the tail is 1.
-        let (mut high, mut f_high) = (self.saturation(), 1.0 - beyond);
-        let mut kept = 0i8;
-        for _ in 0..200 {
-            if high - low <= 1e-12 * high {
-                break;
-            }
-            let secant = (low * f_high - high * f_low) / (f_high - f_low);
-            let mid = if secant > low && secant < high {
-                secant
-            } else {
-                0.5 * (low + high)
-            };
-            let f_mid = excess(mid);
-            if f_mid > 0.0 {
-                high = mid;
-                f_high = f_mid;
-                if kept == -1 {
-                    f_low *= 0.5;
-                }
-                kept = -1;
-            } else {
-                low = mid;
-                f_low = f_mid;
-                if kept == 1 {
-                    f_high *= 0.5;
-                }
-                kept = 1;
-            }
-        }
-        low
+        crossing(excess, 0.0, f_none, self.saturation(), 1.0 - beyond, 1e-12)
     }
+}
+
+/// Where `f` crosses zero between `ok` (`f(ok) ≤ 0`) and `over`
+/// (`f(over) > 0`): regula falsi with the Illinois modification — the secant
+/// point (the midpoint when the secant falls outside) replaces the end of
+/// its sign, and an end kept twice running has its value halved — until the
+/// two ends are within `tolerance` of the larger one (at most 200 steps).
+/// Returns the end where `f ≤ 0`.
+fn crossing(
+    f: impl Fn(f64) -> f64,
+    mut ok: f64,
+    mut f_ok: f64,
+    mut over: f64,
+    mut f_over: f64,
+    tolerance: f64,
+) -> f64 {
+    let mut kept = 0i8;
+    for _ in 0..200 {
+        if (over - ok).abs() <= tolerance * ok.abs().max(over.abs()) {
+            break;
+        }
+        let secant = (ok * f_over - over * f_ok) / (f_over - f_ok);
+        let (low, high) = if ok < over { (ok, over) } else { (over, ok) };
+        let next = if secant > low && secant < high {
+            secant
+        } else {
+            0.5 * (ok + over)
+        };
+        let f_next = f(next);
+        if f_next > 0.0 {
+            over = next;
+            f_over = f_next;
+            if kept == -1 {
+                f_ok *= 0.5;
+            }
+            kept = -1;
+        } else {
+            ok = next;
+            f_ok = f_next;
+            if kept == 1 {
+                f_over *= 0.5;
+            }
+            kept = 1;
+        }
+    }
+    ok
 }
 
 /// A stable queue under one arrival rate.
