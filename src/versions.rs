@@ -210,8 +210,26 @@ pub fn record(
             Err(other) => return Err(other),
         }
     }
-    thin(store, plan_id, now)?;
+    // The listing read above, with the new version first: no second read
+    // (making room changed it, so it is read again only then).
+    let mut listed = if made_room > 0 {
+        list_versions(store, plan_id)?
+    } else {
+        let mut listed = versions;
+        listed.insert(0, read_version(key.clone(), sequence, &text));
+        listed
+    };
+    thin_listed(store, &mut listed, now)?;
     Ok(Recorded::Saved { key, made_room })
+}
+
+/// Whether plan `plan_id` has any version (without reading them).
+pub fn has_versions(store: &impl Store, plan_id: &str) -> Result<bool, StoreError> {
+    let prefix = prefix_of(plan_id);
+    Ok(store.keys()?.iter().any(|key| {
+        key.strip_prefix(&prefix)
+            .is_some_and(|sequence| sequence.parse::<u64>().is_ok())
+    }))
 }
 
 /// Removes the oldest unnamed, readable version: this plan's if it has one
@@ -262,7 +280,17 @@ fn remove_oldest_unnamed(
 /// Thins plan `plan_id`'s unnamed versions as of `now` and keeps its history
 /// within the budget. Returns how many were removed.
 pub fn thin(store: &mut impl Store, plan_id: &str, now: f64) -> Result<usize, StoreError> {
-    let versions = list_versions(store, plan_id)?;
+    let mut versions = list_versions(store, plan_id)?;
+    thin_listed(store, &mut versions, now)
+}
+
+/// [`thin`] over a listing already read (newest first), which is kept up to
+/// date as entries go.
+fn thin_listed(
+    store: &mut impl Store,
+    versions: &mut Vec<Version>,
+    now: f64,
+) -> Result<usize, StoreError> {
     let mut kept_buckets = std::collections::BTreeSet::new();
     let mut remove = Vec::new();
     // Newest first: the first version seen in a bucket is the one kept.
@@ -286,8 +314,8 @@ pub fn thin(store: &mut impl Store, plan_id: &str, now: f64) -> Result<usize, St
     for key in &remove {
         store.remove(key)?;
     }
+    versions.retain(|v| !remove.contains(&v.key));
     // The budget: oldest unnamed first, never the newest.
-    let mut versions: Vec<Version> = list_versions(store, plan_id)?;
     let mut total: usize = versions.iter().map(|v| v.size).sum();
     let mut removed = remove.len();
     while total > HISTORY_BUDGET_CHARS {

@@ -168,9 +168,9 @@ fn bad_latency_fields_are_refused_where_they_are() {
 }
 
 /// The Monte Carlo paths size a latency component as the projection does:
-/// a plan whose only uncertainty is users has, at every month, P50 units'
-/// status… checked directly: the bands' red probability is 1 exactly when
-/// the deterministic month is red on a plan with no uncertainty.
+/// on a plan with no uncertainty every path is the projection, so the
+/// bands' chance of having gone red is exactly 1 from the first month the
+/// projection is red (the target missed at the most units) and 0 before.
 #[test]
 fn the_simulation_agrees_with_the_projection() {
     let mut capped = plan(0.2, 4, 300.0);

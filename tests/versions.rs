@@ -104,7 +104,9 @@ fn three_months_of_daily_edits_thin_out_and_stay_within_budget() {
     // The last day: all three sessions (the newest is kept whatever).
     let last_day = unnamed.iter().filter(|v| now - v.saved_at < DAY).count();
     assert_eq!(last_day, 3);
-    // Days 1–29 back: one a day.
+    // Days 1–29 back (each one's 17:00 session is exactly 1–29 days old,
+    // its 9:00 and 13:00 ones a few hours more, all under 30 days): one a
+    // day, 29 of them.
     let mut days_kept: Vec<i64> = unnamed
         .iter()
         .filter(|v| (DAY..30.0 * DAY).contains(&(now - v.saved_at)))

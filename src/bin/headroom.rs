@@ -73,11 +73,38 @@ Diff options:
   headroom --version | --help
 ";
 
+#[derive(Clone, Copy, PartialEq)]
 enum Format {
     Table,
     Csv,
     Json,
     Markdown,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The format `text` names among those a command takes (`md` is
+    /// Markdown), or a message listing them.
+    fn named(text: &str, allowed: &[Format]) -> Result<Format, String> {
+        let wanted = if text == "md" { "markdown" } else { text };
+        allowed
+            .iter()
+            .copied()
+            .find(|format| format.name() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                format!("unknown format '{text}' ({} or {last})", rest.join(", "))
+            })
+    }
 }
 
 fn main() -> ExitCode {
@@ -165,17 +192,10 @@ fn forecast(args: &[String]) -> Result<String, String> {
             "--seed" => seed = Some(parse_seed(&value("--seed")?)?),
             "--since" => since = Some(value("--since")?),
             "--format" => {
-                format = match value("--format")?.as_str() {
-                    "table" => Format::Table,
-                    "csv" => Format::Csv,
-                    "json" => Format::Json,
-                    "markdown" | "md" => Format::Markdown,
-                    other => {
-                        return Err(format!(
-                            "unknown format '{other}' (table, csv, json or markdown)"
-                        ))
-                    }
-                }
+                format = Format::named(
+                    &value("--format")?,
+                    &[Format::Table, Format::Csv, Format::Json, Format::Markdown],
+                )?
             }
             other => return Err(Common::unexpected(other)),
         }
@@ -298,16 +318,10 @@ fn diff_command(args: &[String]) -> Result<String, String> {
             "--samples" => samples = Some(parse_samples(&value("--samples")?)?),
             "--seed" => seed = Some(parse_seed(&value("--seed")?)?),
             "--format" => {
-                format = match value("--format")?.as_str() {
-                    "markdown" | "md" => Format::Markdown,
-                    "json" => Format::Json,
-                    "table" => Format::Table,
-                    other => {
-                        return Err(format!(
-                            "unknown format '{other}' (markdown, json or table)"
-                        ))
-                    }
-                }
+                format = Format::named(
+                    &value("--format")?,
+                    &[Format::Markdown, Format::Json, Format::Table],
+                )?
             }
             other if other.starts_with("--") => return Err(Common::unexpected(other)),
             side => sides.push(side.to_string()),
@@ -470,11 +484,8 @@ fn fit_command(args: &[String]) -> Result<String, String> {
                     })?;
             }
             "--format" => {
-                json = match value("--format")?.as_str() {
-                    "table" => false,
-                    "json" => true,
-                    other => return Err(format!("unknown format '{other}' (table or json)")),
-                }
+                json = Format::named(&value("--format")?, &[Format::Table, Format::Json])?
+                    == Format::Json
             }
             other => return Err(Common::unexpected(other)),
         }

@@ -421,7 +421,7 @@ impl UnitsTally {
             counts: vec![0; (h.max_units + h.spare_units) as usize + 1],
             fewest: vec![u32::MAX; paths],
             months: 0,
-            latency: LatencyLimits::new(&Component::Horizontal(h.clone())),
+            latency: LatencyLimits::of(h.latency),
         }
     }
 

@@ -1,6 +1,6 @@
 //! What happens when: the timeline a scenario's projection implies.
 
-use super::number::{format_milliseconds, format_money, format_percent};
+use super::number::{format_milliseconds, format_money, format_percent, format_response_time};
 use super::plan::{Component, Plan};
 use super::projection::{ScenarioProjection, Sizing, Status};
 
@@ -138,11 +138,7 @@ pub fn derive_events(plan: &Plan, projection: &ScenarioProjection) -> Vec<Event>
                     format!(
                         "{name}'s {} response time reaches {}, over its {} ms target (even at its most units)",
                         latency.percentile_label(),
-                        if ms.is_finite() {
-                            format!("{} ms", format_milliseconds(ms))
-                        } else {
-                            "no bound (requests come faster than its units can serve them)".into()
-                        },
+                        format_response_time(ms),
                         format_milliseconds(latency.target_ms)
                     ),
                 );

@@ -131,6 +131,17 @@ pub fn format_milliseconds(ms: f64) -> String {
     }
 }
 
+/// A predicted response time for reading: `182 ms`, `7.5 ms`, or
+/// `unbounded (overloaded)` when requests come faster than they can ever
+/// be served (an infinite time).
+pub fn format_response_time(ms: f64) -> String {
+    if ms.is_finite() {
+        format!("{} ms", format_milliseconds(ms))
+    } else {
+        "unbounded (overloaded)".into()
+    }
+}
+
 /// A compact figure for axes and headlines: `950`, `1.2k`, `3.4M`, `5.6G`.
 pub fn format_compact(value: f64) -> String {
     if !value.is_finite() {

@@ -47,11 +47,16 @@ pub struct LatencyLimits {
 
 impl LatencyLimits {
     pub fn new(component: &Component) -> LatencyLimits {
+        LatencyLimits::of(match component {
+            Component::Horizontal(h) => h.latency,
+            Component::Tiered(_) => None,
+        })
+    }
+
+    /// For a horizontal component's latency target, if it has one.
+    pub fn of(latency: Option<Latency>) -> LatencyLimits {
         LatencyLimits {
-            latency: match component {
-                Component::Horizontal(h) => h.latency,
-                Component::Tiered(_) => None,
-            },
+            latency,
             known: Vec::new(),
         }
     }
@@ -308,12 +313,7 @@ pub fn units_in_service(h: &Horizontal, load: f64, limits: &mut LatencyLimits) -
 /// priced outside any commitment's term; with a latency target, more if the
 /// queue needs them.
 pub fn size_horizontal(h: &Horizontal, load: f64) -> Sizing {
-    size_horizontal_in(
-        h,
-        load,
-        u32::MAX,
-        &mut LatencyLimits::new(&Component::Horizontal(h.clone())),
-    )
+    size_horizontal_in(h, load, u32::MAX, &mut LatencyLimits::of(h.latency))
 }
 
 /// [`size_horizontal`] in plan month `month`, where a commitment may apply.

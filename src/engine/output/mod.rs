@@ -15,7 +15,7 @@ pub use table::projection_table;
 
 use super::decisions::{ActBy, Recommendation};
 use super::events::{Event, EventKind};
-use super::number::{format_count, format_milliseconds, format_money, format_percent};
+use super::number::{format_count, format_money, format_percent, format_response_time};
 use super::plan::Component;
 use super::projection::{ScenarioProjection, Sizing};
 use super::uncertainty::Bands;
@@ -78,12 +78,11 @@ pub fn describe_response_time(component: &Component, sizing: &Sizing) -> Option<
     };
     let latency = h.latency?;
     let ms = sizing.response_time_ms?;
-    let label = latency.percentile_label();
-    Some(if ms.is_finite() {
-        format!("{label} {} ms", format_milliseconds(ms))
-    } else {
-        format!("{label} unbounded (overloaded)")
-    })
+    Some(format!(
+        "{} {}",
+        latency.percentile_label(),
+        format_response_time(ms)
+    ))
 }
 
 /// A scenario's decisions: from its bands when the plan is uncertain (at the

@@ -60,6 +60,7 @@ pub struct CompareWith(pub RwSignal<Option<Other>>);
 
 #[component]
 pub fn ComparePanel() -> impl IntoView {
+    expect_context::<Library>().refresh_versions();
     let compare_with = expect_context::<CompareWith>().0;
     // The side drawn solid: the plan now unless another is chosen.
     let base = RwSignal::new(None::<Other>);

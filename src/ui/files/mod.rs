@@ -112,6 +112,7 @@ pub fn FilePanel() -> impl IntoView {
                 .with_untracked(|p| projection_markdown(p, &project(p), bands.as_ref(), None))
         });
         // What changed since the newest named version, when there is one.
+        library.refresh_versions();
         let named = library
             .versions
             .get_untracked()

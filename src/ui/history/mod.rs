@@ -14,6 +14,7 @@ use leptos::prelude::*;
 #[component]
 pub fn HistoryPanel() -> impl IntoView {
     let library = expect_context::<Library>();
+    library.refresh_versions();
     let menu = expect_context::<OpenMenu>().0;
     let compare_with = expect_context::<CompareWith>().0;
     let name = RwSignal::new(String::new());

@@ -201,7 +201,7 @@ impl Library {
         if boot.entries.is_none() {
             library.refresh();
         }
-        library.refresh_versions();
+        // The versions are read when History or Compare opens, not at start.
         library
     }
 
@@ -332,14 +332,15 @@ impl Library {
         }
         // The first change to a plan with no history yet: keep the plan as
         // it was, so the history starts before the edits.
-        if !self.dirty.get_value() && self.versions.with_untracked(Vec::is_empty) {
-            if let (Some(id), Some(before)) =
-                (self.open_id.get_untracked(), self.last_saved.get_value())
-            {
-                if let Ok(before) = crate::engine::validate::validate(&before) {
-                    let _ = BrowserStore::open().and_then(|mut store| {
-                        versions::record(&mut store, &id, &before, None, now())
-                    });
+        if !self.dirty.get_value() {
+            if let (Some(id), Some(before), Ok(mut store)) = (
+                self.open_id.get_untracked(),
+                self.last_saved.get_value(),
+                BrowserStore::open(),
+            ) {
+                let first = versions::has_versions(&store, &id).is_ok_and(|has| !has);
+                if let (true, Ok(before)) = (first, crate::engine::validate::validate(&before)) {
+                    let _ = versions::record(&mut store, &id, &before, None, now());
                     self.refresh_versions();
                 }
             }

@@ -7,7 +7,7 @@ use super::variance::variance_note;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::actuals::compare::plan_value;
 use crate::engine::number::{
-    format_count, format_figure, format_milliseconds, format_money, heading_unit,
+    format_count, format_figure, format_money, format_response_time, heading_unit,
 };
 use crate::engine::plan::{Component, Series};
 use leptos::prelude::*;
@@ -59,7 +59,7 @@ pub fn MonthTable() -> impl IntoView {
     let latency_header = move || {
         latency_columns()
             .into_iter()
-            .map(|(_, title)| view! { <th scope="col" class="metric-head">{title}<span class="cell-note">"ms"</span></th> })
+            .map(|(_, title)| view! { <th scope="col" class="metric-head">{title}</th> })
             .collect_view()
     };
     let body = move || {
@@ -100,10 +100,9 @@ pub fn MonthTable() -> impl IntoView {
                         let latency_cells = latency_columns()
                             .into_iter()
                             .map(|(index, _)| {
-                                let text = month.components[index].response_time_ms.map_or_else(
-                                    || "—".to_string(),
-                                    |ms| if ms.is_finite() { format_milliseconds(ms) } else { "overloaded".into() },
-                                );
+                                let text = month.components[index]
+                                    .response_time_ms
+                                    .map_or_else(|| "—".to_string(), format_response_time);
                                 view! { <td>{text}</td> }
                             })
                             .collect_view();

@@ -4,8 +4,10 @@
 use super::decisions::ComponentDecisions;
 use super::state::PlanState;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
-use crate::engine::number::{format_milliseconds, format_money, format_percent};
-use crate::engine::output::{describe_response_time, describe_size};
+use crate::engine::number::{
+    format_milliseconds, format_money, format_percent, format_response_time,
+};
+use crate::engine::output::describe_size;
 use crate::engine::projection::Status;
 use leptos::prelude::*;
 
@@ -81,9 +83,7 @@ pub fn SizingTables() -> impl IntoView {
                             .map(|month| {
                                 let sizing = &month.components[c];
                                 let response = latency.map(|_| {
-                                    let text = describe_response_time(component, sizing)
-                                        .and_then(|t| t.split_once(' ').map(|(_, rest)| rest.to_string()))
-                                        .unwrap_or_default();
+                                    let text = sizing.response_time_ms.map(format_response_time).unwrap_or_default();
                                     let forced = if sizing.latency_forced { " ▲" } else { "" };
                                     view! { <td>{format!("{text}{forced}")}</td> }
                                 });
