@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
-"""Trunk post-build hook: lock the page down and make it work offline.
+"""Trunk post-build hook: name the app's files, lock the page down and make
+it work offline.
 
-1. Content-Security-Policy: Trunk's loader is an inline module script whose
+1. The app: Trunk builds two modules. The first (headroom-start, Trunk's
+   "main") paints a plan's headline and first chart; the app (headroom-web,
+   built as a Trunk "worker" so that Trunk builds it without loading it) and
+   its stylesheet (app.css) follow. Trunk leaves those names plain, so they
+   are named here by their content, like every other file, and a small
+   loader module is written that loads the stylesheet, imports the app's
+   JavaScript and starts its WebAssembly, dispatching `headroom-app-failed`
+   on the window if anything fails (src/start/loader.rs then offers a
+   retry). The page names the loader in <meta name="headroom-app">.
+2. Content-Security-Policy: Trunk's loader is an inline module script whose
    text changes with every build (it names the hashed files), so its SHA-256
    is computed here and written into the policy in place of the placeholder.
    No 'unsafe-inline', no 'unsafe-eval'.
-2. Service worker: sw.js is written with this build's exact file list and a
-   version derived from their contents, so a new release installs a new cache
-   and removes the old one as a whole: never old JavaScript with new wasm.
+3. Service worker: sw.js is written with this build's exact file list (both
+   modules, so a reader who went offline after the first look still gets the
+   app) and a version derived from their contents, so a new release installs
+   a new cache and removes the old one as a whole: never old JavaScript with
+   new wasm.
 
 Runs with the staging directory in TRUNK_STAGING_DIR (or the first argument).
 """
@@ -19,6 +31,34 @@ import re
 import sys
 
 PLACEHOLDER = "'sha256-TRUNK-LOADER'"
+APP_PLACEHOLDER = 'content="TRUNK-APP"'
+# What Trunk writes for the app (index.html: data-bin="headroom-web", data-type="worker").
+APP_FILES = {"js": "headroom-web.js", "wasm": "headroom-web_bg.wasm", "css": "app.css"}
+
+
+def content_name(staging: str, name: str, stem: str, suffix: str) -> str:
+    """Renames a file of the staging directory to stem-<hash>suffix."""
+    with open(os.path.join(staging, name), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    named = f"{stem}-{digest}{suffix}"
+    os.replace(os.path.join(staging, name), os.path.join(staging, named))
+    return named
+
+
+def name_the_app(staging: str) -> str:
+    """Names the app's files by content and writes their loader; returns the loader's name."""
+    missing = [name for name in APP_FILES.values() if not os.path.isfile(os.path.join(staging, name))]
+    if missing:
+        raise SystemExit(f"post_build: the app's files are missing from the build: {', '.join(missing)}")
+    js = content_name(staging, APP_FILES["js"], "headroom-web", ".js")
+    wasm = content_name(staging, APP_FILES["wasm"], "headroom-web", "_bg.wasm")
+    css = content_name(staging, APP_FILES["css"], "app", ".css")
+    loader = APP_LOADER.replace("__JS__", js).replace("__WASM__", wasm).replace("__CSS__", css)
+    digest = hashlib.sha256(loader.encode("utf-8")).hexdigest()[:16]
+    name = f"headroom-app-{digest}.js"
+    with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
+        f.write(loader)
+    return name
 
 
 def main() -> int:
@@ -31,9 +71,10 @@ def main() -> int:
         index = f.read()
 
     scripts = re.findall(r"<script type=\"module\">(.*?)</script>", index, flags=re.S)
-    if len(scripts) != 1 or PLACEHOLDER not in index:
-        print("post_build: expected one inline loader script and the CSP placeholder", file=sys.stderr)
+    if len(scripts) != 1 or PLACEHOLDER not in index or APP_PLACEHOLDER not in index:
+        print("post_build: expected one inline loader script and the CSP and app placeholders", file=sys.stderr)
         return 1
+    index = index.replace(APP_PLACEHOLDER, f'content="./{name_the_app(staging)}"')
     digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode()
     index = index.replace(PLACEHOLDER, f"'sha256-{digest}'")
     with open(index_path, "w", encoding="utf-8") as f:
@@ -53,6 +94,37 @@ def main() -> int:
         f.write(SERVICE_WORKER.replace("__VERSION__", version.hexdigest()[:16]).replace("__FILES__", files))
     return 0
 
+
+APP_LOADER = """// Headroom's app loader, written by scripts/post_build.py for one build.
+// The first module (src/start/) adds it as <script type="module"> once the
+// first look is on screen, with ?attempt=N on each retry: the query is
+// passed on, because a module URL that failed to load stays failed.
+const attempt = new URL(import.meta.url).search;
+const failed = (error) =>
+  window.dispatchEvent(new CustomEvent("headroom-app-failed", { detail: String(error) }));
+// The app's stylesheet first, so the app never shows unstyled.
+const styled = new Promise((resolve, reject) => {
+  if (document.querySelector("link[data-headroom-app]")) {
+    resolve();
+    return;
+  }
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = "./__CSS__" + attempt;
+  link.onload = () => {
+    link.dataset.headroomApp = "";
+    resolve();
+  };
+  link.onerror = () => {
+    link.remove();
+    reject(new Error("the app's stylesheet did not load"));
+  };
+  document.head.append(link);
+});
+Promise.all([import("./__JS__" + attempt), styled])
+  .then(([app]) => app.default({ module_or_path: "./__WASM__" }))
+  .catch(failed);
+"""
 
 SERVICE_WORKER = """// Headroom's service worker, written by scripts/post_build.py for one build.
 // The app shell of this build is cached whole under its own version; a new
@@ -95,10 +167,11 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  // Everything else is named by its content hash: the cache is always right.
+  // Everything else is named by its content hash: the cache is always right
+  // (a retried module's ?attempt=N names the same file).
   event.respondWith(
     caches.open(CACHE).then((cache) =>
-      cache.match(request).then((hit) => hit || fetch(request))
+      cache.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request))
     )
   );
 });

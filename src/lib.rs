@@ -2,13 +2,17 @@
 //!
 //! - [`engine`]: the pure planning engine (no web-sys), tested natively.
 //! - [`chart`]: charts drawn against any plotters backend.
-//! - `ui` (wasm32 only): the Leptos app that edits a plan and shows its projection.
+//! - `ui` (wasm32, feature `app`): the Leptos app that edits a plan and shows its projection.
+//! - `start` (wasm32 only): the first look a page paints before the app has loaded.
 
 pub mod chart;
 pub mod editor;
 pub mod engine;
+pub mod headline;
 pub mod library;
 pub mod versions;
 
 #[cfg(target_arch = "wasm32")]
+pub mod start;
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
 pub mod ui;

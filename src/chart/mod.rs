@@ -57,7 +57,10 @@ mod tests {
     /// Content-Security-Policy): they must match the charts' series colours.
     #[test]
     fn the_stylesheet_swatches_match_the_series_colours() {
-        let css = include_str!("../../public/style.css");
+        let css = concat!(
+            include_str!("../../public/style.css"),
+            include_str!("../../public/app.css")
+        );
         for (index, colour) in super::SERIES_COLOURS.iter().enumerate() {
             let rule = format!(
                 ".series-{index} {{ background: rgb({}, {}, {}); }}",

@@ -78,6 +78,19 @@ pub fn read_plan(text: &str) -> Result<Plan, LoadError> {
     // nested document is an error, not a stack overflow.
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|error| LoadError::NotJson(error.to_string()))?;
+    read_plan_value(value)
+}
+
+/// Reads and validates a plan document already parsed as JSON (a share
+/// link's, after its packed actuals are unpacked), with [`load_plan`]'s rules.
+pub fn load_plan_value(value: serde_json::Value) -> Result<ValidPlan, LoadError> {
+    let plan = read_plan_value(value)?;
+    validate(&plan).map_err(LoadError::Invalid)
+}
+
+/// Migrates a parsed plan document; the text's size and nesting were
+/// checked when it was parsed.
+fn read_plan_value(value: serde_json::Value) -> Result<Plan, LoadError> {
     let schema = value
         .get("schema")
         .and_then(serde_json::Value::as_u64)

@@ -7,7 +7,7 @@
 //! bombs), and the plan then goes through the same reading and validation as
 //! an imported file.
 
-use super::document::{load_plan, LoadError};
+use super::document::{load_plan_value, LoadError};
 use super::plan::Plan;
 use super::validate::ValidPlan;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -140,13 +140,11 @@ pub fn decode_link(text: &str) -> Result<ValidPlan, LinkError> {
     let json = String::from_utf8(json).map_err(|_| LinkError::Damaged)?;
     let mut value: serde_json::Value = serde_json::from_str(&json)
         .map_err(|error| LinkError::Plan(LoadError::NotJson(error.to_string())))?;
-    match value.get_mut("actuals") {
-        Some(actuals) => {
-            unpack_actuals(actuals)?;
-            load_plan(&value.to_string()).map_err(LinkError::Plan)
-        }
-        None => load_plan(&json).map_err(LinkError::Plan),
+    if let Some(actuals) = value.get_mut("actuals") {
+        unpack_actuals(actuals)?;
     }
+    // The inflated text is within MAX_INFLATED_BYTES, under the plan size cap.
+    load_plan_value(value).map_err(LinkError::Plan)
 }
 
 /// Most decimals a packed list may have.

@@ -39,7 +39,6 @@ pub use app::App;
 use crate::engine::output::milestone_months;
 use crate::engine::projection::Projection;
 use crate::engine::uncertainty::{Bands, Percentiles};
-use crate::engine::validate::ValidPlan;
 use leptos::prelude::*;
 
 /// The projection of the open plan, shared by every result view.
@@ -99,39 +98,7 @@ pub fn shown_months(horizon: u32, all: bool) -> Vec<u32> {
     }
 }
 
-/// A month as a calendar month: `Jan 2027`.
-pub fn calendar(plan: &ValidPlan, month: u32) -> String {
-    crate::engine::plan::month_name(&plan.calendar_label(month))
-}
-
-/// Keeps every Content-Security-Policy violation in `window.__cspViolations`
-/// (and the console), so the end-to-end tests can require there are none.
-fn record_csp_violations() {
-    use wasm_bindgen::JsValue;
-    use web_sys::js_sys::{Array, Reflect};
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let violations = Array::new();
-    let _ = Reflect::set(&window, &JsValue::from_str("__cspViolations"), &violations);
-    let listener = window_event_listener_untyped("securitypolicyviolation", move |event| {
-        let field = |name: &str| {
-            Reflect::get(&event, &JsValue::from_str(name))
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default()
-        };
-        let described = format!(
-            "{} blocked {}",
-            field("violatedDirective"),
-            field("blockedURI")
-        );
-        leptos::logging::warn!("Content-Security-Policy: {described}");
-        violations.push(&JsValue::from_str(&described));
-    });
-    // For the page's lifetime.
-    std::mem::forget(listener);
-}
+pub use crate::headline::calendar;
 
 /// Registers the service worker that keeps the app working offline, where
 /// the browser offers service workers (a secure context: https or localhost).
@@ -150,16 +117,17 @@ fn register_service_worker() {
     }
 }
 
-/// Mounts the app on the page's body, replacing the loading notice.
+/// Mounts the app on the page's body, replacing the loading notice or the
+/// first look (`crate::start`; it also records CSP violations).
 pub fn mount() {
     console_error_panic_hook::set_once();
-    record_csp_violations();
     register_service_worker();
-    if let Some(loading) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id("loading"))
-    {
-        loading.remove();
+    if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+        for id in ["loading", crate::start::FIRST_LOOK_ID] {
+            if let Some(element) = document.get_element_by_id(id) {
+                element.remove();
+            }
+        }
     }
     leptos::mount::mount_to_body(App);
     // When the worked example was first on screen, for the budget measurement.

@@ -55,46 +55,6 @@ pub fn act_by_text(valid: &ValidPlan, act_by: &ActBy) -> String {
     }
 }
 
-/// The headline's card: the first change to start.
-pub fn headline_text(
-    valid: &ValidPlan,
-    act_by: &[ActBy],
-) -> Option<(String, String, &'static str)> {
-    let first = act_by.iter().find(|a| a.act_by_month.is_some())?;
-    let sure = if first.confidence < 1.0 {
-        format!(" — {} sure that is in time", percent(first.confidence))
-    } else {
-        String::new()
-    };
-    let what = format!("{}: {}", first.component, first.label);
-    Some(match first.late_by() {
-        Some(late) => (
-            "Start now".to_string(),
-            format!(
-                "{what}: late by {} (needed at month {}, lead time {}){sure}",
-                months_text(late),
-                first.needed_month.unwrap_or(0),
-                months_text(first.lead_time_months)
-            ),
-            "warn",
-        ),
-        None => {
-            let month = first.act_by_month.unwrap_or(0).max(0) as u32;
-            (
-                format!("by {} · month {month}", calendar(valid, month)),
-                format!(
-                    "{what}{sure} ({}).",
-                    match first.lead_time_months {
-                        0 => "no lead time".to_string(),
-                        n => format!("lead time {}", months_text(n)),
-                    }
-                ),
-                if month <= 3 { "warn" } else { "ok" },
-            )
-        }
-    })
-}
-
 /// The changes ahead for one component and its recommended commitment.
 #[component]
 pub fn ComponentDecisions(component: usize) -> impl IntoView {

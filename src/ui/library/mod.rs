@@ -29,10 +29,7 @@ pub struct Viewing {
     pub label: String,
 }
 
-/// The scenario a plan opens on: the middle one (Moderate of three).
-pub fn middle_scenario(plan: &ValidPlan) -> usize {
-    plan.plan().scenarios.len() / 2
-}
+pub use crate::headline::middle_scenario;
 
 /// What the page opens on.
 pub struct Boot {

@@ -1,0 +1,256 @@
+//! The figures a reader wants first, for one scenario, as plain data: users
+//! and cost at month 12 and at the horizon, the first change to start, where
+//! the actuals stand, what runs out first, break-even and the budget.
+//!
+//! Two views draw them: the app's headline (with the Monte Carlo ranges) and
+//! the first look a page paints before the app has loaded (`start`), so a
+//! reader sees the same words in both.
+
+use crate::editor::capitalise;
+use crate::engine::actuals::compare::{compare, standing};
+use crate::engine::decisions::{months_text, percent, ActBy};
+use crate::engine::events::EventKind;
+use crate::engine::number::{format_count, format_money};
+use crate::engine::output::{break_even_month, decisions, first_limit};
+use crate::engine::plan::month_name;
+use crate::engine::projection::{MonthResult, ScenarioProjection};
+use crate::engine::uncertainty::Bands;
+use crate::engine::validate::ValidPlan;
+
+/// A month as a calendar month: `Jan 2027`.
+pub fn calendar(plan: &ValidPlan, month: u32) -> String {
+    month_name(&plan.calendar_label(month))
+}
+
+/// The scenario a plan opens on: the middle one (Moderate of three).
+pub fn middle_scenario(plan: &ValidPlan) -> usize {
+    plan.plan().scenarios.len() / 2
+}
+
+/// The months the headline shows: 12 and the horizon, or just the horizon
+/// when it is a year or less.
+pub fn headline_months(horizon: u32) -> Vec<u32> {
+    if horizon > 12 {
+        vec![12, horizon]
+    } else {
+        vec![horizon]
+    }
+}
+
+/// A headline figure: its label, its quantity in the bands, how it reads.
+pub struct Figure {
+    pub label: &'static str,
+    pub quantity: &'static str,
+    pub test_id: &'static str,
+    pub value: fn(&MonthResult) -> Option<f64>,
+    pub money: bool,
+}
+
+impl Figure {
+    /// A value of this figure as the headline prints it.
+    pub fn show(&self, value: f64, currency: &str) -> String {
+        if self.money {
+            format_money(value, currency)
+        } else {
+            format_count(value)
+        }
+    }
+
+    /// This figure at a month of a scenario, or `—` where there is none.
+    pub fn text(&self, month: Option<&MonthResult>, currency: &str) -> String {
+        month
+            .and_then(self.value)
+            .map_or_else(|| "—".to_string(), |value| self.show(value, currency))
+    }
+}
+
+pub const FIGURES: [Figure; 4] = [
+    Figure {
+        label: "Users",
+        quantity: "users",
+        test_id: "users",
+        value: |m| Some(m.users),
+        money: false,
+    },
+    Figure {
+        label: "Monthly cost",
+        quantity: "total_cost",
+        test_id: "cost",
+        value: |m| Some(m.total_cost),
+        money: true,
+    },
+    Figure {
+        label: "Cumulative cost",
+        quantity: "cumulative_cost",
+        test_id: "cumulative",
+        value: |m| Some(m.cumulative_cost),
+        money: true,
+    },
+    Figure {
+        label: "Cost per user",
+        quantity: "cost_per_user",
+        test_id: "per-user",
+        value: |m| m.cost_per_user,
+        money: true,
+    },
+];
+
+/// A call-out under the figures: "First to run out · month 7 · Aug 2026 ·
+/// Redis runs out of memory", with a tone for its colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callout {
+    pub title: &'static str,
+    /// `data-test` in the app.
+    pub test_id: &'static str,
+    pub when: String,
+    pub what: String,
+    /// `ok`, `warn` or `neutral`.
+    pub tone: &'static str,
+}
+
+impl Callout {
+    fn new(title: &'static str, test_id: &'static str, said: Said) -> Callout {
+        let (when, what, tone) = said;
+        Callout {
+            title,
+            test_id,
+            when,
+            what,
+            tone,
+        }
+    }
+}
+
+/// When, what and the tone of a call-out.
+type Said = (String, String, &'static str);
+
+fn said(when: &str, what: &str, tone: &'static str) -> Said {
+    (when.to_string(), what.to_string(), tone)
+}
+
+/// The call-outs of a scenario, in the order the headline shows them. The
+/// act-by entries come from the bands when there are any (the app's, once
+/// simulated), else from the projection.
+pub fn callouts(
+    valid: &ValidPlan,
+    scenario: &ScenarioProjection,
+    bands: Option<&Bands>,
+) -> Vec<Callout> {
+    let plan = valid.plan();
+    let when = |month: u32| format!("month {month} · {}", calendar(valid, month));
+    let limit = match first_limit(&scenario.events) {
+        Some(event) => (when(event.month), capitalise(&event.message), "warn"),
+        None if !plan.components.is_empty() => said(
+            "Nothing runs out",
+            "Every component holds its load through the horizon.",
+            "ok",
+        ),
+        None => said(
+            "No components yet",
+            "Add components to see when each must scale.",
+            "neutral",
+        ),
+    };
+    let break_even = match (plan.revenue.is_some(), break_even_month(&scenario.events)) {
+        (false, _) => said(
+            "No revenue modelled",
+            "Add revenue under Revenue and budget to see break-even.",
+            "neutral",
+        ),
+        (true, Some(month)) => (
+            when(month),
+            "Revenue covers the monthly cost from then on.".to_string(),
+            "ok",
+        ),
+        (true, None) => said(
+            "Not within the horizon",
+            "Revenue stays below the monthly cost.",
+            "warn",
+        ),
+    };
+    let budget = plan.budget.is_some().then(|| {
+        scenario
+            .events
+            .iter()
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::BudgetBroken | EventKind::CostPerUserBroken
+                )
+            })
+            .map_or_else(
+                || said("Within budget", "Costs stay under every cap.", "ok"),
+                |event| (when(event.month), capitalise(&event.message), "warn"),
+            )
+    });
+    let first_to_start = first_to_start(valid, &decisions(scenario, bands).0);
+    [
+        first_to_start.map(|s| Callout::new("Act by", "act-by", s)),
+        against_actuals(valid, scenario)
+            .map(|s| Callout::new("Against actuals", "against-actuals", s)),
+        Some(Callout::new("First to run out", "first-limit", limit)),
+        Some(Callout::new("Break-even", "break-even", break_even)),
+        budget.map(|s| Callout::new("Budget", "budget", s)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The first change to start: by when, and how sure that is in time.
+pub fn first_to_start(valid: &ValidPlan, act_by: &[&ActBy]) -> Option<Said> {
+    let first = act_by.iter().find(|a| a.act_by_month.is_some())?;
+    let sure = if first.confidence < 1.0 {
+        format!(" — {} sure that is in time", percent(first.confidence))
+    } else {
+        String::new()
+    };
+    let what = format!("{}: {}", first.component, first.label);
+    Some(match first.late_by() {
+        Some(late) => (
+            "Start now".to_string(),
+            format!(
+                "{what}: late by {} (needed at month {}, lead time {}){sure}",
+                months_text(late),
+                first.needed_month.unwrap_or(0),
+                months_text(first.lead_time_months)
+            ),
+            "warn",
+        ),
+        None => {
+            let month = first.act_by_month.unwrap_or(0).max(0) as u32;
+            (
+                format!("by {} · month {month}", calendar(valid, month)),
+                format!(
+                    "{what}{sure} ({}).",
+                    match first.lead_time_months {
+                        0 => "no lead time".to_string(),
+                        n => format!("lead time {}", months_text(n)),
+                    }
+                ),
+                if month <= 3 { "warn" } else { "ok" },
+            )
+        }
+    })
+}
+
+/// Where the last month with a user or cost actual stands against the plan:
+/// its month, "Users 21% below plan, cost 49% below plan", and a warning
+/// tone when either is 10% or more off.
+fn against_actuals(valid: &ValidPlan, scenario: &ScenarioProjection) -> Option<Said> {
+    let standing = standing(&compare(valid, scenario, None))?;
+    let tone = if standing.largest_percent >= 10.0 {
+        "warn"
+    } else {
+        "ok"
+    };
+    Some((
+        format!(
+            "{} · month {}",
+            calendar(valid, standing.month),
+            standing.month
+        ),
+        capitalise(&standing.text),
+        tone,
+    ))
+}

@@ -1,0 +1,109 @@
+//! Loading the app's module after the first look, and saying so when it
+//! does not arrive (a network that dropped after the first paint), with a
+//! way to try again. Nothing the first look shows is taken away.
+//!
+//! `scripts/post_build.py` writes a small loader module for each build (its
+//! name is in `<meta name="headroom-app">`), which imports the app's
+//! JavaScript, starts its WebAssembly, and dispatches `headroom-app-failed`
+//! on the window when either fails. Each try after the first asks for the
+//! loader with `?attempt=N`, which the loader passes on to its import: a
+//! module URL that failed once stays failed for the page's lifetime.
+
+use super::dom::{add, document, listen};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::Element;
+
+/// The meta element naming this build's app loader.
+const LOADER_META: &str = "meta[name=\"headroom-app\"]";
+pub const LOADING: &str = "Loading the editor and the rest of the plan…";
+
+/// The app's loading: where it is reported and how many tries were made.
+struct Loading {
+    status: Element,
+    /// Whether `status` sits under a first look (else it is the loading notice).
+    first_look: bool,
+    loader: String,
+    attempt: Cell<u32>,
+}
+
+/// Starts loading the app. Failures are reported in `status` (the first
+/// look's status line), or in the loading notice when there is no first look.
+pub fn load_app(status: Option<Element>) {
+    let first_look = status.is_some();
+    let Some(status) = status.or_else(|| document()?.get_element_by_id("loading")) else {
+        return;
+    };
+    let Some(loader) = document()
+        .and_then(|d| d.query_selector(LOADER_META).ok().flatten())
+        .and_then(|meta| meta.get_attribute("content"))
+        .filter(|url| url.starts_with("./") && url.ends_with(".js"))
+    else {
+        status.set_text_content(Some(
+            "This copy of Headroom is incomplete: the app's module is not named. Reload the page; if this stays, the site needs a fresh build.",
+        ));
+        return;
+    };
+    let loading = Rc::new(Loading {
+        status,
+        first_look,
+        loader,
+        attempt: Cell::new(0),
+    });
+    if let Some(window) = web_sys::window() {
+        let loading = loading.clone();
+        listen(&window, "headroom-app-failed", move |_| failed(&loading));
+    }
+    request(&loading);
+}
+
+/// Adds the loader's script element for the current attempt.
+fn request(loading: &Rc<Loading>) {
+    let Some(document) = document() else {
+        return;
+    };
+    let Ok(script) = document.create_element("script") else {
+        return;
+    };
+    let url = match loading.attempt.get() {
+        0 => loading.loader.clone(),
+        n => format!("{}?attempt={n}", loading.loader),
+    };
+    let _ = script.set_attribute("type", "module");
+    let _ = script.set_attribute("src", &url);
+    let on_error = loading.clone();
+    listen(&script, "error", move |_| failed(&on_error));
+    if let Some(head) = document.head() {
+        let _ = head.append_child(&script);
+    }
+}
+
+/// Says the app did not load and offers to try again.
+fn failed(loading: &Rc<Loading>) {
+    let status = &loading.status;
+    status.set_text_content(Some(if loading.first_look {
+        "The editor and the rest of Headroom did not load: the connection may have dropped. The figures shown are complete. "
+    } else {
+        "Headroom did not load: the connection may have dropped. "
+    }));
+    status.set_class_name(if loading.first_look {
+        "first-look-status failed"
+    } else {
+        "loading failed"
+    });
+    let Some(retry) = add(status, "button", "secondary", "Try again") else {
+        return;
+    };
+    let _ = retry.set_attribute("type", "button");
+    let loading = loading.clone();
+    listen(&retry, "click", move |_| {
+        loading.attempt.set(loading.attempt.get() + 1);
+        loading.status.set_text_content(Some(LOADING));
+        loading.status.set_class_name(if loading.first_look {
+            "first-look-status"
+        } else {
+            "loading"
+        });
+        request(&loading);
+    });
+}
