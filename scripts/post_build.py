@@ -121,8 +121,12 @@ const styled = new Promise((resolve, reject) => {
   };
   document.head.append(link);
 });
+// All three at once: the WebAssembly downloads while the JavaScript and the
+// stylesheet arrive (a failed fetch is not remembered, so no query is needed).
+const wasm = fetch("./__WASM__");
+wasm.catch(() => {}); // reported through the chain below, not as unhandled
 Promise.all([import("./__JS__" + attempt), styled])
-  .then(([app]) => app.default({ module_or_path: "./__WASM__" }))
+  .then(([app]) => app.default({ module_or_path: wasm }))
   .catch(failed);
 """
 

@@ -22,6 +22,8 @@ cargo clippy --locked --all-targets --all-features -- -D warnings
 step "Lints, wasm32 (cargo clippy -D warnings)"
 # Library, binaries and tests: the benchmarks are native only.
 cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+# The page's first module is built without the app (and without Leptos).
+cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib --bins -- -D warnings
 
 step "Native tests (engine, charts, editor, command line)"
 cargo test --locked

@@ -254,3 +254,63 @@ fn against_actuals(valid: &ValidPlan, scenario: &ScenarioProjection) -> Option<S
         tone,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::projection::project;
+    use crate::engine::templates;
+
+    #[test]
+    fn the_headline_shows_month_12_and_the_horizon_or_only_a_horizon_within_a_year() {
+        assert_eq!(headline_months(12), [12]);
+        assert_eq!(headline_months(6), [6]);
+        assert_eq!(headline_months(36), [12, 36]);
+    }
+
+    #[test]
+    fn figures_read_as_counts_and_money_and_a_missing_month_as_a_dash() {
+        let plan = templates::worked_example().expect("the worked example");
+        let projection = project(&plan);
+        let moderate = &projection.scenarios[middle_scenario(&plan)];
+        assert_eq!(moderate.name, "Moderate");
+        // 100 × 1.17¹² = 658.0 users (seed 000's compound growth, 25% − 8%).
+        let texts: Vec<String> = FIGURES
+            .iter()
+            .map(|figure| figure.text(moderate.at(12), "USD"))
+            .collect();
+        assert_eq!(texts[0], "658");
+        assert!(texts[1].starts_with('$'), "{texts:?}");
+        assert_eq!(FIGURES[0].text(moderate.at(99), "USD"), "—");
+    }
+
+    /// The worked example's Moderate scenario: today's 2 GB Redis runs out at
+    /// month 3 (the engine's golden events), nothing earns revenue, and the
+    /// cost-per-user cap of $3.00 is broken at month 0: 100 users cost the
+    /// fixed $90 (Vercel, Cloudflare, monitoring), Supabase Pro+ $125, Redis
+    /// $10, OpenAI 100 × √(25 × 100) × $0.02 = $100 and S3 100 × √(1 × 4) ×
+    /// $0.023 = $4.60 (ranges at their medians), $329.60 or $3.30 a user.
+    #[test]
+    fn call_outs_come_in_the_headline_order_with_their_months() {
+        let plan = templates::worked_example().expect("the worked example");
+        let projection = project(&plan);
+        let said = callouts(&plan, &projection.scenarios[1], None);
+        let titles: Vec<&str> = said.iter().map(|c| c.title).collect();
+        assert_eq!(
+            titles,
+            ["Act by", "First to run out", "Break-even", "Budget"]
+        );
+        let first_limit = &said[1];
+        assert_eq!(first_limit.when, "month 3 · Apr 2026");
+        assert!(
+            first_limit.what.starts_with("Today's Redis"),
+            "{first_limit:?}"
+        );
+        assert_eq!(first_limit.tone, "warn");
+        assert_eq!(said[2].when, "No revenue modelled");
+        assert_eq!(said[2].tone, "neutral");
+        assert_eq!(said[3].when, "month 0 · Jan 2026");
+        assert!(said[3].what.contains("$3.30"), "{:?}", said[3]);
+        assert_eq!(said[0].when, "by Apr 2026 · month 3");
+    }
+}

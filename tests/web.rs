@@ -675,3 +675,74 @@ fn budget_in_the_browser() {
         .collect();
     wasm_bindgen_test::console_log!("BUDGET fit_ms {:.2}", median(times));
 }
+
+/// The first look (the page's first module): the worked example's headline
+/// and users chart, painted in place of the loading notice, in the app's own
+/// classes. Moderate at month 12: 100 × 1.17¹² = 658 users, $1,737 a month
+/// (the app's headline test shows the same).
+#[wasm_bindgen_test]
+fn the_first_look_paints_the_headline_and_chart_in_place_of_the_loading_notice() {
+    let loading = document().create_element("p").expect("create p");
+    loading.set_id("loading");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&loading)
+        .expect("append");
+    let plan = templates::worked_example().expect("the worked example");
+    let status = headroom::start::paint_first_look(&plan, false).expect("painted");
+    assert!(
+        document().get_element_by_id("loading").is_none(),
+        "replaced"
+    );
+    let root = document()
+        .get_element_by_id(headroom::start::FIRST_LOOK_ID)
+        .expect("the first look");
+    let values: Vec<String> = (0..4)
+        .filter_map(|i| root.query_selector_all(".headline-value").ok()?.item(i))
+        .filter_map(|node| node.text_content())
+        .collect();
+    assert_eq!(values, ["658", "$1,737", "$9,883", "$2.64"]);
+    assert!(status
+        .text_content()
+        .unwrap_or_default()
+        .contains("Loading the editor"));
+    assert!(root
+        .query_selector(".first-look-editor")
+        .ok()
+        .flatten()
+        .is_some());
+    let canvas: web_sys::HtmlCanvasElement = root
+        .query_selector("canvas")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .expect("a canvas");
+    assert!(
+        canvas.width() >= 280 && canvas.height() >= 300,
+        "sized for the screen"
+    );
+    assert_eq!(
+        canvas.get_attribute("aria-label").as_deref(),
+        Some("Users by scenario")
+    );
+    root.remove();
+
+    // A shared plan: read-only, so no place for the editor.
+    let shared = headroom::start::paint_first_look(&plan, true).expect("painted");
+    let root = document()
+        .get_element_by_id(headroom::start::FIRST_LOOK_ID)
+        .expect("the first look");
+    assert!(root
+        .query_selector(".layout.read-only")
+        .ok()
+        .flatten()
+        .is_some());
+    assert!(root
+        .query_selector(".first-look-editor")
+        .ok()
+        .flatten()
+        .is_none());
+    drop(shared);
+    root.remove();
+}

@@ -16,37 +16,43 @@ use web_sys::Element;
 
 /// The meta element naming this build's app loader.
 const LOADER_META: &str = "meta[name=\"headroom-app\"]";
+const FIRST_LOOK_STATUS: &str = "#first-look .first-look-status";
 pub const LOADING: &str = "Loading the editor and the rest of the plan…";
 
-/// The app's loading: where it is reported and how many tries were made.
+/// The app's loading: its loader and how many tries were made.
 struct Loading {
-    status: Element,
-    /// Whether `status` sits under a first look (else it is the loading notice).
-    first_look: bool,
     loader: String,
     attempt: Cell<u32>,
 }
 
-/// Starts loading the app. Failures are reported in `status` (the first
-/// look's status line), or in the loading notice when there is no first look.
-pub fn load_app(status: Option<Element>) {
-    let first_look = status.is_some();
-    let Some(status) = status.or_else(|| document()?.get_element_by_id("loading")) else {
-        return;
-    };
+/// Where the app's loading is reported: the first look's status line, or
+/// the loading notice when there is no first look; and which it is.
+fn status() -> Option<(Element, bool)> {
+    let document = document()?;
+    match document.query_selector(FIRST_LOOK_STATUS).ok().flatten() {
+        Some(status) => Some((status, true)),
+        None => Some((document.get_element_by_id("loading")?, false)),
+    }
+}
+
+/// Starts loading the app: called before the first look is painted, so the
+/// app's files are on their way while the first look is drawn (the first
+/// module's own files have all arrived by then, so nothing competes with
+/// them). Failures are reported where [`status`] says.
+pub fn load_app() {
     let Some(loader) = document()
         .and_then(|d| d.query_selector(LOADER_META).ok().flatten())
         .and_then(|meta| meta.get_attribute("content"))
         .filter(|url| url.starts_with("./") && url.ends_with(".js"))
     else {
-        status.set_text_content(Some(
-            "This copy of Headroom is incomplete: the app's module is not named. Reload the page; if this stays, the site needs a fresh build.",
-        ));
+        if let Some((status, _)) = status() {
+            status.set_text_content(Some(
+                "This copy of Headroom is incomplete: the app's module is not named. Reload the page; if this stays, the site needs a fresh build.",
+            ));
+        }
         return;
     };
     let loading = Rc::new(Loading {
-        status,
-        first_look,
         loader,
         attempt: Cell::new(0),
     });
@@ -80,26 +86,32 @@ fn request(loading: &Rc<Loading>) {
 
 /// Says the app did not load and offers to try again.
 fn failed(loading: &Rc<Loading>) {
-    let status = &loading.status;
-    status.set_text_content(Some(if loading.first_look {
+    let Some((status, first_look)) = status() else {
+        return;
+    };
+    status.set_text_content(Some(if first_look {
         "The editor and the rest of Headroom did not load: the connection may have dropped. The figures shown are complete. "
     } else {
         "Headroom did not load: the connection may have dropped. "
     }));
-    status.set_class_name(if loading.first_look {
+    status.set_class_name(if first_look {
         "first-look-status failed"
     } else {
         "loading failed"
     });
-    let Some(retry) = add(status, "button", "secondary", "Try again") else {
+    let Some(retry) = add(&status, "button", "secondary", "Try again") else {
         return;
     };
     let _ = retry.set_attribute("type", "button");
     let loading = loading.clone();
     listen(&retry, "click", move |_| {
         loading.attempt.set(loading.attempt.get() + 1);
-        loading.status.set_text_content(Some(LOADING));
-        loading.status.set_class_name(if loading.first_look {
+        status.set_text_content(Some(if first_look {
+            LOADING
+        } else {
+            "Loading Headroom…"
+        }));
+        status.set_class_name(if first_look {
             "first-look-status"
         } else {
             "loading"

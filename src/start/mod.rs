@@ -39,12 +39,14 @@ enum Opening {
 /// Paints the first look where there is one, then loads the app.
 pub fn run() {
     dom::record_csp_violations();
-    let status = match opening() {
+    let opening = opening();
+    // The app's files start on their way while the first look is drawn.
+    loader::load_app();
+    match opening {
         Opening::Shared(plan) => paint_first_look(&plan, true),
         Opening::FirstVisit(plan) => paint_first_look(&plan, false),
         Opening::AppOnly => None,
     };
-    loader::load_app(status);
 }
 
 fn opening() -> Opening {

@@ -1,12 +1,14 @@
 //! A static file server for the release build in `dist/`, on loopback only.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 pub struct StaticServer {
     pub url: String,
     server: Arc<tiny_http::Server>,
+    /// Files whose names start with this fail as a dropped connection would.
+    refused: Arc<Mutex<Option<String>>>,
 }
 
 impl StaticServer {
@@ -16,15 +18,33 @@ impl StaticServer {
             Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind a loopback port"));
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let serving = Arc::clone(&server);
+        let refused = Arc::new(Mutex::new(None::<String>));
+        let refusing = Arc::clone(&refused);
         thread::spawn(move || {
             for request in serving.incoming_requests() {
-                let response = respond(&root, request.url());
+                let prefix = refusing.lock().map(|p| p.clone()).unwrap_or_default();
+                let response = match prefix {
+                    Some(prefix) if request.url().trim_start_matches("/").starts_with(&prefix) => {
+                        tiny_http::Response::from_data(b"unavailable".to_vec())
+                            .with_status_code(503)
+                    }
+                    _ => respond(&root, request.url()),
+                };
                 let _ = request.respond(response);
             }
         });
         StaticServer {
             url: format!("http://127.0.0.1:{port}/"),
             server,
+            refused,
+        }
+    }
+
+    /// From now on, files whose names start with `prefix` fail to load (503),
+    /// as if the network dropped; `None` serves everything again.
+    pub fn refuse(&self, prefix: Option<&str>) {
+        if let Ok(mut refused) = self.refused.lock() {
+            *refused = prefix.map(str::to_string);
         }
     }
 }

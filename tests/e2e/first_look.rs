@@ -1,0 +1,148 @@
+//! The first look: the small first module paints a plan's headline and users
+//! chart before the app has loaded, and says so (with a way to try again)
+//! when the app's module does not arrive.
+
+use super::{serve_release_build, Browser, HEADLINE_USERS, MONTH_12_USERS};
+use headroom::engine::link::encode_link;
+use headroom::engine::templates;
+
+const FAILED: &str = "#first-look .first-look-status.failed";
+const TRY_AGAIN: &str = "#first-look .first-look-status button";
+const FIRST_LOOK_VALUES: &str =
+    "return [...document.querySelectorAll('#first-look .headline-value')].map(e => e.textContent);";
+const APP_VALUES: &str =
+    "return [...document.querySelectorAll('.headlines .headline-value')].map(e => e.textContent);";
+
+/// The name of the app's WebAssembly in this build (named by its content).
+fn app_wasm() -> String {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+    std::fs::read_dir(&dist)
+        .expect("read dist")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with("headroom-web-") && name.ends_with("_bg.wasm"))
+        .expect("the app's module in dist")
+}
+
+#[tokio::test]
+async fn the_worked_example_shows_before_the_app_and_a_failed_app_can_be_tried_again() {
+    let server = serve_release_build();
+    // The network drops after the first module: the app's files never come.
+    server.refuse(Some("headroom-web-"));
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    let status = browser
+        .wait_for_text(FAILED, |t| t.contains("did not load"))
+        .await;
+    assert!(
+        status.contains("The figures shown are complete"),
+        "{status}"
+    );
+    // Seed 000, Moderate at month 12: 100 × 1.17¹² = 658, as the app shows it.
+    let values = browser.run_js(FIRST_LOOK_VALUES).await;
+    assert_eq!(values[0], serde_json::json!("658"), "{values}");
+    assert_eq!(values[1], serde_json::json!("$1,737"), "{values}");
+    let first_limit = browser.text("#first-look .callouts").await;
+    assert!(first_limit.contains("month 3 · Apr 2026"), "{first_limit}");
+    assert!(
+        browser.inked_pixels("#first-look canvas").await > 1000,
+        "the users chart is drawn"
+    );
+    browser
+        .assert_accessible("the first look, the app not loaded")
+        .await;
+
+    // Still no network: trying again fails again, and says so again.
+    browser.click(TRY_AGAIN).await;
+    browser
+        .wait_for_text(FAILED, |t| t.contains("did not load"))
+        .await;
+
+    // The network is back: the next try brings the app, which takes over.
+    server.refuse(None);
+    browser.click(TRY_AGAIN).await;
+    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    assert_eq!(browser.text(HEADLINE_USERS).await, "658");
+    browser
+        .wait_until(
+            "return !document.getElementById('first-look') && !!document.querySelector('link[data-headroom-app]');",
+            "the app replaced the first look, with its stylesheet",
+        )
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_shared_link_shows_the_same_figures_first_as_the_app_then_shows() {
+    let plan = templates::load("realtime-platform")
+        .expect("a template")
+        .expect("a valid template");
+    let link = encode_link(plan.plan());
+    let server = serve_release_build();
+    // Only the app's WebAssembly fails: its JavaScript arrives, starting it does not.
+    server.refuse(Some(&app_wasm()));
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}#{link}", server.url)).await;
+    browser
+        .wait_for_text(FAILED, |t| t.contains("did not load"))
+        .await;
+    assert_eq!(browser.text("#first-look h1").await, plan.plan().name);
+    let read_only = browser
+        .run_js("return [!!document.querySelector('#first-look .layout.read-only'), !document.querySelector('.first-look-editor')];")
+        .await;
+    assert_eq!(
+        read_only,
+        serde_json::json!([true, true]),
+        "no editor for a shared plan"
+    );
+    let first_look = browser.run_js(FIRST_LOOK_VALUES).await;
+    assert_eq!(first_look.as_array().map(Vec::len), Some(8), "{first_look}");
+    browser
+        .assert_accessible("the first look of a shared link, the app not loaded")
+        .await;
+
+    server.refuse(None);
+    browser.click(TRY_AGAIN).await;
+    browser
+        .wait_for_text("[data-test=shared-banner]", |t| t.contains("read-only"))
+        .await;
+    assert_eq!(
+        browser.run_js(APP_VALUES).await,
+        first_look,
+        "the app shows what the first look showed"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn saved_plans_open_straight_in_the_app() {
+    let server = serve_release_build();
+    server.refuse(Some("headroom-web-"));
+    let browser = Browser::start().await;
+    browser.goto(&server.url).await;
+    browser
+        .wait_for_text(FAILED, |t| t.contains("did not load"))
+        .await;
+    // A library on this device (the plan open last): the app opens it, so
+    // there is no first look of the worked example.
+    browser
+        .run_js("localStorage.setItem('headroom.open', 'p1'); return true;")
+        .await;
+    browser.goto(&server.url).await;
+    let status = browser
+        .wait_for_text("#loading", |t| t.contains("did not load"))
+        .await;
+    assert!(
+        !status.contains("figures shown"),
+        "no figures to speak of: {status}"
+    );
+    assert_eq!(
+        browser
+            .run_js("return !!document.getElementById('first-look');")
+            .await,
+        serde_json::json!(false)
+    );
+    server.refuse(None);
+    browser.click("#loading button").await;
+    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    browser.close().await;
+}
