@@ -1,39 +1,47 @@
 //! The release build's post-build step (`scripts/post_build.py`, run by
-//! Trunk): the Content-Security-Policy gets the loader's exact hash, and each
-//! build's service worker names that build's files under a version of their
-//! contents, so a new release is a new cache and the old one is dropped whole.
+//! Trunk): the app's files are named by their content and get a loader the
+//! page names; the Content-Security-Policy gets the first module's loader's
+//! exact hash; and each build's service worker names that build's files (both
+//! modules) under a version of their contents, so a new release is a new
+//! cache and the old one is dropped whole.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
-const LOADER: &str = "\nimport init from './app-1.js';\nawait init('./app-1_bg.wasm');\n";
+const LOADER: &str =
+    "\nimport init from './headroom-start-1.js';\nawait init('./headroom-start-1_bg.wasm');\n";
 
-fn staging(name: &str, wasm: &[u8]) -> PathBuf {
+/// A staging folder as Trunk leaves it: the first module (main), the app as
+/// a plain-named "worker", its stylesheet, and the page with both placeholders.
+fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("headroom-post-build-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a staging folder");
     let index = format!(
         "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' 'sha256-TRUNK-LOADER'\" />\
+         <meta name=\"headroom-app\" content=\"TRUNK-APP\" />\
          <script type=\"module\">{LOADER}</script></head></html>"
     );
     std::fs::write(dir.join("index.html"), index).expect("index");
-    std::fs::write(dir.join("app-1.js"), "export default 1;").expect("js");
-    std::fs::write(dir.join("app-1_bg.wasm"), wasm).expect("wasm");
+    std::fs::write(dir.join("headroom-start-1.js"), "export default 1;").expect("js");
+    std::fs::write(dir.join("headroom-start-1_bg.wasm"), b"\0asm start").expect("wasm");
+    std::fs::write(dir.join("headroom-web.js"), "export default 2;").expect("app js");
+    std::fs::write(dir.join("headroom-web_bg.wasm"), app_wasm).expect("app wasm");
+    std::fs::write(dir.join("app.css"), "body { margin: 0 }").expect("app css");
     dir
 }
 
-fn run(dir: &Path) {
-    let status = Command::new("python3")
+fn run(dir: &Path) -> Output {
+    Command::new("python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scripts/post_build.py"
         ))
         .env("TRUNK_STAGING_DIR", dir)
-        .status()
-        .expect("python3 runs (scripts/setup.sh checks it is installed)");
-    assert!(status.success());
+        .output()
+        .expect("python3 runs (scripts/setup.sh checks it is installed)")
 }
 
 fn version(sw: &str) -> &str {
@@ -43,10 +51,21 @@ fn version(sw: &str) -> &str {
         .expect("a version")
 }
 
+/// The one file in `dir` whose name starts with `stem` and ends with `suffix`.
+fn named(dir: &Path, stem: &str, suffix: &str) -> String {
+    let found: Vec<String> = std::fs::read_dir(dir)
+        .expect("read staging")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with(stem) && name.ends_with(suffix))
+        .collect();
+    assert_eq!(found.len(), 1, "{stem}…{suffix}: {found:?}");
+    found[0].clone()
+}
+
 #[test]
 fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
     let dir = staging("one", b"\0asm one");
-    run(&dir);
+    assert!(run(&dir).status.success());
     let index = std::fs::read_to_string(dir.join("index.html")).expect("index");
     // The placeholder became a SHA-256 (44 base64 characters). That it is the
     // right one, the end-to-end run shows: Chromium runs the loader under the
@@ -59,29 +78,83 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         .expect("a hash");
     assert_eq!(hash.len(), 44, "{hash}");
     assert!(index.contains(LOADER), "the loader itself is untouched");
+
+    // The app's files are named by their content (16 hex digits) and the
+    // page names their loader, which names them.
+    let app_js = named(&dir, "headroom-web-", ".js");
+    let app_wasm = named(&dir, "headroom-web-", "_bg.wasm");
+    let app_css = named(&dir, "app-", ".css");
+    assert_eq!(
+        app_js.len(),
+        "headroom-web-".len() + 16 + ".js".len(),
+        "{app_js}"
+    );
+    for plain in ["headroom-web.js", "headroom-web_bg.wasm", "app.css"] {
+        assert!(!dir.join(plain).exists(), "{plain} was renamed");
+    }
+    let loader = named(&dir, "headroom-app-", ".js");
+    assert!(
+        index.contains(&format!(
+            "<meta name=\"headroom-app\" content=\"./{loader}\" />"
+        )),
+        "{index}"
+    );
+    let loader_text = std::fs::read_to_string(dir.join(&loader)).expect("the loader");
+    for file in [&app_js, &app_wasm, &app_css] {
+        assert!(
+            loader_text.contains(&format!("./{file}")),
+            "{file} not loaded"
+        );
+    }
+    assert!(
+        loader_text.contains("headroom-app-failed"),
+        "failures are reported"
+    );
+
     let sw = std::fs::read_to_string(dir.join("sw.js")).expect("sw.js");
     for file in [
-        "\"./\"",
-        "\"./index.html\"",
-        "\"./app-1.js\"",
-        "\"./app-1_bg.wasm\"",
+        "./".to_string(),
+        "./index.html".to_string(),
+        "./headroom-start-1.js".to_string(),
+        "./headroom-start-1_bg.wasm".to_string(),
+        format!("./{app_js}"),
+        format!("./{app_wasm}"),
+        format!("./{app_css}"),
+        format!("./{loader}"),
     ] {
-        assert!(sw.contains(file), "{file} not cached");
+        assert!(sw.contains(&format!("\"{file}\"")), "{file} not cached");
     }
     assert!(
         !sw.contains("\"./sw.js\""),
         "the worker does not cache itself"
     );
 
-    // A new release (different wasm) gets a new version; the same files, the same one.
+    // A new release (a different app) gets a new version and new names; the
+    // same files, the same ones.
     let same = staging("same", b"\0asm one");
-    run(&same);
+    assert!(run(&same).status.success());
     let next = staging("next", b"\0asm two");
-    run(&next);
+    assert!(run(&next).status.success());
     let read = |dir: &Path| std::fs::read_to_string(dir.join("sw.js")).expect("sw.js");
     assert_eq!(version(&read(&same)), version(&sw));
+    assert_eq!(named(&same, "headroom-web-", "_bg.wasm"), app_wasm);
     assert_ne!(version(&read(&next)), version(&sw));
+    assert_ne!(named(&next, "headroom-web-", "_bg.wasm"), app_wasm);
     for dir in [dir, same, next] {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+#[test]
+fn a_build_without_the_app_stops_with_a_message() {
+    let dir = staging("no-app", b"\0asm one");
+    std::fs::remove_file(dir.join("headroom-web_bg.wasm")).expect("remove");
+    let output = run(&dir);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("the app's files are missing from the build: headroom-web_bg.wasm"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

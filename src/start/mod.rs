@@ -2,7 +2,7 @@
 //! plan's headline and first chart, then starts the app.
 //!
 //! The app (the editor, Monte Carlo, the library, files, history) is a
-//! module of its own, about three times this one's size. A reader who opens
+//! module of its own, about two and a half times this one's size. A reader who opens
 //! a shared link on a phone should not wait for all of it to see what the
 //! plan says, so this module reads the link (or the worked example on a
 //! first visit), validates and projects it with the same engine, and draws

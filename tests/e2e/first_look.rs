@@ -50,9 +50,20 @@ async fn the_worked_example_shows_before_the_app_and_a_failed_app_can_be_tried_a
     browser
         .assert_accessible("the first look, the app not loaded")
         .await;
+    browser.resize_to_phone().await;
+    browser
+        .assert_accessible("the first look at phone width, the app not loaded")
+        .await;
 
-    // Still no network: trying again fails again, and says so again.
+    // Still no network: trying again asks for the loader anew (a module URL
+    // that failed stays failed), fails again, and says so again.
     browser.click(TRY_AGAIN).await;
+    browser
+        .wait_until(
+            "return !!document.querySelector('script[src$=\"?attempt=1\"]');",
+            "a second try with its own URL",
+        )
+        .await;
     browser
         .wait_for_text(FAILED, |t| t.contains("did not load"))
         .await;
@@ -62,6 +73,7 @@ async fn the_worked_example_shows_before_the_app_and_a_failed_app_can_be_tried_a
     browser.click(TRY_AGAIN).await;
     browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
     assert_eq!(browser.text(HEADLINE_USERS).await, "658");
+    assert!(browser.text("h1").await.contains("Managed SaaS"));
     browser
         .wait_until(
             "return !document.getElementById('first-look') && !!document.querySelector('link[data-headroom-app]');",
