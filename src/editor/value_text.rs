@@ -138,6 +138,8 @@ pub fn trim_number(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn capitalise_raises_an_ascii_first_letter_and_leaves_other_names_as_typed() {
         assert_eq!(
@@ -148,8 +150,6 @@ mod tests {
         assert_eq!(super::capitalise("7 units"), "7 units");
         assert_eq!(super::capitalise(""), "");
     }
-
-    use super::*;
 
     fn range(low: f64, high: f64) -> Value {
         Value::interval(low, high)

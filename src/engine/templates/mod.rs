@@ -139,4 +139,11 @@ mod tests {
         assert_eq!(ids.len(), TEMPLATES.len());
         assert!(worked_example().is_ok());
     }
+
+    #[test]
+    fn the_worked_example_is_the_default_template() {
+        let default = load(DEFAULT_TEMPLATE).expect("listed").expect("valid");
+        let example = worked_example().expect("valid");
+        assert_eq!(example.plan(), default.plan());
+    }
 }
