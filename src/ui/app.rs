@@ -68,6 +68,17 @@ pub fn App() -> impl IntoView {
         window_event_listener(leptos::ev::storage, move |event| {
             library.storage_changed(event.key())
         }),
+        // A share link pasted into this tab changes only the fragment, which
+        // loads nothing: load the page again so it opens the link (the plan
+        // open now is saved on the way out, as on any page hide).
+        window_event_listener(leptos::ev::hashchange, move |_| {
+            let location = web_sys::window().map(|w| w.location());
+            if let Some(location) = location {
+                if location.hash().is_ok_and(|hash| hash.len() > 1) {
+                    let _ = location.reload();
+                }
+            }
+        }),
     ];
     on_cleanup(move || listeners.into_iter().for_each(|l| l.remove()));
 

@@ -158,3 +158,30 @@ async fn saved_plans_open_straight_in_the_app() {
     browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn after_one_visit_a_share_link_opens_offline_with_both_modules() {
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.open(&server.url).await;
+    browser
+        .wait_until(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+            "the service worker controls the page",
+        )
+        .await;
+    let plan = templates::load("lean-mvp")
+        .expect("a template")
+        .expect("a valid template");
+    let link = encode_link(plan.plan());
+    let url = format!("{}#{link}", server.url);
+    // The network goes away; the link, pasted into the same tab (only the
+    // fragment changes, so the app loads the page again), still opens.
+    drop(server);
+    browser.goto(&url).await;
+    browser
+        .wait_for_text("[data-test=shared-banner]", |t| t.contains("read-only"))
+        .await;
+    assert_eq!(browser.text("h1").await, plan.plan().name);
+    browser.close().await;
+}
