@@ -96,9 +96,9 @@ def main() -> int:
 
 
 APP_LOADER = """// Headroom's app loader, written by scripts/post_build.py for one build.
-// The first module (src/start/) adds it as <script type="module"> once the
-// first look is on screen, with ?attempt=N on each retry: the query is
-// passed on, because a module URL that failed to load stays failed.
+// The first module (src/start/) adds it as <script type="module"> as it
+// starts (the first look is drawn meanwhile), with ?attempt=N on each retry:
+// the query is passed on, because a module URL that failed to load stays failed.
 const attempt = new URL(import.meta.url).search;
 const failed = (error) =>
   window.dispatchEvent(new CustomEvent("headroom-app-failed", { detail: String(error) }));

@@ -1,4 +1,4 @@
-//! Loading the app's module after the first look, and saying so when it
+//! Loading the app's module behind the first look, and saying so when it
 //! does not arrive (a network that dropped after the first paint), with a
 //! way to try again. Nothing the first look shows is taken away.
 //!
@@ -38,19 +38,16 @@ fn status() -> Option<(Element, bool)> {
 /// Starts loading the app: called before the first look is painted, so the
 /// app's files are on their way while the first look is drawn (the first
 /// module's own files have all arrived by then, so nothing competes with
-/// them). Failures are reported where [`status`] says.
-pub fn load_app() {
+/// them). Failures are reported where [`status`] says. Returns false when
+/// the page names no loader (a broken build): then call [`incomplete`] once
+/// the first look is up.
+pub fn load_app() -> bool {
     let Some(loader) = document()
         .and_then(|d| d.query_selector(LOADER_META).ok().flatten())
         .and_then(|meta| meta.get_attribute("content"))
         .filter(|url| url.starts_with("./") && url.ends_with(".js"))
     else {
-        if let Some((status, _)) = status() {
-            status.set_text_content(Some(
-                "This copy of Headroom is incomplete: the app's module is not named. Reload the page; if this stays, the site needs a fresh build.",
-            ));
-        }
-        return;
+        return false;
     };
     let loading = Rc::new(Loading {
         loader,
@@ -61,6 +58,16 @@ pub fn load_app() {
         listen(&window, "headroom-app-failed", move |_| failed(&loading));
     }
     request(&loading);
+    true
+}
+
+/// Says the page names no app to load.
+pub fn incomplete() {
+    if let Some((status, _)) = status() {
+        status.set_text_content(Some(
+            "This copy of Headroom is incomplete: the app's module is not named. Reload the page; if this stays, the site needs a fresh build.",
+        ));
+    }
 }
 
 /// Adds the loader's script element for the current attempt.

@@ -7,9 +7,10 @@
 //! plan says, so this module reads the link (or the worked example on a
 //! first visit), validates and projects it with the same engine, and draws
 //! the same headline ([`crate::headline`]) and users chart
-//! ([`crate::chart::spec::users_chart`]) the app shows. Then it loads the
-//! app, which replaces the first look when it mounts; if the app's module
-//! fails to arrive, the first look says so and offers to try again.
+//! ([`crate::chart::spec::users_chart`]) the app shows. The app, asked for
+//! just before the first look is drawn, replaces it when it mounts; if the
+//! app's module fails to arrive, the first look says so and offers to try
+//! again.
 //!
 //! A returning visitor with saved plans gets no first look (the app opens
 //! the plan they had open, which this module does not read); their modules
@@ -36,17 +37,20 @@ enum Opening {
     AppOnly,
 }
 
-/// Paints the first look where there is one, then loads the app.
+/// Starts loading the app, then paints the first look where there is one.
 pub fn run() {
     dom::record_csp_violations();
     let opening = opening();
     // The app's files start on their way while the first look is drawn.
-    loader::load_app();
+    let loading = loader::load_app();
     match opening {
         Opening::Shared(plan) => paint_first_look(&plan, true),
         Opening::FirstVisit(plan) => paint_first_look(&plan, false),
         Opening::AppOnly => None,
     };
+    if !loading {
+        loader::incomplete();
+    }
 }
 
 fn opening() -> Opening {
