@@ -274,13 +274,19 @@ mod tests {
         let projection = project(&plan);
         let moderate = &projection.scenarios[middle_scenario(&plan)];
         assert_eq!(moderate.name, "Moderate");
-        // 100 × 1.17¹² = 658.0 users (seed 000's compound growth, 25% − 8%).
+        // 100 × 1.17¹² = 658.01 users (seed 000's compound growth, 25% − 8%),
+        // costing $1,737.28 a month: fixed $90, OpenAI 658.01 × √(25 × 100) ×
+        // $0.02 = $658.01, S3 658.01 × √(1 × 4) × $0.023 = $30.27, Supabase
+        // Team $599 (329 GB of transfer is past Pro+'s 250 GB) and Redis's
+        // 16 GB cluster $360 (6,580 MB is 82% of 8 GB, past its 80% target);
+        // $1,737.28 / 658.01 = $2.64 a user.
         let texts: Vec<String> = FIGURES
             .iter()
             .map(|figure| figure.text(moderate.at(12), "USD"))
             .collect();
         assert_eq!(texts[0], "658");
-        assert!(texts[1].starts_with('$'), "{texts:?}");
+        assert_eq!(texts[1], "$1,737");
+        assert_eq!(texts[3], "$2.64");
         assert_eq!(FIGURES[0].text(moderate.at(99), "USD"), "—");
     }
 

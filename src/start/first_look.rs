@@ -1,13 +1,12 @@
 //! The first look: the page's header, the chosen scenario's headline and the
 //! users chart, in the app's own classes so the app replaces it in place.
 
-use super::dom::{add, add_svg, document, mark, now, set};
+use super::dom::{add, add_svg, document, mark, now, set, sized_backend};
 use crate::chart::{draw_chart, spec, ChartStyle};
 use crate::engine::projection::project;
 use crate::engine::validate::ValidPlan;
 use crate::headline::{calendar, callouts, headline_months, middle_scenario, FIGURES};
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -59,15 +58,8 @@ pub fn paint_first_look(plan: &ValidPlan, shared: bool) -> Option<Element> {
         Some(loading) => loading.replace_with_with_node_1(&root).ok()?,
         None => body.append_child(&root).map(|_| ()).ok()?,
     }
-    // Laid out now: size the canvas in device pixels, as the app does.
-    let scale = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
-        .unwrap_or(1.0);
-    let width = f64::from(canvas.client_width()).max(280.0);
-    canvas.set_width((width * scale).round() as u32);
-    canvas.set_height((300.0 * scale).round() as u32);
-    if let Some(backend) = CanvasBackend::with_canvas_object(canvas) {
+    // Laid out now: size the canvas as the app does, and draw.
+    if let Some((backend, scale)) = sized_backend(canvas, 300.0) {
         let _ = draw_chart(&backend.into_drawing_area(), &users, ChartStyle { scale });
     }
     // When the headline and chart were first on screen, for the measurement.

@@ -130,13 +130,6 @@ pub fn mount() {
         }
     }
     leptos::mount::mount_to_body(App);
-    // When the worked example was first on screen, for the budget measurement.
-    if let Some(window) = web_sys::window() {
-        let rendered = window.performance().map_or(0.0, |p| p.now());
-        let _ = web_sys::js_sys::Reflect::set(
-            &window,
-            &wasm_bindgen::JsValue::from_str("__headroomRendered"),
-            &wasm_bindgen::JsValue::from_f64(rendered),
-        );
-    }
+    // When the app was first on screen, for the budget measurement.
+    crate::start::dom::mark("__headroomRendered", crate::start::dom::now());
 }

@@ -227,6 +227,15 @@ impl Browser {
         }
     }
 
+    /// Waits until the service worker controls the page (this build's files cached).
+    pub async fn wait_for_service_worker(&self) {
+        self.wait_until(
+            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+            "the service worker controls the page",
+        )
+        .await;
+    }
+
     /// Every Content-Security-Policy violation the page recorded (the app
     /// keeps them in `window.__cspViolations`).
     pub async fn csp_violations(&self) -> Vec<String> {

@@ -37,7 +37,12 @@ async fn the_worked_example_shows_before_the_app_and_a_failed_app_can_be_tried_a
         status.contains("The figures shown are complete"),
         "{status}"
     );
-    // Seed 000, Moderate at month 12: 100 × 1.17¹² = 658, as the app shows it.
+    // Seed 000, Moderate at month 12: 100 × 1.17¹² = 658.01 users. A month's
+    // cost: fixed $90, OpenAI 658.01 × √(25 × 100) × $0.02 = $658.01, S3
+    // 658.01 × √(1 × 4) × $0.023 = $30.27, Supabase on Team $599 (transfer
+    // 658.01 × √(250 × 1000) / 1000 = 329 GB is past Pro+'s 250 GB) and Redis
+    // on the 16 GB cluster $360 (6,580 MB is 82% of 8 GB, past its 80%
+    // target): $1,737.28.
     let values = browser.run_js(FIRST_LOOK_VALUES).await;
     assert_eq!(values[0], serde_json::json!("658"), "{values}");
     assert_eq!(values[1], serde_json::json!("$1,737"), "{values}");
@@ -164,12 +169,7 @@ async fn after_one_visit_a_share_link_opens_offline_with_both_modules() {
     let server = serve_release_build();
     let browser = Browser::start().await;
     browser.open(&server.url).await;
-    browser
-        .wait_until(
-            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
-            "the service worker controls the page",
-        )
-        .await;
+    browser.wait_for_service_worker().await;
     let plan = templates::load("lean-mvp")
         .expect("a template")
         .expect("a valid template");

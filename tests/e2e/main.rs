@@ -516,12 +516,7 @@ async fn a_plan_survives_export_and_import_as_a_file() {
 #[tokio::test]
 async fn after_one_visit_it_works_offline_including_saved_plans() {
     let (server, browser) = open_app().await;
-    browser
-        .wait_until(
-            "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
-            "the service worker controls the page",
-        )
-        .await;
+    browser.wait_for_service_worker().await;
     browser
         .click("#template-picker option[value=lean-mvp]")
         .await;

@@ -6,10 +6,10 @@
 use super::calendar;
 use super::state::PlanState;
 use crate::chart::{draw_chart, draw_tornado, ChartSpec, ChartStyle, PlotGeometry, TornadoSpec};
+use crate::start::dom::sized_backend;
 use leptos::html;
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 /// What a canvas shows.
@@ -54,15 +54,8 @@ pub fn ChartCanvas(
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
-        // Size the canvas in device pixels so lines and text stay sharp.
-        let scale = web_sys::window()
-            .map(|window| window.device_pixel_ratio())
-            .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
-            .unwrap_or(1.0);
-        let css_width = f64::from(canvas.client_width()).max(280.0);
-        canvas.set_width((css_width * scale).round() as u32);
-        canvas.set_height((height * scale).round() as u32);
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+        // Sized in device pixels so lines and text stay sharp.
+        let Some((backend, scale)) = sized_backend(canvas, height) else {
             return;
         };
         let area = backend.into_drawing_area();
