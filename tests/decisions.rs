@@ -140,6 +140,70 @@ fn act_by_quantile_matches_the_closed_form() {
     assert_eq!(bands.scenarios[0].act_by[0].needed_month, Some(11));
 }
 
+/// `max_units` counts serving units; spares come on top (issue 25). H has
+/// 10 a unit, at most 6 serving and 1 spare, red at the default 80%: its
+/// most holds 0.8 × 10 × 6 = 48. The load is 30, 41, 49: month 1 runs 6
+/// serving units at 41 ÷ 60 = 68% (yellow), month 2 at 49 ÷ 60 = 82% (red,
+/// past 48): needed at month 2, act by 2 (no lead time). Judged against
+/// 6 − 1 = 5 units (40) it would wrongly say month 1.
+fn max_units_plan(load: &str, uncertainty: &str) -> ValidPlan {
+    load_plan(&format!(
+        r#"{{"schema": 4, "name": "max_units step", "horizon_months": 2, "baseline_users": 1000,
+        "drivers": [{{"name": "d", "value": {{"low": 0.999, "high": 1.001}}}}],
+        "metrics": [{{"name": "load", "formula": "{load}"}}],
+        "components": [{{"kind": "horizontal", "name": "H", "metric": "load", "capacity_per_unit": 10,
+                         "target_utilization": 0.5, "max_units": 6, "spare_units": 1, "unit_cost": 8}}],
+        {uncertainty}
+        "scenarios": [{{"name": "A", "growth": {{"model": "compound", "growth": 0, "churn": 0}}}}]}}"#
+    ))
+    .unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn the_max_units_step_counts_serving_units_not_spares() {
+    let plan = max_units_plan("if(month == 0, 30, if(month == 1, 41, 49))", "");
+    let projection = project(&plan);
+    let base = &projection.scenarios[0];
+    // Month 1 is yellow, not past red: the step is not yet needed there.
+    let month1 = &base.months[1].components[0];
+    assert_eq!(month1.units, Some(7));
+    assert!((month1.utilization - 41.0 / 60.0).abs() < 1e-12);
+    assert_eq!(
+        summary(&base.act_by),
+        vec![("H".into(), "max_units".into(), Some(2), Some(2))]
+    );
+    assert_eq!(base.act_by[0].label, "outgrow its most, 6 units");
+    // The Monte Carlo path judges the same threshold: the load times d
+    // (0.999 to 1.001) is 40.96 to 41.04 at month 1, under 48 on every
+    // path, and 48.95 to 49.05 at month 2, over it on every path.
+    let plan = max_units_plan(
+        "if(month == 0, 30, if(month == 1, 41, 49)) * d",
+        r#""uncertainty": {"samples": 2000, "seed": 25},"#,
+    );
+    let bands = simulate_plan(&plan, plan.plan().uncertainty.expect("set"));
+    assert_eq!(
+        summary(&bands.scenarios[0].act_by),
+        vec![("H".into(), "max_units".into(), Some(2), Some(2))]
+    );
+}
+
+#[test]
+fn a_count_of_one_is_one_unit() {
+    let plan = load_plan(
+        r#"{"schema": 4, "name": "one", "horizon_months": 2, "baseline_users": 10,
+        "components": [{"kind": "horizontal", "name": "H", "metric": "users", "capacity_per_unit": 100,
+                        "max_units": 1, "current_units": 1, "unit_cost": 8}],
+        "scenarios": [{"name": "A", "growth": {"model": "compound", "growth": 0, "churn": 0}}]}"#,
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let labels: Vec<String> = project(&plan).scenarios[0]
+        .act_by
+        .iter()
+        .map(|a| a.label.clone())
+        .collect();
+    assert_eq!(labels, ["grow past today's 1 unit", "outgrow its most, 1 unit"]);
+}
+
 #[test]
 fn a_step_never_needed_in_time_has_no_act_by_month() {
     let mut months = vec![NeededMonths::NEVER; 95];

@@ -144,6 +144,15 @@ pub fn months_text(months: u32) -> String {
     }
 }
 
+/// `1 unit`, `3 units`.
+pub fn units_text(units: u32) -> String {
+    if units == 1 {
+        "1 unit".into()
+    } else {
+        format!("{units} units")
+    }
+}
+
 /// The share of red (or capacity, whichever comes first) a threshold uses.
 fn red_share(red: f64) -> f64 {
     red.min(1.0)
@@ -162,26 +171,25 @@ pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
                 let share = red_share(h.thresholds.red);
                 // Up to the red line, and within any response-time target.
                 let mut limits = LatencyLimits::new(component);
-                let mut carried = |units: u32| {
-                    let active = units.saturating_sub(h.spare_units);
+                // What `active` serving units carry.
+                let mut carried = |active: u32| {
                     let by_utilization = share * h.capacity_per_unit * f64::from(active);
                     vec![(loads[0], by_utilization.min(limits.max_rate(active)))]
                 };
                 if let Some(current) = h.current_units {
+                    // Today's units include the spares; only the rest serve.
                     steps.push(Step {
                         component: index,
                         kind: StepKind::Today,
-                        label: format!(
-                            "grow past today's {current} unit{}",
-                            if current == 1 { "" } else { "s" }
-                        ),
-                        thresholds: carried(current),
+                        label: format!("grow past today's {}", units_text(current)),
+                        thresholds: carried(current.saturating_sub(h.spare_units)),
                     });
                 }
+                // `max_units` counts serving units: the spares come on top.
                 steps.push(Step {
                     component: index,
                     kind: StepKind::MaxUnits,
-                    label: format!("outgrow its most, {} units", h.max_units),
+                    label: format!("outgrow its most, {}", units_text(h.max_units)),
                     thresholds: carried(h.max_units),
                 });
             }
