@@ -201,7 +201,10 @@ fn a_count_of_one_is_one_unit() {
         .iter()
         .map(|a| a.label.clone())
         .collect();
-    assert_eq!(labels, ["grow past today's 1 unit", "outgrow its most, 1 unit"]);
+    assert_eq!(
+        labels,
+        ["grow past today's 1 unit", "outgrow its most, 1 unit"]
+    );
 }
 
 #[test]

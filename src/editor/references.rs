@@ -1,64 +1,10 @@
 //! Where a plan refers to its own names, so a rename carries through and a
 //! delete can say what still needs the thing deleted.
 
-use crate::engine::formula::{names_in, rename_in};
+use crate::engine::formula::names_in;
 use crate::engine::plan::{Actuals, Component, CostLine, Plan};
-
-/// Renames a driver or metric everywhere it is used: formulas, scenario
-/// overrides, component metrics and tier limits, usage lines, the requests metric.
-pub fn rename_quantity(plan: &mut Plan, old: &str, new: &str) {
-    let swap = |name: &mut String| {
-        if name == old {
-            *name = new.to_string();
-        }
-    };
-    for metric in &mut plan.metrics {
-        metric.formula = rename_in(&metric.formula, old, new);
-    }
-    for scenario in &mut plan.scenarios {
-        if let Some(value) = scenario.drivers.remove(old) {
-            scenario.drivers.insert(new.to_string(), value);
-        }
-    }
-    for component in &mut plan.components {
-        match component {
-            Component::Horizontal(h) => swap(&mut h.metric),
-            Component::Tiered(t) => {
-                t.metrics.iter_mut().for_each(swap);
-                for tier in &mut t.tiers {
-                    if let Some(limit) = tier.limits.remove(old) {
-                        tier.limits.insert(new.to_string(), limit);
-                    }
-                }
-            }
-        }
-    }
-    for line in &mut plan.costs {
-        if let CostLine::Usage { metric, .. } = line {
-            swap(metric);
-        }
-    }
-    if let Some(requests) = &mut plan.requests_metric {
-        swap(requests);
-    }
-    if let Some(actuals) = &mut plan.actuals {
-        if let Some(values) = actuals.metrics.remove(old) {
-            actuals.metrics.insert(new.to_string(), values);
-        }
-    }
-    // Correlations name a driver alone or after its scenario's name.
-    let scenarios: Vec<String> = plan.scenarios.iter().map(|s| s.name.clone()).collect();
-    for name in correlation_names(plan) {
-        if name == old {
-            *name = new.to_string();
-        } else if let Some(scenario) = scenarios
-            .iter()
-            .find(|scenario| name.strip_prefix(scenario.as_str()) == Some(&format!("/{old}")))
-        {
-            *name = format!("{scenario}/{new}");
-        }
-    }
-}
+use crate::engine::rename::correlation_names;
+pub use crate::engine::rename::rename_quantity;
 
 /// Renames a scenario: correlations naming its inputs follow.
 pub fn rename_scenario(plan: &mut Plan, old: &str, new: &str) {
@@ -68,12 +14,6 @@ pub fn rename_scenario(plan: &mut Plan, old: &str, new: &str) {
             *name = format!("{new}/{rest}");
         }
     }
-}
-
-fn correlation_names(plan: &mut Plan) -> impl Iterator<Item = &mut String> {
-    plan.correlations
-        .iter_mut()
-        .flat_map(|correlation| correlation.inputs.iter_mut())
 }
 
 /// The correlations naming `driver` (alone or in a scenario) or, with

@@ -70,6 +70,9 @@ pub struct ActBy {
     /// The share of futures on which starting by `act_by_month` is in time
     /// (1 for a plan without uncertainty).
     pub confidence: f64,
+    /// The last month the step was judged on: the horizon, or the last
+    /// month projected when a projection stopped early.
+    pub judged_through: u32,
 }
 
 impl ActBy {
@@ -107,17 +110,29 @@ impl ActBy {
                 self.label,
                 self.lead()
             ),
+            _ if self.judged_through < horizon => format!(
+                "{}: {} — not needed by month {}{}, where the projection stops",
+                self.component,
+                self.label,
+                self.judged_through,
+                at_confidence(self.confidence)
+            ),
             _ => format!(
                 "{}: {} — not needed within {horizon} months{}",
                 self.component,
                 self.label,
-                if self.confidence < 1.0 {
-                    format!(" at {}", percent(self.confidence))
-                } else {
-                    String::new()
-                }
+                at_confidence(self.confidence)
             ),
         }
+    }
+}
+
+/// " at 90%" under uncertainty; nothing for a single projection.
+fn at_confidence(confidence: f64) -> String {
+    if confidence < 1.0 {
+        format!(" at {}", percent(confidence))
+    } else {
+        String::new()
     }
 }
 
@@ -283,7 +298,13 @@ pub fn needed_month(step: &Step, months: &[MonthResult]) -> Option<u32> {
         .map(|month| month.month)
 }
 
-fn act_by(plan: &Plan, step: &Step, needed: Option<u32>, confidence: f64) -> ActBy {
+fn act_by(
+    plan: &Plan,
+    step: &Step,
+    needed: Option<u32>,
+    confidence: f64,
+    judged_through: u32,
+) -> ActBy {
     let component = &plan.components[step.component];
     let lead = component.lead_time_months();
     ActBy {
@@ -294,11 +315,14 @@ fn act_by(plan: &Plan, step: &Step, needed: Option<u32>, confidence: f64) -> Act
         act_by_month: needed.map(|month| month as i32 - lead as i32),
         lead_time_months: lead,
         confidence,
+        judged_through,
     }
 }
 
-/// Act-by months from the deterministic projection alone (confidence 1).
+/// Act-by months from the deterministic projection alone (confidence 1),
+/// judged on the months projected.
 pub fn deterministic_act_by(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<ActBy> {
+    let through = judged_through(projection.months.len());
     steps(valid, projection)
         .iter()
         .map(|step| {
@@ -307,9 +331,15 @@ pub fn deterministic_act_by(valid: &ValidPlan, projection: &ScenarioProjection) 
                 step,
                 needed_month(step, &projection.months),
                 1.0,
+                through,
             )
         })
         .collect()
+}
+
+/// The last month of `months` months projected (0 when none were).
+pub fn judged_through(months: usize) -> u32 {
+    months.saturating_sub(1) as u32
 }
 
 /// Each step's needed month at a confidence, gathered month by month over
@@ -370,12 +400,13 @@ impl NeededMonths {
         }
     }
 
-    /// Act-by months at the confidence given to [`NeededMonths::new`].
-    pub fn act_by(&self, plan: &Plan, confidence: f64) -> Vec<ActBy> {
+    /// Act-by months at the confidence given to [`NeededMonths::new`],
+    /// judged on the months observed up to `judged_through`.
+    pub fn act_by(&self, plan: &Plan, confidence: f64, judged_through: u32) -> Vec<ActBy> {
         self.steps
             .iter()
             .zip(&self.found)
-            .map(|(step, needed)| act_by(plan, step, *needed, confidence))
+            .map(|(step, needed)| act_by(plan, step, *needed, confidence, judged_through))
             .collect()
     }
 }
@@ -443,6 +474,12 @@ impl UnitsTally {
             }
             *fewest = (*fewest).min(units);
         }
+    }
+
+    /// Whether every month of a term of `term` months was observed: a
+    /// projection that stopped before the term ended offers no commitment.
+    pub fn complete(&self, term: u32) -> bool {
+        self.months == term
     }
 
     /// The commitment that minimises the expected cost over the term:
@@ -526,7 +563,9 @@ pub fn deterministic_commitments(
                 };
                 tally.observe(h, &[load]);
             }
-            Some(tally.recommend(h, term.term_months, term.start_month))
+            tally
+                .complete(term.term_months)
+                .then(|| tally.recommend(h, term.term_months, term.start_month))
         })
         .collect()
 }

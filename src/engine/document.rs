@@ -6,6 +6,8 @@
 //! that fails validation is returned.
 
 use super::plan::{Driver, Growth, Metric, Plan, Scenario, CURRENT_SCHEMA};
+use super::rename::rename_built_in_names;
+use super::shape::{from_value, ShapeError};
 use super::validate::{validate, PlanError, ValidPlan};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -17,11 +19,16 @@ pub const MAX_DOCUMENT_BYTES: usize = 1_000_000;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadError {
     Empty,
-    TooLarge { bytes: usize },
+    TooLarge {
+        bytes: usize,
+    },
     NotJson(String),
     NoSchema,
-    FutureSchema { schema: u64 },
-    WrongShape(String),
+    FutureSchema {
+        schema: u64,
+    },
+    /// The JSON does not fit the plan's types: where, in plain words.
+    WrongShape(ShapeError),
     Invalid(Vec<PlanError>),
 }
 
@@ -39,7 +46,7 @@ impl fmt::Display for LoadError {
                 f,
                 "this plan was made by a newer version of Headroom (schema {schema}; this version reads up to {CURRENT_SCHEMA})"
             ),
-            LoadError::WrongShape(detail) => write!(f, "the plan has the wrong shape: {detail}"),
+            LoadError::WrongShape(error) => write!(f, "the plan has 1 problem; {error}"),
             LoadError::Invalid(errors) => {
                 write!(f, "the plan has {} problem", errors.len())?;
                 if errors.len() != 1 {
@@ -58,6 +65,12 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+impl From<ShapeError> for LoadError {
+    fn from(error: ShapeError) -> LoadError {
+        LoadError::WrongShape(error)
+    }
+}
 
 /// Reads, migrates and validates a plan document.
 pub fn load_plan(text: &str) -> Result<ValidPlan, LoadError> {
@@ -95,45 +108,45 @@ fn read_plan_value(value: serde_json::Value) -> Result<Plan, LoadError> {
         .get("schema")
         .and_then(serde_json::Value::as_u64)
         .ok_or(LoadError::NoSchema)?;
-    let shape = |error: serde_json::Error| LoadError::WrongShape(error.to_string());
-    match schema {
-        1 => serde_json::from_value::<PlanV1>(value)
-            .map(PlanV1::migrate)
-            .map_err(shape),
+    let mut plan = match schema {
+        1 => from_value::<PlanV1>(value).map(PlanV1::migrate)?,
         // Schema 2 is schema 3 without actuals; schema 3 is schema 4 without
         // correlations and latency targets.
-        2 | 3 => match newer_field(&value, schema) {
-            Some(refusal) => Err(LoadError::WrongShape(refusal)),
-            None => serde_json::from_value::<Plan>(value)
-                .map(|plan| Plan {
-                    schema: CURRENT_SCHEMA,
-                    ..plan
-                })
-                .map_err(shape),
-        },
-        s if s == u64::from(CURRENT_SCHEMA) => serde_json::from_value(value).map_err(shape),
-        s if s > u64::from(CURRENT_SCHEMA) => Err(LoadError::FutureSchema { schema: s }),
-        _ => Err(LoadError::NoSchema),
-    }
+        2 | 3 => {
+            if let Some(refusal) = newer_field(&value, schema) {
+                return Err(LoadError::WrongShape(refusal));
+            }
+            Plan {
+                schema: CURRENT_SCHEMA,
+                ..from_value::<Plan>(value)?
+            }
+        }
+        s if s == u64::from(CURRENT_SCHEMA) => from_value::<Plan>(value)?,
+        s if s > u64::from(CURRENT_SCHEMA) => return Err(LoadError::FutureSchema { schema: s }),
+        _ => return Err(LoadError::NoSchema),
+    };
+    rename_built_in_names(&mut plan);
+    Ok(plan)
 }
 
 /// A field a schema 2 or 3 document cannot hold, as its refusal: it came
 /// with a later schema, so the document is damaged or hand-made.
-fn newer_field(value: &serde_json::Value, schema: u64) -> Option<String> {
-    let unknown = |field: &str, came_with: u32| {
-        format!("unknown field `{field}` ({field} came with schema {came_with})")
+fn newer_field(value: &serde_json::Value, schema: u64) -> Option<ShapeError> {
+    let unknown = |path: String, came_with: u32| ShapeError {
+        path,
+        message: format!("is not part of schema {schema} (it came with schema {came_with})"),
     };
     if schema < 3 && value.get("actuals").is_some() {
-        return Some(unknown("actuals", 3));
+        return Some(unknown("actuals".into(), 3));
     }
     if value.get("correlations").is_some() {
-        return Some(unknown("correlations", 4));
+        return Some(unknown("correlations".into(), 4));
     }
-    let has_latency = value
+    let components = value
         .get("components")
-        .and_then(serde_json::Value::as_array)
-        .is_some_and(|components| components.iter().any(|c| c.get("latency").is_some()));
-    has_latency.then(|| unknown("latency", 4))
+        .and_then(serde_json::Value::as_array)?;
+    let latency = components.iter().position(|c| c.get("latency").is_some())?;
+    Some(unknown(format!("components[{latency}].latency"), 4))
 }
 
 /// Writes a validated plan as pretty JSON. Validation guarantees every number
@@ -247,6 +260,92 @@ mod tests {
         templates::worked_example().expect("template loads")
     }
 
+    /// The microservices template's JSON with `edit` applied to its value.
+    fn microservices_with(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let text = templates::load("microservices-aws")
+            .expect("known")
+            .map(|plan| save_plan(&plan))
+            .expect("loads");
+        let mut value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        edit(&mut value);
+        value.to_string()
+    }
+
+    fn refusal(text: &str) -> String {
+        load_plan(text).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn shape_errors_name_the_field_and_speak_plainly() {
+        let wrong_type = microservices_with(|v| v["components"][0]["max_units"] = "ten".into());
+        assert_eq!(
+            refusal(&wrong_type),
+            "the plan has 1 problem; components[0].max_units: expected a whole number, found the text \"ten\""
+        );
+        let negative = microservices_with(|v| v["components"][2]["lead_time_months"] = (-1).into());
+        assert_eq!(
+            refusal(&negative),
+            "the plan has 1 problem; components[2].lead_time_months: cannot be negative"
+        );
+        let variant = microservices_with(|v| v["costs"][1]["kind"] = "monthly".into());
+        assert_eq!(
+            refusal(&variant),
+            "the plan has 1 problem; costs[1].kind: 'monthly' is not one of the choices (fixed, usage, one_off, percentage)"
+        );
+        let container = microservices_with(|v| v["scenarios"] = serde_json::json!({"name": "A"}));
+        assert_eq!(
+            refusal(&container),
+            "the plan has 1 problem; scenarios: expected a list, found an object"
+        );
+        let top = microservices_with(|v| v["horizon_months"] = "twelve".into());
+        assert_eq!(
+            refusal(&top),
+            "the plan has 1 problem; horizon_months: expected a whole number, found the text \"twelve\""
+        );
+        let later = r#"{"schema": 3, "name": "x", "correlations": []}"#;
+        assert_eq!(
+            refusal(later),
+            "the plan has 1 problem; correlations: is not part of schema 3 (it came with schema 4)"
+        );
+    }
+
+    /// A metric named like a built-in series is refused when typed, and a
+    /// stored plan holding one opens with it renamed and nothing lost.
+    #[test]
+    fn a_metric_named_total_cost_is_renamed_on_reading_and_refused_when_new() {
+        let first = templates::load("microservices-aws")
+            .expect("known")
+            .expect("loads")
+            .plan()
+            .metrics[0]
+            .name
+            .clone();
+        // Its first metric, and every use of it, named `total_cost`.
+        let stored = microservices_with(|v| {
+            v["actuals"] = serde_json::json!({
+                "from": "2026-01", "metrics": {first.clone(): [5.0]}, "total_cost": [7.0]
+            });
+        })
+        .replace(&format!("\"{first}\""), "\"total_cost\"")
+        .replace(&format!("{first} "), "total_cost ");
+        assert!(stored.contains("\"formula\":\"total_cost "), "{stored}");
+        let opened = load_plan(&stored).unwrap_or_else(|error| panic!("{error}"));
+        let plan = opened.plan();
+        assert_eq!(plan.metrics[0].name, "total_cost_metric");
+        assert!(plan.metrics[1].formula.starts_with("total_cost_metric "));
+        let actuals = plan.actuals.as_ref().expect("kept");
+        assert_eq!(actuals.metrics["total_cost_metric"], vec![Some(5.0)]);
+        assert_eq!(actuals.total_cost, vec![Some(7.0)]);
+        // Typed into a plan directly (the editor), the name is refused.
+        let mut typed = plan.clone();
+        typed.metrics[0].name = "cumulative_cost".into();
+        let errors = validate(&typed).expect_err("refused");
+        assert_eq!(
+            errors[0].to_string(),
+            "metrics[0].name: 'cumulative_cost' names a series every projection has: choose another name"
+        );
+    }
+
     #[test]
     fn a_saved_plan_reads_back_identically() {
         let text = save_plan(&example());
@@ -268,10 +367,12 @@ mod tests {
             load_plan(r#"{"schema": 7}"#).unwrap_err().to_string(),
             "this plan was made by a newer version of Headroom (schema 7; this version reads up to 4)"
         );
-        assert!(matches!(
-            load_plan(r#"{"schema": 2, "name": 5}"#),
-            Err(LoadError::WrongShape(_))
-        ));
+        assert_eq!(
+            load_plan(r#"{"schema": 2, "name": 5}"#)
+                .unwrap_err()
+                .to_string(),
+            "the plan has 1 problem; name: expected text, found the number 5"
+        );
         let huge = format!(
             "{{\"schema\":2,\"name\":\"{}\"}}",
             "x".repeat(MAX_DOCUMENT_BYTES)

@@ -20,6 +20,8 @@ pub mod output;
 pub mod plan;
 pub mod projection;
 pub mod queueing;
+pub mod rename;
+pub mod shape;
 pub mod sizing;
 pub mod templates;
 pub mod uncertainty;

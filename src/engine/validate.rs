@@ -6,6 +6,7 @@
 use super::formula::{is_reserved, Chain};
 use super::number::{format_compact, format_milliseconds, format_percent};
 use super::plan::*;
+use super::rename::BUILT_IN_SERIES;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -367,6 +368,11 @@ impl Checker {
             );
         } else if is_reserved(name) || name == "users" {
             self.fail(path, format!("'{name}' is a built-in name"));
+        } else if BUILT_IN_SERIES.contains(&name) {
+            self.fail(
+                path,
+                format!("'{name}' names a series every projection has: choose another name"),
+            );
         }
     }
 

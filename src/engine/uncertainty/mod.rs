@@ -16,7 +16,7 @@ pub use simulate::{
 };
 
 use crate::engine::decisions::{
-    commitable, steps, term_fits, ActBy, NeededMonths, Recommendation, UnitsTally,
+    commitable, judged_through, steps, term_fits, ActBy, NeededMonths, Recommendation, UnitsTally,
 };
 use crate::engine::formula::{Source, Spread};
 use crate::engine::plan::{Plan, Series, Uncertainty};
@@ -194,13 +194,18 @@ impl Sensitivity {
     }
 }
 
-/// Whether any driver or growth parameter of the plan is a range.
+/// Whether any driver or growth parameter of the plan is a range (with
+/// `low < high`: a range whose ends are equal is a fixed number).
 pub fn has_uncertainty(plan: &Plan) -> bool {
-    (0..plan.scenarios.len()).any(|s| {
-        scenario_inputs(plan, s)
-            .iter()
-            .any(|input| input.value.is_uncertain())
-    })
+    (0..plan.scenarios.len()).any(|s| scenario_is_uncertain(plan, s))
+}
+
+/// Whether one of the scenario's own inputs (a driver as it resolves for
+/// the scenario, or a growth parameter) is a range with `low < high`.
+pub fn scenario_is_uncertain(plan: &Plan, scenario: usize) -> bool {
+    scenario_inputs(plan, scenario)
+        .iter()
+        .any(|input| input.value.is_uncertain())
 }
 
 /// The names of the quantities with percentiles, in order.
@@ -394,15 +399,28 @@ fn simulate_scenario(
             None => never += 1,
         }
     }
+    let through = judged_through(months.len());
     ScenarioBands {
         name: plan.scenarios[scenario].name.clone(),
         months,
         first_red: first_counts.into_iter().map(share).collect(),
         never_red: share(never),
         sensitivity: sensitivity_with(valid, scenario, &inputs, &mut latency_limits),
-        act_by: needed.act_by(plan, plan.confidence()),
+        // A scenario with no range of its own has every path equal to its
+        // projection: its deadlines are certain, whatever the plan's
+        // confidence.
+        act_by: needed.act_by(
+            plan,
+            if scenario_is_uncertain(plan, scenario) {
+                plan.confidence()
+            } else {
+                1.0
+            },
+            through,
+        ),
         commitments: tallies
             .iter()
+            .filter(|tally| tally.complete(term.term_months))
             .filter_map(|tally| {
                 let h = commitable(&plan.components[tally.component])?;
                 Some(tally.recommend(h, term.term_months, term.start_month))
