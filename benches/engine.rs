@@ -72,7 +72,7 @@ fn comparing(c: &mut Criterion) {
     changed.components.push(Component::Horizontal(Horizontal {
         name: "Search".into(),
         metric: "peak_rps".into(),
-        capacity_per_unit: 500.0,
+        capacity_per_unit: Some(500.0),
         target_utilization: 0.7,
         min_units: 1,
         max_units: 40,

@@ -238,7 +238,7 @@ pub fn first_to_start(valid: &ValidPlan, act_by: &[&ActBy]) -> Option<Said> {
 /// its month, "Users 21% below plan, cost 49% below plan", and a warning
 /// tone when either is 10% or more off.
 fn against_actuals(valid: &ValidPlan, scenario: &ScenarioProjection) -> Option<Said> {
-    let standing = standing(&compare(valid, scenario, None))?;
+    let standing = standing(&compare(valid, scenario, None), &valid.plan().currency)?;
     let tone = if standing.largest_percent >= 10.0 {
         "warn"
     } else {

@@ -4,8 +4,11 @@
 //! - [`chart`]: charts drawn against any plotters backend.
 //! - `ui` (wasm32, feature `app`): the Leptos app that edits a plan and shows its projection.
 //! - `start` (wasm32 only): the first look a page paints before the app has loaded.
+//! - `cli` (native only): the `headroom` command line over the engine.
 
 pub mod chart;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod editor;
 pub mod engine;
 pub mod headline;

@@ -80,7 +80,10 @@ fn schema_2_files_open_migrated_and_may_not_carry_actuals() {
         1,
     );
     let error = read_plan(&with_actuals).expect_err("refused").to_string();
-    assert!(error.contains("actuals came with schema 3"), "{error}");
+    assert_eq!(
+        error,
+        "the plan has 1 problem; actuals: is not part of schema 2 (it came with schema 3)"
+    );
     // Schema 1 still migrates all the way.
     let v1 = load_plan(include_str!("fixtures/plan-schema-1.json")).expect("opens");
     assert_eq!(v1.plan().schema, CURRENT_SCHEMA);
@@ -407,13 +410,53 @@ fn the_headline_names_users_and_cost_of_the_last_actual_month() {
         Some("Oct 2026: users 21% below plan, cost 49% below plan")
     );
     // The larger of the two: (628.36 − 1,238.74) ÷ 1,238.74 = −49.3%.
-    let standing = headroom::engine::actuals::compare::standing(&points).expect("a standing");
+    let standing =
+        headroom::engine::actuals::compare::standing(&points, "USD").expect("a standing");
     assert_eq!(standing.month, 9);
     assert!(
         (standing.largest_percent - 49.27).abs() < 0.01,
         "{}",
         standing.largest_percent
     );
+}
+
+/// A plan figure of 0 has no percentage: the standing gives the actual
+/// itself, in the series' own terms, and counts it as wholly off (the
+/// warning tone). Percentages drop a trailing ".0".
+#[test]
+fn a_plan_of_zero_is_said_with_the_actual_itself() {
+    use headroom::engine::actuals::compare::{percent_text, standing, ActualPoint};
+    let point = |series: Series, actual: f64, plan: f64| ActualPoint {
+        month: 3,
+        series,
+        actual,
+        plan,
+        variance: Variance::of(actual, plan),
+        percentile: None,
+    };
+    let zero = standing(
+        &[
+            point(Series::Users, 1200.0, 0.0),
+            point(Series::TotalCost, 35.5, 0.0),
+        ],
+        "EUR",
+    )
+    .expect("a standing");
+    assert_eq!(
+        zero.text,
+        "users 1,200 against a plan of 0, cost €35.50 against a plan of 0"
+    );
+    assert_eq!(zero.largest_percent, 100.0);
+    let both_zero = standing(&[point(Series::Users, 0.0, 0.0)], "USD").expect("a standing");
+    assert_eq!(
+        (both_zero.text.as_str(), both_zero.largest_percent),
+        ("users on plan", 0.0)
+    );
+    // 107 against 100 is 7.0%: "7%"; 107.3 is "7.3%"; 112 is "12%".
+    assert_eq!(percent_text(7.0), "7%");
+    assert_eq!(percent_text(7.3), "7.3%");
+    assert_eq!(percent_text(9.96), "10%");
+    assert_eq!(percent_text(12.0), "12%");
 }
 
 #[test]

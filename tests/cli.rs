@@ -55,8 +55,12 @@ fn version_and_help() {
         stdout(&version),
         format!("headroom {}\n", env!("CARGO_PKG_VERSION"))
     );
-    let help = headroom(&["--help"]);
-    assert!(stdout(&help).contains("headroom forecast (PLAN.json | --template ID | --link LINK)"));
+    let help = stdout(&headroom(&["--help"]));
+    assert!(help.contains("Usage: headroom [COMMAND]"), "{help}");
+    // Alone, the tool prints its help and succeeds.
+    let alone = headroom(&[]);
+    assert!(alone.status.success());
+    assert!(stdout(&alone).contains("Usage: headroom [COMMAND]"));
 }
 
 #[test]
@@ -298,7 +302,7 @@ fn bad_plan_files_are_one_line_and_exit_2() {
     check(
         "shape.json",
         br#"{"schema": 4, "name": "x", "horizon_months": "twelve"}"#,
-        "wrong shape",
+        "horizon_months: expected a whole number, found the text \"twelve\"",
     );
     let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
     check("deep.json", deep.as_bytes(), "not valid JSON");
@@ -649,4 +653,63 @@ fn forecast_since_says_what_changed() {
     ]));
     assert!(report.contains("## What changed since"), "{report}");
     assert!(report.contains("- users at month 0 100 → 120"), "{report}");
+}
+
+/// clap reads the arguments (issue 25): help for the tool and every
+/// command, `--version`, `--opt=value`, and did-you-mean for commands,
+/// options and scenario names, each refusal still one line and exit 2.
+#[test]
+fn help_version_and_suggestions() {
+    let help = stdout(&headroom(&["--help"]));
+    for command in ["templates", "template", "forecast", "link", "fit", "diff"] {
+        assert!(help.contains(command), "{command} in {help}");
+        let own = headroom(&[command, "--help"]);
+        assert!(own.status.success(), "{command} --help");
+        assert!(stdout(&own).contains("Usage: headroom "), "{command}");
+    }
+    let fit = stdout(&headroom(&["fit", "--help"]));
+    assert!(
+        fit.contains("--model <MODEL>") && fit.contains("--ends"),
+        "{fit}"
+    );
+    assert_eq!(
+        stdout(&headroom(&["--version"])),
+        format!("headroom {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    // `--opt=value` reads as `--opt value`.
+    assert_eq!(
+        headroom(&[
+            "forecast",
+            "--template=lean-mvp",
+            "--months=3",
+            "--format=csv"
+        ])
+        .stdout,
+        headroom(&[
+            "forecast",
+            "--template",
+            "lean-mvp",
+            "--months",
+            "3",
+            "--format",
+            "csv"
+        ])
+        .stdout
+    );
+    assert_refused(
+        &headroom(&["forcast"]),
+        "unknown command 'forcast' (did you mean 'forecast'? try 'headroom --help')",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "--fromat", "csv"]),
+        "unknown option '--fromat' (did you mean '--format'? try 'headroom --help')",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "managed-saas", "--scenario", "moderat"]),
+        "no scenario called 'moderat' (did you mean 'Moderate'? scenarios: 'Conservative', 'Moderate', 'Aggressive')",
+    );
+    assert_refused(
+        &headroom(&["forecast", "--template", "lean-mvp", "extra", "more"]),
+        "unexpected argument 'more': give one plan file",
+    );
 }

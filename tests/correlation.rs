@@ -247,7 +247,10 @@ fn correlations_survive_a_file_a_link_and_a_schema_3_file_cannot_hold_them() {
     );
     let schema_3 = save_plan(&plan).replace("\"schema\": 4", "\"schema\": 3");
     let error = load_plan(&schema_3).expect_err("refused").to_string();
-    assert!(error.contains("correlations came with schema 4"), "{error}");
+    assert!(
+        error.contains("correlations: is not part of schema 3 (it came with schema 4)"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -221,7 +221,7 @@ fn unit_component(discount: f64) -> Horizontal {
     Horizontal {
         name: "Pool".into(),
         metric: "users".into(),
-        capacity_per_unit: 1.0,
+        capacity_per_unit: Some(1.0),
         target_utilization: 1.0,
         min_units: 1,
         max_units: 8,
@@ -406,7 +406,8 @@ fn gathering_by_counts_is_the_quantile_of_the_paths_needed_months() {
             }
         }
         let plan = hand_plan();
-        let got = gathered.act_by(plan.plan(), confidence)[0].needed_month;
+        let got =
+            gathered.act_by(plan.plan(), confidence, plan.plan().horizon_months)[0].needed_month;
         assert_eq!(
             got,
             quantile_month(&mut first, confidence),

@@ -43,7 +43,7 @@ fn horizontal() -> impl Strategy<Value = Horizontal> {
         .prop_map(|(capacity, target, min, extra, spare, cost)| Horizontal {
             name: "API".into(),
             metric: "users".into(),
-            capacity_per_unit: capacity,
+            capacity_per_unit: Some(capacity),
             target_utilization: target,
             min_units: min,
             max_units: min + extra,

@@ -303,7 +303,7 @@ impl Action {
                 plan.components.push(match kind {
                     ComponentKind::Horizontal => Component::Horizontal(Horizontal {
                         name,
-                        capacity_per_unit: round_nicely(peak / 4.0),
+                        capacity_per_unit: Some(round_nicely(peak / 4.0)),
                         metric,
                         target_utilization: 0.8,
                         min_units: 1,

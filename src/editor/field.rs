@@ -530,7 +530,7 @@ fn component_slot(component: &mut Component, part: ComponentPart) -> Option<Slot
         (Component::Horizontal(h), part) => match part {
             ComponentPart::Name => Slot::Text(&mut h.name),
             ComponentPart::Metric => Slot::Text(&mut h.metric),
-            ComponentPart::CapacityPerUnit => Slot::Number(&mut h.capacity_per_unit),
+            ComponentPart::CapacityPerUnit => Slot::OptionalNumber(&mut h.capacity_per_unit),
             ComponentPart::TargetUtilization => Slot::Number(&mut h.target_utilization),
             ComponentPart::MinUnits => Slot::Whole(&mut h.min_units),
             ComponentPart::MaxUnits => Slot::Whole(&mut h.max_units),

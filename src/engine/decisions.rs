@@ -110,19 +110,31 @@ impl ActBy {
                 self.label,
                 self.lead()
             ),
-            _ if self.judged_through < horizon => format!(
-                "{}: {} — not needed by month {}{}, where the projection stops",
+            _ => format!(
+                "{}: {} — {}",
                 self.component,
                 self.label,
+                self.not_needed(horizon)
+            ),
+        }
+    }
+
+    /// "not needed within 24 months at 90%", "not needed within 1 month",
+    /// or, when the projection stopped early, "not needed by month 5, where
+    /// the projection stops".
+    pub fn not_needed(&self, horizon: u32) -> String {
+        if self.judged_through < horizon {
+            format!(
+                "not needed by month {}{}, where the projection stops",
                 self.judged_through,
                 at_confidence(self.confidence)
-            ),
-            _ => format!(
-                "{}: {} — not needed within {horizon} months{}",
-                self.component,
-                self.label,
+            )
+        } else {
+            format!(
+                "not needed within {}{}",
+                months_text(horizon),
                 at_confidence(self.confidence)
-            ),
+            )
         }
     }
 }
@@ -183,12 +195,12 @@ pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
         let loads = &resolved.component_loads[index];
         match component {
             Component::Horizontal(h) => {
-                let share = red_share(h.thresholds.red);
+                let share = red_share(h.utilization_thresholds().red);
                 // Up to the red line, and within any response-time target.
                 let mut limits = LatencyLimits::new(component);
                 // What `active` serving units carry.
                 let mut carried = |active: u32| {
-                    let by_utilization = share * h.capacity_per_unit * f64::from(active);
+                    let by_utilization = share * h.capacity() * f64::from(active);
                     vec![(loads[0], by_utilization.min(limits.max_rate(active)))]
                 };
                 if let Some(current) = h.current_units {

@@ -1,8 +1,11 @@
 //! What happens when: the timeline a scenario's projection implies.
 
-use super::number::{format_milliseconds, format_money, format_percent, format_response_time};
-use super::plan::{Component, Plan};
+use super::number::{
+    format_count, format_milliseconds, format_milliseconds_pair, format_money, format_percent,
+};
+use super::plan::{Component, Horizontal, Plan};
 use super::projection::{ScenarioProjection, Sizing, Status};
+use super::sizing::status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -46,6 +49,32 @@ pub struct Event {
     pub kind: EventKind,
     pub component: Option<String>,
     pub message: String,
+}
+
+/// "API's p95 response time reaches 412 ms, over its 300 ms target even at
+/// its most units (8)", or, when requests come faster than those units can
+/// ever serve, "… has no bound: requests arrive faster than its most units
+/// (8) can serve them".
+fn latency_missed_text(h: &Horizontal, response_time_ms: Option<f64>) -> Option<String> {
+    let latency = h.latency?;
+    let label = latency.percentile_label();
+    let name = &h.name;
+    let most = format_count(f64::from(h.max_units));
+    Some(match response_time_ms {
+        Some(ms) if ms.is_finite() => match format_milliseconds_pair(ms, latency.target_ms) {
+            // Over by less than a millionth of a millisecond.
+            (ms, target) if ms == target => format!(
+                "{name}'s {label} response time is just over its {} ms target even at its most units ({most})",
+                format_milliseconds(latency.target_ms)
+            ),
+            (ms, target) => format!(
+                "{name}'s {label} response time reaches {ms} ms, over its {target} ms target even at its most units ({most})"
+            ),
+        },
+        _ => format!(
+            "{name}'s {label} response time has no bound: requests arrive faster than its most units ({most}) can serve them"
+        ),
+    })
 }
 
 /// Every event of a projected scenario, in month order.
@@ -123,27 +152,28 @@ pub fn derive_events(plan: &Plan, projection: &ScenarioProjection) -> Vec<Event>
                 _ => {}
             }
             let previous = before.map_or(Status::Green, |b| b.status);
-            let late = |sizing: &Sizing| match component {
-                Component::Horizontal(h) => h
-                    .latency
-                    .zip(sizing.response_time_ms)
-                    .filter(|(latency, ms)| *ms > latency.target_ms),
-                Component::Tiered(_) => None,
+            let missed = |sizing: &Sizing| sizing.latency_met == Some(false);
+            let latency_miss = match component {
+                Component::Horizontal(h) if missed(now) && !before.is_some_and(missed) => {
+                    latency_missed_text(h, now.response_time_ms)
+                }
+                _ => None,
             };
-            if let (Some((latency, ms)), None) = (late(now), before.and_then(late)) {
-                push(
-                    month.month,
-                    EventKind::Threshold,
-                    Some(name),
-                    format!(
-                        "{name}'s {} response time reaches {}, over its {} ms target (even at its most units)",
-                        latency.percentile_label(),
-                        format_response_time(ms),
-                        format_milliseconds(latency.target_ms)
-                    ),
-                );
+            // A status the missed target raised (not utilization) is said
+            // by the target's own event, not as a utilization.
+            let raised_by_latency = match component {
+                Component::Horizontal(h) if missed(now) => {
+                    status(now.utilization, false, h.utilization_thresholds()) < now.status
+                }
+                _ => false,
+            };
+            if let Some(text) = latency_miss {
+                push(month.month, EventKind::Threshold, Some(name), text);
             }
-            if now.status > previous && matches!(now.status, Status::Yellow | Status::Red) {
+            if now.status > previous
+                && matches!(now.status, Status::Yellow | Status::Red)
+                && !raised_by_latency
+            {
                 push(
                     month.month,
                     EventKind::Threshold,

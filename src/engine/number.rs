@@ -124,21 +124,54 @@ pub fn format_count(value: f64) -> String {
 /// Milliseconds for reading: whole from 10 up, one decimal below
 /// (`182`, `1,250`, `7.5`).
 pub fn format_milliseconds(ms: f64) -> String {
-    if ms < 9.95 {
-        format!("{ms:.1}")
+    milliseconds_with(ms, if ms < 9.95 { 1 } else { 0 })
+}
+
+/// `ms` with `decimals` decimals, thousands grouped: `6,907.8`.
+fn milliseconds_with(ms: f64, decimals: usize) -> String {
+    if !ms.is_finite() {
+        return "unbounded".into();
+    }
+    let text = format!("{:.*}", decimals, ms.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if ms < 0.0 && text.chars().any(|c| ('1'..='9').contains(&c)) {
+        "-"
     } else {
-        format_count(ms)
+        ""
+    };
+    let grouped = format_count(whole.parse::<f64>().unwrap_or(0.0));
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
     }
 }
 
-/// A predicted response time for reading: `182 ms`, `7.5 ms`, or
-/// `unbounded (overloaded)` when requests come faster than they can ever
-/// be served (an infinite time).
-pub fn format_response_time(ms: f64) -> String {
-    if ms.is_finite() {
-        format!("{} ms", format_milliseconds(ms))
-    } else {
-        "unbounded (overloaded)".into()
+/// Two millisecond figures read side by side (a response time and its
+/// target, a target and the fastest possible): [`format_milliseconds`]'s
+/// digits, and more (up to six decimals) while two different values would
+/// read the same — "300.4 ms, over its 300 ms target", never "300 ms,
+/// over its 300 ms target".
+pub fn format_milliseconds_pair(a: f64, b: f64) -> (String, String) {
+    let base = |ms: f64| if ms < 9.95 { 1 } else { 0 };
+    let (mut first, mut second) = (format_milliseconds(a), format_milliseconds(b));
+    let mut decimals = base(a).max(base(b));
+    while a != b && first == second && decimals < 6 {
+        decimals += 1;
+        first = milliseconds_with(a, decimals);
+        second = milliseconds_with(b, decimals);
+    }
+    (first, second)
+}
+
+/// A predicted response time for reading: `182 ms`, `7.5 ms`, `no traffic`
+/// (none: no requests that month), or `unbounded (overloaded)` when
+/// requests come faster than they can ever be served (an infinite time).
+pub fn format_response_time(ms: Option<f64>) -> String {
+    match ms {
+        None => "no traffic".into(),
+        Some(ms) if ms.is_finite() => format!("{} ms", format_milliseconds(ms)),
+        Some(_) => "unbounded (overloaded)".into(),
     }
 }
 
@@ -401,5 +434,26 @@ mod figure_tests {
         assert_eq!(heading_unit(""), None);
         assert_eq!(heading_unit("rps"), Some("rps"));
         assert_eq!(format_figure(3.5, "rps"), "3.5");
+    }
+}
+
+#[cfg(test)]
+mod milliseconds_tests {
+    use super::*;
+
+    #[test]
+    fn a_pair_of_times_reads_apart_when_they_differ() {
+        let pair = |a: f64, b: f64| format_milliseconds_pair(a, b);
+        assert_eq!(pair(150.3, 150.0), ("150.3".into(), "150.0".into()));
+        assert_eq!(pair(6907.8, 6900.0), ("6,908".into(), "6,900".into()));
+        assert_eq!(pair(299.57, 299.573), ("299.570".into(), "299.573".into()));
+        assert_eq!(pair(412.0, 412.0), ("412".into(), "412".into()));
+        assert_eq!(pair(7.5, 7.54), ("7.50".into(), "7.54".into()));
+        assert_eq!(format_response_time(None), "no traffic");
+        assert_eq!(
+            format_response_time(Some(f64::INFINITY)),
+            "unbounded (overloaded)"
+        );
+        assert_eq!(format_response_time(Some(1250.0)), "1,250 ms");
     }
 }

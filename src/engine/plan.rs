@@ -144,10 +144,25 @@ impl Plan {
         };
         match matches.as_slice() {
             [only] => Ok(only),
-            [] => Err(format!(
-                "no scenario called '{name}' (scenarios: {})",
-                quoted(&self.scenarios.iter().collect::<Vec<_>>())
-            )),
+            [] => {
+                // A likely typo, compared without case: "moderat" → 'Moderate'.
+                let folded_names: Vec<String> = self
+                    .scenarios
+                    .iter()
+                    .map(|s| s.name.to_lowercase())
+                    .collect();
+                let guess = crate::engine::formula::closest(
+                    &folded,
+                    folded_names.iter().map(String::as_str),
+                )
+                .and_then(|close| folded_names.iter().position(|n| *n == close))
+                .map(|index| format!("did you mean '{}'? ", self.scenarios[index].name))
+                .unwrap_or_default();
+                Err(format!(
+                    "no scenario called '{name}' ({guess}scenarios: {})",
+                    quoted(&self.scenarios.iter().collect::<Vec<_>>())
+                ))
+            }
             several => Err(format!(
                 "'{name}' could be any of {}: give the name exactly",
                 quoted(several)
@@ -287,7 +302,11 @@ pub struct Horizontal {
     pub name: String,
     /// The metric (or `users`) this component carries.
     pub metric: String,
-    pub capacity_per_unit: f64,
+    /// What one unit carries. Absent only beside a latency target: the
+    /// component is then sized by its response time alone (see
+    /// [`Horizontal::capacity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_per_unit: Option<f64>,
     /// Plan to run units at this share of their capacity (0 < target ≤ 1).
     #[serde(default = "default_target")]
     pub target_utilization: f64,
@@ -320,6 +339,49 @@ pub struct Horizontal {
     /// (schema 4): the load is then requests per second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<Latency>,
+}
+
+impl Horizontal {
+    /// Sized by a response-time target alone: no `capacity_per_unit`.
+    pub fn sized_by_latency_alone(&self) -> bool {
+        self.capacity_per_unit.is_none() && self.latency.is_some()
+    }
+
+    /// What one unit carries: `capacity_per_unit`, or for a component sized
+    /// by latency alone the rate that keeps its servers always busy
+    /// (`concurrency_per_unit ÷ service time`), so utilization is the share
+    /// of time they are busy. Validation leaves no other case; should one
+    /// arise it carries without limit.
+    pub fn capacity(&self) -> f64 {
+        match (self.capacity_per_unit, self.latency) {
+            (Some(capacity), _) => capacity,
+            (None, Some(latency)) => latency.queue(1.0).saturation(),
+            (None, None) => f64::INFINITY,
+        }
+    }
+
+    /// The share of capacity the utilization count aims for: 1 (a stable
+    /// queue; the target then adds units) when sized by latency alone.
+    pub fn utilization_target(&self) -> f64 {
+        if self.sized_by_latency_alone() {
+            1.0
+        } else {
+            self.target_utilization
+        }
+    }
+
+    /// The utilization bands; none (never yellow or red by utilization) when
+    /// sized by latency alone, whose status is its target's.
+    pub fn utilization_thresholds(&self) -> Thresholds {
+        if self.sized_by_latency_alone() {
+            Thresholds {
+                yellow: f64::INFINITY,
+                red: f64::INFINITY,
+            }
+        } else {
+            self.thresholds
+        }
+    }
 }
 
 /// A response-time target, met under an M/M/c queue (`engine::queueing`).

@@ -109,8 +109,13 @@ pub struct Sizing {
     pub status: Status,
     pub cost: f64,
     /// The predicted response time (ms) at the target's percentile, for a
-    /// component sized for latency (infinite when its queue is unstable).
+    /// component sized for latency with traffic this month (none with no
+    /// load; infinite when its queue is unstable; at most the target when
+    /// the target is met).
     pub response_time_ms: Option<f64>,
+    /// Whether the response-time target is met (none without a target; met
+    /// with no traffic).
+    pub latency_met: Option<bool>,
     /// The latency target, not utilization, set the unit count.
     pub latency_forced: bool,
 }
@@ -439,8 +444,8 @@ fn todays_capacity(
                 // response-time target.
                 status: status(
                     utilization,
-                    load > h.capacity_per_unit * f64::from(active),
-                    h.thresholds,
+                    load > h.capacity() * f64::from(active),
+                    h.utilization_thresholds(),
                 )
                 .max(if load > 0.0 && load > limits.max_rate(active) {
                     Status::Red

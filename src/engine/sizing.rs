@@ -143,14 +143,14 @@ impl HorizontalRule {
         HorizontalRule {
             committed,
             committed_cost: committed * h.unit_cost * (1.0 - h.reserved_discount),
-            capacity_per_unit: h.capacity_per_unit,
-            per_unit_at_target: h.capacity_per_unit * h.target_utilization,
+            capacity_per_unit: h.capacity(),
+            per_unit_at_target: h.capacity() * h.utilization_target(),
             min_units: f64::from(h.min_units),
             max_units: f64::from(h.max_units),
             spare_units: f64::from(h.spare_units),
             unit_cost: h.unit_cost * (1.0 - h.reserved_share * h.reserved_discount),
-            over_above: h.capacity_per_unit * f64::from(h.max_units),
-            thresholds: h.thresholds,
+            over_above: h.capacity() * f64::from(h.max_units),
+            thresholds: h.utilization_thresholds(),
             latency: h.latency,
             one_unit_rate: if h.latency.is_some() {
                 limits.one_unit_rate()
@@ -325,13 +325,23 @@ pub fn size_horizontal_in(
 ) -> Sizing {
     let rule = HorizontalRule::new(h, month, limits);
     let active = rule.active(load, limits);
-    let response_time_ms = h.latency.map(|latency| {
-        let seconds = latency
+    // No traffic, no response time. Otherwise the percentile, reported as
+    // the decision saw it: a target judged met is never reported above it,
+    // nor one judged missed below it (the decision's search and the
+    // percentile's may differ in the last bits: 1e-12 ms).
+    let response_time_ms = h.latency.filter(|_| load > 0.0).map(|latency| {
+        let ms = latency
             .queue(active.units)
-            .response_time(load.max(0.0), latency.percentile);
-        seconds * 1000.0
+            .response_time(load, latency.percentile)
+            * 1000.0;
+        if active.latency_missed {
+            ms.max(latency.target_ms)
+        } else {
+            ms.min(latency.target_ms)
+        }
     });
     Sizing {
+        latency_met: h.latency.map(|_| !active.latency_missed),
         // A whole number between two u32 bounds.
         units: Some((active.units as u32).saturating_add(h.spare_units)),
         tier: None,
@@ -348,7 +358,7 @@ pub(crate) fn units_needed(h: &Horizontal, load: f64) -> f64 {
     if load <= 0.0 {
         0.0
     } else {
-        ceil_non_negative(load / (h.capacity_per_unit * h.target_utilization))
+        ceil_non_negative(load / (h.capacity() * h.utilization_target()))
     }
 }
 
@@ -374,7 +384,7 @@ pub(crate) fn utilization_of(h: &Horizontal, load: f64, active: u32) -> f64 {
     } else if active == 0 {
         f64::INFINITY
     } else {
-        load / (h.capacity_per_unit * f64::from(active))
+        load / (h.capacity() * f64::from(active))
     }
 }
 
@@ -391,6 +401,7 @@ pub fn size_tiered(t: &Tiered, table: &TierTable, loads: &[f64]) -> Sizing {
         status: status(utilization, !fits(limits, loads, 1.0), t.thresholds),
         cost: t.tiers[chosen].price,
         response_time_ms: None,
+        latency_met: None,
         latency_forced: false,
     }
 }
@@ -653,12 +664,12 @@ mod tests {
         let mut edges: Vec<f64> = vec![0.0, -0.0, -5.0, 1e-300, 5e-324, 1e15];
         match component {
             Component::Horizontal(h) => {
-                let per_unit = h.capacity_per_unit * h.target_utilization;
+                let per_unit = h.capacity() * h.utilization_target();
                 for units in 0..=h.max_units.min(400) + 2 {
                     let units = f64::from(units);
                     edges.push(units * per_unit);
                     for share in [h.thresholds.yellow, h.thresholds.red, 1.0] {
-                        edges.push(units * h.capacity_per_unit * share);
+                        edges.push(units * h.capacity() * share);
                     }
                 }
                 // Where a latency target's unit count steps, and where the
@@ -758,7 +769,7 @@ mod commitment_tests {
         Horizontal {
             name: "Backend".into(),
             metric: "users".into(),
-            capacity_per_unit: 100.0,
+            capacity_per_unit: Some(100.0),
             target_utilization: 1.0,
             min_units: 1,
             max_units: 20,

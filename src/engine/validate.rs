@@ -4,7 +4,9 @@
 //! an unchecked number or an unresolved name.
 
 use super::formula::{is_reserved, Chain};
-use super::number::{format_compact, format_milliseconds, format_percent};
+use super::number::{
+    format_compact, format_milliseconds, format_milliseconds_pair, format_percent,
+};
 use super::plan::*;
 use super::rename::BUILT_IN_SERIES;
 use std::collections::{BTreeSet, HashMap};
@@ -593,7 +595,14 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
         match component {
             Component::Horizontal(h) => {
                 quantity(&mut check, at("metric"), &h.metric);
-                check.positive(at("capacity_per_unit"), h.capacity_per_unit);
+                match h.capacity_per_unit {
+                    Some(capacity) => check.positive(at("capacity_per_unit"), capacity),
+                    None if h.latency.is_none() => check.fail(
+                        at("capacity_per_unit"),
+                        "is needed: what one unit carries (only a component with a response-time target may leave it out, to be sized by latency alone)",
+                    ),
+                    None => {}
+                }
                 check_target(&mut check, at("target_utilization"), h.target_utilization);
                 if h.min_units > h.max_units {
                     check.fail(
@@ -876,13 +885,12 @@ fn check_latency(check: &mut Checker, path: &str, latency: &Latency) {
         && latency.target_ms <= fastest
     {
         let label = latency.percentile_label();
+        let (target, fastest) = format_milliseconds_pair(latency.target_ms, fastest);
         check.fail(
             at("target_ms"),
             format!(
-                "a {label} of {} ms cannot be met when a request takes {} ms on average: even with no waiting, {label} is {:.1} ms",
-                format_milliseconds(latency.target_ms),
+                "a {label} of {target} ms cannot be met when a request takes {} ms on average: even with no waiting, {label} is {fastest} ms",
                 format_milliseconds(latency.service_time_ms),
-                (fastest * 10.0).ceil() / 10.0
             ),
         );
     }

@@ -223,8 +223,9 @@ pub struct Standing {
     pub largest_percent: f64,
 }
 
-/// The [`Standing`] of the last month with a users or total-cost actual.
-pub fn standing(points: &[ActualPoint]) -> Option<Standing> {
+/// The [`Standing`] of the last month with a users or total-cost actual;
+/// money in `currency`.
+pub fn standing(points: &[ActualPoint], currency: &str) -> Option<Standing> {
     let headline = |p: &&ActualPoint| matches!(p.series, Series::Users | Series::TotalCost);
     let month = points.iter().filter(headline).map(|p| p.month).max()?;
     let last: Vec<&ActualPoint> = points
@@ -240,14 +241,19 @@ pub fn standing(points: &[ActualPoint]) -> Option<Standing> {
             } else {
                 "cost"
             };
-            format!("{what} {}", describe(p.variance))
+            format!("{what} {}", describe(p, currency))
         })
         .collect::<Vec<_>>()
         .join(", ");
+    // Against a plan of 0 there is no percentage: any actual is wholly off.
     let largest_percent = last
         .iter()
-        .filter_map(|p| p.variance.percent)
-        .fold(0.0_f64, |largest, percent| largest.max(percent.abs()));
+        .map(|p| match p.variance.percent {
+            Some(percent) => percent.abs(),
+            None if p.variance.absolute != 0.0 => 100.0,
+            None => 0.0,
+        })
+        .fold(0.0_f64, f64::max);
     Some(Standing {
         month,
         text,
@@ -257,7 +263,7 @@ pub fn standing(points: &[ActualPoint]) -> Option<Standing> {
 
 /// "Mar 2026: users 7% above plan, cost 3% below".
 pub fn headline(valid: &ValidPlan, points: &[ActualPoint]) -> Option<String> {
-    let standing = standing(points)?;
+    let standing = standing(points, &valid.plan().currency)?;
     Some(format!(
         "{}: {}",
         month_name(&valid.calendar_label(standing.month)),
@@ -265,8 +271,10 @@ pub fn headline(valid: &ValidPlan, points: &[ActualPoint]) -> Option<String> {
     ))
 }
 
-/// "7% above plan", "3% below plan", "on plan".
-pub fn describe(variance: Variance) -> String {
+/// "7% above plan", "3% below plan", "on plan"; against a plan of 0, the
+/// actual itself: "120 against a plan of 0", "$1,200 against a plan of 0".
+fn describe(point: &ActualPoint, currency: &str) -> String {
+    let variance = point.variance;
     match variance.percent {
         Some(percent) if percent.abs() < 0.5 => "on plan".into(),
         Some(percent) => format!(
@@ -275,8 +283,13 @@ pub fn describe(variance: Variance) -> String {
             if percent > 0.0 { "above" } else { "below" }
         ),
         None if variance.absolute == 0.0 => "on plan".into(),
-        None if variance.absolute > 0.0 => "above a plan of 0".into(),
-        None => "below a plan of 0".into(),
+        None if point.series.is_money() => {
+            format!(
+                "{} against a plan of 0",
+                format_money(point.actual, currency)
+            )
+        }
+        None => format!("{} against a plan of 0", format_count(point.actual)),
     }
 }
 

@@ -78,7 +78,8 @@ pub fn projection_csv(
                 row.push(number(sizing.utilization));
                 row.push(text(sizing.status.label()));
                 if latency_of(component).is_some() {
-                    // Empty when the queue is overloaded (no finite time).
+                    // Empty with no traffic, or when the queue is
+                    // overloaded (no finite time).
                     row.push(sizing.response_time_ms.map_or_else(String::new, number));
                 }
             }

@@ -47,8 +47,14 @@ pub fn projection_json(
                             let mut entry = Map::new();
                             entry.insert("name".into(), json!(component.name()));
                             match component {
-                                Component::Horizontal(_) => {
-                                    entry.insert("units".into(), json!(sizing.units.unwrap_or(0)));
+                                Component::Horizontal(h) => {
+                                    let units = sizing.units.unwrap_or(0);
+                                    entry.insert("units".into(), json!(units));
+                                    // Serving units: the spares are not.
+                                    entry.insert(
+                                        "active_units".into(),
+                                        json!(units.saturating_sub(h.spare_units)),
+                                    );
                                 }
                                 Component::Tiered(_) => {
                                     entry.insert(
@@ -58,9 +64,14 @@ pub fn projection_json(
                                 }
                             }
                             entry.insert("utilization".into(), number(sizing.utilization));
-                            if let Some(ms) = sizing.response_time_ms {
-                                // Null when the queue is overloaded.
-                                entry.insert("response_time_ms".into(), number(ms));
+                            if let Some(met) = sizing.latency_met {
+                                // Null with no traffic, or when the queue
+                                // is overloaded (no finite time).
+                                entry.insert(
+                                    "response_time_ms".into(),
+                                    sizing.response_time_ms.map_or(Value::Null, number),
+                                );
+                                entry.insert("latency_met".into(), json!(met));
                                 entry.insert("latency_forced".into(), json!(sizing.latency_forced));
                             }
                             entry.insert("status".into(), json!(sizing.status.label()));

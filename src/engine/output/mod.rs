@@ -69,20 +69,23 @@ pub fn describe_size(component: &Component, sizing: &Sizing) -> String {
 }
 
 /// A latency-sized component's predicted response time at its target's
-/// percentile: `p95 182 ms` (a tenth of a millisecond below 10 ms), or
-/// `p95 unbounded (overloaded)` when requests come faster than its units
-/// can ever serve them.
+/// percentile: `p95 182 ms` (a tenth of a millisecond below 10 ms),
+/// `p95: no traffic` in a month without load, or `p95 unbounded
+/// (overloaded)` when requests come faster than its units can ever serve
+/// them.
 pub fn describe_response_time(component: &Component, sizing: &Sizing) -> Option<String> {
     let Component::Horizontal(h) = component else {
         return None;
     };
     let latency = h.latency?;
-    let ms = sizing.response_time_ms?;
-    Some(format!(
-        "{} {}",
-        latency.percentile_label(),
-        format_response_time(ms)
-    ))
+    Some(match sizing.response_time_ms {
+        None => format!("{}: no traffic", latency.percentile_label()),
+        ms => format!(
+            "{} {}",
+            latency.percentile_label(),
+            format_response_time(ms)
+        ),
+    })
 }
 
 /// A scenario's decisions: from its bands when the plan is uncertain (at the

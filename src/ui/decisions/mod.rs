@@ -43,15 +43,7 @@ pub fn act_by_text(valid: &ValidPlan, act_by: &ActBy) -> String {
             let month = month.max(0) as u32;
             format!("{} (month {month})", calendar(valid, month))
         }
-        (None, None) => format!(
-            "not needed within {} months{}",
-            valid.plan().horizon_months,
-            if act_by.confidence < 1.0 {
-                format!(" at {}", percent(act_by.confidence))
-            } else {
-                String::new()
-            }
-        ),
+        (None, None) => act_by.not_needed(valid.plan().horizon_months),
     }
 }
 

@@ -100,9 +100,7 @@ pub fn MonthTable() -> impl IntoView {
                         let latency_cells = latency_columns()
                             .into_iter()
                             .map(|(index, _)| {
-                                let text = month.components[index]
-                                    .response_time_ms
-                                    .map_or_else(|| "—".to_string(), format_response_time);
+                                let text = format_response_time(month.components[index].response_time_ms);
                                 view! { <td>{text}</td> }
                             })
                             .collect_view();

@@ -83,7 +83,7 @@ pub fn SizingTables() -> impl IntoView {
                             .map(|month| {
                                 let sizing = &month.components[c];
                                 let response = latency.map(|_| {
-                                    let text = sizing.response_time_ms.map(format_response_time).unwrap_or_default();
+                                    let text = format_response_time(sizing.response_time_ms);
                                     let forced = if sizing.latency_forced { " ▲" } else { "" };
                                     view! { <td>{format!("{text}{forced}")}</td> }
                                 });

@@ -1,0 +1,569 @@
+//! `headroom`: the planning engine on the command line. The binary only
+//! calls [`main`]; arguments are read by clap (help for every command,
+//! `--version`, `--opt=value`, did-you-mean), and the commands are plain
+//! functions over the engine.
+//!
+//! Every failure is one line on stderr and exit status 2: never a panic or a
+//! backtrace, and input is read with a size cap so time and memory stay bounded.
+
+mod args;
+
+use crate::engine::actuals::import::{read_actuals_csv, MAX_CSV_BYTES};
+use crate::engine::actuals::refit::{
+    fit_drivers, model_name, model_named, refit, user_observations, Refit, RefitError,
+};
+use crate::engine::diff::plan_changes;
+use crate::engine::diff::results::{compare_results, Side};
+use crate::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
+use crate::engine::fit::Model;
+use crate::engine::link::{decode_link, encode_link};
+use crate::engine::number::{format_compact, format_percent, parse_number};
+use crate::engine::output::{
+    changes_since, comparison_json, comparison_markdown, comparison_table, projection_csv,
+    projection_json, projection_markdown, projection_table,
+};
+use crate::engine::projection::project;
+use crate::engine::templates::{self, TEMPLATES};
+use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
+use crate::engine::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
+use args::{Cli, Command, DiffArgs, FitArgs, ForecastArgs, Source};
+use clap::Parser;
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The format `text` names among those a command takes (`md` is
+    /// Markdown), or a message listing them.
+    fn named(text: &str, allowed: &[Format]) -> Result<Format, String> {
+        let wanted = if text == "md" { "markdown" } else { text };
+        allowed
+            .iter()
+            .copied()
+            .find(|format| format.name() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                format!("unknown format '{text}' ({} or {last})", rest.join(", "))
+            })
+    }
+}
+
+/// Runs the command line on the process's arguments: what it prints, and
+/// its exit status (0, or 2 with one line on stderr).
+pub fn main() -> ExitCode {
+    match run(std::env::args_os()) {
+        Ok(output) => {
+            print!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            // One line, whatever the message holds.
+            eprintln!("headroom: {}", message.replace(['\n', '\r'], " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The output of one run, or its one-line error (help and `--version` are
+/// output).
+pub fn run<I, T>(args: I) -> Result<String, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => return args::help_or_error(error),
+    };
+    match cli.command {
+        None => Ok(args::long_help()),
+        Some(Command::Templates) => Ok(TEMPLATES
+            .iter()
+            .map(|t| format!("{:<20} {}\n", t.id, t.summary))
+            .collect()),
+        Some(Command::Template { id }) => templates::find(&id)
+            .map(|t| t.json.to_string())
+            .ok_or_else(|| unknown_template(&id)),
+        Some(Command::Forecast(args)) => forecast(args),
+        Some(Command::Link { plan }) => link(&plan),
+        Some(Command::Fit(args)) => fit_command(args),
+        Some(Command::Diff(args)) => diff_command(args),
+    }
+}
+
+fn unknown_template(id: &str) -> String {
+    let ids: Vec<&str> = TEMPLATES.iter().map(|t| t.id).collect();
+    format!("no template called '{id}' (templates: {})", ids.join(", "))
+}
+
+fn link(path: &str) -> Result<String, String> {
+    let text = read_capped(path)?;
+    let plan = load_plan(&text).map_err(|error| format!("{path}: {error}"))?;
+    Ok(format!("#{}\n", encode_link(plan.plan())))
+}
+
+fn forecast(args: ForecastArgs) -> Result<String, String> {
+    let months = match &args.months {
+        Some(text) => Some(
+            text.parse::<u32>()
+                .map_err(|_| format!("--months takes a whole number of months, not '{text}'"))?,
+        ),
+        None => None,
+    };
+    let users = match &args.initial_users {
+        Some(text) => {
+            Some(parse_number(text).map_err(|error| format!("--initial-users: {error}"))?)
+        }
+        None => None,
+    };
+    let samples = args.samples.as_deref().map(parse_samples).transpose()?;
+    let seed = args.seed.as_deref().map(parse_seed).transpose()?;
+    let format = match &args.format {
+        Some(text) => Format::named(
+            text,
+            &[Format::Table, Format::Csv, Format::Json, Format::Markdown],
+        )?,
+        None => Format::Table,
+    };
+    let since = args.since;
+    let common = args.source;
+    let scenario = common.scenario.clone();
+    let plan = common.plan("forecast")?;
+    let plan = apply_overrides(plan, months, users)?;
+    // A scenario named loosely (`conservative`) is the plan's own name from here on.
+    let scenario = match &scenario {
+        Some(name) => Some(plan.plan().scenario_named(name)?.name.clone()),
+        None => None,
+    };
+    let projection = project(&plan);
+    let only = scenario.as_deref();
+    let bands = bands_for(&plan, samples, seed, false);
+    let bands = bands.as_ref();
+    let since = match since {
+        Some(source) => {
+            let old = plan_from(&source)?;
+            Some((source, plan_changes(old.plan(), plan.plan())))
+        }
+        None => None,
+    };
+    let changed_since = |markdown: bool| -> String {
+        since
+            .as_ref()
+            .map(|(source, changes)| changes_since(source, changes, markdown))
+            .unwrap_or_default()
+    };
+    Ok(match format {
+        Format::Table => projection_table(&plan, &projection, bands, only) + &changed_since(false),
+        Format::Csv => projection_csv(&plan, &projection, bands, only),
+        Format::Json => {
+            let json = projection_json(&plan, &projection, bands, only);
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).map_err(|error| error.to_string())?
+            )
+        }
+        Format::Markdown => {
+            projection_markdown(&plan, &projection, bands, only) + &changed_since(true)
+        }
+    })
+}
+
+/// `--samples`: a whole number of paths within the limits.
+fn parse_samples(text: &str) -> Result<u32, String> {
+    let parsed = parse_number(text)
+        .ok()
+        .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX));
+    let count = parsed.ok_or(format!(
+        "--samples takes a whole number of paths, not '{text}'"
+    ))? as u32;
+    if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&count) {
+        return Err(format!(
+            "--samples must be {MIN_SAMPLES} to {MAX_SAMPLES}, not {count}"
+        ));
+    }
+    Ok(count)
+}
+
+/// `--seed`: a whole number.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "--seed takes a whole number from 0 to {}, not '{text}'",
+            u64::MAX
+        )
+    })
+}
+
+/// The plan's bands, when it is uncertain, asked for, or `always`.
+fn bands_for(
+    plan: &ValidPlan,
+    samples: Option<u32>,
+    seed: Option<u64>,
+    always: bool,
+) -> Option<crate::engine::uncertainty::Bands> {
+    (always || samples.is_some() || seed.is_some() || has_uncertainty(plan.plan())).then(|| {
+        let mut settings = plan.plan().uncertainty.unwrap_or_default();
+        settings.samples = samples.unwrap_or(settings.samples);
+        settings.seed = seed.unwrap_or(settings.seed);
+        simulate_plan(plan, settings)
+    })
+}
+
+/// A plan from a file, or from a share link (`#h1.…`, `h1.…` or a URL
+/// holding one).
+fn plan_from(source: &str) -> Result<ValidPlan, String> {
+    if let Some(at) = source.find("h1.") {
+        if at == 0 || source[..at].ends_with('#') {
+            return decode_link(&source[at..])
+                .map_err(|error| format!("{}: {error}", shorten(source)));
+        }
+    }
+    let text = read_capped(source)?;
+    load_plan(&text).map_err(|error| format!("{source}: {error}"))
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// `headroom diff OLD NEW`: what changed between two plans and what it does.
+fn diff_command(args: DiffArgs) -> Result<String, String> {
+    let samples = args.samples.as_deref().map(parse_samples).transpose()?;
+    let seed = args.seed.as_deref().map(parse_seed).transpose()?;
+    let format = match &args.format {
+        Some(text) => Format::named(text, &[Format::Markdown, Format::Json, Format::Table])?,
+        None => Format::Markdown,
+    };
+    let scenario = args.scenario;
+    let [old_source, new_source] = <[String; 2]>::try_from(args.plans).map_err(|sides| {
+        format!(
+            "diff needs two plans, old then new (files or share links), not {}",
+            sides.len()
+        )
+    })?;
+    let (old, new) = (plan_from(&old_source)?, plan_from(&new_source)?);
+    let only = match &scenario {
+        Some(name) => Some(new.plan().scenario_named(name)?.name.clone()),
+        None => None,
+    };
+    // Bands for both when either is uncertain, so the figures compare alike.
+    let uncertain = has_uncertainty(old.plan()) || has_uncertainty(new.plan());
+    let (old_projection, new_projection) = (project(&old), project(&new));
+    let old_bands = bands_for(&old, samples, seed, uncertain);
+    let new_bands = bands_for(&new, samples, seed, uncertain);
+    let comparison = compare_results(
+        Side {
+            plan: &old,
+            projection: &old_projection,
+            bands: old_bands.as_ref(),
+        },
+        Side {
+            plan: &new,
+            projection: &new_projection,
+            bands: new_bands.as_ref(),
+        },
+    );
+    let only = only.as_deref();
+    Ok(match format {
+        Format::Markdown => comparison_markdown(
+            &comparison,
+            &shorten(&old_source),
+            &shorten(&new_source),
+            only,
+        ),
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&comparison_json(&comparison, only))
+                .map_err(|error| error.to_string())?
+        ),
+        Format::Table | Format::Csv => comparison_table(&comparison, only),
+    })
+}
+
+impl Source {
+    /// The plan, with the file of actuals merged in.
+    fn plan(self, command: &str) -> Result<ValidPlan, String> {
+        let plan = load_source(command, self.plan, self.template, self.link)?;
+        with_actuals(plan, self.actuals.as_deref())
+    }
+}
+
+/// The plan from a file, a template or a link (exactly one).
+fn load_source(
+    command: &str,
+    file: Option<String>,
+    template: Option<String>,
+    link: Option<String>,
+) -> Result<ValidPlan, String> {
+    match (file, template, link) {
+        (Some(path), None, None) => {
+            let text = read_capped(&path)?;
+            load_plan(&text).map_err(|error| format!("{path}: {error}"))
+        }
+        (None, Some(id), None) => templates::load(&id)
+            .ok_or_else(|| unknown_template(&id))?
+            .map_err(|error| format!("template {id}: {error}")),
+        (None, None, Some(link)) => decode_link(&link).map_err(|error| error.to_string()),
+        (None, None, None) => Err(format!(
+            "{command} needs a plan file, --template ID or --link LINK"
+        )),
+        _ => Err("give one of a plan file, --template or --link".into()),
+    }
+}
+
+/// The plan with a CSV file's actuals merged in; the file's first problem,
+/// located, otherwise.
+fn with_actuals(plan: ValidPlan, path: Option<&str>) -> Result<ValidPlan, String> {
+    let Some(path) = path else {
+        return Ok(plan);
+    };
+    let text = read_file(path, MAX_CSV_BYTES, "a file of actuals")?;
+    read_actuals_csv(&text, &plan)
+        .map(|preview| preview.plan)
+        .map_err(|errors| {
+            let more = match errors.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            format!("{path}: {}{more}", errors[0])
+        })
+}
+
+/// `headroom fit`: growth models fitted to the user actuals, per-user drivers
+/// fitted to metric actuals, and the scenario a fit makes.
+fn fit_command(args: FitArgs) -> Result<String, String> {
+    let ends: Vec<i32> = match &args.ends {
+        Some(text) => text
+            .split(',')
+            .map(|part| part.trim().parse::<i32>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| format!("--ends takes months separated by commas (3,9), not '{text}'"))?,
+        None => Vec::new(),
+    };
+    let json = match &args.format {
+        Some(text) => Format::named(text, &[Format::Table, Format::Json])? == Format::Json,
+        None => false,
+    };
+    let model = args.model;
+    let common = args.source;
+    let scenario = common.scenario.clone();
+    let plan = common.plan("fit")?;
+    let base = match &scenario {
+        Some(name) => {
+            let found = plan.plan().scenario_named(name)?.name.clone();
+            plan.plan()
+                .scenarios
+                .iter()
+                .position(|s| s.name == found)
+                .unwrap_or(0)
+        }
+        None => 0,
+    };
+    let models: Vec<Model> = match &model {
+        Some(name) => {
+            let model = model_named(name, &ends).ok_or(format!(
+                "unknown model '{name}' (compound, linear, logistic or piecewise)"
+            ))?;
+            if matches!(model, Model::Piecewise { .. }) && ends.is_empty() {
+                return Err(
+                    "--model piecewise needs --ends (the months segments end at, such as 3,9)"
+                        .into(),
+                );
+            }
+            vec![model]
+        }
+        None => {
+            let mut all = vec![Model::Compound, Model::Linear, Model::Logistic];
+            if !ends.is_empty() {
+                all.push(Model::Piecewise { ends: ends.clone() });
+            }
+            all
+        }
+    };
+    let observations = user_observations(&plan);
+    if observations.is_empty() {
+        return Err(
+            "there are no user actuals to fit (give --actuals FILE.csv with a users column)".into(),
+        );
+    }
+    let results: Vec<(Model, Result<Refit, RefitError>)> = models
+        .into_iter()
+        .map(|model| {
+            let result = refit(&plan, base, &model);
+            (model, result)
+        })
+        .collect();
+    if model.is_some() {
+        if let Some((_, Err(error))) = results.first() {
+            return Err(format!("cannot fit: {error}"));
+        }
+    }
+    Ok(if json {
+        let value = fit_json(&plan, observations.len(), &results);
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+        )
+    } else {
+        fit_table(&plan, observations.len(), &results)
+    })
+}
+
+fn fit_json(
+    plan: &ValidPlan,
+    observations: usize,
+    results: &[(Model, Result<Refit, RefitError>)],
+) -> serde_json::Value {
+    use serde_json::json;
+    let models: Vec<serde_json::Value> = results
+        .iter()
+        .map(|(model, result)| match result {
+            Ok(refit) => json!({
+                "model": model_name(model),
+                "parameters": refit.fit.parameters.iter().map(|p| json!({
+                    "name": p.name, "value": p.value, "low": p.low, "high": p.high,
+                })).collect::<Vec<_>>(),
+                "r_squared": refit.fit.r_squared,
+                "residuals": refit.fit.residuals,
+                "scenario": refit.plan.plan().scenarios.last(),
+            }),
+            Err(error) => json!({ "model": model_name(model), "error": error.to_string() }),
+        })
+        .collect();
+    let drivers = results
+        .iter()
+        .find_map(|(_, result)| result.as_ref().ok())
+        .map(|refit| refit.drivers.clone())
+        .unwrap_or_else(|| fit_drivers(plan));
+    json!({
+        "plan": plan.plan().name,
+        "observations": observations,
+        "models": models,
+        "drivers": drivers.iter().map(|d| json!({
+            "driver": d.driver, "metric": d.metric, "months": d.months,
+            "value": d.value, "low": d.low, "high": d.high,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn fit_table(
+    plan: &ValidPlan,
+    observations: usize,
+    results: &[(Model, Result<Refit, RefitError>)],
+) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "{}: {observations} months of user actuals\n\n",
+        plan.plan().name
+    );
+    for (model, result) in results {
+        match result {
+            Ok(refit) => {
+                let _ = writeln!(out, "{} (R² {:.3})", model_name(model), refit.fit.r_squared);
+                for p in &refit.fit.parameters {
+                    let _ = writeln!(
+                        out,
+                        "  {:<24} {:>14}   90% range {} to {}",
+                        p.name,
+                        show_parameter(&p.name, p.value),
+                        show_parameter(&p.name, p.low),
+                        show_parameter(&p.name, p.high)
+                    );
+                }
+            }
+            Err(error) => {
+                let _ = writeln!(out, "{}: not fitted: {error}", model_name(model));
+            }
+        }
+        out.push('\n');
+    }
+    for d in fit_drivers(plan) {
+        let _ = writeln!(
+            out,
+            "driver {} (from {} ÷ users, {} months): {} (90% range {} to {})",
+            d.driver,
+            d.metric,
+            d.months,
+            format_compact(d.value),
+            format_compact(d.low),
+            format_compact(d.high)
+        );
+    }
+    out
+}
+
+/// Rates as percentages, everything else as a compact number.
+fn show_parameter(name: &str, value: f64) -> String {
+    if name.ends_with("growth") || name.ends_with("churn") {
+        format_percent(value)
+    } else {
+        format_compact(value)
+    }
+}
+
+fn apply_overrides(
+    plan: ValidPlan,
+    months: Option<u32>,
+    users: Option<f64>,
+) -> Result<ValidPlan, String> {
+    if months.is_none() && users.is_none() {
+        return Ok(plan);
+    }
+    plan.with_overrides(months, users).map_err(|errors| {
+        let error = &errors[0];
+        let option = match error.path.as_str() {
+            "horizon_months" => "--months",
+            "baseline_users" => "--initial-users",
+            other => other,
+        };
+        format!("{option}: {}", error.message)
+    })
+}
+
+/// Reads a plan file, refusing anything larger than a plan can be.
+fn read_capped(path: &str) -> Result<String, String> {
+    read_file(path, MAX_DOCUMENT_BYTES, "a plan")
+}
+
+/// Reads a text file of at most `limit` bytes.
+fn read_file(path: &str, limit: usize, what: &str) -> Result<String, String> {
+    let file = std::fs::File::open(path)
+        .map_err(|error| format!("cannot open {path}: {}", plain(&error)))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read {path}: {}", plain(&error)))?;
+    if bytes.len() > limit {
+        return Err(format!("{path} is larger than {limit} bytes: not {what}"));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{path} is not text (UTF-8): not {what}"))
+}
+
+fn plain(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
