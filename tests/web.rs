@@ -48,6 +48,17 @@ async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Waits until `ready()` holds, looking again every 20 ms, for at most 20 s
+/// (a slow, loaded machine); then fails naming `what`. Never a fixed sleep
+/// before an assertion: as quick as the page on a fast machine.
+async fn wait_for(what: &str, ready: impl Fn() -> bool) {
+    let start = now();
+    while !ready() {
+        assert!(now() - start < 20_000.0, "waited 20 s for {what}");
+        sleep(20).await;
+    }
+}
+
 /// Mounts a fresh app in its own container and returns the container.
 fn mount_app() -> (HtmlElement, impl Drop) {
     let container: HtmlElement = document()
@@ -181,12 +192,18 @@ async fn blocked_storage_keeps_the_app_working_and_says_so() {
     );
     assert_eq!(BrowserStore::open().err(), Some(StoreError::Blocked));
     let (container, _app) = mount_app();
-    sleep(10).await;
+    wait_for("the blocked-storage notice", || {
+        text_of(&container, ".notice").contains("blocks local storage")
+    })
+    .await;
     let notice = text_of(&container, ".notice");
     assert!(notice.contains("blocks local storage"), "{notice}");
     assert_eq!(month_users(&container, 12), "658");
     type_into(&container, GROWTH, "30%");
-    sleep(600).await;
+    wait_for("the edit's results", || {
+        month_users(&container, 12) == "1,087"
+    })
+    .await;
     assert_eq!(
         month_users(&container, 12),
         "1,087",
@@ -206,7 +223,10 @@ async fn the_app_opens_on_the_worked_example_and_draws_its_chart() {
     // Seed 000 Moderate: 100 × 1.17¹² = 658.01 users at month 12.
     assert_eq!(month_users(&container, 12), "658");
     assert_eq!(text_of(&container, "[data-test=headline-users-12]"), "658");
-    sleep(50).await;
+    wait_for("the chart drawn", || {
+        inked(&canvas_in(&container, "canvas")) > 500
+    })
+    .await;
     let canvas = canvas_in(&container, "canvas");
     let inked = inked(&canvas);
     assert!(
@@ -220,7 +240,10 @@ async fn a_bad_value_shows_its_message_and_keeps_the_results() {
     local_storage().clear().expect("clear");
     let (container, _app) = mount_app();
     type_into(&container, CHURN, "150%");
-    sleep(10).await;
+    wait_for("the churn's message", || {
+        !text_of(&container, &format!("{CHURN}-error")).is_empty()
+    })
+    .await;
     assert_eq!(
         text_of(&container, &format!("{CHURN}-error")),
         "Cannot be above 100%"
@@ -231,7 +254,10 @@ async fn a_bad_value_shows_its_message_and_keeps_the_results() {
         "the last good results stay"
     );
     type_into(&container, GROWTH, "30%");
-    sleep(10).await;
+    wait_for("the new growth's results", || {
+        month_users(&container, 12) != "658"
+    })
+    .await;
     // 100 × (1 + 0.30 − 0.08)¹² = 1,087.22
     assert_eq!(month_users(&container, 12), "1,087");
 }
@@ -300,12 +326,24 @@ fn the_editor_reads_numbers_ranges_and_formulas_in_the_browser() {
 async fn a_range_brings_bands_and_undo_takes_them_back() {
     local_storage().clear().expect("clear");
     let (container, _app) = mount_app();
-    // The worked example's growth is fixed, so users have no range yet.
-    sleep(400).await;
+    // The worked example's growth is fixed, so users have no range yet; its
+    // drivers' ranges give the cost one once the bands are in.
     let users_card = "[data-test=headline-users-12] + .headline-range";
+    let cost_card = "[data-test=headline-cost-12] + .headline-range";
+    wait_for("the example's bands", || {
+        !text_of(&container, cost_card).is_empty()
+    })
+    .await;
     assert_eq!(text_of(&container, users_card), "");
     type_into(&container, GROWTH, "20 – 30");
-    sleep(10).await;
+    wait_for("the distribution choice", || {
+        container
+            .query_selector("select.distribution")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
     assert!(
         container
             .query_selector("select.distribution")
@@ -315,14 +353,20 @@ async fn a_range_brings_bands_and_undo_takes_them_back() {
         "a range field offers its distribution"
     );
     // The bands follow a moment after the edit.
-    sleep(600).await;
+    wait_for("users' range", || {
+        !text_of(&container, users_card).is_empty()
+    })
+    .await;
     let range = text_of(&container, users_card);
     assert!(
         range.starts_with("90% likely"),
         "users now have a range: {range:?}"
     );
     click_button(&container, "Undo");
-    sleep(600).await;
+    wait_for("users' range gone", || {
+        text_of(&container, users_card).is_empty()
+    })
+    .await;
     assert_eq!(text_of(&container, users_card), "");
     assert_eq!(month_users(&container, 12), "658");
 }
@@ -340,7 +384,7 @@ async fn structural_edits_say_why_when_they_cannot_be_made() {
     // Supabase 4 tiers + Redis 4 tiers.
     assert_eq!(tiers(), 8);
     click_button(&container, "Add tier");
-    sleep(10).await;
+    wait_for("the added tier", || tiers() == 9).await;
     assert_eq!(tiers(), 9);
     // daily_requests feeds monthly_requests: deleting it is refused, beside the button.
     let delete = container
@@ -349,7 +393,10 @@ async fn structural_edits_say_why_when_they_cannot_be_made() {
         .flatten()
         .expect("the metric's delete button");
     delete.dyn_into::<HtmlElement>().expect("a button").click();
-    sleep(10).await;
+    wait_for("the refusal", || {
+        !text_of(&container, ".action-error").is_empty()
+    })
+    .await;
     let message = text_of(&container, ".action-error");
     assert_eq!(
         message,
@@ -395,10 +442,11 @@ async fn recompute_per_edit_in_the_browser() {
         let before = month_users(&container, 12);
         let start = now();
         type_into(&container, CHURN, if edit % 2 == 0 { "7%" } else { "8%" });
-        let mut waited = 0;
-        while month_users(&container, 12) == before && waited < 200 {
+        // Polled as often as the browser allows, for the measurement's
+        // sake; with a deadline, never a fixed count.
+        while month_users(&container, 12) == before {
+            assert!(now() - start < 20_000.0, "waited 20 s for edit {edit}");
             sleep(0).await;
-            waited += 1;
         }
         times.push(now() - start);
     }
@@ -465,7 +513,10 @@ async fn every_chart_is_drawn_on_its_canvas() {
     local_storage().clear().expect("clear");
     let (container, _app) = mount_app();
     // The tornado needs the bands, which follow a moment after opening.
-    sleep(800).await;
+    wait_for("the tornado drawn", || {
+        inked(&canvas_in(&container, "canvas[data-test=tornado-chart]")) > 500
+    })
+    .await;
     for name in [
         "users-chart",
         "cost-chart",

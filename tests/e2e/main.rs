@@ -509,6 +509,29 @@ async fn a_plan_survives_export_and_import_as_a_file() {
         .await;
     assert!(status.contains("Nothing was changed"), "{status}");
     assert_eq!(browser.text(MONTH_12_USERS).await, "1,087");
+    // A plan with a wrongly typed field is refused naming the field, in
+    // plain words, where the user is looking; nothing of it is saved.
+    let mut wrong: serde_json::Value = serde_json::from_str(&plan).expect("the exported plan");
+    wrong["components"][0]["max_units"] = "ten".into();
+    std::fs::write(&path, wrong.to_string()).expect("write");
+    let input = browser.find("#import-file").await;
+    input
+        .send_keys(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("choose the file");
+    let status = browser
+        .wait_for_text(".menu-message", |t| t.contains("max_units"))
+        .await;
+    assert!(
+        status.contains("components[0].max_units: expected a whole number, found the text \"ten\""),
+        "{status}"
+    );
+    assert!(status.contains("Nothing was changed"), "{status}");
+    assert_eq!(browser.text(MONTH_12_USERS).await, "1,087");
+    let holds_ten = browser
+        .run_js("return Object.values(localStorage).some(v => v.includes('\"ten\"'));")
+        .await;
+    assert_eq!(holds_ten, serde_json::Value::Bool(false));
     let _ = std::fs::remove_file(&path);
     browser.close().await;
 }
