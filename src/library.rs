@@ -424,6 +424,29 @@ mod tests {
         ));
     }
 
+    /// A stored plan of the wrong shape is listed with where and what, and
+    /// kept as it was.
+    #[test]
+    fn a_wrongly_typed_stored_plan_says_which_field() {
+        let mut store = Memory::default();
+        let mut plan: serde_json::Value =
+            serde_json::from_str(&crate::engine::document::save_plan(&example())).unwrap();
+        plan["components"][1]["lead_time_months"] = json!(-1);
+        let stored = json!({"id": "typed", "saved_at": 5.0, "revision": 1, "plan": plan});
+        store.items.insert(entry_key("typed"), stored.to_string());
+        let entries = list(&store).unwrap();
+        let entry = entries.iter().find(|e| e.id == "typed").unwrap();
+        assert_eq!(
+            entry.problem.as_deref(),
+            Some("the plan has 1 problem; components[1].lead_time_months: cannot be negative")
+        );
+        assert_eq!(
+            open(&store, "typed").unwrap_err().to_string(),
+            "the saved plan cannot be opened: the plan has 1 problem; components[1].lead_time_months: cannot be negative"
+        );
+        assert_eq!(store.items[&entry_key("typed")], stored.to_string());
+    }
+
     #[test]
     fn a_full_store_says_so_and_keeps_what_it_had() {
         let mut store = Memory::default();
