@@ -385,6 +385,16 @@ fn a_damaged_link_is_one_line_and_exit_2() {
         &headroom(&["forecast", "--link", "#h7.abc"]),
         "newer version of Headroom",
     );
+    // Only the checksum changed: the plan inside still reads, but the link
+    // is refused as damaged (issue 31).
+    let mut checked = fragment.trim().to_string();
+    let last = checked.pop().expect("not empty");
+    checked.push(if last == 'A' { 'B' } else { 'A' });
+    assert_refused(
+        &headroom(&["forecast", "--link", &checked]),
+        "the link is damaged",
+    );
+    assert!(fragment.starts_with("#h2."), "{fragment}");
     assert_refused(&headroom(&["forecast", "--link"]), "--link needs a value");
     assert_refused(&headroom(&["link"]), "link needs one plan file");
     assert_refused(

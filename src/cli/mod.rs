@@ -16,7 +16,7 @@ use crate::engine::diff::plan_changes;
 use crate::engine::diff::results::{compare_results, Side};
 use crate::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
 use crate::engine::fit::Model;
-use crate::engine::link::{decode_link, encode_link};
+use crate::engine::link::{decode_link, encode_link, link_start};
 use crate::engine::number::{format_compact, format_percent, parse_number};
 use crate::engine::output::{
     changes_since, comparison_json, comparison_markdown, comparison_table, projection_csv,
@@ -229,11 +229,8 @@ fn bands_for(
 /// A plan from a file, or from a share link (`#h1.…`, `h1.…` or a URL
 /// holding one).
 fn plan_from(source: &str) -> Result<ValidPlan, String> {
-    if let Some(at) = source.find("h1.") {
-        if at == 0 || source[..at].ends_with('#') {
-            return decode_link(&source[at..])
-                .map_err(|error| format!("{}: {error}", shorten(source)));
-        }
+    if let Some(at) = link_start(source) {
+        return decode_link(&source[at..]).map_err(|error| format!("{}: {error}", shorten(source)));
     }
     let text = read_capped(source)?;
     load_plan(&text).map_err(|error| format!("{source}: {error}"))

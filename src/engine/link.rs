@@ -1,6 +1,11 @@
 //! Share links: the whole plan in a URL fragment, so a link carries a plan
-//! with no server. `h1.` (the format's version) then the plan's compact
-//! JSON, compressed with raw deflate and written in base64url.
+//! with no server. `h2.` (the format's version) then, in base64url, the
+//! plan's compact JSON compressed with raw deflate and followed by the
+//! JSON's Adler-32 checksum (4 bytes, big-endian): a character changed in
+//! transit (a chat app, a mail client, hand-copying) makes a different
+//! stream whose text no longer matches its checksum, so a damaged link is
+//! refused rather than opened as a different plan. `h1.` links (no
+//! checksum), already shared, are still read.
 //!
 //! Decoding trusts nothing: the text's length is capped before anything is
 //! decoded, the inflated size is capped while inflating (no decompression
@@ -14,8 +19,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::fmt;
 
-/// The link format this build writes, and the only one it reads.
-pub const LINK_VERSION: &str = "h1.";
+/// The link format this build writes: deflate, then the text's Adler-32.
+pub const LINK_VERSION: &str = "h2.";
+
+/// The earlier format, without a checksum: still read.
+pub const LINK_VERSION_UNCHECKED: &str = "h1.";
+
+/// Bytes of the checksum at the end of an `h2.` link's data.
+const CHECKSUM_BYTES: usize = 4;
 
 /// Longest link text accepted. A rich plan's link is under 2,000 characters.
 pub const MAX_LINK_CHARS: usize = 32_000;
@@ -31,7 +42,8 @@ pub enum LinkError {
     },
     /// A version prefix this build does not know: a newer Headroom made it.
     UnknownVersion(String),
-    /// Not base64, or not a deflate stream, or cut short.
+    /// Not base64, or not a deflate stream, cut short, or (`h2.`) its text
+    /// does not match its checksum.
     Damaged,
     TooLarge,
     /// It decoded, but the plan inside did not read or validate.
@@ -80,8 +92,19 @@ pub fn encode_link(plan: &Plan) -> String {
         json.push_str(&value.to_string());
         json.push('}');
     }
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 10);
+    let mut packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 10);
+    packed.extend_from_slice(&adler2::adler32_slice(json.as_bytes()).to_be_bytes());
     format!("{LINK_VERSION}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Where a share link starts in `text` (a URL, `#h2.…` or `h2.…`, of any
+/// version this build reads), if it holds one.
+pub fn link_start(text: &str) -> Option<usize> {
+    [LINK_VERSION, LINK_VERSION_UNCHECKED]
+        .iter()
+        .filter_map(|version| text.find(version))
+        .filter(|at| *at == 0 || text[..*at].ends_with('#'))
+        .min()
 }
 
 /// Writes `100.0` as `100`: the same number when read back into the plan's
@@ -121,7 +144,11 @@ pub fn decode_link(text: &str) -> Result<ValidPlan, LinkError> {
     if fragment.is_empty() {
         return Err(LinkError::Empty);
     }
-    let Some(data) = fragment.strip_prefix(LINK_VERSION) else {
+    let (data, checked) = if let Some(data) = fragment.strip_prefix(LINK_VERSION) {
+        (data, true)
+    } else if let Some(data) = fragment.strip_prefix(LINK_VERSION_UNCHECKED) {
+        (data, false)
+    } else {
         let prefix: String = fragment.chars().take_while(|c| *c != '.').take(8).collect();
         return Err(if fragment.contains('.') && prefix.starts_with('h') {
             LinkError::UnknownVersion(format!("{prefix}."))
@@ -129,14 +156,28 @@ pub fn decode_link(text: &str) -> Result<ValidPlan, LinkError> {
             LinkError::Damaged
         });
     };
-    let packed = URL_SAFE_NO_PAD
+    let mut packed = URL_SAFE_NO_PAD
         .decode(data.as_bytes())
         .map_err(|_| LinkError::Damaged)?;
+    let checksum = if checked {
+        let at = packed
+            .len()
+            .checked_sub(CHECKSUM_BYTES)
+            .ok_or(LinkError::Damaged)?;
+        let tail: [u8; CHECKSUM_BYTES] = packed[at..].try_into().map_err(|_| LinkError::Damaged)?;
+        packed.truncate(at);
+        Some(u32::from_be_bytes(tail))
+    } else {
+        None
+    };
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES)
         .map_err(|error| match error.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooLarge,
             _ => LinkError::Damaged,
         })?;
+    if checksum.is_some_and(|sum| sum != adler2::adler32_slice(&json)) {
+        return Err(LinkError::Damaged);
+    }
     let json = String::from_utf8(json).map_err(|_| LinkError::Damaged)?;
     let mut value: serde_json::Value = serde_json::from_str(&json)
         .map_err(|error| LinkError::Plan(LoadError::NotJson(error.to_string())))?;

@@ -442,6 +442,40 @@ async fn a_damaged_link_says_so_and_opens_the_own_plans() {
     browser.close().await;
 }
 
+/// Issue 31: a link whose text no longer matches its checksum (here only
+/// its last character, the checksum's, is changed: the plan inside still
+/// reads) is refused by the first module and the app alike, with the
+/// damaged-link message, and nothing of it is saved.
+#[tokio::test]
+async fn a_link_failing_its_checksum_never_opens_as_a_plan() {
+    use headroom::engine::link::encode_link;
+    let lean = headroom::engine::templates::load("lean-mvp")
+        .expect("listed")
+        .expect("valid");
+    let mut link = encode_link(lean.plan());
+    let last = link.pop().expect("not empty");
+    link.push(if last == 'A' { 'B' } else { 'A' });
+    let server = serve_release_build();
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}#{link}", server.url)).await;
+    let notice = browser.wait_for_text(".notice", |t| !t.is_empty()).await;
+    assert!(notice.contains("link is damaged"), "{notice}");
+    // The browser's own plans open instead (a first visit: the worked example).
+    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    assert!(browser.text("h1").await.contains("Managed SaaS"));
+    let holds_lean = browser
+        .run_js("return Object.values(localStorage).some(v => v.includes('Lean MVP'));")
+        .await;
+    assert_eq!(holds_lean, serde_json::Value::Bool(false));
+    // The first module painted no first look: it refused the link too
+    // (a link that opens is painted, and marked, before the app).
+    let first_look = browser
+        .run_js("return typeof window.__headroomFirstLook;")
+        .await;
+    assert_eq!(first_look, serde_json::json!("undefined"));
+    browser.close().await;
+}
+
 /// Makes the page keep what it offers for download instead of saving it.
 const CAPTURE_DOWNLOADS: &str = "window.__downloads = [];
     HTMLAnchorElement.prototype.click = function () {

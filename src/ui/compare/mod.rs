@@ -15,7 +15,7 @@ use crate::engine::diff::results::{
     compare_results, describe_timing, show, show_delta, summary_line, Comparison, Figure, Row, Side,
 };
 use crate::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
-use crate::engine::link::decode_link;
+use crate::engine::link::{decode_link, link_start};
 use crate::engine::projection::{project, Projection};
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan, Bands};
 use crate::engine::validate::ValidPlan;
@@ -187,7 +187,7 @@ fn Chooser() -> impl IntoView {
     };
     let use_link = move |_| {
         let text = link.get_untracked();
-        let at = text.find("h1.").unwrap_or(0);
+        let at = link_start(&text).unwrap_or(0);
         let chosen = decode_link(&text[at..])
             .map(|plan| Other::new("the shared link".into(), plan))
             .map_err(|error| format!("That link cannot be compared: {error}"));
@@ -214,7 +214,7 @@ fn Chooser() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="compare-link">"or a share link"</label>
-                <input id="compare-link" type="text" placeholder="https://…#h1.…" data-test="compare-link"
+                <input id="compare-link" type="text" placeholder="https://…#h2.…" data-test="compare-link"
                     prop:value=move || link.get() on:input=move |e| link.set(event_target_value(&e)) />
             </div>
             <button type="button" class="secondary" on:click=use_link>"Compare with the link"</button>
