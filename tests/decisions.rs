@@ -452,3 +452,89 @@ fn no_commitment_is_said_plainly() {
         "Pool: no commitment pays for 36 months from month 3 (committed units would sit idle too often)"
     );
 }
+
+/// Issue 25, rule 4. The load divides by `month − 3`, so the projection
+/// stops at month 3 (division by zero): months 0 to 2 are projected. The
+/// load is 100 ÷ (m − 3): −33.3, −50, −100, far below what 1 unit holds
+/// (red at 80 of 100), so "outgrow its most" is not needed in the months
+/// projected, said as "by month 2, where the projection stops". The
+/// commitment's 12-month term from month 0 was not projected to its end:
+/// none is offered, with or without ranges (d from 0.9 to 1.1).
+#[test]
+fn a_stopped_projection_judges_what_it_projected_and_offers_no_commitment() {
+    for (load, uncertainty) in [
+        ("100 / (month - 3)", ""),
+        (
+            "100 * d / (month - 3)",
+            r#""uncertainty": {"samples": 200, "seed": 4},"#,
+        ),
+    ] {
+        let plan = load_plan(&format!(
+            r#"{{"schema": 4, "name": "stops", "horizon_months": 24, "baseline_users": 10,
+            "drivers": [{{"name": "d", "value": {{"low": 0.9, "high": 1.1}}}}],
+            "metrics": [{{"name": "load", "formula": "{load}"}}],
+            "components": [{{"kind": "horizontal", "name": "H", "metric": "load", "capacity_per_unit": 100,
+              "max_units": 1, "unit_cost": 8, "reserved_discount": 0.3}}],
+            {uncertainty}
+            "scenarios": [{{"name": "A", "growth": {{"model": "compound", "growth": 0, "churn": 0}}}}]}}"#
+        ))
+        .unwrap_or_else(|error| panic!("{error}"));
+        let projection = project(&plan);
+        let base = &projection.scenarios[0];
+        assert_eq!(base.months.len(), 3, "{:?}", base.stopped);
+        assert!(base.commitments.is_empty());
+        let act_by = &base.act_by[0];
+        assert_eq!((act_by.needed_month, act_by.judged_through), (None, 2));
+        assert_eq!(
+            act_by.description(24),
+            "H: outgrow its most, 1 unit — not needed by month 2, where the projection stops"
+        );
+        if let Some(settings) = plan.plan().uncertainty {
+            let bands = simulate_plan(&plan, settings);
+            let simulated = &bands.scenarios[0];
+            assert!(
+                simulated.commitments.is_empty(),
+                "{:?}",
+                simulated.commitments
+            );
+            assert_eq!(simulated.act_by[0].judged_through, 2);
+            assert_eq!(simulated.act_by[0].needed_month, None);
+        }
+    }
+}
+
+/// Issue 25, rule 3. "Sure" has the range; "Fixed" has none of its own (it
+/// overrides the driver with a number), so in the uncertain plan its paths
+/// all equal its projection and its deadline is certain: confidence 1, and
+/// the same month as without uncertainty. A range with low = high is a
+/// fixed number: a plan with only such ranges is not uncertain.
+#[test]
+fn a_scenario_without_a_range_of_its_own_is_certain() {
+    use headroom::engine::uncertainty::has_uncertainty;
+    let text = |value: &str| {
+        format!(
+            r#"{{"schema": 4, "name": "mixed", "horizon_months": 12, "baseline_users": 100,
+            "drivers": [{{"name": "d", "value": {value}}}],
+            "metrics": [{{"name": "load", "formula": "users * d"}}],
+            "components": [{{"kind": "horizontal", "name": "H", "metric": "load", "capacity_per_unit": 100,
+              "target_utilization": 1, "max_units": 1000, "unit_cost": 8, "current_units": 3}}],
+            "uncertainty": {{"samples": 500, "seed": 3}},
+            "scenarios": [{{"name": "Sure", "growth": {{"model": "compound", "growth": 0.2, "churn": 0}}}},
+                          {{"name": "Fixed", "growth": {{"model": "compound", "growth": 0.2, "churn": 0}},
+                           "drivers": {{"d": 1}}}}]}}"#
+        )
+    };
+    let plan = load_plan(&text(r#"{"low": 0.5, "high": 2}"#)).unwrap_or_else(|e| panic!("{e}"));
+    let bands = simulate_plan(&plan, plan.plan().uncertainty.expect("set"));
+    assert_eq!(bands.scenarios[0].act_by[0].confidence, 0.9);
+    let fixed = &bands.scenarios[1].act_by[0];
+    assert_eq!(fixed.confidence, 1.0);
+    // 3 units hold 0.8 × 300 = 240: 100 × 1.2^m passes it at month 5 (248.8).
+    assert_eq!(fixed.needed_month, Some(5));
+    assert_eq!(
+        project(&plan).scenarios[1].act_by[0].needed_month,
+        fixed.needed_month
+    );
+    let flat = load_plan(&text(r#"{"low": 1, "high": 1}"#)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!has_uncertainty(flat.plan()));
+}
