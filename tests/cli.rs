@@ -345,7 +345,7 @@ fn a_link_round_trips_through_the_command_line() {
     assert_eq!(output.status.code(), Some(0));
     let fragment = stdout(&output);
     assert!(
-        fragment.starts_with("#h1.") && fragment.ends_with('\n'),
+        fragment.starts_with("#h2.") && fragment.ends_with('\n'),
         "{fragment}"
     );
     // A whole URL works as well as the fragment, with any other forecast option.

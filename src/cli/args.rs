@@ -84,12 +84,8 @@ pub struct ForecastArgs {
     /// table (default), csv, json or markdown
     #[arg(long, value_name = "FORMAT", allow_hyphen_values = true)]
     pub format: Option<String>,
-    /// Monte Carlo paths (10-100000; default: the plan's, or 2000)
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub samples: Option<String>,
-    /// Random seed for the paths (default: the plan's, or 1)
-    #[arg(long, value_name = "S", allow_hyphen_values = true)]
-    pub seed: Option<String>,
+    #[command(flatten)]
+    pub paths: Paths,
     /// With markdown or table: add 'What changed since' OLD (a plan file or share link)
     #[arg(long, value_name = "OLD", allow_hyphen_values = true)]
     pub since: Option<String>,
@@ -121,10 +117,18 @@ pub struct DiffArgs {
     /// markdown (default: made to paste into a pull request), json or table
     #[arg(long, value_name = "FORMAT", allow_hyphen_values = true)]
     pub format: Option<String>,
-    /// Monte Carlo paths for both plans' bands
+    /// For both plans' bands.
+    #[command(flatten)]
+    pub paths: Paths,
+}
+
+/// The Monte Carlo paths asked for.
+#[derive(Args)]
+pub struct Paths {
+    /// Monte Carlo paths (10-100000; default: the plan's, or 2000)
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub samples: Option<String>,
-    /// Random seed for both plans' paths
+    /// Random seed for the paths (default: the plan's, or 1)
     #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub seed: Option<String>,
 }

@@ -133,8 +133,7 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
         }
         None => None,
     };
-    let samples = args.samples.as_deref().map(parse_samples).transpose()?;
-    let seed = args.seed.as_deref().map(parse_seed).transpose()?;
+    let (samples, seed) = args.paths.read()?;
     let format = match &args.format {
         Some(text) => Format::named(
             text,
@@ -183,6 +182,16 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
             projection_markdown(&plan, &projection, bands, only) + &changed_since(true)
         }
     })
+}
+
+impl args::Paths {
+    /// `--samples` and `--seed`, read.
+    fn read(&self) -> Result<(Option<u32>, Option<u64>), String> {
+        Ok((
+            self.samples.as_deref().map(parse_samples).transpose()?,
+            self.seed.as_deref().map(parse_seed).transpose()?,
+        ))
+    }
 }
 
 /// `--samples`: a whole number of paths within the limits.
@@ -246,8 +255,7 @@ fn shorten(text: &str) -> String {
 
 /// `headroom diff OLD NEW`: what changed between two plans and what it does.
 fn diff_command(args: DiffArgs) -> Result<String, String> {
-    let samples = args.samples.as_deref().map(parse_samples).transpose()?;
-    let seed = args.seed.as_deref().map(parse_seed).transpose()?;
+    let (samples, seed) = args.paths.read()?;
     let format = match &args.format {
         Some(text) => Format::named(text, &[Format::Markdown, Format::Json, Format::Table])?,
         None => Format::Markdown,

@@ -147,7 +147,7 @@ async fn the_main_journey_works_from_the_keyboard_alone() {
         .expect("value")
         .unwrap_or_default();
     assert_eq!(copied.as_str(), Some(shown.as_str()));
-    assert!(shown.contains("#h1."), "{shown}");
+    assert!(shown.contains("#h2."), "{shown}");
     browser
         .wait_for_text(".menu-message", |t| t.contains("Link copied"))
         .await;

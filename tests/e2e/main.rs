@@ -386,7 +386,7 @@ async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved
     sender.wait_for_text(MONTH_12_USERS, |t| t == "1,087").await;
     let link = sender.share_link().await;
     assert!(
-        link.contains("#h1.") && link.len() < 2_100,
+        link.contains("#h2.") && link.len() < 2_100,
         "{} characters",
         link.len()
     );
@@ -476,6 +476,16 @@ async fn a_link_failing_its_checksum_never_opens_as_a_plan() {
     browser.close().await;
 }
 
+/// Writes `contents` to `path` and chooses it in the import field.
+async fn choose_file(browser: &Browser, path: &std::path::Path, contents: &str) {
+    std::fs::write(path, contents).expect("write the file to import");
+    let input = browser.find("#import-file").await;
+    input
+        .send_keys(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("choose the file");
+}
+
 /// Makes the page keep what it offers for download instead of saving it.
 const CAPTURE_DOWNLOADS: &str = "window.__downloads = [];
     HTMLAnchorElement.prototype.click = function () {
@@ -518,26 +528,16 @@ async fn a_plan_survives_export_and_import_as_a_file() {
 
     // Import the exported file: it opens as a new plan, with the edit.
     let path = std::env::temp_dir().join(format!("headroom-e2e-{}.json", std::process::id()));
-    std::fs::write(&path, &plan).expect("write the exported plan");
     browser.type_into(MODERATE_GROWTH, "25%").await;
     browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
-    let input = browser.find("#import-file").await;
-    input
-        .send_keys(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("choose the file");
+    choose_file(&browser, &path, &plan).await;
     browser
         .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
         .await;
     let status = browser.text(".menu-message").await;
     assert!(status.contains("Imported"), "{status}");
     // A file that is not a plan is refused, and nothing changes.
-    std::fs::write(&path, "{\"schema\": 2, \"name\": [").expect("write");
-    let input = browser.find("#import-file").await;
-    input
-        .send_keys(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("choose the file");
+    choose_file(&browser, &path, "{\"schema\": 2, \"name\": [").await;
     let status = browser
         .wait_for_text(".menu-message", |t| t.contains("cannot be opened"))
         .await;
@@ -546,26 +546,23 @@ async fn a_plan_survives_export_and_import_as_a_file() {
     // A plan with a wrongly typed field is refused naming the field, in
     // plain words, where the user is looking; nothing of it is saved.
     let mut wrong: serde_json::Value = serde_json::from_str(&plan).expect("the exported plan");
-    wrong["components"][0]["max_units"] = "ten".into();
-    std::fs::write(&path, wrong.to_string()).expect("write");
-    let input = browser.find("#import-file").await;
-    input
-        .send_keys(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("choose the file");
+    wrong["components"][0]["target_utilization"] = "high".into();
+    choose_file(&browser, &path, &wrong.to_string()).await;
     let status = browser
-        .wait_for_text(".menu-message", |t| t.contains("max_units"))
+        .wait_for_text(".menu-message", |t| t.contains("target_utilization"))
         .await;
     assert!(
-        status.contains("components[0].max_units: expected a whole number, found the text \"ten\""),
+        status.contains(
+            "components[0].target_utilization: expected a number, found the text \"high\""
+        ),
         "{status}"
     );
     assert!(status.contains("Nothing was changed"), "{status}");
     assert_eq!(browser.text(MONTH_12_USERS).await, "1,087");
-    let holds_ten = browser
-        .run_js("return Object.values(localStorage).some(v => v.includes('\"ten\"'));")
+    let holds_it = browser
+        .run_js("return Object.values(localStorage).some(v => v.includes('\"high\"'));")
         .await;
-    assert_eq!(holds_ten, serde_json::Value::Bool(false));
+    assert_eq!(holds_it, serde_json::Value::Bool(false));
     let _ = std::fs::remove_file(&path);
     browser.close().await;
 }
