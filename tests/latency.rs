@@ -385,7 +385,7 @@ fn a_component_sized_by_latency_alone() {
     assert!(
         errors[0]
             .to_string()
-            .starts_with("components[0].capacity_per_unit: is needed"),
+            .starts_with("components[0].capacity_per_unit: enter what one unit carries"),
         "{}",
         errors[0]
     );

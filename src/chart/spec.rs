@@ -385,20 +385,22 @@ pub fn utilization_chart(valid: &ValidPlan, scenario: &ScenarioProjection) -> Ch
             });
         }
     }
-    // Each distinct threshold once.
+    // Each distinct threshold once (none for a component sized by latency
+    // alone, whose status is its target's).
     for component in &plan.components {
         let thresholds = match component {
-            Component::Horizontal(h) => h.thresholds,
+            Component::Horizontal(h) => h.utilization_thresholds(),
             Component::Tiered(t) => t.thresholds,
         };
         for (name, value, colour) in [
             ("yellow", thresholds.yellow, YELLOW),
             ("red", thresholds.red, RED),
         ] {
-            if !spec
-                .rules
-                .iter()
-                .any(|r| r.value == value && r.colour == colour)
+            if value.is_finite()
+                && !spec
+                    .rules
+                    .iter()
+                    .any(|r| r.value == value && r.colour == colour)
             {
                 spec.rules.push(Rule {
                     name: format!("{name} from {}", format_percent(value)),

@@ -296,8 +296,10 @@ impl Field {
                 range: true,
                 optional: true,
             },
+            // Capacity may be left blank beside a response-time target
+            // (sized by latency alone); validation says so otherwise.
             Field::Component {
-                part: ComponentPart::CurrentUnits,
+                part: ComponentPart::CurrentUnits | ComponentPart::CapacityPerUnit,
                 ..
             }
             | Field::MonthlyCap
@@ -787,6 +789,30 @@ mod tests {
         assert_eq!(
             Field::DriverName(0).apply(&plan, "daily_requests"),
             Err("Metric \u{201c}daily_requests\u{201d}, name: 'daily_requests' is already a driver's name".into())
+        );
+    }
+
+    /// A capacity left blank beside a response-time target sizes the
+    /// component by latency alone; without one, it is refused beside it.
+    #[test]
+    fn capacity_may_be_blank_only_beside_a_latency_target() {
+        let plan = crate::engine::templates::load("microservices-aws")
+            .expect("listed")
+            .expect("valid");
+        let capacity = |component| Field::Component {
+            component,
+            part: ComponentPart::CapacityPerUnit,
+        };
+        let gateway = capacity(0).apply(plan.plan(), "").expect("latency alone");
+        let Component::Horizontal(h) = &gateway.plan().components[0] else {
+            panic!("horizontal");
+        };
+        assert!(h.sized_by_latency_alone());
+        assert_eq!(capacity(0).display(gateway.plan()), "");
+        let refused = capacity(1).apply(plan.plan(), "").expect_err("needed");
+        assert!(
+            refused.starts_with("Enter what one unit carries"),
+            "{refused}"
         );
     }
 }

@@ -599,7 +599,7 @@ pub fn validate(plan: &Plan) -> Result<ValidPlan, Vec<PlanError>> {
                     Some(capacity) => check.positive(at("capacity_per_unit"), capacity),
                     None if h.latency.is_none() => check.fail(
                         at("capacity_per_unit"),
-                        "is needed: what one unit carries (only a component with a response-time target may leave it out, to be sized by latency alone)",
+                        "enter what one unit carries (it may be left out only beside a response-time target, to size the component by latency alone)",
                     ),
                     None => {}
                 }

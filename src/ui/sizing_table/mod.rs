@@ -57,9 +57,9 @@ pub fn SizingTables() -> impl IntoView {
                                 </p>
                             }
                         });
-                        let latency = match component {
-                            crate::engine::plan::Component::Horizontal(h) => h.latency,
-                            crate::engine::plan::Component::Tiered(_) => None,
+                        let (latency, alone) = match component {
+                            crate::engine::plan::Component::Horizontal(h) => (h.latency, h.sized_by_latency_alone()),
+                            crate::engine::plan::Component::Tiered(_) => (None, false),
                         };
                         let latency_head = latency.map(|l| {
                             view! { <th scope="col">{format!("{} response", l.percentile_label())}</th> }
@@ -67,13 +67,23 @@ pub fn SizingTables() -> impl IntoView {
                         let latency_note = latency.map(|l| {
                             view! {
                                 <p class="section-note" data-test="latency-note">
-                                    {format!(
-                                        "Sized for a {} response time within {} ms as well as utilization: {} ms a request, {} at once per unit (an M/M/c queue). ▲ marks months the response time, not utilization, set the units.",
-                                        l.percentile_label(),
-                                        format_milliseconds(l.target_ms),
-                                        l.service_time_ms,
-                                        l.concurrency_per_unit
-                                    )}
+                                    {if alone {
+                                        format!(
+                                            "Sized for a {} response time within {} ms alone: {} ms a request, {} at once per unit (an M/M/c queue). Utilization is the share of time its servers are busy; its status is the target's: green while met, red when missed.",
+                                            l.percentile_label(),
+                                            format_milliseconds(l.target_ms),
+                                            l.service_time_ms,
+                                            l.concurrency_per_unit
+                                        )
+                                    } else {
+                                        format!(
+                                            "Sized for a {} response time within {} ms as well as utilization: {} ms a request, {} at once per unit (an M/M/c queue). ▲ marks months the response time, not utilization, set the units.",
+                                            l.percentile_label(),
+                                            format_milliseconds(l.target_ms),
+                                            l.service_time_ms,
+                                            l.concurrency_per_unit
+                                        )
+                                    }}
                                 </p>
                             }
                         });
