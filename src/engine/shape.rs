@@ -6,8 +6,13 @@
 //! The path comes from `serde_path_to_error`; the words from [`plain`], which
 //! rewrites the few message forms serde and serde_json produce (and keeps any
 //! other message as it is, so nothing is hidden).
+//!
+//! The page's first module is built without the `app` feature and so without
+//! the path: it paints only plans that read, and leaves every refusal to the
+//! app, which reads the same text again and says where.
 
 use serde::de::DeserializeOwned;
+#[cfg(feature = "app")]
 use serde_path_to_error::Segment;
 use std::fmt;
 
@@ -30,7 +35,17 @@ impl fmt::Display for ShapeError {
     }
 }
 
+/// Reads `value` as a `T`, rewording any refusal (the first module: no path).
+#[cfg(not(feature = "app"))]
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ShapeError> {
+    serde_json::from_value(value).map_err(|error| ShapeError {
+        path: String::new(),
+        message: error.to_string(),
+    })
+}
+
 /// Reads `value` as a `T`, locating and rewording any refusal.
+#[cfg(feature = "app")]
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ShapeError> {
     // Kept to locate a refusal inside a tagged object (below); a plan
     // document is small, and this runs once per read.
@@ -57,6 +72,7 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Sh
     })
 }
 
+#[cfg(feature = "app")]
 /// serde reads an object tagged by a field (`"kind": "horizontal"`) as a
 /// whole, so a wrong value inside it is reported at the object. When the
 /// value serde names (`string "ten"`, `integer `-1``) occurs exactly once
@@ -91,6 +107,7 @@ fn located_inside(
     }
 }
 
+#[cfg(feature = "app")]
 /// The JSON value serde's "found" text describes, for the scalar forms.
 fn found_value(found: &str) -> Option<serde_json::Value> {
     if let Some(text) = found.strip_prefix("string ") {
@@ -111,6 +128,7 @@ fn found_value(found: &str) -> Option<serde_json::Value> {
     }
 }
 
+#[cfg(feature = "app")]
 /// Every path under `node` whose value equals `wanted` (numbers compared as
 /// numbers).
 fn find_leaves(
@@ -143,6 +161,7 @@ fn find_leaves(
     }
 }
 
+#[cfg(feature = "app")]
 /// The path as the plan format and validation write it: `a.b[2].c`.
 fn path_text(path: &serde_path_to_error::Path) -> String {
     let mut text = String::new();
@@ -163,6 +182,7 @@ fn path_text(path: &serde_path_to_error::Path) -> String {
 }
 
 /// The field serde's "unknown field `x`, …" names.
+#[cfg(feature = "app")]
 fn unknown_field(raw: &str) -> Option<&str> {
     let rest = raw.strip_prefix("unknown field ")?;
     Some(unquote(
@@ -170,11 +190,13 @@ fn unknown_field(raw: &str) -> Option<&str> {
     ))
 }
 
+#[cfg(feature = "app")]
 /// `found, expected thing` split in two.
 fn expected_found(rest: &str) -> Option<(&str, &str)> {
     rest.split_once(", expected ")
 }
 
+#[cfg(feature = "app")]
 /// serde's message in plain words. Forms not recognised are kept as they are.
 pub fn plain(message: &str) -> String {
     if let Some((found, expected)) = message
@@ -227,6 +249,7 @@ pub fn plain(message: &str) -> String {
     message.to_string()
 }
 
+#[cfg(feature = "app")]
 fn invalid_value(found: &str, expected: &str) -> String {
     let unsigned = matches!(expected, "u8" | "u16" | "u32" | "u64" | "usize");
     if unsigned && found.starts_with("integer `-") {
@@ -248,6 +271,7 @@ fn invalid_value(found: &str, expected: &str) -> String {
     )
 }
 
+#[cfg(feature = "app")]
 /// What serde expected, in words.
 fn expected_words(expected: &str) -> String {
     match expected {
@@ -266,6 +290,7 @@ fn expected_words(expected: &str) -> String {
     }
 }
 
+#[cfg(feature = "app")]
 /// What the document held, in words.
 fn found_words(found: &str) -> String {
     if let Some(text) = found.strip_prefix("string ") {
@@ -286,11 +311,13 @@ fn found_words(found: &str) -> String {
     }
 }
 
+#[cfg(feature = "app")]
 /// `` `name` `` → `name`.
 fn unquote(text: &str) -> &str {
     text.trim().trim_matches('`')
 }
 
+#[cfg(feature = "app")]
 /// serde's "one of `a`, `b`" or "`a` or `b`" as "a, b".
 fn choices(expected: &str) -> String {
     let list = expected
@@ -304,7 +331,7 @@ fn choices(expected: &str) -> String {
         .join(", ")
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "app"))]
 mod tests {
     use super::*;
     use serde::Deserialize;
