@@ -546,21 +546,21 @@ async fn a_plan_survives_export_and_import_as_a_file() {
     // A plan with a wrongly typed field is refused naming the field, in
     // plain words, where the user is looking; nothing of it is saved.
     let mut wrong: serde_json::Value = serde_json::from_str(&plan).expect("the exported plan");
-    wrong["components"][0]["target_utilization"] = "high".into();
+    wrong["components"][0]["target_utilization"] = "ninety percent".into();
     choose_file(&browser, &path, &wrong.to_string()).await;
     let status = browser
         .wait_for_text(".menu-message", |t| t.contains("target_utilization"))
         .await;
     assert!(
         status.contains(
-            "components[0].target_utilization: expected a number, found the text \"high\""
+            "components[0].target_utilization: expected a number, found the text \"ninety percent\""
         ),
         "{status}"
     );
     assert!(status.contains("Nothing was changed"), "{status}");
     assert_eq!(browser.text(MONTH_12_USERS).await, "1,087");
     let holds_it = browser
-        .run_js("return Object.values(localStorage).some(v => v.includes('\"high\"'));")
+        .run_js("return Object.values(localStorage).some(v => v.includes('ninety percent'));")
         .await;
     assert_eq!(holds_it, serde_json::Value::Bool(false));
     let _ = std::fs::remove_file(&path);
