@@ -5,7 +5,7 @@
 
 use super::state::PlanState;
 use super::storage::{now, BrowserStore};
-use crate::engine::link::decode_link;
+use crate::engine::link::{decode_link, LinkError};
 use crate::engine::plan::Plan;
 use crate::engine::templates;
 use crate::engine::validate::ValidPlan;
@@ -62,6 +62,11 @@ pub fn boot() -> Option<Boot> {
                     entries: None,
                 })
             }
+            // The plan inside a link that decoded: its own problem, once
+            // ("…cannot be opened: the plan has 1 problem; …").
+            Err(LinkError::Plan(error)) => notices.push(format!(
+                "This share link cannot be opened: {error}. Your own plans are open instead."
+            )),
             Err(error) => notices.push(format!(
                 "This share link cannot be opened: {error}. Your own plans are open instead."
             )),
