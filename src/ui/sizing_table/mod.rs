@@ -69,7 +69,7 @@ pub fn SizingTables() -> impl IntoView {
                                 <p class="section-note" data-test="latency-note">
                                     {if alone {
                                         format!(
-                                            "Sized for a {} response time within {} ms alone: {} ms a request, {} at once per unit (an M/M/c queue). Utilization is the share of time its servers are busy; its status is the target's: green while met, red when missed.",
+                                            "Sized for a {} response time within {} ms alone: {} ms a request, {} at once per unit (an M/M/c queue). Utilization is the share of time its servers are busy; its status is the target's: green while met, red when missed. ▲ marks months the target needed more units than a stable queue does.",
                                             l.percentile_label(),
                                             format_milliseconds(l.target_ms),
                                             l.service_time_ms,
