@@ -2,7 +2,9 @@
 //! every component, costs by line, revenue and flags, per scenario.
 //! One plan in, one projection out.
 
-use super::decisions::{deterministic_act_by, deterministic_commitments, ActBy, Recommendation};
+use super::decisions::{
+    deterministic_act_by, deterministic_commitments, units_text, ActBy, Recommendation,
+};
 use super::events::{derive_events, Event};
 use super::growth::project_users;
 use super::plan::{Component, CostLine, Plan};
@@ -437,7 +439,7 @@ fn todays_capacity(
                 })
                 .map(|month| month.month);
             Some(TodaysCapacity {
-                setup: format!("{current} unit{}", if current == 1 { "" } else { "s" }),
+                setup: units_text(current),
                 utilization,
                 headroom: 1.0 - utilization,
                 // At least red when today's units already miss the

@@ -63,7 +63,7 @@ pub fn describe_size(component: &Component, sizing: &Sizing) -> String {
             .map_or_else(String::new, |t| t.name.clone()),
         _ => {
             let units = sizing.units.unwrap_or(0);
-            format!("{units} unit{}", if units == 1 { "" } else { "s" })
+            crate::engine::decisions::units_text(units)
         }
     }
 }

@@ -7,7 +7,7 @@ use super::action_button::ActionButton;
 use super::state::PlanState;
 use super::{calendar, BandsState, ProjectionMemo};
 use crate::editor::Action;
-use crate::engine::decisions::{months_text, percent, ActBy, Recommendation};
+use crate::engine::decisions::{months_text, percent, units_text, ActBy, Recommendation};
 use crate::engine::number::format_money;
 use crate::engine::plan::{Commitment, Component};
 use crate::engine::validate::ValidPlan;
@@ -185,7 +185,7 @@ fn commitment_box(
         }
         view! {
             <p data-test="commitment-recommendation">
-                <strong>{format!("Commit {} unit{}", r.units, if r.units == 1 { "" } else { "s" })}</strong>
+                <strong>{format!("Commit {}", units_text(r.units))}</strong>
                 {format!(
                     " for {} months from {} at {} off: an expected saving of {} against {} all on demand.{idle}",
                     r.term_months,
