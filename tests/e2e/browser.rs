@@ -6,8 +6,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long to wait for the page to show something before failing.
-const PATIENCE: Duration = Duration::from_secs(15);
+/// How long to wait for the page to show something before failing: generous,
+/// for a loaded machine (a share link's fresh profile compiles both modules
+/// while another build may hold a core); a passing wait returns at once.
+const PATIENCE: Duration = Duration::from_secs(45);
 
 pub struct Browser {
     pub client: Client,
@@ -104,7 +106,16 @@ impl Browser {
                 return text;
             }
             if started.elapsed() > PATIENCE {
-                panic!("{css} still reads {text:?}");
+                // What the page said instead, to tell a slow load from a failed one.
+                let page = self
+                    .client
+                    .execute(
+                        "return document.body ? document.body.innerText.slice(0, 600) : '';",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or_default();
+                panic!("{css} still reads {text:?}; the page reads {page}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
