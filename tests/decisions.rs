@@ -538,3 +538,39 @@ fn a_scenario_without_a_range_of_its_own_is_certain() {
     let flat = load_plan(&text(r#"{"low": 1, "high": 1}"#)).unwrap_or_else(|e| panic!("{e}"));
     assert!(!has_uncertainty(flat.plan()));
 }
+
+/// Issue 25, rule 1: JSON (like the table and report) lists act-by entries
+/// in date order, the latest-late first and not-needed last, ties in step
+/// order. The hand plan's steps come in plan order as API today (act by 3),
+/// API max_units (8), DB today (−1), DB tier:L (7).
+#[test]
+fn json_lists_act_by_in_date_order() {
+    use headroom::engine::output::projection_json;
+    let plan = hand_plan();
+    let projection = project(&plan);
+    let json = projection_json(&plan, &projection, None, None);
+    let order: Vec<(String, i64)> = json["scenarios"][0]["act_by"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|a| {
+            (
+                format!(
+                    "{} {}",
+                    a["component"].as_str().unwrap_or(""),
+                    a["step"].as_str().unwrap_or("")
+                ),
+                a["act_by_month"].as_i64().unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            ("DB today".to_string(), -1),
+            ("API today".to_string(), 3),
+            ("DB tier:L".to_string(), 7),
+            ("API max_units".to_string(), 8),
+        ]
+    );
+}
