@@ -5,8 +5,9 @@
 use super::formula::rename_in;
 use super::plan::{Component, CostLine, Plan};
 
-/// Series every projection has, which outputs and actuals name alone: a
-/// driver or metric cannot take these names.
+/// Series every projection has, which outputs and actuals name alone (and
+/// the bands list after the metrics, in this order): a driver or metric
+/// cannot take these names.
 pub const BUILT_IN_SERIES: [&str; 3] = ["total_cost", "cumulative_cost", "cost_per_user"];
 
 /// Renames a driver or metric everywhere it is used: formulas, scenario

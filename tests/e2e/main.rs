@@ -431,14 +431,22 @@ async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved
     receiver.close().await;
 }
 
-#[tokio::test]
-async fn a_damaged_link_says_so_and_opens_the_own_plans() {
+/// Opens `fragment` as a share link in a fresh browser: the notice says the
+/// link is damaged, and the browser's own plans (a first visit: the worked
+/// example, 658 users at month 12) open instead.
+async fn open_damaged_link(fragment: &str) -> (StaticServer, Browser) {
     let server = serve_release_build();
     let browser = Browser::start().await;
-    browser.goto(&format!("{}#h1.AAAAbroken", server.url)).await;
+    browser.goto(&format!("{}#{fragment}", server.url)).await;
     let notice = browser.wait_for_text(".notice", |t| !t.is_empty()).await;
     assert!(notice.contains("link is damaged"), "{notice}");
     browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    (server, browser)
+}
+
+#[tokio::test]
+async fn a_damaged_link_says_so_and_opens_the_own_plans() {
+    let (_server, browser) = open_damaged_link("h1.AAAAbroken").await;
     browser.close().await;
 }
 
@@ -455,13 +463,7 @@ async fn a_link_failing_its_checksum_never_opens_as_a_plan() {
     let mut link = encode_link(lean.plan());
     let last = link.pop().expect("not empty");
     link.push(if last == 'A' { 'B' } else { 'A' });
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.goto(&format!("{}#{link}", server.url)).await;
-    let notice = browser.wait_for_text(".notice", |t| !t.is_empty()).await;
-    assert!(notice.contains("link is damaged"), "{notice}");
-    // The browser's own plans open instead (a first visit: the worked example).
-    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
+    let (_server, browser) = open_damaged_link(&link).await;
     assert!(browser.text("h1").await.contains("Managed SaaS"));
     let holds_lean = browser
         .run_js("return Object.values(localStorage).some(v => v.includes('Lean MVP'));")

@@ -21,6 +21,7 @@ use crate::engine::decisions::{
 use crate::engine::formula::{Source, Spread};
 use crate::engine::plan::{Plan, Series, Uncertainty};
 use crate::engine::projection::{project, ScenarioProjection};
+use crate::engine::rename::BUILT_IN_SERIES;
 use crate::engine::validate::Quantity;
 use crate::engine::validate::ValidPlan;
 
@@ -212,7 +213,7 @@ pub fn scenario_is_uncertain(plan: &Plan, scenario: usize) -> bool {
 pub fn quantity_names(plan: &Plan) -> Vec<String> {
     std::iter::once("users".to_string())
         .chain(plan.metrics.iter().map(|m| m.name.clone()))
-        .chain(["total_cost", "cumulative_cost", "cost_per_user"].map(String::from))
+        .chain(BUILT_IN_SERIES.map(String::from))
         .collect()
 }
 

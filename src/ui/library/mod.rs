@@ -62,14 +62,17 @@ pub fn boot() -> Option<Boot> {
                     entries: None,
                 })
             }
-            // The plan inside a link that decoded: its own problem, once
-            // ("…cannot be opened: the plan has 1 problem; …").
-            Err(LinkError::Plan(error)) => notices.push(format!(
-                "This share link cannot be opened: {error}. Your own plans are open instead."
-            )),
-            Err(error) => notices.push(format!(
-                "This share link cannot be opened: {error}. Your own plans are open instead."
-            )),
+            Err(error) => {
+                // A link that decoded says its plan's own problem, once
+                // ("…cannot be opened: the plan has 1 problem; …").
+                let problem = match &error {
+                    LinkError::Plan(plan) => plan.to_string(),
+                    other => other.to_string(),
+                };
+                notices.push(format!(
+                    "This share link cannot be opened: {problem}. Your own plans are open instead."
+                ))
+            }
         }
     }
     // Built-in plans, checked by native tests.
