@@ -4,11 +4,11 @@
 //! `cargo bench --bench engine`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use headroom::engine::actuals::fit::fit;
 use headroom::engine::actuals::import::read_actuals_csv;
 use headroom::engine::actuals::sample::{every_model, saturating_users, synthetic_csv};
-use headroom::engine::fit::fit;
-use headroom::engine::projection::project;
-use headroom::engine::templates::{self, TEMPLATES};
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::templates::{self, TEMPLATES};
 use std::hint::black_box;
 
 fn forecasts(c: &mut Criterion) {
@@ -58,7 +58,7 @@ fn importing(c: &mut Criterion) {
 /// bands (2,000 paths each, as the app runs them).
 fn comparing(c: &mut Criterion) {
     use headroom::engine::diff::results::{compare_results, Side};
-    use headroom::engine::plan::{Component, Horizontal, Uncertainty};
+    use headroom::engine::model::plan::{Component, Horizontal, Uncertainty};
     use headroom::engine::uncertainty::simulate_plan;
     let old = templates::load("microservices-aws")
         .expect("listed")
@@ -86,7 +86,7 @@ fn comparing(c: &mut Criterion) {
         commitment: None,
         latency: None,
     }));
-    let new = headroom::engine::validate::validate(&changed).expect("valid");
+    let new = headroom::engine::model::validate::validate(&changed).expect("valid");
     c.bench_function(
         "compare microservices-aws with a changed copy: projections",
         |b| {

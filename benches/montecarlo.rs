@@ -5,9 +5,10 @@
 //! Run with `cargo bench --bench montecarlo`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use headroom::engine::plan::{Component, Correlation, Latency, Uncertainty};
-use headroom::engine::templates;
-use headroom::engine::uncertainty::{scenario_inputs, simulate, simulate_plan, Columns};
+use headroom::engine::model::inputs::scenario_inputs;
+use headroom::engine::model::plan::{Component, Correlation, Latency, Uncertainty};
+use headroom::engine::model::templates;
+use headroom::engine::uncertainty::{simulate, simulate_plan, Columns};
 use std::hint::black_box;
 
 fn montecarlo(c: &mut Criterion) {
@@ -22,7 +23,7 @@ fn montecarlo(c: &mut Criterion) {
     };
     let mut one_scenario = plan.plan().clone();
     one_scenario.scenarios.truncate(1);
-    let one_scenario = headroom::engine::validate::validate(&one_scenario).expect("valid");
+    let one_scenario = headroom::engine::model::validate::validate(&one_scenario).expect("valid");
 
     c.bench_function(
         "microservices-aws, 1 scenario: 10,000 paths × 120 months, bands + sensitivity",
@@ -66,7 +67,7 @@ fn montecarlo(c: &mut Criterion) {
                 },
             ];
         }
-        headroom::engine::validate::validate(&plan).expect("valid")
+        headroom::engine::model::validate::validate(&plan).expect("valid")
     };
     for (label, latency, correlated) in [
         ("no latency targets", false, false),
@@ -98,7 +99,7 @@ fn montecarlo(c: &mut Criterion) {
     within
         .scenarios
         .retain(|scenario| scenario.name == "Steady");
-    let within = headroom::engine::validate::validate(&within).expect("valid");
+    let within = headroom::engine::model::validate::validate(&within).expect("valid");
     c.bench_function(
         "lean-mvp, Steady (never over capacity): 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&within, settings))),

@@ -2,8 +2,8 @@
 //! (`perf record cargo run --release --example profile_montecarlo -- RUNS TEMPLATE`):
 //! 10,000 paths × 120 months of every scenario of a template (default
 //! microservices-aws, the benchmark's).
-use headroom::engine::plan::Uncertainty;
-use headroom::engine::templates;
+use headroom::engine::model::plan::Uncertainty;
+use headroom::engine::model::templates;
 use headroom::engine::uncertainty::simulate_plan;
 
 fn main() {

@@ -8,14 +8,15 @@
 
 use crate::editor::capitalise;
 use crate::engine::actuals::compare::{compare, standing};
-use crate::engine::decisions::{months_text, percent, ActBy};
-use crate::engine::events::EventKind;
-use crate::engine::number::{format_count, format_money};
+use crate::engine::analyse::decisions::{months_text, percent, ActBy};
+use crate::engine::analyse::events::EventKind;
+use crate::engine::analyse::scenario::ScenarioProjection;
+use crate::engine::model::number::{format_count, format_money};
+use crate::engine::model::plan::month_name;
+use crate::engine::model::validate::ValidPlan;
 use crate::engine::output::{break_even_month, decisions, first_limit};
-use crate::engine::plan::month_name;
-use crate::engine::projection::{MonthResult, ScenarioProjection};
+use crate::engine::project::months::MonthResult;
 use crate::engine::uncertainty::Bands;
-use crate::engine::validate::ValidPlan;
 
 /// A month as a calendar month: `Jan 2027`.
 pub fn calendar(plan: &ValidPlan, month: u32) -> String {
@@ -258,8 +259,8 @@ fn against_actuals(valid: &ValidPlan, scenario: &ScenarioProjection) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::projection::project;
-    use crate::engine::templates;
+    use crate::engine::analyse::scenario::project;
+    use crate::engine::model::templates;
 
     #[test]
     fn the_headline_shows_month_12_and_the_horizon_or_only_a_horizon_within_a_year() {

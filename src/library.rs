@@ -9,8 +9,8 @@
 //! never replaces a newer revision (saved meanwhile by another tab) with an
 //! older plan.
 
-use crate::engine::document::{load_plan, save_plan, LoadError};
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::document::{load_plan, save_plan, LoadError};
+use crate::engine::model::validate::ValidPlan;
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -323,7 +323,7 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates;
+    use crate::engine::model::templates;
     use std::collections::BTreeMap;
 
     /// Local storage in memory; `full` makes every write fail as a full quota does.
@@ -430,7 +430,7 @@ mod tests {
     fn a_wrongly_typed_stored_plan_says_which_field() {
         let mut store = Memory::default();
         let mut plan: serde_json::Value =
-            serde_json::from_str(&crate::engine::document::save_plan(&example())).unwrap();
+            serde_json::from_str(&crate::engine::model::document::save_plan(&example())).unwrap();
         plan["components"][1]["lead_time_months"] = json!(-1);
         let stored = json!({"id": "typed", "saved_at": 5.0, "revision": 1, "plan": plan});
         store.items.insert(entry_key("typed"), stored.to_string());
@@ -512,7 +512,7 @@ mod tests {
         let saved = open(&store, "old").unwrap();
         assert_eq!(
             saved.plan.plan().schema,
-            crate::engine::plan::CURRENT_SCHEMA
+            crate::engine::model::plan::CURRENT_SCHEMA
         );
         assert_eq!(saved.revision, 3);
     }

@@ -16,8 +16,8 @@
 //! read is listed with the reason and never overwritten or removed.
 
 use crate::engine::diff::{plan_changes, summary};
-use crate::engine::document::{load_plan, save_plan};
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::document::{load_plan, save_plan};
+use crate::engine::model::validate::ValidPlan;
 use crate::library::{OpenError, Store, StoreError};
 use serde_json::{json, Value};
 

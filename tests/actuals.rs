@@ -4,18 +4,18 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use headroom::engine::actuals::compare::{calibrate, compare, headline, sign_test, Bias, Variance};
+use headroom::engine::actuals::fit::Model;
 use headroom::engine::actuals::import::{column_letter, parse_month, read_actuals_csv};
 use headroom::engine::actuals::refit::{
     fit_drivers, refit, reforecast, with_initial, KeepHorizon, FITTED_SCENARIO,
 };
-use headroom::engine::document::{load_plan, read_plan, save_plan};
-use headroom::engine::fit::Model;
-use headroom::engine::link::{decode_link, encode_link};
-use headroom::engine::plan::{month_count, Actuals, Growth, Series, Value, CURRENT_SCHEMA};
-use headroom::engine::projection::project;
-use headroom::engine::templates;
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::document::{load_plan, read_plan, save_plan};
+use headroom::engine::model::link::{decode_link, encode_link};
+use headroom::engine::model::plan::{month_count, Actuals, Growth, Series, Value, CURRENT_SCHEMA};
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::{validate, ValidPlan};
 use headroom::engine::uncertainty::{percentile_rank, simulate_plan};
-use headroom::engine::validate::{validate, ValidPlan};
 use std::collections::BTreeMap;
 
 const EXAMPLE_CSV: &str = include_str!("../examples/actuals.csv");
@@ -698,7 +698,7 @@ mod properties {
             prop::collection::vec(value(), 0..40),
         )
             .prop_map(|(offset, users, db, openai, total)| Actuals {
-                from: headroom::engine::plan::month_label(month_count(2026, 1) + offset),
+                from: headroom::engine::model::plan::month_label(month_count(2026, 1) + offset),
                 users,
                 metrics: BTreeMap::from([("db_size_mb".to_string(), db)]),
                 costs: BTreeMap::from([("OpenAI API".to_string(), openai)]),

@@ -10,9 +10,9 @@ use headroom::chart::spec::{
     utilization_chart,
 };
 use headroom::chart::{draw_chart, draw_tornado, ChartSpec, ChartStyle, TornadoSpec};
-use headroom::engine::plan::Uncertainty;
-use headroom::engine::projection::project;
-use headroom::engine::templates;
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::plan::Uncertainty;
+use headroom::engine::model::templates;
 use headroom::engine::uncertainty::simulate_plan;
 use plotters::prelude::*;
 use std::path::PathBuf;
@@ -182,10 +182,12 @@ fn a_comparison_draws_the_other_plan_dashed() {
     use headroom::chart::spec::{comparison_chart, Overlay};
     let old = templates::worked_example().expect("valid");
     let mut plan = old.plan().clone();
-    if let headroom::engine::plan::Growth::Compound { growth, .. } = &mut plan.scenarios[1].growth {
+    if let headroom::engine::model::plan::Growth::Compound { growth, .. } =
+        &mut plan.scenarios[1].growth
+    {
         *growth = 0.30.into();
     }
-    let new = headroom::engine::validate::validate(&plan).expect("valid");
+    let new = headroom::engine::model::validate::validate(&plan).expect("valid");
     let (before, after) = (project(&old), project(&new));
     for (overlay, name) in [
         (Overlay::Users, "compare-users"),

@@ -2,11 +2,13 @@
 //! refused matrices, the ranks the samples get, and what it does to bands.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::correlation::{spearman, strength_words};
-use headroom::engine::document::load_plan;
-use headroom::engine::plan::{Correlation, Plan, Uncertainty};
-use headroom::engine::uncertainty::{scenario_inputs, simulate_plan, Columns, Target};
-use headroom::engine::validate::{validate, ValidPlan};
+use headroom::engine::model::correlations::strength_words;
+use headroom::engine::model::document::load_plan;
+use headroom::engine::model::inputs::{scenario_inputs, Target};
+use headroom::engine::model::plan::{Correlation, Plan, Uncertainty};
+use headroom::engine::model::validate::{validate, ValidPlan};
+use headroom::engine::uncertainty::correlation::spearman;
+use headroom::engine::uncertainty::{simulate_plan, Columns};
 use proptest::prelude::*;
 
 /// Users growing 5–15% a month (a 90% interval), requests per user 100–300
@@ -232,8 +234,8 @@ fn names_and_strengths_are_checked_where_they_are_written() {
 
 #[test]
 fn correlations_survive_a_file_a_link_and_a_schema_3_file_cannot_hold_them() {
-    use headroom::engine::document::save_plan;
-    use headroom::engine::link::{decode_link, encode_link};
+    use headroom::engine::model::document::save_plan;
+    use headroom::engine::model::link::{decode_link, encode_link};
     let plan = valid(&[("requests_per_user", "Fast/aggressive/growth.growth", 0.45)]);
     assert_eq!(
         load_plan(&save_plan(&plan)).expect("reads").plan(),
@@ -433,7 +435,7 @@ proptest! {
                         prop_assert_eq!(before, after);
                     }
                 }
-                let text = headroom::engine::document::save_plan(&valid);
+                let text = headroom::engine::model::document::save_plan(&valid);
                 let read = load_plan(&text).expect("reads back");
                 prop_assert_eq!(read.plan(), valid.plan());
             }

@@ -3,12 +3,12 @@
 //! force, and the monotonicity properties.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::decisions::{quantile_month, ActBy, NeededMonths, UnitsTally};
-use headroom::engine::document::load_plan;
-use headroom::engine::plan::{Component, Horizontal, Thresholds};
-use headroom::engine::projection::project;
+use headroom::engine::analyse::decisions::{quantile_month, ActBy, NeededMonths, UnitsTally};
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::document::load_plan;
+use headroom::engine::model::plan::{Component, Horizontal, Thresholds};
+use headroom::engine::model::validate::ValidPlan;
 use headroom::engine::uncertainty::simulate_plan;
-use headroom::engine::validate::ValidPlan;
 use proptest::prelude::*;
 
 /// 100 users growing 10% a month (100 × 1.1^m: 110, 121, 133.1, 146.41,
@@ -82,7 +82,7 @@ fn act_by_months_match_the_hand_computation() {
     let act_by_events: Vec<(u32, String)> = base
         .events
         .iter()
-        .filter(|e| e.kind == headroom::engine::events::EventKind::ActBy)
+        .filter(|e| e.kind == headroom::engine::analyse::events::EventKind::ActBy)
         .map(|e| (e.month, e.component.clone().unwrap_or_default()))
         .collect();
     assert_eq!(
@@ -135,7 +135,7 @@ fn act_by_quantile_matches_the_closed_form() {
     // At 50% the median path: d = 2, month 11 as without uncertainty.
     let mut half = plan.plan().clone();
     half.confidence = Some(0.5);
-    let half = headroom::engine::validate::validate(&half).expect("valid");
+    let half = headroom::engine::model::validate::validate(&half).expect("valid");
     let bands = simulate_plan(&half, half.plan().uncertainty.expect("set"));
     assert_eq!(bands.scenarios[0].act_by[0].needed_month, Some(11));
 }
@@ -308,7 +308,7 @@ fn the_recommended_commitment_is_the_brute_force_optimum() {
 /// $1,440.) Idle: 2 units in month 0, 1 in months 1–3: 5 ÷ 12 a month.
 #[test]
 fn seed_004_commitment_checks_by_hand() {
-    let plan = headroom::engine::templates::load("realtime-platform")
+    let plan = headroom::engine::model::templates::load("realtime-platform")
         .expect("listed")
         .expect("valid");
     let projection = project(&plan);
@@ -351,7 +351,7 @@ proptest! {
             if let Component::Horizontal(h) = &mut edited.components[0] {
                 h.lead_time_months = lead;
             }
-            let valid = headroom::engine::validate::validate(&edited).expect("valid");
+            let valid = headroom::engine::model::validate::validate(&edited).expect("valid");
             project(&valid).scenarios[0].act_by[0].act_by_month
         };
         let longer = (lead + longer).min(60);
@@ -380,8 +380,8 @@ proptest! {
 /// every path's first needed month, whatever the loads do (they may fall).
 #[test]
 fn gathering_by_counts_is_the_quantile_of_the_paths_needed_months() {
-    use headroom::engine::decisions::{Step, StepKind};
-    use headroom::engine::validate::Quantity;
+    use headroom::engine::analyse::decisions::{Step, StepKind};
+    use headroom::engine::model::validate::Quantity;
     let paths = 101;
     // Load on path p in month m: a wobbling ramp, different per path.
     let load = |p: usize, m: u32| {
@@ -424,7 +424,7 @@ fn a_move_to_a_cheaper_tier_is_never_a_deadline() {
     if let Component::Tiered(t) = &mut plan.components[1] {
         t.current_tier = Some("L".into());
     }
-    let plan = headroom::engine::validate::validate(&plan).expect("valid");
+    let plan = headroom::engine::model::validate::validate(&plan).expect("valid");
     let steps: Vec<String> = project(&plan).scenarios[0]
         .act_by
         .iter()
@@ -437,7 +437,7 @@ fn a_move_to_a_cheaper_tier_is_never_a_deadline() {
 
 #[test]
 fn no_commitment_is_said_plainly() {
-    let none = headroom::engine::decisions::Recommendation {
+    let none = headroom::engine::analyse::decisions::Recommendation {
         component: "Pool".into(),
         units: 0,
         term_months: 36,

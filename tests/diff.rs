@@ -3,13 +3,13 @@
 //! sides negating every delta.
 #![cfg(not(target_arch = "wasm32"))]
 
+use headroom::engine::analyse::scenario::project;
 use headroom::engine::diff::plan_changes;
 use headroom::engine::diff::results::{compare_results, summary_line, Comparison, Side};
-use headroom::engine::plan::{Plan, Uncertainty};
-use headroom::engine::projection::project;
-use headroom::engine::templates;
+use headroom::engine::model::plan::{Plan, Uncertainty};
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::{validate, ValidPlan};
 use headroom::engine::uncertainty::simulate_plan;
-use headroom::engine::validate::{validate, ValidPlan};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -2,12 +2,13 @@
 //! seeds' formulas and cost tables, with the derivation beside it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::document::read_plan;
-use headroom::engine::events::EventKind;
-use headroom::engine::plan::*;
-use headroom::engine::projection::{project, Projection, Status};
-use headroom::engine::templates;
-use headroom::engine::validate::{validate, ValidPlan};
+use headroom::engine::analyse::events::EventKind;
+use headroom::engine::analyse::scenario::{project, Projection};
+use headroom::engine::model::document::read_plan;
+use headroom::engine::model::plan::*;
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::{validate, ValidPlan};
+use headroom::engine::project::sizing::Status;
 
 fn template(id: &str) -> ValidPlan {
     templates::load(id).expect("listed").expect("valid")
@@ -270,14 +271,17 @@ fn tiered_picks_the_cheapest_tier_that_holds_every_limit() {
         _ => panic!("Supabase is tiered"),
     };
     let limits = &plan.resolved().tier_tables[0];
-    let sizing = headroom::engine::sizing::size_tiered(&supabase, limits, &[10_000.0, 50.0]);
+    let sizing =
+        headroom::engine::project::sizing::size_tiered(&supabase, limits, &[10_000.0, 50.0]);
     assert_eq!(supabase.tiers[sizing.tier.unwrap()].name, "Pro+");
     assert_eq!(sizing.cost, 125.0);
     // Transfer binds: 50 GB of 250 = 20%.
     assert!((sizing.utilization - 0.2).abs() < 1e-12);
-    let sizing = headroom::engine::sizing::size_tiered(&supabase, limits, &[80_000.0, 10.0]);
+    let sizing =
+        headroom::engine::project::sizing::size_tiered(&supabase, limits, &[80_000.0, 10.0]);
     assert_eq!(supabase.tiers[sizing.tier.unwrap()].name, "Team");
-    let sizing = headroom::engine::sizing::size_tiered(&supabase, limits, &[600_000.0, 10.0]);
+    let sizing =
+        headroom::engine::project::sizing::size_tiered(&supabase, limits, &[600_000.0, 10.0]);
     assert_eq!(sizing.status, Status::OverCapacity);
 }
 

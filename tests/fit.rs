@@ -2,7 +2,7 @@
 //! synthetic data with known parameters.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::fit::{fit, t_quantile_95, FitError, Model, Observation};
+use headroom::engine::actuals::fit::{fit, t_quantile_95, FitError, Model, Observation};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};

@@ -3,12 +3,12 @@
 //! export (the page and the share view are checked end to end).
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::link::{decode_link, encode_link};
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::link::{decode_link, encode_link};
+use headroom::engine::model::plan::{Component, CostLine};
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::validate;
 use headroom::engine::output::{projection_csv, projection_markdown};
-use headroom::engine::plan::{Component, CostLine};
-use headroom::engine::projection::project;
-use headroom::engine::templates;
-use headroom::engine::validate::validate;
 
 const HOSTILE: &str = "<img src=x onerror=alert(1)><script>alert(2)</script>";
 

@@ -2,15 +2,17 @@
 //! worked by hand, and what the projection, events and outputs say.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::document::load_plan;
-use headroom::engine::events::EventKind;
+use headroom::engine::analyse::events::EventKind;
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::document::load_plan;
+use headroom::engine::model::plan::{Component, Plan, Uncertainty};
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::validate;
 use headroom::engine::output::projection_json;
-use headroom::engine::plan::{Component, Plan, Uncertainty};
-use headroom::engine::projection::{project, Status};
-use headroom::engine::queueing::service_time_from_load_test;
-use headroom::engine::templates;
+use headroom::engine::project::queueing::service_time_from_load_test;
+use headroom::engine::project::queueing::Queue;
+use headroom::engine::project::sizing::Status;
 use headroom::engine::uncertainty::simulate_plan;
-use headroom::engine::validate::validate;
 
 /// 30 requests a second (users stand for the request rate), each taking
 /// 100 ms on one worker per unit; p95 within 500 ms. A unit carries 100
@@ -278,7 +280,7 @@ fn the_reported_time_is_the_one_the_decision_used() {
             panic!("horizontal");
         };
         let latency = h.latency.expect("a target");
-        latency.queue(4.0).response_time(30.0, 0.95) * 1000.0
+        Queue::for_latency(&latency, 4.0).response_time(30.0, 0.95) * 1000.0
     };
     assert!((exact - 412.81).abs() < 0.01, "{exact}");
     for target in [exact * (1.0 - 1e-10), exact, exact * (1.0 + 1e-10)] {
@@ -345,7 +347,7 @@ fn a_missed_target_is_said_as_a_response_time_not_a_utilization() {
     let ms = api.response_time_ms.expect("finite");
     let expected = format!(
         "API's p95 response time reaches {} ms, over its 300 ms target even at its most units (4)",
-        headroom::engine::number::format_milliseconds(ms)
+        headroom::engine::model::number::format_milliseconds(ms)
     );
     assert!(texts.contains(&expected.as_str()), "{texts:?}");
     assert!(
@@ -373,7 +375,7 @@ fn a_component_sized_by_latency_alone() {
     );
     assert_eq!(api.status, Status::Green);
     // It saves and reads back without a capacity.
-    let text = headroom::engine::document::save_plan(&valid);
+    let text = headroom::engine::model::document::save_plan(&valid);
     assert!(!text.contains("capacity_per_unit"), "{text}");
     assert_eq!(load_plan(&text).expect("reads").plan(), valid.plan());
     // Without a latency target the capacity is needed.

@@ -4,10 +4,10 @@
 //! reading the old one, and commit the new fixture.)
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::link::{
+use headroom::engine::model::link::{
     decode_link, encode_link, link_start, LinkError, LINK_VERSION, LINK_VERSION_UNCHECKED,
 };
-use headroom::engine::templates;
+use headroom::engine::model::templates;
 use proptest::prelude::*;
 
 const PINNED: &str = include_str!("fixtures/managed-saas.link");
@@ -48,7 +48,7 @@ fn a_link_from_the_previous_release_still_opens_migrated() {
 /// exports give them) stays a link of at most 2,000 characters.
 #[test]
 fn a_plan_with_24_months_of_actuals_on_4_series_links_in_2000_characters() {
-    use headroom::engine::plan::Actuals;
+    use headroom::engine::model::plan::Actuals;
     use std::collections::BTreeMap;
     let mut plan = templates::worked_example().expect("valid").plan().clone();
     // Users growing 9% a month from 60 with a wobble; the rest follow them.
@@ -76,7 +76,7 @@ fn a_plan_with_24_months_of_actuals_on_4_series_links_in_2000_characters() {
         )]),
         total_cost: column(&|i, u| cents(250.0 + u * (0.83 + 0.011 * (i % 4) as f64))),
     });
-    let valid = headroom::engine::validate::validate(&plan).expect("valid");
+    let valid = headroom::engine::model::validate::validate(&plan).expect("valid");
     let link = encode_link(valid.plan());
     println!(
         "link with 24 months × 4 series of actuals: {} characters",
@@ -88,13 +88,13 @@ fn a_plan_with_24_months_of_actuals_on_4_series_links_in_2000_characters() {
 
 /// The templates' links, with and without 24 months of users actuals
 /// (made once for every case).
-fn template_links() -> &'static [(String, headroom::engine::plan::Plan)] {
-    static LINKS: std::sync::OnceLock<Vec<(String, headroom::engine::plan::Plan)>> =
+fn template_links() -> &'static [(String, headroom::engine::model::plan::Plan)] {
+    static LINKS: std::sync::OnceLock<Vec<(String, headroom::engine::model::plan::Plan)>> =
         std::sync::OnceLock::new();
     LINKS.get_or_init(make_template_links)
 }
 
-fn make_template_links() -> Vec<(String, headroom::engine::plan::Plan)> {
+fn make_template_links() -> Vec<(String, headroom::engine::model::plan::Plan)> {
     let mut links = Vec::new();
     for template in templates::TEMPLATES {
         let plan = templates::load(template.id)
@@ -106,12 +106,12 @@ fn make_template_links() -> Vec<(String, headroom::engine::plan::Plan)> {
         let users: Vec<Option<f64>> = (0..24)
             .map(|m| Some((120.0 * 1.07f64.powi(m) + f64::from(m % 3) * 4.5).round()))
             .collect();
-        with_actuals.actuals = Some(headroom::engine::plan::Actuals {
+        with_actuals.actuals = Some(headroom::engine::model::plan::Actuals {
             from: "2024-01".into(),
             users,
             ..Default::default()
         });
-        let with_actuals = headroom::engine::validate::validate(&with_actuals)
+        let with_actuals = headroom::engine::model::validate::validate(&with_actuals)
             .expect("valid")
             .plan()
             .clone();

@@ -3,10 +3,10 @@
 //! both boundaries, so the documentation cannot drift from the code.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::document::{load_plan, read_plan};
+use headroom::engine::analyse::scenario::project;
 use headroom::engine::formula::{MAX_FORMULA_CHARS, MAX_NESTING};
-use headroom::engine::projection::project;
-use headroom::engine::validate::validate;
+use headroom::engine::model::document::{load_plan, read_plan};
+use headroom::engine::model::validate::validate;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -29,11 +29,11 @@ fn the_documented_example_loads_and_projects() {
     }
     // The actuals: Jul 2026 (month 0) has 2,000 users against the plan's 2,000.
     assert_eq!(
-        plan.actual(&headroom::engine::plan::Series::Users, 0),
+        plan.actual(&headroom::engine::model::plan::Series::Users, 0),
         Some(2000.0)
     );
     assert_eq!(
-        plan.actuals_of(&headroom::engine::plan::Series::Users)
+        plan.actuals_of(&headroom::engine::model::plan::Series::Users)
             .len(),
         5
     );

@@ -1,14 +1,16 @@
 //! Property tests of the planning engine over random plans.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::document::{load_plan, save_plan};
-use headroom::engine::link::{decode_link, encode_link};
-use headroom::engine::number::{format_count, parse_number};
-use headroom::engine::plan::{Component, Growth, Horizontal, Latency, Thresholds};
-use headroom::engine::projection::{project, Status};
-use headroom::engine::sizing::size_horizontal;
-use headroom::engine::templates::{self, TEMPLATES};
-use headroom::engine::validate::validate;
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::document::{load_plan, save_plan};
+use headroom::engine::model::link::{decode_link, encode_link};
+use headroom::engine::model::number::{format_count, parse_number};
+use headroom::engine::model::plan::{Component, Growth, Horizontal, Latency, Thresholds};
+use headroom::engine::model::templates::{self, TEMPLATES};
+use headroom::engine::model::validate::validate;
+use headroom::engine::project::queueing::Queue;
+use headroom::engine::project::sizing::size_horizontal;
+use headroom::engine::project::sizing::Status;
 use proptest::prelude::*;
 
 fn growth() -> impl Strategy<Value = Growth> {
@@ -132,8 +134,7 @@ proptest! {
     fn n_units_carry_at_least_n_times_one_unit(h in latency_sized(), n in 2u32..200) {
         let latency = h.latency.expect("set");
         let rate = |units: u32| {
-            latency
-                .queue(f64::from(units))
+            Queue::for_latency(&latency, f64::from(units))
                 .max_rate_within(latency.percentile, latency.target_ms / 1000.0)
         };
         let one = rate(1);

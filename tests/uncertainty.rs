@@ -1,14 +1,15 @@
 //! Monte Carlo: bands, probabilities and sensitivity.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::document::read_plan;
-use headroom::engine::plan::{Distribution, Range, Uncertainty, Value};
-use headroom::engine::projection::project;
-use headroom::engine::templates::{self, TEMPLATES};
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::document::read_plan;
+use headroom::engine::model::inputs::scenario_inputs;
+use headroom::engine::model::plan::{Distribution, Range, Uncertainty, Value};
+use headroom::engine::model::templates::{self, TEMPLATES};
+use headroom::engine::model::validate::{validate, ValidPlan};
 use headroom::engine::uncertainty::{
-    bands_digest, percentiles, scenario_inputs, simulate, simulate_plan, Bands, Columns,
+    bands_digest, percentiles, simulate, simulate_plan, Bands, Columns,
 };
-use headroom::engine::validate::{validate, ValidPlan};
 
 fn settings(samples: u32, seed: u64) -> Uncertainty {
     Uncertainty { samples, seed }
@@ -335,8 +336,8 @@ fn sensitivity_inputs_read_as_written() {
     assert_eq!(named("growth segments[2].churn"), "churn, period 3");
     assert_eq!(named("growth points[1].users"), "users at milestone 2");
     // Every template's inputs get a name without the internal prefix.
-    for template in headroom::engine::templates::TEMPLATES {
-        let plan = headroom::engine::templates::load(template.id)
+    for template in headroom::engine::model::templates::TEMPLATES {
+        let plan = headroom::engine::model::templates::load(template.id)
             .expect("listed")
             .expect("valid");
         let bands = simulate_plan(&plan, settings(20, 1));

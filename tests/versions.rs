@@ -5,8 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use headroom::editor::Field;
-use headroom::engine::templates;
-use headroom::engine::validate::ValidPlan;
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::ValidPlan;
 use headroom::library::{self, Store, StoreError};
 use headroom::versions::{
     list_versions, open_version, record, total_size, version_key, Recorded, HISTORY_BUDGET_CHARS,

@@ -3,9 +3,9 @@
 //! Run with `cargo test --target wasm32-unknown-unknown --test web`.
 #![cfg(target_arch = "wasm32")]
 
-use headroom::engine::plan::Growth;
-use headroom::engine::templates;
-use headroom::engine::validate::validate;
+use headroom::engine::model::plan::Growth;
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::validate;
 use headroom::library::{self, StoreError, LEGACY_KEY};
 use headroom::ui::storage::BrowserStore;
 use wasm_bindgen::JsCast;
@@ -277,7 +277,7 @@ fn click_button(container: &HtmlElement, label: &str) {
 #[wasm_bindgen_test]
 fn the_editor_reads_numbers_ranges_and_formulas_in_the_browser() {
     use headroom::editor::{Field, Kind};
-    use headroom::engine::plan::{Range, Value};
+    use headroom::engine::model::plan::{Range, Value};
     let example = templates::worked_example().expect("valid");
     let plan = example.plan();
     let growth = Field::GrowthParameter {
@@ -409,7 +409,7 @@ async fn structural_edits_say_why_when_they_cannot_be_made() {
 /// bit for bit: the digest is the one `tests/uncertainty.rs` pins.
 #[wasm_bindgen_test]
 fn monte_carlo_bands_match_the_native_digest() {
-    use headroom::engine::plan::Uncertainty;
+    use headroom::engine::model::plan::Uncertainty;
     use headroom::engine::uncertainty::{bands_digest, simulate_plan};
     let plan = templates::load("managed-saas")
         .expect("listed")
@@ -434,7 +434,7 @@ fn monte_carlo_bands_match_the_native_digest() {
 #[wasm_bindgen_test]
 async fn recompute_per_edit_in_the_browser() {
     use headroom::editor::Field;
-    use headroom::engine::projection::project;
+    use headroom::engine::analyse::scenario::project;
     local_storage().clear().expect("clear");
     let (container, _app) = mount_app();
     let mut times = Vec::new();
@@ -538,12 +538,12 @@ async fn every_chart_is_drawn_on_its_canvas() {
 /// Monte Carlo bands of every scenario of `plan` over `paths` paths, seed 1
 /// (the measurements' workload).
 fn bands_of(
-    plan: &headroom::engine::validate::ValidPlan,
+    plan: &headroom::engine::model::validate::ValidPlan,
     paths: u32,
 ) -> headroom::engine::uncertainty::Bands {
     headroom::engine::uncertainty::simulate_plan(
         plan,
-        headroom::engine::plan::Uncertainty {
+        headroom::engine::model::plan::Uncertainty {
             samples: paths,
             seed: 1,
         },
@@ -576,8 +576,8 @@ fn chart_canvas() -> web_sys::HtmlCanvasElement {
 
 /// The six charts of a plan's first scenario, built as the page builds them.
 fn first_scenario_charts(
-    plan: &headroom::engine::validate::ValidPlan,
-    projection: &headroom::engine::projection::Projection,
+    plan: &headroom::engine::model::validate::ValidPlan,
+    projection: &headroom::engine::analyse::scenario::Projection,
     bands: &headroom::engine::uncertainty::Bands,
 ) -> (
     Vec<headroom::chart::ChartSpec>,
@@ -623,7 +623,7 @@ fn draw_charts(
 /// on canvases the size the page uses. A measurement, not a timed test.
 #[wasm_bindgen_test]
 fn redraw_of_all_charts_in_the_browser() {
-    use headroom::engine::projection::project;
+    use headroom::engine::analyse::scenario::project;
     let plan = templates::load("microservices-aws")
         .expect("listed")
         .expect("valid");
@@ -651,7 +651,7 @@ fn redraw_of_all_charts_in_the_browser() {
 #[wasm_bindgen_test]
 fn budget_in_the_browser() {
     use headroom::editor::Field;
-    use headroom::engine::projection::project;
+    use headroom::engine::analyse::scenario::project;
     let richest = templates::load("microservices-aws")
         .expect("listed")
         .expect("valid")
@@ -701,9 +701,9 @@ fn budget_in_the_browser() {
 
     // Issue 15: a file of 120 months × 30 columns of actuals read, checked
     // and merged; and all four growth models fitted to 120 months.
+    use headroom::engine::actuals::fit::fit;
     use headroom::engine::actuals::import::read_actuals_csv;
     use headroom::engine::actuals::sample::{every_model, saturating_users, synthetic_csv};
-    use headroom::engine::fit::fit;
     let csv = synthetic_csv(&richest, 120, 30);
     let times: Vec<f64> = (0..REPEATS)
         .map(|_| {
@@ -756,7 +756,7 @@ fn the_first_look_paints_the_headline_and_chart_in_place_of_the_loading_notice()
         .filter_map(|node| node.text_content())
         .collect();
     let cumulative = headroom::headline::FIGURES[2].text(
-        headroom::engine::projection::project(&plan).scenarios[1].at(12),
+        headroom::engine::analyse::scenario::project(&plan).scenarios[1].at(12),
         "USD",
     );
     assert_eq!(values, ["658", "$1,737", cumulative.as_str(), "$2.64"]);

@@ -6,14 +6,14 @@
 
 use headroom::engine::actuals::compare::{calibrate, compare};
 use headroom::engine::actuals::import::read_actuals_csv;
-use headroom::engine::document::{load_plan, save_plan};
-use headroom::engine::projection::project;
-use headroom::engine::templates;
+use headroom::engine::model::document::{load_plan, save_plan};
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::templates;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 fuzz_target!(|data: &[u8]| {
-    static PLAN: OnceLock<headroom::engine::validate::ValidPlan> = OnceLock::new();
+    static PLAN: OnceLock<headroom::engine::model::validate::ValidPlan> = OnceLock::new();
     let plan = PLAN.get_or_init(|| templates::worked_example().expect("the template loads"));
     let text = String::from_utf8_lossy(data);
     match read_actuals_csv(&text, plan) {

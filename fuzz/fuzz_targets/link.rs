@@ -3,7 +3,7 @@
 //! and decodes back to itself.
 #![no_main]
 
-use headroom::engine::link::{decode_link, encode_link};
+use headroom::engine::model::link::{decode_link, encode_link};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

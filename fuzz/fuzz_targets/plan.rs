@@ -2,8 +2,8 @@
 //! accepts must save and read back to the same plan, and project.
 #![no_main]
 
-use headroom::engine::document::{load_plan, save_plan};
-use headroom::engine::projection::project;
+use headroom::engine::model::document::{load_plan, save_plan};
+use headroom::engine::analyse::scenario::project;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,15 +4,16 @@
 //! values under the pointer from the same data.
 
 use super::series_colour;
-use crate::engine::events::EventKind;
-use crate::engine::number::{
+use crate::engine::analyse::events::EventKind;
+use crate::engine::analyse::scenario::{Projection, ScenarioProjection};
+use crate::engine::model::number::{
     currency_affixes, format_compact, format_in_unit, format_money, format_percent,
 };
+use crate::engine::model::plan::{Component, Series as ActualSeries};
+use crate::engine::model::validate::ValidPlan;
 use crate::engine::output::break_even_month;
-use crate::engine::plan::{Component, Series as ActualSeries};
-use crate::engine::projection::{cost_line_names, Projection, ScenarioProjection};
+use crate::engine::project::months::cost_line_names;
 use crate::engine::uncertainty::Bands;
-use crate::engine::validate::ValidPlan;
 use plotters::style::RGBColor;
 
 /// How the values on the vertical axis read.
@@ -48,7 +49,7 @@ impl Format {
     /// A read-out value: exact enough to check.
     pub fn exact(&self, value: f64) -> String {
         match self {
-            Format::Count => crate::engine::number::format_count(value),
+            Format::Count => crate::engine::model::number::format_count(value),
             Format::Money(currency) => format_money(value, currency),
             Format::Percent => format_percent((value * 1000.0).round() / 1000.0),
             Format::Unit(unit) => format_in_unit(value, unit),
@@ -569,8 +570,8 @@ fn horizon_of_scenario(scenario: &ScenarioProjection) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::projection::project;
-    use crate::engine::templates;
+    use crate::engine::analyse::scenario::project;
+    use crate::engine::model::templates;
 
     #[test]
     fn the_cost_chart_stacks_every_line_and_reads_out_the_total() {
@@ -667,7 +668,7 @@ pub fn comparison_chart(
             Format::Money(currency.to_string()),
         ),
     };
-    let value = |m: &crate::engine::projection::MonthResult| match overlay {
+    let value = |m: &crate::engine::project::months::MonthResult| match overlay {
         Overlay::Users => m.users,
         Overlay::MonthlyCost => m.total_cost,
     };

@@ -8,24 +8,24 @@
 
 mod args;
 
+use crate::engine::actuals::fit::Model;
 use crate::engine::actuals::import::{read_actuals_csv, MAX_CSV_BYTES};
 use crate::engine::actuals::refit::{
     fit_drivers, model_name, model_named, refit, user_observations, Refit, RefitError,
 };
+use crate::engine::analyse::scenario::project;
 use crate::engine::diff::plan_changes;
 use crate::engine::diff::results::{compare_results, Side};
-use crate::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
-use crate::engine::fit::Model;
-use crate::engine::link::{decode_link, encode_link, link_start};
-use crate::engine::number::{format_compact, format_percent, parse_number};
+use crate::engine::model::document::{load_plan, MAX_DOCUMENT_BYTES};
+use crate::engine::model::link::{decode_link, encode_link, link_start};
+use crate::engine::model::number::{format_compact, format_percent, parse_number};
+use crate::engine::model::templates::{self, TEMPLATES};
+use crate::engine::model::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
 use crate::engine::output::{
     changes_since, comparison_json, comparison_markdown, comparison_table, projection_csv,
     projection_json, projection_markdown, projection_table,
 };
-use crate::engine::projection::project;
-use crate::engine::templates::{self, TEMPLATES};
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
-use crate::engine::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
 use args::{Cli, Command, DiffArgs, FitArgs, ForecastArgs, Source};
 use clap::Parser;
 use std::io::Read;

@@ -9,13 +9,13 @@
 use super::field::Field;
 use super::references::{list_in_words, uses_in_correlations, uses_of_cost_line, uses_of_quantity};
 use super::Edited;
-use crate::engine::growth::project_users;
-use crate::engine::plan::{
+use crate::engine::analyse::scenario::project;
+use crate::engine::model::plan::{
     Budget, Component, Correlation, CostLine, Distribution, Driver, Growth, Horizontal, Latency,
     Metric, Milestone, Plan, Range, Revenue, Segment, Thresholds, Tier, Tiered, Value, VolumeTier,
 };
-use crate::engine::projection::project;
-use crate::engine::validate::validate;
+use crate::engine::model::validate::validate;
+use crate::engine::project::growth::project_users;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +138,7 @@ pub enum Action {
     /// reserved share), or with `None` removes its commitment.
     Commit {
         component: usize,
-        commitment: Option<crate::engine::plan::Commitment>,
+        commitment: Option<crate::engine::model::plan::Commitment>,
     },
     /// Sizes a horizontal component for a response-time target too (starting
     /// from a 50 ms request on one worker, p95 within 200 ms), or with
@@ -184,7 +184,7 @@ impl Action {
                     " ",
                     plan.scenarios.iter().map(|s| s.name.as_str()),
                 );
-                plan.scenarios.push(crate::engine::plan::Scenario {
+                plan.scenarios.push(crate::engine::model::plan::Scenario {
                     name,
                     growth,
                     drivers: BTreeMap::new(),
@@ -746,7 +746,7 @@ fn remove<T>(items: &mut Vec<T>, index: usize) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::projection::Status;
+    use crate::engine::project::sizing::Status;
 
     use crate::editor::tests::example;
 
@@ -856,10 +856,10 @@ mod tests {
 #[cfg(test)]
 mod decision_fields {
     use crate::editor::{Action, ComponentPart, Field};
-    use crate::engine::plan::{Commitment, Component};
-    use crate::engine::templates;
+    use crate::engine::model::plan::{Commitment, Component};
+    use crate::engine::model::templates;
 
-    fn seed_004() -> crate::engine::validate::ValidPlan {
+    fn seed_004() -> crate::engine::model::validate::ValidPlan {
         templates::load("realtime-platform")
             .expect("listed")
             .expect("valid")

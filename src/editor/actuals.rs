@@ -4,10 +4,10 @@
 use super::Edited;
 pub use crate::engine::actuals::all_series;
 use crate::engine::actuals::import::parse_value;
-use crate::engine::plan::month_name;
-use crate::engine::plan::{Actuals, Series};
-use crate::engine::projection::cost_line_names;
-use crate::engine::validate::{validate, ValidPlan, MAX_ACTUAL_MONTHS};
+use crate::engine::model::plan::month_name;
+use crate::engine::model::plan::{Actuals, Series};
+use crate::engine::model::validate::{validate, ValidPlan, MAX_ACTUAL_MONTHS};
+use crate::engine::project::months::cost_line_names;
 
 /// The grid: one row per plan month (history negative), one column per series.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,7 +101,7 @@ pub fn clear_series(valid: &ValidPlan, series: &Series) -> Edited {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates;
+    use crate::engine::model::templates;
 
     fn example() -> ValidPlan {
         templates::worked_example().expect("loads")

@@ -4,7 +4,7 @@
 use super::references;
 use super::value_text::{read_number, read_value, show_number, show_value};
 use super::{explain, Edited};
-use crate::engine::plan::{Component, CostLine, Growth, Plan, Value};
+use crate::engine::model::plan::{Component, CostLine, Growth, Plan, Value};
 
 /// One editable value of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -796,7 +796,7 @@ mod tests {
     /// component by latency alone; without one, it is refused beside it.
     #[test]
     fn capacity_may_be_blank_only_beside_a_latency_target() {
-        let plan = crate::engine::templates::load("microservices-aws")
+        let plan = crate::engine::model::templates::load("microservices-aws")
             .expect("listed")
             .expect("valid");
         let capacity = |component| Field::Component {

@@ -19,8 +19,8 @@ pub use field::{ComponentPart, CostPart, Field, Kind};
 pub use history::History;
 pub use value_text::capitalise;
 
-use crate::engine::plan::Plan;
-use crate::engine::validate::{validate, PlanError, ValidPlan};
+use crate::engine::model::plan::Plan;
+use crate::engine::model::validate::{validate, PlanError, ValidPlan};
 
 /// The plan an edit makes, or the message to show where the user is looking.
 pub type Edited = Result<ValidPlan, String>;
@@ -72,7 +72,7 @@ fn describe_path(plan: &Plan, path: &str) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::engine::templates;
+    use crate::engine::model::templates;
 
     /// The worked example's plan, which the editor's tests edit.
     pub(crate) fn example() -> Plan {

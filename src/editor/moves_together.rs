@@ -2,11 +2,11 @@
 //! the load-test calibration of a latency target, in plain Rust so they are
 //! tested natively.
 
-use crate::engine::correlation::{in_scenario, strength_words};
-use crate::engine::number::format_milliseconds;
-use crate::engine::plan::Plan;
-use crate::engine::queueing::service_time_from_load_test;
-use crate::engine::uncertainty::scenario_inputs;
+use crate::engine::model::correlations::{in_scenario, strength_words};
+use crate::engine::model::inputs::scenario_inputs;
+use crate::engine::model::number::format_milliseconds;
+use crate::engine::model::plan::Plan;
+use crate::engine::project::queueing::service_time_from_load_test;
 
 use super::value_text::{read_number, trim_number};
 
@@ -79,7 +79,7 @@ pub fn in_force_sentences(plan: &Plan, scenario: usize) -> Vec<String> {
                 input_label(a),
                 input_label(b),
                 strength_words(pair.rank),
-                crate::engine::number::format_compact(pair.rank)
+                crate::engine::model::number::format_compact(pair.rank)
             )
         })
         .collect()
@@ -133,7 +133,7 @@ pub fn calibrate(
         text: rounded.to_string(),
         derivation: format!(
             "{} requests a second on {} unit{} × {} at once = {} servers. A mean service time of {} ms makes the queue's {label} {} ms: each server is busy {}% of the time (offered load {} × {} s = {:.2} erlangs of {}).",
-            crate::engine::number::format_count(throughput),
+            crate::engine::model::number::format_count(throughput),
             units,
             if units == 1.0 { "" } else { "s" },
             concurrency,
@@ -141,7 +141,7 @@ pub fn calibrate(
             rounded,
             format_milliseconds(latency),
             (busy * 1000.0).round() / 10.0,
-            crate::engine::number::format_count(throughput),
+            crate::engine::model::number::format_count(throughput),
             trim_number(rounded / 1000.0),
             throughput * rounded / 1000.0,
             servers
@@ -156,7 +156,7 @@ fn readable(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates;
+    use crate::engine::model::templates;
 
     #[test]
     fn the_choices_are_the_uncertain_inputs() {

@@ -2,9 +2,9 @@
 //! delete can say what still needs the thing deleted.
 
 use crate::engine::formula::names_in;
-use crate::engine::plan::{Actuals, Component, CostLine, Plan};
-use crate::engine::rename::correlation_names;
-pub use crate::engine::rename::rename_quantity;
+use crate::engine::model::plan::{Actuals, Component, CostLine, Plan};
+use crate::engine::model::rename::correlation_names;
+pub use crate::engine::model::rename::rename_quantity;
 
 /// Renames a scenario: correlations naming its inputs follow.
 pub fn rename_scenario(plan: &mut Plan, old: &str, new: &str) {

@@ -2,8 +2,8 @@
 //! `25%`, and ranges `80 – 120` (a 90% interval) or `80 – 100 – 120`
 //! (low, most likely, high: triangular).
 
-use crate::engine::number::{format_percent, parse_number};
-use crate::engine::plan::{Distribution, Range, Value};
+use crate::engine::model::number::{format_percent, parse_number};
+use crate::engine::model::plan::{Distribution, Range, Value};
 
 /// Reads a plain number. A percentage field takes `25%`, and a bare `25` as
 /// 25%, since the field is labelled in percent.

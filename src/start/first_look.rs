@@ -3,8 +3,8 @@
 
 use super::dom::{add, add_svg, document, mark, now, set, sized_backend};
 use crate::chart::{draw_chart, spec, ChartStyle};
-use crate::engine::projection::project;
-use crate::engine::validate::ValidPlan;
+use crate::engine::analyse::scenario::project;
+use crate::engine::model::validate::ValidPlan;
 use crate::headline::{calendar, callouts, headline_months, middle_scenario, FIGURES};
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::JsCast;
@@ -122,7 +122,7 @@ fn header(root: &Element, plan: &ValidPlan) -> Option<()> {
 fn headline(
     results: &Element,
     plan: &ValidPlan,
-    projection: &crate::engine::projection::Projection,
+    projection: &crate::engine::analyse::scenario::Projection,
     chosen: usize,
 ) -> Option<()> {
     let scenario = projection.scenarios.get(chosen)?;

@@ -21,9 +21,9 @@ pub(crate) mod dom;
 mod first_look;
 mod loader;
 
-use crate::engine::link::decode_link;
-use crate::engine::templates;
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::link::decode_link;
+use crate::engine::model::templates;
+use crate::engine::model::validate::ValidPlan;
 use crate::library::{ENTRY_PREFIX, LEGACY_KEY, OPEN_KEY};
 
 pub use first_look::{paint_first_look, FIRST_LOOK_ID};

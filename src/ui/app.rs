@@ -20,7 +20,7 @@ use super::sizing_table::SizingTables;
 use super::state::PlanState;
 use super::toolbar::Toolbar;
 use super::{BandsState, Menu, OpenMenu, ProjectionMemo, ShowAllMonths};
-use crate::engine::projection::{project, Projection};
+use crate::engine::analyse::scenario::{project, Projection};
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
 use leptos::prelude::*;
 use std::time::Duration;

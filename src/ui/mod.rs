@@ -36,8 +36,8 @@ mod variance;
 
 pub use app::App;
 
+use crate::engine::analyse::scenario::Projection;
 use crate::engine::output::milestone_months;
-use crate::engine::projection::Projection;
 use crate::engine::uncertainty::{Bands, Percentiles};
 use leptos::prelude::*;
 

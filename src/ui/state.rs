@@ -3,7 +3,7 @@
 //! validates, records undo steps and keeps the last good plan.
 
 use crate::editor::{Action, Field, History};
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::validate::ValidPlan;
 use leptos::prelude::*;
 
 /// Undo steps kept; older ones fall off.

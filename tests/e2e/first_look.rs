@@ -3,8 +3,8 @@
 //! when the app's module does not arrive.
 
 use super::{serve_release_build, Browser, HEADLINE_USERS, MONTH_12_USERS};
-use headroom::engine::link::encode_link;
-use headroom::engine::templates;
+use headroom::engine::model::link::encode_link;
+use headroom::engine::model::templates;
 
 const FAILED: &str = "#first-look .first-look-status.failed";
 const TRY_AGAIN: &str = "#first-look .first-look-status button";

@@ -456,8 +456,8 @@ async fn a_damaged_link_says_so_and_opens_the_own_plans() {
 /// damaged-link message, and nothing of it is saved.
 #[tokio::test]
 async fn a_link_failing_its_checksum_never_opens_as_a_plan() {
-    use headroom::engine::link::encode_link;
-    let lean = headroom::engine::templates::load("lean-mvp")
+    use headroom::engine::model::link::encode_link;
+    let lean = headroom::engine::model::templates::load("lean-mvp")
         .expect("listed")
         .expect("valid");
     let mut link = encode_link(lean.plan());

@@ -2,12 +2,13 @@
 //! projection, where it fell in the Monte Carlo band, and per series whether
 //! the bands held and the plan runs hot or cold.
 
-use crate::engine::number::{format_count, format_in_unit, format_money};
-use crate::engine::plan::month_name;
-use crate::engine::plan::Series;
-use crate::engine::projection::{cost_line_names, MonthResult, ScenarioProjection};
+use crate::engine::analyse::scenario::ScenarioProjection;
+use crate::engine::model::number::{format_count, format_in_unit, format_money};
+use crate::engine::model::plan::month_name;
+use crate::engine::model::plan::Series;
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::project::months::{cost_line_names, MonthResult};
 use crate::engine::uncertainty::ScenarioBands;
-use crate::engine::validate::ValidPlan;
 use std::collections::HashMap;
 
 /// Actual minus plan, and that as a percentage of the plan (absent when the
@@ -389,8 +390,8 @@ pub fn actual_utilization(
     valid: &ValidPlan,
     projection: &ScenarioProjection,
 ) -> Vec<(usize, u32, f64)> {
-    use crate::engine::plan::Component;
-    use crate::engine::sizing::{tier_utilization, utilization_of};
+    use crate::engine::model::plan::Component;
+    use crate::engine::project::sizing::{tier_utilization, utilization_of};
     let plan = valid.plan();
     let series_of = |name: &str| {
         if name == "users" {

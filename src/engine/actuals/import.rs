@@ -4,11 +4,11 @@
 //! and the plan with its actuals validates.
 
 use crate::engine::formula::closest;
-use crate::engine::number::parse_number;
-use crate::engine::plan::{
+use crate::engine::model::number::parse_number;
+use crate::engine::model::plan::{
     month_count, month_label, month_name, parse_month_count, Actuals, Series, MONTH_NAMES,
 };
-use crate::engine::validate::{validate, ValidPlan};
+use crate::engine::model::validate::{validate, ValidPlan};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -133,11 +133,11 @@ pub fn read_actuals_csv(text: &str, plan: &ValidPlan) -> Result<ImportPreview, V
             continue;
         }
         rows.push((line, record.iter().map(str::to_string).collect()));
-        if rows.len() > crate::engine::validate::MAX_ACTUAL_MONTHS + 1 {
+        if rows.len() > crate::engine::model::validate::MAX_ACTUAL_MONTHS + 1 {
             return Err(whole(format!(
                 "the file has more than {} months; import at most {} at a time",
-                crate::engine::validate::MAX_ACTUAL_MONTHS,
-                crate::engine::validate::MAX_ACTUAL_MONTHS
+                crate::engine::model::validate::MAX_ACTUAL_MONTHS,
+                crate::engine::model::validate::MAX_ACTUAL_MONTHS
             )));
         }
     }
@@ -204,7 +204,7 @@ fn candidates(plan: &ValidPlan) -> Vec<(String, Series)> {
             .iter()
             .map(|m| (fold(&m.name), Series::Metric(m.name.clone()))),
     );
-    for name in crate::engine::projection::cost_line_names(plan) {
+    for name in crate::engine::project::months::cost_line_names(plan) {
         all.push((fold(name), Series::Cost(name.to_string())));
         all.push((fold(name) + "cost", Series::Cost(name.to_string())));
     }
@@ -399,7 +399,7 @@ fn assemble(
     let (Some(first), Some(last)) = (months.iter().min(), months.iter().max()) else {
         return Err(whole("the file has a header but no months".into()));
     };
-    let limit = crate::engine::validate::MAX_ACTUAL_MONTHS as i32;
+    let limit = crate::engine::model::validate::MAX_ACTUAL_MONTHS as i32;
     let existing = plan.plan().actuals.as_ref();
     let existing_from = existing.and_then(|a| parse_month_count(&a.from));
     let existing_len = existing.map_or(0, Actuals::len) as i32;
@@ -518,7 +518,7 @@ pub fn parse_month(text: &str, start: i32) -> Result<i32, String> {
         );
     }
     if let Ok(number) = text.parse::<i32>() {
-        let limit = crate::engine::validate::MAX_ACTUAL_MONTHS as i32;
+        let limit = crate::engine::model::validate::MAX_ACTUAL_MONTHS as i32;
         return if (-limit..=limit).contains(&number) {
             Ok(start + number)
         } else {

@@ -3,19 +3,20 @@
 //! ([`compare`]), and refitting the plan's assumptions to them ([`refit`]).
 //!
 //! The actuals themselves are part of the plan document
-//! ([`crate::engine::plan::Actuals`]) and are checked by validation like
+//! ([`crate::engine::model::plan::Actuals`]) and are checked by validation like
 //! every other field; everything here starts from a [`ValidPlan`].
 //!
-//! [`ValidPlan`]: crate::engine::validate::ValidPlan
+//! [`ValidPlan`]: crate::engine::model::validate::ValidPlan
 
 pub mod compare;
+pub mod fit;
 pub mod import;
 pub mod refit;
 pub mod sample;
 
-use crate::engine::plan::Series;
-use crate::engine::projection::cost_line_names;
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::plan::Series;
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::project::months::cost_line_names;
 
 /// Every series the plan could have actuals for: users, each metric, each
 /// component and cost line, total cost.

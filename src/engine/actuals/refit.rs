@@ -3,10 +3,12 @@
 //! new scenario; and re-forecasting, which moves month 0 to the last month
 //! with a user actual.
 
-use crate::engine::fit::{fit, Fit, FitError, Model, Observation};
+use crate::engine::actuals::fit::{fit, Fit, FitError, Model, Observation};
 use crate::engine::formula::names_in;
-use crate::engine::plan::{month_label, CostLine, Growth, Plan, Scenario, Segment, Series, Value};
-use crate::engine::validate::{validate, PlanError, ValidPlan};
+use crate::engine::model::plan::{
+    month_label, CostLine, Growth, Plan, Scenario, Segment, Series, Value,
+};
+use crate::engine::model::validate::{validate, PlanError, ValidPlan};
 use std::fmt;
 
 /// What the new scenario is called (numbered when taken).
@@ -222,7 +224,7 @@ pub fn fit_drivers(valid: &ValidPlan) -> Vec<FittedDriver> {
         }
         let mean = ratios.iter().sum::<f64>() / n as f64;
         let variance = ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let half = crate::engine::fit::t_quantile_95(n - 1) * (variance / n as f64).sqrt();
+        let half = crate::engine::actuals::fit::t_quantile_95(n - 1) * (variance / n as f64).sqrt();
         if !(mean.is_finite() && half.is_finite()) {
             continue;
         }

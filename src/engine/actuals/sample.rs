@@ -5,8 +5,8 @@
 //! the file has exactly `columns`). Values grow 3% a month with a wobble,
 //! written as exports write them (thousands separators, currency signs).
 
-use crate::engine::plan::{month_label, Series};
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::plan::{month_label, Series};
+use crate::engine::model::validate::ValidPlan;
 
 pub fn synthetic_csv(valid: &ValidPlan, months: usize, columns: usize) -> String {
     let mut series: Vec<Series> = super::all_series(valid);
@@ -37,12 +37,12 @@ pub fn synthetic_csv(valid: &ValidPlan, months: usize, columns: usize) -> String
 
 /// `months` of user actuals ending at month 0 that saturate (a logistic to
 /// 50,000 with a 1% deterministic wobble): a series every model can fit.
-pub fn saturating_users(months: i32) -> Vec<crate::engine::fit::Observation> {
+pub fn saturating_users(months: i32) -> Vec<crate::engine::actuals::fit::Observation> {
     (0..months)
         .map(|month| {
             let t = f64::from(month);
             let wobble = 1.0 + 0.01 * (t * 1.7).sin();
-            crate::engine::fit::Observation {
+            crate::engine::actuals::fit::Observation {
                 month: month - (months - 1),
                 users: 50_000.0 / (1.0 + 99.0 * (-0.08 * t).exp()) * wobble,
             }
@@ -52,8 +52,8 @@ pub fn saturating_users(months: i32) -> Vec<crate::engine::fit::Observation> {
 
 /// The four growth models as the benchmarks fit them (the piecewise with a
 /// break half way through 120 months).
-pub fn every_model() -> [crate::engine::fit::Model; 4] {
-    use crate::engine::fit::Model;
+pub fn every_model() -> [crate::engine::actuals::fit::Model; 4] {
+    use crate::engine::actuals::fit::Model;
     [
         Model::Compound,
         Model::Linear,

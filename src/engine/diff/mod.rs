@@ -9,8 +9,8 @@
 
 pub mod results;
 
-use super::number::{format_compact, format_percent};
-use super::plan::Plan;
+use crate::engine::model::number::{format_compact, format_percent};
+use crate::engine::model::plan::Plan;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -623,12 +623,13 @@ fn correlations(old: &Plan, new: &Plan, changes: &mut Vec<Change>) {
 
 /// Actuals, per series: how many months gained, changed or lost a value.
 fn actuals(old: &Plan, new: &Plan, changes: &mut Vec<Change>) {
-    use super::plan::Series;
+    use crate::engine::model::plan::Series;
     let series_of = |plan: &Plan| -> Vec<(Series, Vec<(String, f64)>)> {
         let Some(actuals) = &plan.actuals else {
             return Vec::new();
         };
-        let Some((year, month)) = super::validate::parse_year_month(&actuals.from) else {
+        let Some((year, month)) = crate::engine::model::validate::parse_year_month(&actuals.from)
+        else {
             return Vec::new();
         };
         let dated = |values: &[Option<f64>]| -> Vec<(String, f64)> {

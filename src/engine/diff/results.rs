@@ -4,10 +4,11 @@
 //! plan is uncertain), when things happen, and the chances of trouble.
 
 use super::{plan_changes, Change, Detail};
-use crate::engine::number::{format_count, format_money, format_percent};
-use crate::engine::projection::{Projection, ScenarioProjection, Status};
+use crate::engine::analyse::scenario::{Projection, ScenarioProjection};
+use crate::engine::model::number::{format_count, format_money, format_percent};
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::project::sizing::Status;
 use crate::engine::uncertainty::{Bands, ScenarioBands};
-use crate::engine::validate::ValidPlan;
 
 /// One plan's side: the plan, its projection, and its bands if it has any.
 #[derive(Clone, Copy)]

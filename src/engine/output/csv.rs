@@ -3,10 +3,11 @@
 //! (starting with `=`, `+`, `-`, `@`, tab or CR) neutralised with a leading `'`.
 
 use crate::engine::actuals::compare::compare;
-use crate::engine::plan::Component;
-use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::analyse::scenario::Projection;
+use crate::engine::model::plan::Component;
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::project::months::cost_line_names;
 use crate::engine::uncertainty::Bands;
-use crate::engine::validate::ValidPlan;
 
 pub fn projection_csv(
     valid: &ValidPlan,
@@ -62,9 +63,9 @@ pub fn projection_csv(
     }
     let mut out = String::new();
     push_row(&mut out, header.iter().map(|cell| text(cell)));
-    for scenario in super::selected(&projection.scenarios, only) {
+    for scenario in super::describe::selected(&projection.scenarios, only) {
         let points = compare(valid, scenario, None);
-        let (act_by, _) = super::decisions(scenario, bands);
+        let (act_by, _) = super::describe::decisions(scenario, bands);
         for month in &scenario.months {
             let mut row = vec![
                 text(&scenario.name),
@@ -74,7 +75,7 @@ pub fn projection_csv(
             ];
             row.extend(month.metrics.iter().map(|value| number(*value)));
             for (component, sizing) in plan.components.iter().zip(&month.components) {
-                row.push(text(&super::describe_size(component, sizing)));
+                row.push(text(&super::describe::describe_size(component, sizing)));
                 row.push(number(sizing.utilization));
                 row.push(text(sizing.status.label()));
                 if latency_of(component).is_some() {
@@ -125,7 +126,7 @@ fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-fn latency_of(component: &Component) -> Option<crate::engine::plan::Latency> {
+fn latency_of(component: &Component) -> Option<crate::engine::model::plan::Latency> {
     match component {
         Component::Horizontal(h) => h.latency,
         Component::Tiered(_) => None,

@@ -1,10 +1,11 @@
 //! The projection as JSON, in the shape the command line documents.
 
 use crate::engine::actuals::compare::{calibrate, compare, headline, ActualPoint, Bias};
-use crate::engine::plan::Component;
-use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::analyse::scenario::Projection;
+use crate::engine::model::plan::Component;
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::project::months::cost_line_names;
 use crate::engine::uncertainty::{Bands, MonthBands, ScenarioBands};
-use crate::engine::validate::ValidPlan;
 use serde_json::{json, Map, Value};
 
 /// `{"plan": ..., "scenarios": [{"name", "months": [...], "events": [...]}]}`.
@@ -24,7 +25,7 @@ pub fn projection_json(
             Value::Null
         }
     };
-    let scenarios: Vec<Value> = super::selected(&projection.scenarios, only)
+    let scenarios: Vec<Value> = super::describe::selected(&projection.scenarios, only)
         .into_iter()
         .map(|scenario| {
             let scenario_bands = bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
@@ -59,7 +60,7 @@ pub fn projection_json(
                                 Component::Tiered(_) => {
                                     entry.insert(
                                         "tier".into(),
-                                        json!(super::describe_size(component, sizing)),
+                                        json!(super::describe::describe_size(component, sizing)),
                                     );
                                 }
                             }
@@ -155,7 +156,7 @@ pub fn projection_json(
                 map.insert("sensitivity".into(), sensitivity_json(scenario_bands));
             }
             if let Value::Object(map) = &mut entry {
-                let (act_by, commitments) = super::decisions(scenario, bands);
+                let (act_by, commitments) = super::describe::decisions(scenario, bands);
                 map.insert("act_by".into(), act_by_json(&act_by));
                 map.insert("commitments".into(), commitments_json(commitments));
             }
@@ -242,7 +243,7 @@ fn sensitivity_json(scenario: &ScenarioBands) -> Value {
 }
 
 /// A month's `actual`, `variance` and (with bands) `percentile_of_actual`
-/// objects, keyed by [`crate::engine::plan::Series::key`].
+/// objects, keyed by [`crate::engine::model::plan::Series::key`].
 fn actuals_json(map: &mut Map<String, Value>, points: &[ActualPoint], month: u32) {
     let here: Vec<&ActualPoint> = points.iter().filter(|p| p.month == month).collect();
     if here.is_empty() {
@@ -298,7 +299,7 @@ fn calibration_json(points: &[ActualPoint]) -> Value {
     )
 }
 
-fn act_by_json(act_by: &[&crate::engine::decisions::ActBy]) -> Value {
+fn act_by_json(act_by: &[&crate::engine::analyse::decisions::ActBy]) -> Value {
     Value::Array(
         act_by
             .iter()
@@ -317,7 +318,7 @@ fn act_by_json(act_by: &[&crate::engine::decisions::ActBy]) -> Value {
     )
 }
 
-fn commitments_json(commitments: &[crate::engine::decisions::Recommendation]) -> Value {
+fn commitments_json(commitments: &[crate::engine::analyse::decisions::Recommendation]) -> Value {
     Value::Array(
         commitments
             .iter()

@@ -5,10 +5,11 @@ use crate::engine::actuals::compare::{
     calibrate, calibration_sentence, compare, format_difference, format_value, headline,
     signed_percent,
 };
-use crate::engine::number::{format_count, format_in_unit, format_money, format_percent};
-use crate::engine::projection::{cost_line_names, Projection};
+use crate::engine::analyse::scenario::Projection;
+use crate::engine::model::number::{format_count, format_in_unit, format_money, format_percent};
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::project::months::cost_line_names;
 use crate::engine::uncertainty::Bands;
-use crate::engine::validate::ValidPlan;
 use std::fmt::Write;
 
 pub fn projection_markdown(
@@ -31,7 +32,7 @@ pub fn projection_markdown(
         format_count(plan.baseline_users),
         plan.horizon_months
     );
-    for scenario in super::selected(&projection.scenarios, only) {
+    for scenario in super::describe::selected(&projection.scenarios, only) {
         let _ = writeln!(out, "## Scenario: {}\n", escape(&scenario.name));
         let current: Vec<_> = plan
             .components
@@ -68,7 +69,7 @@ pub fn projection_markdown(
             out.push_str("---|");
         }
         out.push_str("---|---|\n");
-        for month in super::milestone_months(plan.horizon_months) {
+        for month in super::describe::milestone_months(plan.horizon_months) {
             let Some(result) = scenario.at(month) else {
                 continue;
             };
@@ -94,19 +95,19 @@ pub fn projection_markdown(
                 out.push_str("---|");
             }
             out.push('\n');
-            for month in super::milestone_months(plan.horizon_months) {
+            for month in super::describe::milestone_months(plan.horizon_months) {
                 let Some(result) = scenario.at(month) else {
                     continue;
                 };
                 let _ = write!(out, "| {month} |");
                 for (component, sizing) in plan.components.iter().zip(&result.components) {
-                    let latency = super::describe_response_time(component, sizing)
+                    let latency = super::describe::describe_response_time(component, sizing)
                         .map(|text| format!(", {text}"))
                         .unwrap_or_default();
                     let _ = write!(
                         out,
                         " {} ({}, {}{latency}) |",
-                        escape(&super::describe_size(component, sizing)),
+                        escape(&super::describe::describe_size(component, sizing)),
                         format_percent(round2(sizing.utilization)),
                         sizing.status.label()
                     );
@@ -144,7 +145,7 @@ pub fn projection_markdown(
             let _ = writeln!(out, "> **Note:** {}\n", escape(reason));
         }
         if let Some(summary) =
-            bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name))
+            bands.and_then(|b| super::describe::uncertainty_summary(valid, b, &scenario.name))
         {
             let _ = writeln!(out, "### Risks and uncertainty\n\n```text\n{summary}```\n");
         }
@@ -156,11 +157,11 @@ pub fn projection_markdown(
 fn decisions_and_deadlines(
     out: &mut String,
     valid: &ValidPlan,
-    scenario: &crate::engine::projection::ScenarioProjection,
+    scenario: &crate::engine::analyse::scenario::ScenarioProjection,
     bands: Option<&Bands>,
 ) {
     let plan = valid.plan();
-    let (act_by, commitments) = super::decisions(scenario, bands);
+    let (act_by, commitments) = super::describe::decisions(scenario, bands);
     if act_by.is_empty() && commitments.is_empty() {
         return;
     }
@@ -170,7 +171,7 @@ fn decisions_and_deadlines(
             Some(month) if month < 0 => "Now".to_string(),
             Some(month) => format!(
                 "By {}",
-                crate::engine::plan::month_name(&valid.calendar_label_of(month))
+                crate::engine::model::plan::month_name(&valid.calendar_label_of(month))
             ),
             None => "Not yet".to_string(),
         };
@@ -184,7 +185,7 @@ fn decisions_and_deadlines(
         let _ = writeln!(
             out,
             "- **Commit**: {}",
-            escape(&super::describe_commitment(r, &plan.currency))
+            escape(&super::describe::describe_commitment(r, &plan.currency))
         );
     }
     out.push('\n');
@@ -215,7 +216,7 @@ fn plan_against_actuals(
         let _ = write!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            escape(&crate::engine::plan::month_name(
+            escape(&crate::engine::model::plan::month_name(
                 &valid.calendar_label(point.month)
             )),
             escape(&point.series.label()),

@@ -1,10 +1,10 @@
 //! A readable fixed-width table per scenario, for the terminal.
 
 use crate::engine::actuals::compare::{calibrate, calibration_sentence, compare, headline};
-use crate::engine::number::{format_count, format_in_unit, format_money};
-use crate::engine::projection::Projection;
+use crate::engine::analyse::scenario::Projection;
+use crate::engine::model::number::{format_count, format_in_unit, format_money};
+use crate::engine::model::validate::ValidPlan;
 use crate::engine::uncertainty::Bands;
-use crate::engine::validate::ValidPlan;
 use std::fmt::Write;
 
 pub fn projection_table(
@@ -17,7 +17,7 @@ pub fn projection_table(
     let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", plan.name);
-    for scenario in super::selected(&projection.scenarios, only) {
+    for scenario in super::describe::selected(&projection.scenarios, only) {
         let _ = writeln!(out, "Scenario: {}", scenario.name);
         let mut header: Vec<String> = vec!["Month".into(), "Users".into()];
         header.extend(plan.metrics.iter().map(|m| m.name.clone()));
@@ -41,12 +41,12 @@ pub fn projection_table(
                     .iter()
                     .zip(&month.components)
                     .map(|(component, sizing)| {
-                        let latency = super::describe_response_time(component, sizing)
+                        let latency = super::describe::describe_response_time(component, sizing)
                             .map(|text| format!(", {text}"))
                             .unwrap_or_default();
                         format!(
                             "{} ({}{latency})",
-                            super::describe_size(component, sizing),
+                            super::describe::describe_size(component, sizing),
                             sizing.status.label()
                         )
                     }),
@@ -81,14 +81,18 @@ pub fn projection_table(
         if let Some(reason) = &scenario.stopped {
             let _ = writeln!(out, "\nNote: {reason}");
         }
-        let (act_by, commitments) = super::decisions(scenario, bands);
+        let (act_by, commitments) = super::describe::decisions(scenario, bands);
         if !act_by.is_empty() || !commitments.is_empty() {
             let _ = writeln!(out, "\nDecisions and deadlines:");
             for a in &act_by {
                 let _ = writeln!(out, "  {}", a.description(plan.horizon_months));
             }
             for r in commitments {
-                let _ = writeln!(out, "  {}", super::describe_commitment(r, &plan.currency));
+                let _ = writeln!(
+                    out,
+                    "  {}",
+                    super::describe::describe_commitment(r, &plan.currency)
+                );
             }
         }
         let scenario_bands =
@@ -101,7 +105,7 @@ pub fn projection_table(
             }
         }
         if let Some(summary) =
-            bands.and_then(|b| super::uncertainty_summary(valid, b, &scenario.name))
+            bands.and_then(|b| super::describe::uncertainty_summary(valid, b, &scenario.name))
         {
             let _ = write!(out, "\n{summary}");
         }

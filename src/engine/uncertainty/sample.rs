@@ -11,7 +11,7 @@
 //! with it std's `ln`/`exp`, whose last bits differ between platforms.
 //! Uniform and triangular draws (`rand_distr`) use only exact operations.
 
-use crate::engine::plan::{Distribution, Range, Value, Z_95};
+use crate::engine::model::plan::{Distribution, Range, Value, Z_95};
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution as _, Triangular, Uniform};
 use rand_pcg::Pcg64Mcg;

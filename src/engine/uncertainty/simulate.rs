@@ -5,60 +5,13 @@
 //! functions as the deterministic projection.
 
 use super::sample::sample_column;
-use crate::engine::growth::next_users;
-use crate::engine::plan::Plan;
-use crate::engine::projection::{fill_line_costs, sum_lines, Status};
-use crate::engine::sizing::{size_column, LatencyLimits};
-use crate::engine::validate::{Quantity, ValidPlan};
-
-/// One uncertain (or fixed) input of a scenario, and where it goes.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// How people read it: `driver requests_per_user_month`, `growth churn`.
-    pub label: String,
-    /// Its sampling stream's key.
-    pub key: String,
-    pub target: Target,
-    pub value: crate::engine::plan::Value,
-    pub min: f64,
-    pub max: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Driver(usize),
-    Growth(usize),
-}
-
-/// Every input of a scenario: each driver (its scenario value) and each
-/// growth parameter, in a fixed order.
-pub fn scenario_inputs(plan: &Plan, scenario: usize) -> Vec<Input> {
-    let drivers = (0..plan.drivers.len()).map(|index| {
-        let name = &plan.drivers[index].name;
-        Input {
-            label: format!("driver {name}"),
-            key: format!("driver:{name}"),
-            target: Target::Driver(index),
-            value: plan.driver_value(scenario, index),
-            min: -crate::engine::validate::MAX_VALUE,
-            max: crate::engine::validate::MAX_VALUE,
-        }
-    });
-    let growth = plan.scenarios[scenario]
-        .growth
-        .parameters()
-        .into_iter()
-        .enumerate()
-        .map(|(index, (label, value, min, max))| Input {
-            label: format!("growth {label}"),
-            key: format!("growth:{label}"),
-            target: Target::Growth(index),
-            value,
-            min,
-            max,
-        });
-    drivers.chain(growth).collect()
-}
+use crate::engine::model::inputs::{Input, Target};
+use crate::engine::model::plan::Plan;
+use crate::engine::model::validate::{Quantity, ValidPlan};
+use crate::engine::project::growth::next_users;
+use crate::engine::project::months::{fill_line_costs, sum_lines};
+use crate::engine::project::sizing::Status;
+use crate::engine::project::sizing::{size_column, LatencyLimits};
 
 /// Per-path values of every input: one value shared by all paths, or one each.
 #[derive(Debug, Clone)]
@@ -77,7 +30,7 @@ impl Columns {
 
     /// Samples every input of scenario `scenario` of `plan`, with the plan's
     /// correlations in force there imposed on their ranks
-    /// (`engine::correlation`); without any, exactly [`Columns::sampled`].
+    /// (`engine::uncertainty::correlation`); without any, exactly [`Columns::sampled`].
     pub fn correlated(
         plan: &Plan,
         scenario: usize,
@@ -85,7 +38,7 @@ impl Columns {
         paths: usize,
         seed: u64,
     ) -> Columns {
-        let pairs = crate::engine::correlation::in_scenario(plan, scenario);
+        let pairs = crate::engine::model::correlations::in_scenario(plan, scenario);
         if pairs.is_empty() {
             return Columns::sampled(inputs, paths, seed);
         }
@@ -93,7 +46,7 @@ impl Columns {
             .iter()
             .map(|input| sample_column(&input.value, input.min, input.max, paths, seed, &input.key))
             .collect();
-        crate::engine::correlation::impose(inputs, &mut sampled, &pairs, paths, seed);
+        crate::engine::uncertainty::correlation::impose(inputs, &mut sampled, &pairs, paths, seed);
         Columns::build(inputs, |index, _| std::mem::take(&mut sampled[index]))
     }
 
@@ -396,9 +349,10 @@ pub fn simulate_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::projection::Status;
-    use crate::engine::sizing::size_component;
-    use crate::engine::templates;
+    use crate::engine::model::inputs::scenario_inputs;
+    use crate::engine::model::templates;
+    use crate::engine::project::sizing::size_component;
+    use crate::engine::project::sizing::Status;
 
     /// The crossings a run keeps agree with sizing every path every month
     /// one by one, on every template over 120 months (long enough for some

@@ -4,8 +4,8 @@
 //! no value. A refused value stays in its cell, marked, with its message.
 
 use crate::editor::actuals::{all_series, cell_text, clear_actuals, grid, set_actual};
-use crate::engine::plan::month_name;
-use crate::engine::plan::Series;
+use crate::engine::model::plan::month_name;
+use crate::engine::model::plan::Series;
 use crate::ui::state::PlanState;
 use leptos::prelude::*;
 

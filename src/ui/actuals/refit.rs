@@ -6,8 +6,8 @@
 use crate::engine::actuals::refit::{
     model_name, model_named, refit, reforecast, user_observations, KeepHorizon, Refit,
 };
-use crate::engine::number::{format_compact, format_percent};
-use crate::engine::plan::month_name;
+use crate::engine::model::number::{format_compact, format_percent};
+use crate::engine::model::plan::month_name;
 use crate::ui::library::Library;
 use crate::ui::state::PlanState;
 use leptos::prelude::*;
@@ -236,7 +236,7 @@ pub fn Reforecast() -> impl IntoView {
             .take(200 - suffix.chars().count())
             .collect::<String>()
             + &suffix;
-        let copy = crate::engine::validate::validate(&before)
+        let copy = crate::engine::model::validate::validate(&before)
             .map_err(|errors| errors.first().map_or_else(String::new, ToString::to_string))
             .and_then(|valid| library.keep_copy(&valid));
         if let Err(reason) = copy {
@@ -249,7 +249,7 @@ pub fn Reforecast() -> impl IntoView {
         let mut said = format!(
             "Month 0 is now {} with {} users. The plan as it was is saved in Plans as “{}”.",
             month_name(&done.plan.plan().start_month),
-            crate::engine::number::format_count(done.plan.plan().baseline_users),
+            crate::engine::model::number::format_count(done.plan.plan().baseline_users),
             before.name
         );
         if !done.stocks.is_empty() {

@@ -42,8 +42,8 @@ pub fn ScenarioCharts() -> impl IntoView {
     let projection = expect_context::<ProjectionMemo>().0;
     let bands = expect_context::<BandsState>();
     type Build = fn(
-        &crate::engine::validate::ValidPlan,
-        &crate::engine::projection::ScenarioProjection,
+        &crate::engine::model::validate::ValidPlan,
+        &crate::engine::analyse::scenario::ScenarioProjection,
     ) -> spec::ChartSpec;
     let chart = move |build: Build| {
         Memo::new(move |_| {

@@ -11,14 +11,14 @@ use super::state::PlanState;
 use super::storage::BrowserStore;
 use super::{BandsState, ProjectionMemo};
 use crate::chart::spec::{comparison_chart, Overlay};
+use crate::engine::analyse::scenario::{project, Projection};
 use crate::engine::diff::results::{
     compare_results, describe_timing, show, show_delta, summary_line, Comparison, Figure, Row, Side,
 };
-use crate::engine::document::{load_plan, MAX_DOCUMENT_BYTES};
-use crate::engine::link::{decode_link, link_start};
-use crate::engine::projection::{project, Projection};
+use crate::engine::model::document::{load_plan, MAX_DOCUMENT_BYTES};
+use crate::engine::model::link::{decode_link, link_start};
+use crate::engine::model::validate::ValidPlan;
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan, Bands};
-use crate::engine::validate::ValidPlan;
 use crate::library as saved;
 use leptos::prelude::*;
 

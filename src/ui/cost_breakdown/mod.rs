@@ -4,9 +4,9 @@
 use super::state::PlanState;
 use super::variance::variance_note;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
-use crate::engine::number::{format_money, format_percent};
-use crate::engine::plan::Series;
-use crate::engine::projection::cost_line_names;
+use crate::engine::model::number::{format_money, format_percent};
+use crate::engine::model::plan::Series;
+use crate::engine::project::months::cost_line_names;
 use leptos::prelude::*;
 
 #[component]

@@ -7,10 +7,10 @@ use super::action_button::ActionButton;
 use super::state::PlanState;
 use super::{calendar, BandsState, ProjectionMemo};
 use crate::editor::Action;
-use crate::engine::decisions::{months_text, percent, units_text, ActBy, Recommendation};
-use crate::engine::number::format_money;
-use crate::engine::plan::{Commitment, Component};
-use crate::engine::validate::ValidPlan;
+use crate::engine::analyse::decisions::{months_text, percent, ActBy, Recommendation};
+use crate::engine::model::number::format_money;
+use crate::engine::model::plan::{Commitment, Component};
+use crate::engine::model::validate::ValidPlan;
 use leptos::prelude::*;
 
 /// The chosen scenario's act-by entries (date order) and commitments.

@@ -6,7 +6,7 @@ use super::super::plan_field::PlanField;
 use super::super::state::PlanState;
 use super::{quantity_options, readable, PlanSelect};
 use crate::editor::{Action, ComponentKind, ComponentPart, Field};
-use crate::engine::plan::Component;
+use crate::engine::model::plan::Component;
 use leptos::prelude::*;
 
 /// What decides how a component's editor looks.

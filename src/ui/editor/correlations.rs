@@ -7,7 +7,7 @@ use super::super::plan_field::PlanField;
 use super::super::state::PlanState;
 use crate::editor::moves_together::{input_choices, input_label, STRENGTHS};
 use crate::editor::{Action, Field};
-use crate::engine::correlation::strength_words;
+use crate::engine::model::correlations::strength_words;
 use leptos::prelude::*;
 
 #[component]

@@ -6,7 +6,7 @@ use super::super::plan_field::PlanField;
 use super::super::state::PlanState;
 use super::{quantity_options, PlanSelect};
 use crate::editor::{Action, CostKind, CostPart, Field};
-use crate::engine::plan::{Component, CostLine};
+use crate::engine::model::plan::{Component, CostLine};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq)]

@@ -6,7 +6,7 @@ use super::super::plan_field::PlanField;
 use super::super::state::PlanState;
 use super::super::ProjectionMemo;
 use crate::editor::{Action, Field};
-use crate::engine::number::format_figure;
+use crate::engine::model::number::format_figure;
 use leptos::prelude::*;
 
 #[component]

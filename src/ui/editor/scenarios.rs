@@ -5,7 +5,7 @@ use super::super::plan_field::PlanField;
 use super::super::scenario_tabs::swatch_class;
 use super::super::state::PlanState;
 use crate::editor::{Action, Field, GrowthModel};
-use crate::engine::plan::Growth;
+use crate::engine::model::plan::Growth;
 use leptos::prelude::*;
 
 /// What decides how a scenario's editor looks.

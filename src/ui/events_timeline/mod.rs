@@ -4,7 +4,7 @@
 use super::state::PlanState;
 use super::{calendar, BandsState, ProjectionMemo};
 use crate::editor::capitalise;
-use crate::engine::events::{Event, EventKind};
+use crate::engine::analyse::events::{Event, EventKind};
 use leptos::prelude::*;
 
 fn kind_label(kind: EventKind) -> (&'static str, &'static str) {
@@ -66,8 +66,8 @@ pub fn EventsTimeline() -> impl IntoView {
 /// The projection's events with act-by entries from the bands when the plan
 /// is uncertain (at the plan's confidence), in month order.
 fn with_act_by(
-    valid: &crate::engine::validate::ValidPlan,
-    scenario: &crate::engine::projection::ScenarioProjection,
+    valid: &crate::engine::model::validate::ValidPlan,
+    scenario: &crate::engine::analyse::scenario::ScenarioProjection,
     bands: Option<&crate::engine::uncertainty::Bands>,
 ) -> Vec<Event> {
     if bands.is_none() {

@@ -5,9 +5,9 @@
 use super::library::Library;
 use super::state::PlanState;
 use super::BandsState;
-use crate::engine::document::{load_plan, save_plan};
+use crate::engine::analyse::scenario::project;
+use crate::engine::model::document::{load_plan, save_plan};
 use crate::engine::output::{changes_since, projection_csv, projection_markdown};
-use crate::engine::projection::project;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -144,7 +144,7 @@ pub fn FilePanel() -> impl IntoView {
     let import = move |event: leptos::ev::Event| {
         read_chosen_file(
             &event,
-            crate::engine::document::MAX_DOCUMENT_BYTES,
+            crate::engine::model::document::MAX_DOCUMENT_BYTES,
             move |read| {
                 let said = match read {
                     Err(problem) => problem,

@@ -5,10 +5,10 @@
 
 use super::state::PlanState;
 use super::storage::{now, BrowserStore};
-use crate::engine::link::{decode_link, LinkError};
-use crate::engine::plan::Plan;
-use crate::engine::templates;
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::link::{decode_link, LinkError};
+use crate::engine::model::plan::Plan;
+use crate::engine::model::templates;
+use crate::engine::model::validate::ValidPlan;
 use crate::library::{self as saved, entry_key, Entry, SaveError, Store, OPEN_KEY};
 use crate::versions::{self, Recorded, Version};
 use leptos::prelude::*;
@@ -344,7 +344,9 @@ impl Library {
                 BrowserStore::open(),
             ) {
                 let first = versions::has_versions(&store, &id).is_ok_and(|has| !has);
-                if let (true, Ok(before)) = (first, crate::engine::validate::validate(&before)) {
+                if let (true, Ok(before)) =
+                    (first, crate::engine::model::validate::validate(&before))
+                {
                     let _ = versions::record(&mut store, &id, &before, None, now());
                     self.refresh_versions();
                 }

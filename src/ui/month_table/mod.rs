@@ -6,10 +6,10 @@ use super::state::PlanState;
 use super::variance::variance_note;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::actuals::compare::plan_value;
-use crate::engine::number::{
+use crate::engine::model::number::{
     format_count, format_figure, format_money, format_response_time, heading_unit,
 };
-use crate::engine::plan::{Component, Series};
+use crate::engine::model::plan::{Component, Series};
 use leptos::prelude::*;
 
 #[component]

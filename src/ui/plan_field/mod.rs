@@ -5,7 +5,7 @@
 
 use super::state::PlanState;
 use crate::editor::{Action, Field, Kind};
-use crate::engine::plan::{Distribution, Value};
+use crate::engine::model::plan::{Distribution, Value};
 use leptos::prelude::*;
 
 /// An element id for a field, from its plan path: `scenarios[1].growth.churn`
@@ -142,7 +142,7 @@ fn DistributionPicker(field: Field, current: Distribution) -> impl IntoView {
     }
 }
 
-fn distribution_of(plan: &crate::engine::plan::Plan, field: Field) -> Option<Distribution> {
+fn distribution_of(plan: &crate::engine::model::plan::Plan, field: Field) -> Option<Distribution> {
     let value = match field {
         Field::GrowthParameter { scenario, index } => plan
             .scenarios

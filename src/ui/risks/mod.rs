@@ -4,7 +4,7 @@
 
 use super::state::PlanState;
 use super::BandsState;
-use crate::engine::number::{format_money, format_percent};
+use crate::engine::model::number::{format_money, format_percent};
 use leptos::prelude::*;
 
 /// How the plan has done against its actuals, per series: how many fell in

@@ -3,9 +3,9 @@
 
 use super::state::PlanState;
 use super::ProjectionMemo;
-use crate::engine::number::{format_count, format_money, format_percent};
+use crate::engine::model::number::{format_count, format_money, format_percent};
+use crate::engine::model::plan::{Growth, Value};
 use crate::engine::output::{break_even_month, first_limit};
-use crate::engine::plan::{Growth, Value};
 use leptos::prelude::*;
 
 #[component]

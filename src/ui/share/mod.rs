@@ -3,7 +3,7 @@
 
 use super::library::Library;
 use super::state::PlanState;
-use crate::engine::link::encode_link;
+use crate::engine::model::link::encode_link;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -4,11 +4,11 @@
 use super::decisions::ComponentDecisions;
 use super::state::PlanState;
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
-use crate::engine::number::{
+use crate::engine::model::number::{
     format_milliseconds, format_money, format_percent, format_response_time,
 };
 use crate::engine::output::describe_size;
-use crate::engine::projection::Status;
+use crate::engine::project::sizing::Status;
 use leptos::prelude::*;
 
 /// A status as a badge: a coloured dot and the word, so colour is never the only cue.
@@ -58,8 +58,8 @@ pub fn SizingTables() -> impl IntoView {
                             }
                         });
                         let (latency, alone) = match component {
-                            crate::engine::plan::Component::Horizontal(h) => (h.latency, h.sized_by_latency_alone()),
-                            crate::engine::plan::Component::Tiered(_) => (None, false),
+                            crate::engine::model::plan::Component::Horizontal(h) => (h.latency, h.sized_by_latency_alone()),
+                            crate::engine::model::plan::Component::Tiered(_) => (None, false),
                         };
                         let latency_head = latency.map(|l| {
                             view! { <th scope="col">{format!("{} response", l.percentile_label())}</th> }

@@ -4,7 +4,7 @@
 use super::library::Library;
 use super::state::PlanState;
 use super::{Menu, OpenMenu};
-use crate::engine::templates::{self, TEMPLATES};
+use crate::engine::model::templates::{self, TEMPLATES};
 use leptos::prelude::*;
 
 /// The picker's value for the blank plan.
@@ -45,7 +45,8 @@ pub fn Toolbar() -> impl IntoView {
         } else {
             match templates::find(&id) {
                 Some(template) => (
-                    templates::load(&id).unwrap_or(Err(crate::engine::document::LoadError::Empty)),
+                    templates::load(&id)
+                        .unwrap_or(Err(crate::engine::model::document::LoadError::Empty)),
                     template.title,
                 ),
                 None => return,

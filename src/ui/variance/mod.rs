@@ -2,8 +2,8 @@
 //! direction and marked with an arrow, so it never reads by colour alone.
 
 use crate::engine::actuals::compare::{format_difference, percent_text, Variance};
-use crate::engine::plan::Series;
-use crate::engine::validate::ValidPlan;
+use crate::engine::model::plan::Series;
+use crate::engine::model::validate::ValidPlan;
 use leptos::prelude::*;
 
 /// The note for one actual against its plan figure.

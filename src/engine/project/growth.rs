@@ -5,7 +5,7 @@
 //! median, a Monte Carlo path passes its own samples, and both run the very
 //! same arithmetic. Powers use `libm`, so results match natively and in WASM.
 
-use super::plan::{Growth, Milestone};
+use crate::engine::model::plan::{Growth, Milestone};
 
 /// Users for months 0..=horizon with every parameter at its median.
 pub fn project_users(growth: &Growth, baseline: f64, horizon: u32) -> Vec<f64> {
@@ -95,7 +95,7 @@ fn interpolate(from: (u32, f64), to: (u32, f64), month: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::plan::Segment;
+    use crate::engine::model::plan::Segment;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * b.abs().max(1.0)

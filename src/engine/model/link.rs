@@ -12,9 +12,9 @@
 //! bombs), and the plan then goes through the same reading and validation as
 //! an imported file.
 
-use super::document::{load_plan_value, LoadError};
-use super::plan::Plan;
-use super::validate::ValidPlan;
+use crate::engine::model::document::{load_plan_value, LoadError};
+use crate::engine::model::plan::Plan;
+use crate::engine::model::validate::ValidPlan;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::fmt;
@@ -308,7 +308,7 @@ fn unpack_list(list: &mut serde_json::Value) -> Result<(), LinkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates::{self, TEMPLATES};
+    use crate::engine::model::templates::{self, TEMPLATES};
 
     /// An `h2.` link of any text, as [`encode_link`] writes one.
     fn link_of(text: &[u8]) -> String {

@@ -10,10 +10,11 @@
 //! uncertainty the needed month is the (1 − confidence) quantile over the
 //! Monte Carlo paths, so the change is live in time on at least that share.
 
-use super::plan::{Component, Horizontal, Plan};
-use super::projection::{MonthResult, ScenarioProjection};
-use super::sizing::{units_in_service, LatencyLimits};
-use super::validate::{Quantity, ValidPlan};
+use crate::engine::model::number::units_text;
+use crate::engine::model::plan::{Component, Horizontal, Plan};
+use crate::engine::model::validate::{Quantity, ValidPlan};
+use crate::engine::project::months::{MonthResult, ScenarioMonths};
+use crate::engine::project::sizing::{units_in_service, LatencyLimits};
 
 /// What kind of change a step is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +160,7 @@ fn sure_text(confidence: f64) -> String {
 
 /// A confidence as people say it: `90%`, `99.5%`.
 pub fn percent(confidence: f64) -> String {
-    super::number::format_percent((confidence * 1000.0).round() / 1000.0)
+    crate::engine::model::number::format_percent((confidence * 1000.0).round() / 1000.0)
 }
 
 /// `1 month`, `3 months`.
@@ -171,15 +172,6 @@ pub fn months_text(months: u32) -> String {
     }
 }
 
-/// `1 unit`, `3 units`.
-pub fn units_text(units: u32) -> String {
-    if units == 1 {
-        "1 unit".into()
-    } else {
-        format!("{units} units")
-    }
-}
-
 /// The share of red (or capacity, whichever comes first) a threshold uses.
 fn red_share(red: f64) -> f64 {
     red.min(1.0)
@@ -187,7 +179,7 @@ fn red_share(red: f64) -> f64 {
 
 /// The steps of every component in a scenario, from its deterministic
 /// projection: in plan order, each component's in the order they come.
-pub fn steps(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<Step> {
+pub fn steps(valid: &ValidPlan, projection: &ScenarioMonths) -> Vec<Step> {
     let plan = valid.plan();
     let resolved = valid.resolved();
     let mut steps = Vec::new();
@@ -333,7 +325,7 @@ fn act_by(
 
 /// Act-by months from the deterministic projection alone (confidence 1),
 /// judged on the months projected.
-pub fn deterministic_act_by(valid: &ValidPlan, projection: &ScenarioProjection) -> Vec<ActBy> {
+pub fn deterministic_act_by(valid: &ValidPlan, projection: &ScenarioMonths) -> Vec<ActBy> {
     let through = judged_through(projection.months.len());
     steps(valid, projection)
         .iter()
@@ -552,7 +544,7 @@ pub fn commitable(component: &Component) -> Option<&Horizontal> {
 /// 004's 40% it commits every unit needed in more than 60% of the months.
 pub fn deterministic_commitments(
     valid: &ValidPlan,
-    projection: &ScenarioProjection,
+    projection: &ScenarioMonths,
 ) -> Vec<Recommendation> {
     let plan = valid.plan();
     let term = plan.commitment_term.unwrap_or_default();

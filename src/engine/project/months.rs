@@ -2,50 +2,33 @@
 //! every component, costs by line, revenue and flags, per scenario.
 //! One plan in, one projection out.
 
-use super::decisions::{
-    deterministic_act_by, deterministic_commitments, units_text, ActBy, Recommendation,
+use crate::engine::model::number::units_text;
+use crate::engine::model::plan::{Component, CostLine, Plan};
+use crate::engine::model::validate::{Quantity, ValidPlan};
+use crate::engine::project::growth::project_users;
+use crate::engine::project::sizing::{
+    size_component, status, tier_utilization, units_needed, utilization_of, LatencyLimits, Sizing,
+    Status,
 };
-use super::events::{derive_events, Event};
-use super::growth::project_users;
-use super::plan::{Component, CostLine, Plan};
-use super::sizing::{
-    size_component, status, tier_utilization, units_needed, utilization_of, LatencyLimits,
-};
-use super::validate::{Quantity, ValidPlan};
 
 /// More users than people on Earth: figures past this are flagged, not hidden.
 pub const IMPLAUSIBLE_USERS: f64 = 8e9;
 
+/// One scenario's months, as projected: what the later stages
+/// ([`crate::engine::analyse`]) read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Projection {
-    pub scenarios: Vec<ScenarioProjection>,
-}
-
-impl Projection {
-    pub fn scenario(&self, name: &str) -> Option<&ScenarioProjection> {
-        self.scenarios.iter().find(|scenario| scenario.name == name)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioProjection {
+pub struct ScenarioMonths {
     pub name: String,
     /// Months 0 (the baseline) to the horizon, or to the month before a
     /// formula failed (see `stopped`).
     pub months: Vec<MonthResult>,
-    pub events: Vec<Event>,
     /// Per component: today's setup, if the plan states it.
     pub today: Vec<Option<TodaysCapacity>>,
     /// Why the projection ended early, if it did.
     pub stopped: Option<String>,
-    /// By when each change must start, from this projection alone.
-    pub act_by: Vec<ActBy>,
-    /// The commitment to make per horizontal component, from this
-    /// projection alone (the fewest units the term needs).
-    pub commitments: Vec<Recommendation>,
 }
 
-impl ScenarioProjection {
+impl ScenarioMonths {
     pub fn at(&self, month: u32) -> Option<&MonthResult> {
         self.months.get(month as usize)
     }
@@ -78,50 +61,6 @@ pub struct MonthResult {
     pub flags: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum Status {
-    Green = 0,
-    Yellow = 1,
-    Red = 2,
-    /// Even the largest setup cannot hold the load.
-    OverCapacity = 3,
-}
-
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Green => "green",
-            Status::Yellow => "yellow",
-            Status::Red => "red",
-            Status::OverCapacity => "over capacity",
-        }
-    }
-}
-
-/// One component in one month.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sizing {
-    /// Units in service including spares (horizontal components).
-    pub units: Option<u32>,
-    /// Index of the chosen tier (tiered components).
-    pub tier: Option<usize>,
-    /// The highest utilization of any limit, of the capacity in service.
-    pub utilization: f64,
-    pub status: Status,
-    pub cost: f64,
-    /// The predicted response time (ms) at the target's percentile, for a
-    /// component sized for latency with traffic this month (none with no
-    /// load; infinite when its queue is unstable; at most the target when
-    /// the target is met).
-    pub response_time_ms: Option<f64>,
-    /// Whether the response-time target is met (none without a target; met
-    /// with no traffic).
-    pub latency_met: Option<bool>,
-    /// The latency target, not utilization, set the unit count.
-    pub latency_forced: bool,
-}
-
 /// Today's setup of a component, measured against month 0's load.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TodaysCapacity {
@@ -134,19 +73,6 @@ pub struct TodaysCapacity {
     pub runs_out: Option<u32>,
 }
 
-/// Projects every scenario of the plan over its horizon.
-pub fn project(valid: &ValidPlan) -> Projection {
-    Projection {
-        scenarios: valid
-            .plan()
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(index, _)| project_scenario(valid, index))
-            .collect(),
-    }
-}
-
 /// The names of the cost lines, in the order of [`MonthResult::costs`].
 pub fn cost_line_names(plan: &Plan) -> Vec<&str> {
     plan.components
@@ -156,7 +82,9 @@ pub fn cost_line_names(plan: &Plan) -> Vec<&str> {
         .collect()
 }
 
-fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
+/// Projects scenario `index` month by month over the plan's horizon (or
+/// until a formula fails or costs overflow).
+pub fn project_months(valid: &ValidPlan, index: usize) -> ScenarioMonths {
     let plan = valid.plan();
     let scenario = &plan.scenarios[index];
     let users = project_users(&scenario.growth, plan.baseline_users, plan.horizon_months);
@@ -236,19 +164,12 @@ fn project_scenario(valid: &ValidPlan, index: usize) -> ScenarioProjection {
         .enumerate()
         .map(|(index, component)| todays_capacity(valid, index, component, &months))
         .collect();
-    let mut projection = ScenarioProjection {
+    ScenarioMonths {
         name: scenario.name.clone(),
         months,
-        events: Vec::new(),
         today,
         stopped,
-        act_by: Vec::new(),
-        commitments: Vec::new(),
-    };
-    projection.act_by = deterministic_act_by(valid, &projection);
-    projection.commitments = deterministic_commitments(valid, &projection);
-    projection.events = derive_events(plan, &projection);
-    projection
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -323,7 +244,7 @@ fn finish_month(
 /// The deterministic projection calls it with one path; Monte Carlo with many.
 pub(crate) fn fill_line_costs<'a>(
     plan: &Plan,
-    resolved: &super::validate::Resolved,
+    resolved: &crate::engine::model::validate::Resolved,
     month: u32,
     column_of: &impl Fn(Quantity) -> &'a [f64],
     columns: &mut [Vec<f64>],
@@ -392,7 +313,12 @@ pub(crate) fn sum_lines(columns: &[Vec<f64>], total: &mut [f64]) {
 
 /// Price per unit above a free allowance, with graduated volume tiers: the
 /// units of the billable quantity above each tier's `above` cost its price.
-pub fn usage_cost(quantity: f64, price: f64, free: f64, tiers: &[super::plan::VolumeTier]) -> f64 {
+pub fn usage_cost(
+    quantity: f64,
+    price: f64,
+    free: f64,
+    tiers: &[crate::engine::model::plan::VolumeTier],
+) -> f64 {
     let billable = (quantity - free).max(0.0);
     let mut cost = 0.0;
     let mut lower = 0.0;

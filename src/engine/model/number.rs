@@ -234,6 +234,15 @@ fn trim_decimals(value: f64, decimals: usize) -> String {
     }
 }
 
+/// `1 unit`, `3 units`.
+pub fn units_text(units: u32) -> String {
+    if units == 1 {
+        "1 unit".into()
+    } else {
+        format!("{units} units")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! The plan document (schema 4): one JSON document that fully determines
 //! every output. These types are raw input: they may come from a form, a
 //! file, a link or local storage, and are trusted for nothing until
-//! [`crate::engine::validate`] turns them into a [`crate::engine::validate::ValidPlan`].
+//! [`crate::engine::model::validate`] turns them into a [`crate::engine::model::validate::ValidPlan`].
 //!
 //! Field by field documentation: `docs/plan-format.md`.
 
@@ -355,7 +355,7 @@ impl Horizontal {
     pub fn capacity(&self) -> f64 {
         match (self.capacity_per_unit, self.latency) {
             (Some(capacity), _) => capacity,
-            (None, Some(latency)) => latency.queue(1.0).saturation(),
+            (None, Some(latency)) => latency.unit_saturation(),
             (None, None) => f64::INFINITY,
         }
     }
@@ -384,7 +384,7 @@ impl Horizontal {
     }
 }
 
-/// A response-time target, met under an M/M/c queue (`engine::queueing`).
+/// A response-time target, met under an M/M/c queue (`engine::project::queueing`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Latency {
@@ -399,12 +399,11 @@ pub struct Latency {
 }
 
 impl Latency {
-    /// The queue `units` units make.
-    pub fn queue(&self, units: f64) -> crate::engine::queueing::Queue {
-        crate::engine::queueing::Queue {
-            servers: units * f64::from(self.concurrency_per_unit),
-            service_s: self.service_time_ms / 1000.0,
-        }
+    /// The most requests per second one unit can take at all: its
+    /// concurrency over the service time (`c / s`, the saturation of
+    /// [`crate::engine::project::queueing::Queue::for_latency`] with one unit).
+    pub fn unit_saturation(&self) -> f64 {
+        f64::from(self.concurrency_per_unit) / (self.service_time_ms / 1000.0)
     }
 
     /// `p95`, `p99.9`.

@@ -8,9 +8,53 @@
 //! branching on them, and skip only divisions whose answer is certain
 //! without them (tests hold the two to each other at every boundary).
 
-use super::plan::{Component, Horizontal, Latency, Thresholds, Tiered};
-use super::projection::{Sizing, Status};
-use super::validate::{TierTable, MAX_TIER_METRICS};
+use crate::engine::model::plan::{Component, Horizontal, Latency, Thresholds, Tiered};
+use crate::engine::model::validate::{TierTable, MAX_TIER_METRICS};
+use crate::engine::project::queueing::Queue;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Status {
+    Green = 0,
+    Yellow = 1,
+    Red = 2,
+    /// Even the largest setup cannot hold the load.
+    OverCapacity = 3,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Yellow => "yellow",
+            Status::Red => "red",
+            Status::OverCapacity => "over capacity",
+        }
+    }
+}
+
+/// One component in one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sizing {
+    /// Units in service including spares (horizontal components).
+    pub units: Option<u32>,
+    /// Index of the chosen tier (tiered components).
+    pub tier: Option<usize>,
+    /// The highest utilization of any limit, of the capacity in service.
+    pub utilization: f64,
+    pub status: Status,
+    pub cost: f64,
+    /// The predicted response time (ms) at the target's percentile, for a
+    /// component sized for latency with traffic this month (none with no
+    /// load; infinite when its queue is unstable; at most the target when
+    /// the target is met).
+    pub response_time_ms: Option<f64>,
+    /// Whether the response-time target is met (none without a target; met
+    /// with no traffic).
+    pub latency_met: Option<bool>,
+    /// The latency target, not utilization, set the unit count.
+    pub latency_forced: bool,
+}
 
 /// Over capacity if `over`; else red above the red threshold, yellow from
 /// the yellow one, green below. Counted rather than branched on, so it costs
@@ -85,8 +129,7 @@ impl LatencyLimits {
         if let Some(rate) = self.known.get(index).filter(|rate| !rate.is_nan()) {
             return *rate;
         }
-        let rate = latency
-            .queue(f64::from(units))
+        let rate = Queue::for_latency(&latency, f64::from(units))
             .max_rate_within(latency.percentile, latency.target_ms / 1000.0);
         if index >= self.known.len() {
             self.known.resize(index + 1, f64::NAN);
@@ -204,7 +247,7 @@ impl HorizontalRule {
             }
             if candidate >= self.max_units {
                 active.latency_missed = true;
-                active.unstable = load >= latency.queue(candidate).saturation();
+                active.unstable = load >= Queue::for_latency(&latency, candidate).saturation();
                 break;
             }
             candidate += 1.0;
@@ -330,9 +373,7 @@ pub fn size_horizontal_in(
     // nor one judged missed below it (the decision's search and the
     // percentile's may differ in the last bits: 1e-12 ms).
     let response_time_ms = h.latency.filter(|_| load > 0.0).map(|latency| {
-        let ms = latency
-            .queue(active.units)
-            .response_time(load, latency.percentile)
+        let ms = Queue::for_latency(&latency, active.units).response_time(load, latency.percentile)
             * 1000.0;
         if active.latency_missed {
             ms.max(latency.target_ms)
@@ -545,8 +586,8 @@ pub(crate) fn size_column(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates;
-    use crate::engine::validate::validate;
+    use crate::engine::model::templates;
+    use crate::engine::model::validate::validate;
 
     #[test]
     fn ceil_matches_the_library() {
@@ -609,7 +650,8 @@ mod tests {
 
     #[test]
     fn a_column_sizes_every_path_as_one_path_does() {
-        let odd: crate::engine::plan::Plan = serde_json::from_str(ODD_COMPONENTS).expect("a plan");
+        let odd: crate::engine::model::plan::Plan =
+            serde_json::from_str(ODD_COMPONENTS).expect("a plan");
         let odd = validate(&odd).expect("valid");
         let templates = templates::TEMPLATES.map(|template| {
             let plan = templates::load(template.id)
@@ -678,7 +720,7 @@ mod tests {
                 if let Some(latency) = h.latency {
                     for units in 1..=h.max_units.min(400) + 2 {
                         edges.push(limits.max_rate(units));
-                        edges.push(latency.queue(f64::from(units)).saturation());
+                        edges.push(Queue::for_latency(&latency, f64::from(units)).saturation());
                     }
                 }
             }
@@ -733,7 +775,7 @@ mod tests {
     fn a_staircase_picks_the_cheapest_tier_that_holds() {
         // Prices out of step with limits: B is dearer than A but holds
         // less, D dearer than C but holds less.
-        let plan: crate::engine::plan::Plan = serde_json::from_str(
+        let plan: crate::engine::model::plan::Plan = serde_json::from_str(
             r#"{"schema": 4, "name": "t", "horizon_months": 1, "baseline_users": 1,
                 "components": [{"kind": "tiered", "name": "db", "metrics": ["users"], "target_utilization": 1,
                   "tiers": [
@@ -763,7 +805,7 @@ mod tests {
 #[cfg(test)]
 mod commitment_tests {
     use super::*;
-    use crate::engine::plan::Commitment;
+    use crate::engine::model::plan::Commitment;
 
     fn backend(commitment: Option<Commitment>) -> Horizontal {
         Horizontal {

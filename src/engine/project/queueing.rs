@@ -23,6 +23,8 @@
 //! when `θ` is near `μ` and without overflowing when the target is many
 //! service times long.
 
+use crate::engine::model::plan::Latency;
+
 /// Erlang B, `B(c, a)`: the blocking probability of `c` servers offered `a`
 /// erlangs, by the recurrence `B(k) = a·B(k−1) / (k + a·B(k−1))`, `B(0) = 1`.
 ///
@@ -75,6 +77,15 @@ pub struct Queue {
 }
 
 impl Queue {
+    /// The queue `units` units of a component with this response-time
+    /// target make: `units × concurrency` servers of its service time.
+    pub fn for_latency(latency: &Latency, units: f64) -> Queue {
+        Queue {
+            servers: units * f64::from(latency.concurrency_per_unit),
+            service_s: latency.service_time_ms / 1000.0,
+        }
+    }
+
     /// The most requests per second it can take at all (`c / s`).
     pub fn saturation(&self) -> f64 {
         self.servers / self.service_s

@@ -5,11 +5,11 @@
 //! one (refused). Each case is a distinct, human [`LoadError`], and nothing
 //! that fails validation is returned.
 
-use super::plan::{Driver, Growth, Metric, Plan, Scenario, CURRENT_SCHEMA};
+use crate::engine::model::plan::{Driver, Growth, Metric, Plan, Scenario, CURRENT_SCHEMA};
 #[cfg(feature = "app")]
-use super::rename::rename_built_in_names;
-use super::shape::{from_value, ShapeError};
-use super::validate::{validate, PlanError, ValidPlan};
+use crate::engine::model::rename::rename_built_in_names;
+use crate::engine::model::shape::{from_value, ShapeError};
+use crate::engine::model::validate::{validate, PlanError, ValidPlan};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -209,8 +209,8 @@ impl PlanV1 {
             schema: CURRENT_SCHEMA,
             name: self.name,
             description: String::new(),
-            currency: super::plan::default_currency(),
-            start_month: super::plan::default_start_month(),
+            currency: crate::engine::model::plan::default_currency(),
+            start_month: crate::engine::model::plan::default_start_month(),
             horizon_months: self.horizon_months,
             baseline_users: self.baseline_users,
             drivers: vec![
@@ -259,7 +259,7 @@ impl PlanV1 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::templates;
+    use crate::engine::model::templates;
 
     fn example() -> ValidPlan {
         templates::worked_example().expect("template loads")
@@ -411,10 +411,10 @@ mod tests {
     /// A plan saved by the first release (schema 1) opens as the same model.
     #[test]
     fn schema_1_plans_are_migrated() {
-        let v1 = include_str!("../../tests/fixtures/plan-schema-1.json");
+        let v1 = include_str!("../../../tests/fixtures/plan-schema-1.json");
         let plan = load_plan(v1).expect("a schema 1 plan migrates");
         assert_eq!(plan.plan().schema, CURRENT_SCHEMA);
-        let projection = crate::engine::projection::project(&plan);
+        let projection = crate::engine::analyse::scenario::project(&plan);
         let moderate = projection.scenario("Moderate").unwrap();
         // 100 × 1.17¹² = 658.01 users; × 150 / 30 = 3,290.03 daily requests.
         let month_12 = moderate.at(12).unwrap();

@@ -2,8 +2,8 @@
 //! renames, and the reading of stored plans whose metric took a name that
 //! became built in (see [`BUILT_IN_SERIES`]).
 
-use super::formula::rename_in;
-use super::plan::{Component, CostLine, Plan};
+use crate::engine::formula::rename_in;
+use crate::engine::model::plan::{Component, CostLine, Plan};
 
 /// Series every projection has, which outputs and actuals name alone (and
 /// the bands list after the metrics, in this order): a driver or metric

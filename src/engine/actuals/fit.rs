@@ -14,7 +14,7 @@
 //!
 //! Every failure is a [`FitError`] saying why, never a panic or a NaN.
 
-use super::validate::MAX_MONTHLY_GROWTH;
+use crate::engine::model::validate::MAX_MONTHLY_GROWTH;
 use std::fmt;
 
 /// One observation: users at a month (0 = the plan's month 0; history is negative).

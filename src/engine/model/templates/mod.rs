@@ -1,8 +1,8 @@
 //! The built-in templates: one complete plan per seed document, shipped as
 //! data files and loaded through the same validation as a user's plan.
 
-use super::document::{load_plan, LoadError};
-use super::validate::ValidPlan;
+use crate::engine::model::document::{load_plan, LoadError};
+use crate::engine::model::validate::ValidPlan;
 
 pub struct Template {
     pub id: &'static str,
@@ -84,7 +84,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::engine::projection::project;
+    use crate::engine::analyse::scenario::project;
 
     #[test]
     fn every_template_validates_and_projects_ten_years() {

@@ -1,0 +1,520 @@
+//! A plan's bands: every scenario over many paths, each month summarised as
+//! exact percentiles and probabilities, with act-by dates and commitments
+//! at the plan's confidence, where actuals fell among the paths, and which
+//! inputs move the cost most.
+
+use super::percentile::{Percentiles, Selector};
+use super::simulate::{simulate_with, Columns, MonthView};
+use crate::engine::analyse::decisions::{
+    commitable, judged_through, steps, term_fits, ActBy, NeededMonths, Recommendation, UnitsTally,
+};
+use crate::engine::analyse::scenario::{project, ScenarioProjection};
+use crate::engine::formula::{Source, Spread};
+use crate::engine::model::inputs::{scenario_inputs, Input};
+use crate::engine::model::plan::{Plan, Series, Uncertainty};
+use crate::engine::model::rename::BUILT_IN_SERIES;
+use crate::engine::model::validate::{Quantity, ValidPlan};
+use crate::engine::project::sizing::LatencyLimits;
+
+/// The bands of every scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bands {
+    pub paths: usize,
+    pub seed: u64,
+    /// What each entry of [`MonthBands::percentiles`] measures: `users`, each
+    /// metric, `total_cost`, `cumulative_cost`, `cost_per_user`.
+    pub quantities: Vec<String>,
+    pub scenarios: Vec<ScenarioBands>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioBands {
+    pub name: String,
+    pub months: Vec<MonthBands>,
+    /// Per component, the share of paths on which it is the first to go red.
+    pub first_red: Vec<f64>,
+    /// The share of paths on which nothing goes red.
+    pub never_red: f64,
+    /// The inputs that move the outcome most, largest swing first.
+    pub sensitivity: Vec<Sensitivity>,
+    pub stopped: Option<String>,
+    /// By when each change must start, at the plan's confidence over the paths.
+    pub act_by: Vec<ActBy>,
+    /// The commitment per horizontal component that minimises the expected
+    /// cost of the term over the paths.
+    pub commitments: Vec<Recommendation>,
+    /// Where each actual of users, a metric or the total cost fell among
+    /// the paths of its month, in month order; none where every path has
+    /// the same value (no band).
+    pub actual_percentiles: Vec<ActualPercentile>,
+}
+
+/// An actual's place among the simulated paths of its month: the share of
+/// paths below it, ties counting half, from 0 to 100.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActualPercentile {
+    pub month: u32,
+    pub series: Series,
+    pub percentile: f64,
+}
+
+/// The percentile rank of `actual` among `values`: 100 × (paths below +
+/// half the paths equal) ÷ paths.
+pub fn percentile_rank(values: &[f64], actual: f64) -> f64 {
+    let (below, equal) = values.iter().fold((0usize, 0usize), |(b, e), v| {
+        (b + usize::from(*v < actual), e + usize::from(*v == actual))
+    });
+    100.0 * (below as f64 + equal as f64 / 2.0) / values.len().max(1) as f64
+}
+
+/// Ranks this month's actuals among the paths' values of their quantity.
+fn rank_actuals(
+    plan: &Plan,
+    view: &MonthView,
+    actuals: &[(Series, f64)],
+    ranked: &mut Vec<ActualPercentile>,
+) {
+    for (series, actual) in actuals {
+        let values = match series {
+            Series::Users => view.users,
+            Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
+                Some(index) => view.metrics[index],
+                None => continue,
+            },
+            _ => view.total_cost,
+        };
+        // A quantity the same on every path has no band to fall in.
+        let first = values.first().copied().unwrap_or_default();
+        if values.iter().all(|v| *v == first) {
+            continue;
+        }
+        ranked.push(ActualPercentile {
+            month: view.month,
+            series: series.clone(),
+            percentile: percentile_rank(values, *actual),
+        });
+    }
+}
+
+/// Per plan month, the actuals the simulation ranks: users, metrics and the
+/// total cost (the paths keep no per-line costs).
+fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
+    let plan = valid.plan();
+    let mut by_month = vec![Vec::new(); plan.horizon_months as usize + 1];
+    for series in valid.actual_series() {
+        if matches!(series, Series::Cost(_)) {
+            continue;
+        }
+        for (month, value) in valid.actuals_of(&series) {
+            if let Some(slot) = usize::try_from(month)
+                .ok()
+                .and_then(|m| by_month.get_mut(m))
+            {
+                slot.push((series.clone(), value));
+            }
+        }
+    }
+    by_month
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthBands {
+    pub month: u32,
+    /// By quantity (see [`Bands::quantities`]); `None` where no path has a
+    /// value (cost per user with fewer than one user).
+    pub percentiles: Vec<Option<Percentiles>>,
+    /// Per component, the probability it has been red (or worse) by this month.
+    pub red: Vec<f64>,
+    /// Per component, the probability it has been over capacity by this month.
+    pub over_capacity: Vec<f64>,
+    /// The probability this month's cost is over the monthly budget.
+    pub over_budget: Option<f64>,
+    /// The probability this month's cost per user is over its cap.
+    pub cost_per_user_over_cap: Option<f64>,
+    /// The probability revenue has covered the monthly cost by this month.
+    pub broken_even: Option<f64>,
+}
+
+/// How much one input moves the outcome between its low and high bounds,
+/// the others at their medians.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    pub input: String,
+    pub low: f64,
+    pub high: f64,
+    /// Cumulative cost at the horizon with the input at its low and high bound.
+    pub cumulative_cost: (f64, f64),
+    /// Monthly cost at `month` (month 12, or the horizon if sooner).
+    pub monthly_cost: (f64, f64),
+    pub month: u32,
+}
+
+impl Sensitivity {
+    /// The input as the plan's author wrote it, for charts and tables: a
+    /// driver by its own name (`ai_requests_per_user_month`), a growth
+    /// parameter by what the editor calls it. JSON keeps [`Sensitivity::input`].
+    pub fn display_name(&self) -> String {
+        if let Some(driver) = self.input.strip_prefix("driver ") {
+            return driver.to_string();
+        }
+        let parameter = self.input.strip_prefix("growth ").unwrap_or(&self.input);
+        let numbered = |rest: &str| -> Option<(usize, String)> {
+            let (index, field) = rest.split_once("].")?;
+            Some((index.parse::<usize>().ok()? + 1, field.to_string()))
+        };
+        let plain = |field: &str| match field {
+            "growth" => "growth rate".to_string(),
+            "new_users_per_month" => "new users a month".to_string(),
+            other => other.replace('_', " "),
+        };
+        if let Some((number, field)) = parameter.strip_prefix("segments[").and_then(numbered) {
+            return format!("{}, period {number}", plain(&field));
+        }
+        if let Some((number, _)) = parameter.strip_prefix("points[").and_then(numbered) {
+            return format!("users at milestone {number}");
+        }
+        plain(parameter)
+    }
+
+    /// The swing in cumulative cost at the horizon, the ranking's measure.
+    pub fn swing(&self) -> f64 {
+        (self.cumulative_cost.1 - self.cumulative_cost.0).abs()
+    }
+
+    pub fn monthly_swing(&self) -> f64 {
+        (self.monthly_cost.1 - self.monthly_cost.0).abs()
+    }
+}
+
+/// Whether any driver or growth parameter of the plan is a range (with
+/// `low < high`: a range whose ends are equal is a fixed number).
+pub fn has_uncertainty(plan: &Plan) -> bool {
+    (0..plan.scenarios.len()).any(|s| scenario_is_uncertain(plan, s))
+}
+
+/// Whether one of the scenario's own inputs (a driver as it resolves for
+/// the scenario, or a growth parameter) is a range with `low < high`.
+pub fn scenario_is_uncertain(plan: &Plan, scenario: usize) -> bool {
+    scenario_inputs(plan, scenario)
+        .iter()
+        .any(|input| input.value.is_uncertain())
+}
+
+/// The names of the quantities with percentiles, in order.
+pub fn quantity_names(plan: &Plan) -> Vec<String> {
+    std::iter::once("users".to_string())
+        .chain(plan.metrics.iter().map(|m| m.name.clone()))
+        .chain(BUILT_IN_SERIES.map(String::from))
+        .collect()
+}
+
+/// Runs every scenario of the plan over `settings.samples` paths.
+pub fn simulate_plan(valid: &ValidPlan, settings: Uncertainty) -> Bands {
+    let plan = valid.plan();
+    let paths = settings.samples.max(1) as usize;
+    // The steps act-by dates are about come from the deterministic projection.
+    let projection = project(valid);
+    Bands {
+        paths,
+        seed: settings.seed,
+        quantities: quantity_names(plan),
+        scenarios: projection
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(scenario, deterministic)| {
+                simulate_scenario(valid, scenario, deterministic, paths, settings.seed)
+            })
+            .collect(),
+    }
+}
+
+fn simulate_scenario(
+    valid: &ValidPlan,
+    scenario: usize,
+    deterministic: &ScenarioProjection,
+    paths: usize,
+    seed: u64,
+) -> ScenarioBands {
+    let plan = valid.plan();
+    let inputs = scenario_inputs(plan, scenario);
+    let columns = Columns::correlated(plan, scenario, &inputs, paths, seed);
+    let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
+    let mut selector = Selector::default();
+    let mut per_user = Vec::with_capacity(paths);
+    let share = |count: usize| count as f64 / paths as f64;
+    let budget = plan.budget.as_ref();
+    // Metrics that move with one quantity take their percentiles off its
+    // paths. Chain input 0 is users, then the drivers in plan order.
+    let users_vary = columns.growth_varies();
+    let spread = |input: usize| match input.checked_sub(1) {
+        None if users_vary => Spread::Varies,
+        // Growth is certain: every path has the same users, never negative.
+        None => Spread::SameNonNegative,
+        Some(driver) => match columns.drivers.get(driver) {
+            Some(column) if column.len() == 1 => Spread::Fixed(column[0]),
+            _ => Spread::Varies,
+        },
+    };
+    let followed = valid.chain().followed_sources(spread);
+    // The paths at the five percentile ranks of each input and metric. A
+    // driver keeps its value all run, so its ranks are found once.
+    let mut input_ranks: Vec<[u32; 5]> = std::iter::once([0; 5])
+        .chain(columns.drivers.iter().map(|column| {
+            let ranked = (column.len() > 1)
+                .then(|| selector.percentiles_and_paths(column.iter().copied()))
+                .flatten();
+            ranked.map_or([0; 5], |(_, ranks)| ranks)
+        }))
+        .collect();
+    let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
+    let actuals = ranked_actuals(valid);
+    let mut actual_percentiles = Vec::new();
+    let mut needed = NeededMonths::new(steps(valid, deterministic), paths, plan.confidence());
+    let term = plan.commitment_term.unwrap_or_default();
+    let mut tallies: Vec<UnitsTally> = if term_fits(plan, term.term_months, term.start_month) {
+        plan.components
+            .iter()
+            .enumerate()
+            .filter_map(|(index, c)| commitable(c).map(|h| UnitsTally::new(index, h, paths)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let loads = &valid.resolved().component_loads;
+    let mut latency_limits = LatencyLimits::for_components(&plan.components);
+    let (crossings, stopped) = simulate_with(
+        valid,
+        scenario,
+        &columns,
+        paths,
+        &mut latency_limits,
+        |view| {
+            let column = |quantity: Quantity| match quantity {
+                Quantity::Users => view.users,
+                Quantity::Metric(index) => view.metrics[index],
+            };
+            needed.observe(view.month, column);
+            if view.month >= term.start_month && view.month - term.start_month < term.term_months {
+                for tally in &mut tallies {
+                    if let Some(h) = commitable(&plan.components[tally.component]) {
+                        tally.observe(h, column(loads[tally.component][0]));
+                    }
+                }
+            }
+            if let Some(here) = actuals.get(view.month as usize) {
+                rank_actuals(plan, view, here, &mut actual_percentiles);
+            }
+            let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
+            if users_vary {
+                let users = selector.percentiles_and_paths(view.users.iter().copied());
+                input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
+                bands.push(users.map(|(percentiles, _)| percentiles));
+            } else {
+                bands.push(Some(Percentiles::same(view.users[0])));
+            }
+            for (index, metric) in view.metrics.iter().enumerate() {
+                let ranks = match followed.get(index).copied().flatten() {
+                    // The same on every path: any path holds every percentile.
+                    Some(Source::Fixed) => Some([0; 5]),
+                    Some(Source::Input(input)) => Some(input_ranks[input]),
+                    Some(Source::Metric(slot)) => Some(metric_ranks[slot]),
+                    None => None,
+                };
+                let percentiles = match ranks {
+                    Some(ranks) => {
+                        let at = |k: usize| metric[ranks[k] as usize];
+                        Some(Percentiles {
+                            p5: at(0),
+                            p10: at(1),
+                            p50: at(2),
+                            p90: at(3),
+                            p95: at(4),
+                        })
+                    }
+                    None => {
+                        let selected = selector.percentiles_and_paths(metric.iter().copied());
+                        metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
+                        selected.map(|(percentiles, _)| percentiles)
+                    }
+                };
+                bands.push(percentiles);
+            }
+            let total = selector.percentiles(view.total_cost.iter().copied());
+            bands.push(total);
+            bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
+            let cost_per_user = if users_vary {
+                per_user.clear();
+                let with_users = view
+                    .total_cost
+                    .iter()
+                    .zip(view.users)
+                    .filter(|(_, users)| **users >= 1.0);
+                per_user.extend(with_users.map(|(cost, users)| cost / users));
+                selector.percentiles(per_user.iter().copied())
+            } else {
+                // The same users on every path: dividing by them keeps the cost's
+                // order, so its percentiles divided are exactly theirs.
+                let users = view.users[0];
+                total
+                    .filter(|_| users >= 1.0)
+                    .map(|p| p.map(|cost| cost / users))
+            };
+            bands.push(cost_per_user);
+            months.push(MonthBands {
+                month: view.month,
+                percentiles: bands,
+                // Filled in from the run's crossings once it is over.
+                red: Vec::new(),
+                over_capacity: Vec::new(),
+                over_budget: budget
+                    .and_then(|b| b.monthly_cap)
+                    .map(|_| share(view.over_budget)),
+                cost_per_user_over_cap: budget
+                    .and_then(|b| b.cost_per_user_cap)
+                    .map(|_| share(view.cost_per_user_over)),
+                broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
+            });
+        },
+    );
+    let red_by = crossings.red_by_month(months.len());
+    let over_by = crossings.over_by_month(months.len());
+    for (index, month) in months.iter_mut().enumerate() {
+        month.red = red_by.iter().map(|counts| share(counts[index])).collect();
+        month.over_capacity = over_by.iter().map(|counts| share(counts[index])).collect();
+    }
+    let mut first_counts = vec![0usize; plan.components.len()];
+    let mut never = 0;
+    for first in crossings.first_red() {
+        match first {
+            Some(index) => first_counts[index] += 1,
+            None => never += 1,
+        }
+    }
+    let through = judged_through(months.len());
+    ScenarioBands {
+        name: plan.scenarios[scenario].name.clone(),
+        months,
+        first_red: first_counts.into_iter().map(share).collect(),
+        never_red: share(never),
+        sensitivity: sensitivity_with(valid, scenario, &inputs, &mut latency_limits),
+        // A scenario with no range of its own has every path equal to its
+        // projection: its deadlines are certain, whatever the plan's
+        // confidence.
+        act_by: needed.act_by(
+            plan,
+            if scenario_is_uncertain(plan, scenario) {
+                plan.confidence()
+            } else {
+                1.0
+            },
+            through,
+        ),
+        commitments: tallies
+            .iter()
+            .filter(|tally| tally.complete(term.term_months))
+            .filter_map(|tally| {
+                let h = commitable(&plan.components[tally.component])?;
+                Some(tally.recommend(h, term.term_months, term.start_month))
+            })
+            .collect(),
+        stopped,
+        actual_percentiles,
+    }
+}
+
+/// For each uncertain input, the outcome with it at its low and at its high
+/// bound and every other input at its median; largest swing first.
+pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<Sensitivity> {
+    let mut latency_limits = LatencyLimits::for_components(&valid.plan().components);
+    sensitivity_with(valid, scenario, inputs, &mut latency_limits)
+}
+
+fn sensitivity_with(
+    valid: &ValidPlan,
+    scenario: usize,
+    inputs: &[Input],
+    latency_limits: &mut [LatencyLimits],
+) -> Vec<Sensitivity> {
+    let plan = valid.plan();
+    let month = plan.horizon_months.min(12);
+    let mut results: Vec<Sensitivity> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| input.value.is_uncertain())
+        .map(|(varied, input)| {
+            let (low, high) = input.value.bounds();
+            let (low, high) = (
+                low.clamp(input.min, input.max),
+                high.clamp(input.min, input.max),
+            );
+            let columns = Columns::build(inputs, |index, other| {
+                if index == varied {
+                    vec![low, high]
+                } else {
+                    vec![other.value.median()]
+                }
+            });
+            let mut cumulative = (f64::NAN, f64::NAN);
+            let mut monthly = (f64::NAN, f64::NAN);
+            let (_, stopped) =
+                simulate_with(valid, scenario, &columns, 2, latency_limits, |view| {
+                    if view.month == month {
+                        monthly = (view.total_cost[0], view.total_cost[1]);
+                    }
+                    cumulative = (view.cumulative_cost[0], view.cumulative_cost[1]);
+                });
+            let finite = stopped.is_none() && cumulative.0.is_finite() && cumulative.1.is_finite();
+            Sensitivity {
+                input: input.label.clone(),
+                low,
+                high,
+                cumulative_cost: if finite { cumulative } else { (0.0, 0.0) },
+                monthly_cost: if finite { monthly } else { (0.0, 0.0) },
+                month,
+            }
+        })
+        .collect();
+    results.sort_by(|a, b| {
+        b.swing()
+            .total_cmp(&a.swing())
+            .then_with(|| a.input.cmp(&b.input))
+    });
+    results
+}
+
+/// A fingerprint of every number in the bands (FNV-1a over their bits), to
+/// check that two platforms computed exactly the same thing.
+pub fn bands_digest(bands: &Bands) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix = |value: f64| {
+        for byte in value.to_bits().to_le_bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for scenario in &bands.scenarios {
+        for month in &scenario.months {
+            for p in month.percentiles.iter().flatten() {
+                [p.p5, p.p10, p.p50, p.p90, p.p95]
+                    .into_iter()
+                    .for_each(&mut mix);
+            }
+            month
+                .red
+                .iter()
+                .chain(&month.over_capacity)
+                .for_each(|v| mix(*v));
+        }
+        for s in &scenario.sensitivity {
+            [
+                s.cumulative_cost.0,
+                s.cumulative_cost.1,
+                s.monthly_cost.0,
+                s.monthly_cost.1,
+            ]
+            .into_iter()
+            .for_each(&mut mix);
+        }
+    }
+    hash
+}
