@@ -11,8 +11,8 @@
 //! Monte Carlo paths, so the change is live in time on at least that share.
 
 use crate::engine::model::number::units_text;
-use crate::engine::model::plan::{Component, Horizontal, Plan};
-use crate::engine::model::validate::{Quantity, ValidPlan};
+use crate::engine::model::plan::{Component, Horizontal, Plan, Tiered};
+use crate::engine::model::validate::{Quantity, TierTable, ValidPlan};
 use crate::engine::project::months::{MonthResult, ScenarioMonths};
 use crate::engine::project::sizing::{units_in_service, LatencyLimits};
 
@@ -186,107 +186,133 @@ pub fn steps(valid: &ValidPlan, projection: &ScenarioMonths) -> Vec<Step> {
     for (index, component) in plan.components.iter().enumerate() {
         let loads = &resolved.component_loads[index];
         match component {
-            Component::Horizontal(h) => {
-                let share = red_share(h.utilization_thresholds().red);
-                // Up to the red line, and within any response-time target.
-                let mut limits = LatencyLimits::new(component);
-                // What `active` serving units carry.
-                let mut carried = |active: u32| {
-                    let by_utilization = share * h.capacity() * f64::from(active);
-                    vec![(loads[0], by_utilization.min(limits.max_rate(active)))]
-                };
-                if let Some(current) = h.current_units {
-                    // Today's units include the spares; only the rest serve.
-                    steps.push(Step {
-                        component: index,
-                        kind: StepKind::Today,
-                        label: format!("grow past today's {}", units_text(current)),
-                        thresholds: carried(current.saturating_sub(h.spare_units)),
-                    });
-                }
-                // `max_units` counts serving units: the spares come on top.
-                steps.push(Step {
-                    component: index,
-                    kind: StepKind::MaxUnits,
-                    label: format!("outgrow its most, {}", units_text(h.max_units)),
-                    thresholds: carried(h.max_units),
-                });
-            }
+            Component::Horizontal(h) => steps.extend(horizontal_steps(index, component, h, loads)),
             Component::Tiered(t) => {
                 let table = &resolved.tier_tables[index];
-                let share = red_share(t.thresholds.red);
-                let limits_of = |tier: usize| -> Vec<(Quantity, f64)> {
-                    loads
-                        .iter()
-                        .zip(&table.limits[tier])
-                        .map(|(quantity, limit)| (*quantity, share * limit))
-                        .collect()
-                };
-                // The tiers the projection moves through, in order.
-                let mut sequence: Vec<usize> = Vec::new();
-                for month in &projection.months {
-                    if let Some(tier) = month.components[index].tier {
-                        if sequence.last() != Some(&tier) {
-                            sequence.push(tier);
-                        }
-                    }
-                }
-                let current = t
-                    .current_tier
-                    .as_ref()
-                    .and_then(|name| t.tiers.iter().position(|tier| &tier.name == name));
-                if let Some(current) = current {
-                    if sequence.first() != Some(&current) {
-                        sequence.insert(0, current);
-                    }
-                }
-                let mut today_seen = false;
-                for pair in sequence.windows(2) {
-                    // Load forces only moves up; a move to a cheaper tier
-                    // (users falling, or today's tier more than month 0
-                    // needs) is never a deadline.
-                    if t.tiers[pair[1]].price <= t.tiers[pair[0]].price {
-                        continue;
-                    }
-                    let (from, to) = (&t.tiers[pair[0]].name, &t.tiers[pair[1]].name);
-                    let today = !today_seen && current == Some(pair[0]);
-                    today_seen |= today;
-                    steps.push(Step {
-                        component: index,
-                        kind: if today {
-                            StepKind::Today
-                        } else {
-                            StepKind::Tier {
-                                from: from.clone(),
-                                to: to.clone(),
-                            }
-                        },
-                        label: format!("move from {from} to {to}"),
-                        thresholds: limits_of(pair[0]),
-                    });
-                }
-                // Today's tier, when the projection never moves up from it.
-                if let (Some(current), false) = (current, today_seen) {
-                    let position = steps.len()
-                        - steps
-                            .iter()
-                            .rev()
-                            .take_while(|s| s.component == index)
-                            .count();
-                    steps.insert(
-                        position,
-                        Step {
-                            component: index,
-                            kind: StepKind::Today,
-                            label: format!("outgrow today's {}", t.tiers[current].name),
-                            thresholds: limits_of(current),
-                        },
-                    );
-                }
+                steps.extend(tiered_steps(index, t, loads, table, projection));
             }
         }
     }
     steps
+}
+
+/// A horizontal component's steps: growing past today's units, if the plan
+/// states them, then outgrowing its most.
+fn horizontal_steps(
+    index: usize,
+    component: &Component,
+    h: &Horizontal,
+    loads: &[Quantity],
+) -> Vec<Step> {
+    let share = red_share(h.utilization_thresholds().red);
+    // Up to the red line, and within any response-time target.
+    let mut limits = LatencyLimits::new(component);
+    // What `active` serving units carry.
+    let mut carried = |active: u32| {
+        let by_utilization = share * h.capacity() * f64::from(active);
+        vec![(loads[0], by_utilization.min(limits.max_rate(active)))]
+    };
+    let mut steps = Vec::new();
+    if let Some(current) = h.current_units {
+        // Today's units include the spares; only the rest serve.
+        steps.push(Step {
+            component: index,
+            kind: StepKind::Today,
+            label: format!("grow past today's {}", units_text(current)),
+            thresholds: carried(current.saturating_sub(h.spare_units)),
+        });
+    }
+    // `max_units` counts serving units: the spares come on top.
+    steps.push(Step {
+        component: index,
+        kind: StepKind::MaxUnits,
+        label: format!("outgrow its most, {}", units_text(h.max_units)),
+        thresholds: carried(h.max_units),
+    });
+    steps
+}
+
+/// A tiered component's steps: each move up to a dearer tier the projection
+/// makes (from today's tier first, if the plan states it), or outgrowing
+/// today's tier when the projection never moves up from it.
+fn tiered_steps(
+    index: usize,
+    t: &Tiered,
+    loads: &[Quantity],
+    table: &TierTable,
+    projection: &ScenarioMonths,
+) -> Vec<Step> {
+    let share = red_share(t.thresholds.red);
+    let limits_of = |tier: usize| -> Vec<(Quantity, f64)> {
+        loads
+            .iter()
+            .zip(&table.limits[tier])
+            .map(|(quantity, limit)| (*quantity, share * limit))
+            .collect()
+    };
+    let current = t
+        .current_tier
+        .as_ref()
+        .and_then(|name| t.tiers.iter().position(|tier| &tier.name == name));
+    let sequence = tier_sequence(index, current, projection);
+    let mut steps = Vec::new();
+    let mut today_seen = false;
+    for pair in sequence.windows(2) {
+        // Load forces only moves up; a move to a cheaper tier (users
+        // falling, or today's tier more than month 0 needs) is never a
+        // deadline.
+        if t.tiers[pair[1]].price <= t.tiers[pair[0]].price {
+            continue;
+        }
+        let (from, to) = (&t.tiers[pair[0]].name, &t.tiers[pair[1]].name);
+        let today = !today_seen && current == Some(pair[0]);
+        today_seen |= today;
+        steps.push(Step {
+            component: index,
+            kind: if today {
+                StepKind::Today
+            } else {
+                StepKind::Tier {
+                    from: from.clone(),
+                    to: to.clone(),
+                }
+            },
+            label: format!("move from {from} to {to}"),
+            thresholds: limits_of(pair[0]),
+        });
+    }
+    // Today's tier, when the projection never moves up from it: first.
+    if let (Some(current), false) = (current, today_seen) {
+        steps.insert(
+            0,
+            Step {
+                component: index,
+                kind: StepKind::Today,
+                label: format!("outgrow today's {}", t.tiers[current].name),
+                thresholds: limits_of(current),
+            },
+        );
+    }
+    steps
+}
+
+/// The tiers component `index` moves through in the projection, in order,
+/// starting from today's tier if the plan states it.
+fn tier_sequence(index: usize, current: Option<usize>, projection: &ScenarioMonths) -> Vec<usize> {
+    let mut sequence: Vec<usize> = Vec::new();
+    for month in &projection.months {
+        if let Some(tier) = month.components[index].tier {
+            if sequence.last() != Some(&tier) {
+                sequence.push(tier);
+            }
+        }
+    }
+    if let Some(current) = current {
+        if sequence.first() != Some(&current) {
+            sequence.insert(0, current);
+        }
+    }
+    sequence
 }
 
 /// The first month of `months` in which `step` is needed.

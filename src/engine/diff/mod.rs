@@ -301,77 +301,9 @@ fn object_changes(
             continue;
         }
         match (kind, key.as_str()) {
-            ("component", "tiers") => {
-                let tiers = |v: Option<&Value>| {
-                    v.and_then(Value::as_array)
-                        .map(|items| {
-                            items
-                                .iter()
-                                .map(|t| {
-                                    (
-                                        t["name"].as_str().unwrap_or_default().to_string(),
-                                        t.clone(),
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                        })
-                        .unwrap_or_default()
-                };
-                let mut inner = Vec::new();
-                named("tier", tiers(a.get(key)), tiers(b.get(key)), &mut inner);
-                // Re-expressed on the component: `Redis tier Large price 400 → 450`.
-                for change in inner {
-                    changes.push(Change {
-                        kind,
-                        name: format!("{name} tier"),
-                        detail: match change.detail {
-                            Detail::Field { label, old, new } => Detail::Field {
-                                label: format!("{} {label}", change.name).trim().to_string(),
-                                old,
-                                new,
-                            },
-                            Detail::Added => Detail::Field {
-                                label: format!("{} added", change.name),
-                                old: None,
-                                new: Some("in the ladder".into()),
-                            },
-                            Detail::Removed => Detail::Field {
-                                label: format!("{} removed", change.name),
-                                old: Some("in the ladder".into()),
-                                new: None,
-                            },
-                            Detail::Renamed { from } => Detail::Field {
-                                label: "renamed".into(),
-                                old: Some(from),
-                                new: Some(change.name),
-                            },
-                            note @ Detail::Note(_) => note,
-                        },
-                    });
-                }
-            }
+            ("component", "tiers") => tier_changes(name, a.get(key), b.get(key), changes),
             ("scenario", "drivers") => {
-                let empty = Map::new();
-                let overrides = |v: Option<&Value>| {
-                    v.and_then(Value::as_object)
-                        .cloned()
-                        .unwrap_or_else(|| empty.clone())
-                };
-                let (x, y) = (overrides(a.get(key)), overrides(b.get(key)));
-                let mut drivers: Vec<&String> = x.keys().chain(y.keys()).collect();
-                drivers.sort();
-                drivers.dedup();
-                for driver in drivers {
-                    if x.get(driver) != y.get(driver) {
-                        changes.push(field(
-                            kind,
-                            name.to_string(),
-                            &format!("{} (own value)", readable(driver)),
-                            x.get(driver).map(|v| show(driver, v)),
-                            y.get(driver).map(|v| show(driver, v)),
-                        ));
-                    }
-                }
+                scenario_driver_changes(name, a.get(key), b.get(key), changes)
             }
             _ => leaf_changes(
                 kind,
@@ -382,6 +314,87 @@ fn object_changes(
                 b.get(key),
                 changes,
             ),
+        }
+    }
+}
+
+/// A component's tier ladder, tier by tier, re-expressed on the component:
+/// `Redis tier Large price 400 → 450`.
+fn tier_changes(name: &str, old: Option<&Value>, new: Option<&Value>, changes: &mut Vec<Change>) {
+    let tiers = |v: Option<&Value>| {
+        v.and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|t| {
+                        (
+                            t["name"].as_str().unwrap_or_default().to_string(),
+                            t.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let mut inner = Vec::new();
+    named("tier", tiers(old), tiers(new), &mut inner);
+    for change in inner {
+        changes.push(Change {
+            kind: "component",
+            name: format!("{name} tier"),
+            detail: match change.detail {
+                Detail::Field { label, old, new } => Detail::Field {
+                    label: format!("{} {label}", change.name).trim().to_string(),
+                    old,
+                    new,
+                },
+                Detail::Added => Detail::Field {
+                    label: format!("{} added", change.name),
+                    old: None,
+                    new: Some("in the ladder".into()),
+                },
+                Detail::Removed => Detail::Field {
+                    label: format!("{} removed", change.name),
+                    old: Some("in the ladder".into()),
+                    new: None,
+                },
+                Detail::Renamed { from } => Detail::Field {
+                    label: "renamed".into(),
+                    old: Some(from),
+                    new: Some(change.name),
+                },
+                note @ Detail::Note(_) => note,
+            },
+        });
+    }
+}
+
+/// A scenario's own driver values, driver by driver.
+fn scenario_driver_changes(
+    name: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    changes: &mut Vec<Change>,
+) {
+    let empty = Map::new();
+    let overrides = |v: Option<&Value>| {
+        v.and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_else(|| empty.clone())
+    };
+    let (x, y) = (overrides(old), overrides(new));
+    let mut drivers: Vec<&String> = x.keys().chain(y.keys()).collect();
+    drivers.sort();
+    drivers.dedup();
+    for driver in drivers {
+        if x.get(driver) != y.get(driver) {
+            changes.push(field(
+                "scenario",
+                name.to_string(),
+                &format!("{} (own value)", readable(driver)),
+                x.get(driver).map(|v| show(driver, v)),
+                y.get(driver).map(|v| show(driver, v)),
+            ));
         }
     }
 }

@@ -510,123 +510,165 @@ impl Chain {
         shapes: &[Shape],
         same: &[bool],
     ) -> Shape {
-        use Shape::{Constant, Follows, Other};
+        use Shape::Other;
         match expr {
             Expr::Number(value) => Shape::known(*value),
-            Expr::Name { name, .. } => {
-                if name == "month" {
-                    // Months count up from 0.
-                    return Constant {
-                        value: None,
-                        non_negative: true,
-                    };
-                }
-                if let Some(input) = self.inputs.iter().position(|n| n == name) {
-                    return match spread(input) {
-                        Spread::Varies => Follows(Source::Input(input)),
-                        Spread::Fixed(value) => Shape::known(value),
-                        Spread::SameNonNegative => Constant {
-                            value: None,
-                            non_negative: true,
-                        },
-                    };
-                }
-                match self.metric_index(name).map(|slot| (slot, shapes[slot])) {
-                    // A metric that itself follows a quantity: follow that one.
-                    Some((_, shape @ (Constant { .. } | Follows(_)))) => shape,
-                    Some((slot, Other)) => Follows(Source::Metric(slot)),
-                    None => Other,
-                }
-            }
+            Expr::Name { name, .. } => self.name_shape(name, spread, shapes),
             Expr::Binary {
                 op, left, right, ..
-            } => {
-                let (a, b) = (
-                    self.shape(left, spread, shapes, same),
-                    self.shape(right, spread, shapes, same),
-                );
-                match (op, a, b) {
-                    (_, Constant { value: x, .. }, Constant { value: y, .. }) => match x.zip(y) {
-                        Some((x, y)) => Shape::known(apply_binary(*op, x, y)),
-                        None => Constant {
-                            value: None,
-                            // Sums, products and quotients of numbers ≥ 0.
-                            non_negative: matches!(
-                                op,
-                                BinaryOp::Add | BinaryOp::Mul | BinaryOp::Div
-                            ) && a.non_negative()
-                                && b.non_negative(),
-                        },
-                    },
-                    (BinaryOp::Add, Follows(s), Constant { .. })
-                    | (BinaryOp::Add, Constant { .. }, Follows(s)) => Follows(s),
-                    // Two non-decreasing functions of one quantity: so is
-                    // their rounded sum.
-                    (BinaryOp::Add, Follows(s), Follows(t)) if s == t => Follows(s),
-                    (BinaryOp::Sub, Follows(s), Constant { .. }) => Follows(s),
-                    (BinaryOp::Mul, Follows(s), c) | (BinaryOp::Mul, c, Follows(s))
-                        if c.non_negative() =>
-                    {
-                        Follows(s)
-                    }
-                    // Only by a known positive number: a divisor that might be
-                    // zero could turn the order into infinities and NaN.
-                    (BinaryOp::Div, Follows(s), Constant { value: Some(c), .. }) if c > 0.0 => {
-                        Follows(s)
-                    }
+            } => self.binary_shape(*op, left, right, spread, shapes, same),
+            Expr::Call { function, args, .. } => {
+                self.call_shape(*function, args, spread, shapes, same)
+            }
+            Expr::Prev { name, initial, .. } => {
+                self.prev_shape(name, initial.as_deref(), spread, shapes, same)
+            }
+            Expr::Negate(_) => Other,
+        }
+    }
+
+    /// A name: the month, an input (by how it spreads over the paths) or a
+    /// metric (through what it follows).
+    fn name_shape(&self, name: &str, spread: &impl Fn(usize) -> Spread, shapes: &[Shape]) -> Shape {
+        use Shape::{Constant, Follows, Other};
+        if name == "month" {
+            // Months count up from 0.
+            return Constant {
+                value: None,
+                non_negative: true,
+            };
+        }
+        if let Some(input) = self.inputs.iter().position(|n| n == name) {
+            return match spread(input) {
+                Spread::Varies => Follows(Source::Input(input)),
+                Spread::Fixed(value) => Shape::known(value),
+                Spread::SameNonNegative => Constant {
+                    value: None,
+                    non_negative: true,
+                },
+            };
+        }
+        match self.metric_index(name).map(|slot| (slot, shapes[slot])) {
+            // A metric that itself follows a quantity: follow that one.
+            Some((_, shape @ (Constant { .. } | Follows(_)))) => shape,
+            Some((slot, Other)) => Follows(Source::Metric(slot)),
+            None => Other,
+        }
+    }
+
+    /// Constants fold; a quantity plus, minus, or times a non-negative
+    /// constant, or divided by a positive one, keeps following it.
+    fn binary_shape(
+        &self,
+        op: BinaryOp,
+        left: &Expr,
+        right: &Expr,
+        spread: &impl Fn(usize) -> Spread,
+        shapes: &[Shape],
+        same: &[bool],
+    ) -> Shape {
+        use Shape::{Constant, Follows, Other};
+        let (a, b) = (
+            self.shape(left, spread, shapes, same),
+            self.shape(right, spread, shapes, same),
+        );
+        match (op, a, b) {
+            (_, Constant { value: x, .. }, Constant { value: y, .. }) => match x.zip(y) {
+                Some((x, y)) => Shape::known(apply_binary(op, x, y)),
+                None => Constant {
+                    value: None,
+                    // Sums, products and quotients of numbers ≥ 0.
+                    non_negative: matches!(op, BinaryOp::Add | BinaryOp::Mul | BinaryOp::Div)
+                        && a.non_negative()
+                        && b.non_negative(),
+                },
+            },
+            (BinaryOp::Add, Follows(s), Constant { .. })
+            | (BinaryOp::Add, Constant { .. }, Follows(s)) => Follows(s),
+            // Two non-decreasing functions of one quantity: so is
+            // their rounded sum.
+            (BinaryOp::Add, Follows(s), Follows(t)) if s == t => Follows(s),
+            (BinaryOp::Sub, Follows(s), Constant { .. }) => Follows(s),
+            (BinaryOp::Mul, Follows(s), c) | (BinaryOp::Mul, c, Follows(s)) if c.non_negative() => {
+                Follows(s)
+            }
+            // Only by a known positive number: a divisor that might be
+            // zero could turn the order into infinities and NaN.
+            (BinaryOp::Div, Follows(s), Constant { value: Some(c), .. }) if c > 0.0 => Follows(s),
+            _ => Other,
+        }
+    }
+
+    /// Rounding and square roots keep following a quantity; so do the min
+    /// and max of path-constants and functions of one quantity.
+    fn call_shape(
+        &self,
+        function: Function,
+        args: &[Expr],
+        spread: &impl Fn(usize) -> Spread,
+        shapes: &[Shape],
+        same: &[bool],
+    ) -> Shape {
+        use Shape::{Constant, Follows, Other};
+        match (function, args) {
+            (Function::Ceil | Function::Floor | Function::Round | Function::Sqrt, [arg]) => {
+                match self.shape(arg, spread, shapes, same) {
+                    Follows(s) => Follows(s),
                     _ => Other,
                 }
             }
-            Expr::Call { function, args, .. } => match (function, args.as_slice()) {
-                (Function::Ceil | Function::Floor | Function::Round | Function::Sqrt, [arg]) => {
-                    match self.shape(arg, spread, shapes, same) {
-                        Follows(s) => Follows(s),
-                        _ => Other,
+            // The larger or smaller of path-constants and non-decreasing
+            // functions of one quantity is one too.
+            (Function::Min | Function::Max, _) => {
+                let mut followed = None;
+                for arg in args {
+                    match (self.shape(arg, spread, shapes, same), followed) {
+                        (Constant { .. }, _) => {}
+                        (Follows(s), None) => followed = Some(s),
+                        (Follows(s), Some(t)) if s == t => {}
+                        _ => return Other,
                     }
                 }
-                // The larger or smaller of path-constants and non-decreasing
-                // functions of one quantity is one too.
-                (Function::Min | Function::Max, _) => {
-                    let mut followed = None;
-                    for arg in args {
-                        match (self.shape(arg, spread, shapes, same), followed) {
-                            (Constant { .. }, _) => {}
-                            (Follows(s), None) => followed = Some(s),
-                            (Follows(s), Some(t)) if s == t => {}
-                            _ => return Other,
-                        }
-                    }
-                    match followed {
-                        Some(s) => Follows(s),
-                        // Only path-constants (constant folding took known values).
-                        None => Constant {
-                            value: None,
-                            non_negative: false,
-                        },
-                    }
-                }
-                _ => Other,
-            },
-            Expr::Prev { name, initial, .. } => {
-                let initial = match initial {
-                    Some(initial) => self.shape(initial, spread, shapes, same),
-                    None => Shape::known(0.0),
-                };
-                let last_month_same = name == "month"
-                    || match self.inputs.iter().position(|n| n == name) {
-                        Some(input) => spread(input) != Spread::Varies,
-                        None => self.metric_index(name).is_some_and(|slot| same[slot]),
-                    };
-                if last_month_same && matches!(initial, Constant { .. }) {
-                    Constant {
+                match followed {
+                    Some(s) => Follows(s),
+                    // Only path-constants (constant folding took known values).
+                    None => Constant {
                         value: None,
                         non_negative: false,
-                    }
-                } else {
-                    Other
+                    },
                 }
             }
-            Expr::Negate(_) => Other,
+            _ => Other,
+        }
+    }
+
+    /// Last month's value is the same on every path when the name is and the
+    /// first month's value is a path-constant.
+    fn prev_shape(
+        &self,
+        name: &str,
+        initial: Option<&Expr>,
+        spread: &impl Fn(usize) -> Spread,
+        shapes: &[Shape],
+        same: &[bool],
+    ) -> Shape {
+        use Shape::{Constant, Other};
+        let initial = match initial {
+            Some(initial) => self.shape(initial, spread, shapes, same),
+            None => Shape::known(0.0),
+        };
+        let last_month_same = name == "month"
+            || match self.inputs.iter().position(|n| n == name) {
+                Some(input) => spread(input) != Spread::Varies,
+                None => self.metric_index(name).is_some_and(|slot| same[slot]),
+            };
+        if last_month_same && matches!(initial, Constant { .. }) {
+            Constant {
+                value: None,
+                non_negative: false,
+            }
+        } else {
+            Other
         }
     }
 }

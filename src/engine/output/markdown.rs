@@ -5,13 +5,17 @@ use crate::engine::actuals::compare::{
     calibrate, calibration_sentence, compare, format_difference, format_value, headline,
     signed_percent,
 };
-use crate::engine::analyse::scenario::Projection;
+use crate::engine::analyse::scenario::{Projection, ScenarioProjection};
 use crate::engine::model::number::{format_count, format_in_unit, format_money, format_percent};
+use crate::engine::model::plan::Plan;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::project::months::cost_line_names;
 use crate::engine::uncertainty::Bands;
 use std::fmt::Write;
 
+/// The report: the plan's header, then per scenario its current capacity,
+/// growth and sizing at milestone months, cost breakdown, decisions,
+/// actuals, events and uncertainty.
 pub fn projection_markdown(
     valid: &ValidPlan,
     projection: &Projection,
@@ -19,7 +23,6 @@ pub fn projection_markdown(
     only: Option<&str>,
 ) -> String {
     let plan = valid.plan();
-    let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape(&plan.name));
     if !plan.description.is_empty() {
@@ -34,102 +37,10 @@ pub fn projection_markdown(
     );
     for scenario in super::describe::selected(&projection.scenarios, only) {
         let _ = writeln!(out, "## Scenario: {}\n", escape(&scenario.name));
-        let current: Vec<_> = plan
-            .components
-            .iter()
-            .zip(&scenario.today)
-            .filter_map(|(c, t)| t.as_ref().map(|t| (c, t)))
-            .collect();
-        if !current.is_empty() {
-            let _ = writeln!(out, "### Current capacity\n\n| Component | Today | Utilization | Headroom | Status | Runs out |\n|---|---|---|---|---|---|");
-            for (component, today) in current {
-                let runs_out = today.runs_out.map_or_else(
-                    || "not within the horizon".to_string(),
-                    |m| format!("month {m}"),
-                );
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} |",
-                    escape(component.name()),
-                    escape(&today.setup),
-                    format_percent(round2(today.utilization)),
-                    format_percent(round2(today.headroom)),
-                    today.status.label(),
-                    runs_out
-                );
-            }
-            out.push('\n');
-        }
-        let _ = write!(out, "### Growth projection\n\n| Month | Users |");
-        for metric in &plan.metrics {
-            let _ = write!(out, " {} |", escape(&metric.name));
-        }
-        let _ = write!(out, " Monthly cost | Cumulative |\n|---|---|");
-        for _ in &plan.metrics {
-            out.push_str("---|");
-        }
-        out.push_str("---|---|\n");
-        for month in super::describe::milestone_months(plan.horizon_months) {
-            let Some(result) = scenario.at(month) else {
-                continue;
-            };
-            let _ = write!(out, "| {} | {} |", month, format_count(result.users));
-            for (metric, value) in plan.metrics.iter().zip(&result.metrics) {
-                let _ = write!(out, " {} |", format_in_unit(*value, &metric.unit));
-            }
-            let _ = writeln!(
-                out,
-                " {} | {} |",
-                money(result.total_cost),
-                money(result.cumulative_cost)
-            );
-        }
-        out.push('\n');
-        if !plan.components.is_empty() {
-            let _ = write!(out, "### Sizing by milestone\n\n| Month |");
-            for component in &plan.components {
-                let _ = write!(out, " {} |", escape(component.name()));
-            }
-            out.push_str("\n|---|");
-            for _ in &plan.components {
-                out.push_str("---|");
-            }
-            out.push('\n');
-            for month in super::describe::milestone_months(plan.horizon_months) {
-                let Some(result) = scenario.at(month) else {
-                    continue;
-                };
-                let _ = write!(out, "| {month} |");
-                for (component, sizing) in plan.components.iter().zip(&result.components) {
-                    let latency = super::describe::describe_response_time(component, sizing)
-                        .map(|text| format!(", {text}"))
-                        .unwrap_or_default();
-                    let _ = write!(
-                        out,
-                        " {} ({}, {}{latency}) |",
-                        escape(&super::describe::describe_size(component, sizing)),
-                        format_percent(round2(sizing.utilization)),
-                        sizing.status.label()
-                    );
-                }
-                out.push('\n');
-            }
-            out.push('\n');
-        }
-        if let Some(last) = scenario.last() {
-            let _ = writeln!(
-                out,
-                "### Monthly cost breakdown (month {})\n\n| Line | Cost |\n|---|---|",
-                last.month
-            );
-            for (name, cost) in cost_line_names(plan).iter().zip(&last.costs) {
-                let _ = writeln!(out, "| {} | {} |", escape(name), money(*cost));
-            }
-            let _ = writeln!(out, "| **Total** | **{}** |\n", money(last.total_cost));
-            if let Some(per_user) = last.cost_per_user {
-                let _ = writeln!(out, "Cost per user: {} a month.\n", money(per_user));
-            }
-        }
+        current_capacity(&mut out, plan, scenario);
+        growth_projection(&mut out, plan, scenario);
+        sizing_by_milestone(&mut out, plan, scenario);
+        cost_breakdown(&mut out, plan, scenario);
         decisions_and_deadlines(&mut out, valid, scenario, bands);
         let scenario_bands =
             bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
@@ -151,6 +62,120 @@ pub fn projection_markdown(
         }
     }
     out
+}
+
+/// Today's setup of each component that states one, against month 0.
+fn current_capacity(out: &mut String, plan: &Plan, scenario: &ScenarioProjection) {
+    let current: Vec<_> = plan
+        .components
+        .iter()
+        .zip(&scenario.today)
+        .filter_map(|(c, t)| t.as_ref().map(|t| (c, t)))
+        .collect();
+    if !current.is_empty() {
+        let _ = writeln!(out, "### Current capacity\n\n| Component | Today | Utilization | Headroom | Status | Runs out |\n|---|---|---|---|---|---|");
+        for (component, today) in current {
+            let runs_out = today.runs_out.map_or_else(
+                || "not within the horizon".to_string(),
+                |m| format!("month {m}"),
+            );
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                escape(component.name()),
+                escape(&today.setup),
+                format_percent(round2(today.utilization)),
+                format_percent(round2(today.headroom)),
+                today.status.label(),
+                runs_out
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// Users, metrics and costs at the milestone months.
+fn growth_projection(out: &mut String, plan: &Plan, scenario: &ScenarioProjection) {
+    let money = |value: f64| format_money(value, &plan.currency);
+    let _ = write!(out, "### Growth projection\n\n| Month | Users |");
+    for metric in &plan.metrics {
+        let _ = write!(out, " {} |", escape(&metric.name));
+    }
+    let _ = write!(out, " Monthly cost | Cumulative |\n|---|---|");
+    for _ in &plan.metrics {
+        out.push_str("---|");
+    }
+    out.push_str("---|---|\n");
+    for month in super::describe::milestone_months(plan.horizon_months) {
+        let Some(result) = scenario.at(month) else {
+            continue;
+        };
+        let _ = write!(out, "| {} | {} |", month, format_count(result.users));
+        for (metric, value) in plan.metrics.iter().zip(&result.metrics) {
+            let _ = write!(out, " {} |", format_in_unit(*value, &metric.unit));
+        }
+        let _ = writeln!(
+            out,
+            " {} | {} |",
+            money(result.total_cost),
+            money(result.cumulative_cost)
+        );
+    }
+    out.push('\n');
+}
+
+/// Each component's size, utilization and status at the milestone months.
+fn sizing_by_milestone(out: &mut String, plan: &Plan, scenario: &ScenarioProjection) {
+    if !plan.components.is_empty() {
+        let _ = write!(out, "### Sizing by milestone\n\n| Month |");
+        for component in &plan.components {
+            let _ = write!(out, " {} |", escape(component.name()));
+        }
+        out.push_str("\n|---|");
+        for _ in &plan.components {
+            out.push_str("---|");
+        }
+        out.push('\n');
+        for month in super::describe::milestone_months(plan.horizon_months) {
+            let Some(result) = scenario.at(month) else {
+                continue;
+            };
+            let _ = write!(out, "| {month} |");
+            for (component, sizing) in plan.components.iter().zip(&result.components) {
+                let latency = super::describe::describe_response_time(component, sizing)
+                    .map(|text| format!(", {text}"))
+                    .unwrap_or_default();
+                let _ = write!(
+                    out,
+                    " {} ({}, {}{latency}) |",
+                    escape(&super::describe::describe_size(component, sizing)),
+                    format_percent(round2(sizing.utilization)),
+                    sizing.status.label()
+                );
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+}
+
+/// The cost lines in the last month projected.
+fn cost_breakdown(out: &mut String, plan: &Plan, scenario: &ScenarioProjection) {
+    let money = |value: f64| format_money(value, &plan.currency);
+    if let Some(last) = scenario.last() {
+        let _ = writeln!(
+            out,
+            "### Monthly cost breakdown (month {})\n\n| Line | Cost |\n|---|---|",
+            last.month
+        );
+        for (name, cost) in cost_line_names(plan).iter().zip(&last.costs) {
+            let _ = writeln!(out, "| {} | {} |", escape(name), money(*cost));
+        }
+        let _ = writeln!(out, "| **Total** | **{}** |\n", money(last.total_cost));
+        if let Some(per_user) = last.cost_per_user {
+            let _ = writeln!(out, "Cost per user: {} a month.\n", money(per_user));
+        }
+    }
 }
 
 /// What to start and by when (date order), and what to commit.

@@ -1,8 +1,9 @@
 //! A readable fixed-width table per scenario, for the terminal.
 
 use crate::engine::actuals::compare::{calibrate, calibration_sentence, compare, headline};
-use crate::engine::analyse::scenario::Projection;
+use crate::engine::analyse::scenario::{Projection, ScenarioProjection};
 use crate::engine::model::number::{format_count, format_in_unit, format_money};
+use crate::engine::model::plan::Plan;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::uncertainty::Bands;
 use std::fmt::Write;
@@ -14,64 +15,11 @@ pub fn projection_table(
     only: Option<&str>,
 ) -> String {
     let plan = valid.plan();
-    let money = |value: f64| format_money(value, &plan.currency);
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", plan.name);
     for scenario in super::describe::selected(&projection.scenarios, only) {
         let _ = writeln!(out, "Scenario: {}", scenario.name);
-        let mut header: Vec<String> = vec!["Month".into(), "Users".into()];
-        header.extend(plan.metrics.iter().map(|m| m.name.clone()));
-        header.extend(plan.components.iter().map(|c| c.name().to_string()));
-        header.extend([
-            "Monthly cost".into(),
-            "Cumulative".into(),
-            "Per user".into(),
-        ]);
-        let mut rows = vec![header];
-        for month in &scenario.months {
-            let mut row = vec![month.month.to_string(), format_count(month.users)];
-            row.extend(
-                plan.metrics
-                    .iter()
-                    .zip(&month.metrics)
-                    .map(|(m, v)| format_in_unit(*v, &m.unit)),
-            );
-            row.extend(
-                plan.components
-                    .iter()
-                    .zip(&month.components)
-                    .map(|(component, sizing)| {
-                        let latency = super::describe::describe_response_time(component, sizing)
-                            .map(|text| format!(", {text}"))
-                            .unwrap_or_default();
-                        format!(
-                            "{} ({}{latency})",
-                            super::describe::describe_size(component, sizing),
-                            sizing.status.label()
-                        )
-                    }),
-            );
-            row.push(money(month.total_cost));
-            row.push(money(month.cumulative_cost));
-            row.push(month.cost_per_user.map_or_else(|| "—".into(), money));
-            rows.push(row);
-        }
-        let widths: Vec<usize> = (0..rows[0].len())
-            .map(|column| {
-                rows.iter()
-                    .map(|row| row[column].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for row in &rows {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, width)| format!("{cell:>width$}"))
-                .collect();
-            let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        }
+        write_month_table(&mut out, plan, scenario);
         if !scenario.events.is_empty() {
             let _ = writeln!(out, "\nEvents:");
             for event in &scenario.events {
@@ -112,4 +60,63 @@ pub fn projection_table(
         out.push('\n');
     }
     out
+}
+
+/// The months as a right-aligned table: users, metrics, each component's
+/// size and status, and the costs.
+fn write_month_table(out: &mut String, plan: &Plan, scenario: &ScenarioProjection) {
+    let money = |value: f64| format_money(value, &plan.currency);
+    let mut header: Vec<String> = vec!["Month".into(), "Users".into()];
+    header.extend(plan.metrics.iter().map(|m| m.name.clone()));
+    header.extend(plan.components.iter().map(|c| c.name().to_string()));
+    header.extend([
+        "Monthly cost".into(),
+        "Cumulative".into(),
+        "Per user".into(),
+    ]);
+    let mut rows = vec![header];
+    for month in &scenario.months {
+        let mut row = vec![month.month.to_string(), format_count(month.users)];
+        row.extend(
+            plan.metrics
+                .iter()
+                .zip(&month.metrics)
+                .map(|(m, v)| format_in_unit(*v, &m.unit)),
+        );
+        row.extend(
+            plan.components
+                .iter()
+                .zip(&month.components)
+                .map(|(component, sizing)| {
+                    let latency = super::describe::describe_response_time(component, sizing)
+                        .map(|text| format!(", {text}"))
+                        .unwrap_or_default();
+                    format!(
+                        "{} ({}{latency})",
+                        super::describe::describe_size(component, sizing),
+                        sizing.status.label()
+                    )
+                }),
+        );
+        row.push(money(month.total_cost));
+        row.push(money(month.cumulative_cost));
+        row.push(month.cost_per_user.map_or_else(|| "—".into(), money));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|column| {
+            rows.iter()
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:>width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    }
 }

@@ -11,7 +11,7 @@ use crate::engine::analyse::decisions::{
 use crate::engine::analyse::scenario::{project, ScenarioProjection};
 use crate::engine::formula::{Source, Spread};
 use crate::engine::model::inputs::{scenario_inputs, Input};
-use crate::engine::model::plan::{Plan, Series, Uncertainty};
+use crate::engine::model::plan::{CommitmentTerm, Plan, Series, Uncertainty};
 use crate::engine::model::rename::BUILT_IN_SERIES;
 use crate::engine::model::validate::{Quantity, ValidPlan};
 use crate::engine::project::sizing::LatencyLimits;
@@ -240,48 +240,11 @@ fn simulate_scenario(
     let inputs = scenario_inputs(plan, scenario);
     let columns = Columns::correlated(plan, scenario, &inputs, paths, seed);
     let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
-    let mut selector = Selector::default();
-    let mut per_user = Vec::with_capacity(paths);
+    let mut summary = MonthSummary::new(valid, &columns, paths);
     let share = |count: usize| count as f64 / paths as f64;
-    let budget = plan.budget.as_ref();
-    // Metrics that move with one quantity take their percentiles off its
-    // paths. Chain input 0 is users, then the drivers in plan order.
-    let users_vary = columns.growth_varies();
-    let spread = |input: usize| match input.checked_sub(1) {
-        None if users_vary => Spread::Varies,
-        // Growth is certain: every path has the same users, never negative.
-        None => Spread::SameNonNegative,
-        Some(driver) => match columns.drivers.get(driver) {
-            Some(column) if column.len() == 1 => Spread::Fixed(column[0]),
-            _ => Spread::Varies,
-        },
-    };
-    let followed = valid.chain().followed_sources(spread);
-    // The paths at the five percentile ranks of each input and metric. A
-    // driver keeps its value all run, so its ranks are found once.
-    let mut input_ranks: Vec<[u32; 5]> = std::iter::once([0; 5])
-        .chain(columns.drivers.iter().map(|column| {
-            let ranked = (column.len() > 1)
-                .then(|| selector.percentiles_and_paths(column.iter().copied()))
-                .flatten();
-            ranked.map_or([0; 5], |(_, ranks)| ranks)
-        }))
-        .collect();
-    let mut metric_ranks: Vec<[u32; 5]> = vec![[0; 5]; plan.metrics.len()];
     let actuals = ranked_actuals(valid);
     let mut actual_percentiles = Vec::new();
-    let mut needed = NeededMonths::new(steps(valid, deterministic), paths, plan.confidence());
-    let term = plan.commitment_term.unwrap_or_default();
-    let mut tallies: Vec<UnitsTally> = if term_fits(plan, term.term_months, term.start_month) {
-        plan.components
-            .iter()
-            .enumerate()
-            .filter_map(|(index, c)| commitable(c).map(|h| UnitsTally::new(index, h, paths)))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let loads = &valid.resolved().component_loads;
+    let mut decisions = PathDecisions::new(valid, deterministic, paths);
     let mut latency_limits = LatencyLimits::for_components(&plan.components);
     let (crossings, stopped) = simulate_with(
         valid,
@@ -290,91 +253,11 @@ fn simulate_scenario(
         paths,
         &mut latency_limits,
         |view| {
-            let column = |quantity: Quantity| match quantity {
-                Quantity::Users => view.users,
-                Quantity::Metric(index) => view.metrics[index],
-            };
-            needed.observe(view.month, column);
-            if view.month >= term.start_month && view.month - term.start_month < term.term_months {
-                for tally in &mut tallies {
-                    if let Some(h) = commitable(&plan.components[tally.component]) {
-                        tally.observe(h, column(loads[tally.component][0]));
-                    }
-                }
-            }
+            decisions.observe(valid, view);
             if let Some(here) = actuals.get(view.month as usize) {
                 rank_actuals(plan, view, here, &mut actual_percentiles);
             }
-            let mut bands = Vec::with_capacity(plan.metrics.len() + 4);
-            if users_vary {
-                let users = selector.percentiles_and_paths(view.users.iter().copied());
-                input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
-                bands.push(users.map(|(percentiles, _)| percentiles));
-            } else {
-                bands.push(Some(Percentiles::same(view.users[0])));
-            }
-            for (index, metric) in view.metrics.iter().enumerate() {
-                let ranks = match followed.get(index).copied().flatten() {
-                    // The same on every path: any path holds every percentile.
-                    Some(Source::Fixed) => Some([0; 5]),
-                    Some(Source::Input(input)) => Some(input_ranks[input]),
-                    Some(Source::Metric(slot)) => Some(metric_ranks[slot]),
-                    None => None,
-                };
-                let percentiles = match ranks {
-                    Some(ranks) => {
-                        let at = |k: usize| metric[ranks[k] as usize];
-                        Some(Percentiles {
-                            p5: at(0),
-                            p10: at(1),
-                            p50: at(2),
-                            p90: at(3),
-                            p95: at(4),
-                        })
-                    }
-                    None => {
-                        let selected = selector.percentiles_and_paths(metric.iter().copied());
-                        metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
-                        selected.map(|(percentiles, _)| percentiles)
-                    }
-                };
-                bands.push(percentiles);
-            }
-            let total = selector.percentiles(view.total_cost.iter().copied());
-            bands.push(total);
-            bands.push(selector.percentiles(view.cumulative_cost.iter().copied()));
-            let cost_per_user = if users_vary {
-                per_user.clear();
-                let with_users = view
-                    .total_cost
-                    .iter()
-                    .zip(view.users)
-                    .filter(|(_, users)| **users >= 1.0);
-                per_user.extend(with_users.map(|(cost, users)| cost / users));
-                selector.percentiles(per_user.iter().copied())
-            } else {
-                // The same users on every path: dividing by them keeps the cost's
-                // order, so its percentiles divided are exactly theirs.
-                let users = view.users[0];
-                total
-                    .filter(|_| users >= 1.0)
-                    .map(|p| p.map(|cost| cost / users))
-            };
-            bands.push(cost_per_user);
-            months.push(MonthBands {
-                month: view.month,
-                percentiles: bands,
-                // Filled in from the run's crossings once it is over.
-                red: Vec::new(),
-                over_capacity: Vec::new(),
-                over_budget: budget
-                    .and_then(|b| b.monthly_cap)
-                    .map(|_| share(view.over_budget)),
-                cost_per_user_over_cap: budget
-                    .and_then(|b| b.cost_per_user_cap)
-                    .map(|_| share(view.cost_per_user_over)),
-                broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
-            });
+            months.push(month_bands(plan, view, summary.percentiles(view), share));
         },
     );
     let red_by = crossings.red_by_month(months.len());
@@ -392,34 +275,233 @@ fn simulate_scenario(
         }
     }
     let through = judged_through(months.len());
+    // A scenario with no range of its own has every path equal to its
+    // projection: its deadlines are certain, whatever the plan's confidence.
+    let confidence = if scenario_is_uncertain(plan, scenario) {
+        plan.confidence()
+    } else {
+        1.0
+    };
     ScenarioBands {
         name: plan.scenarios[scenario].name.clone(),
         months,
         first_red: first_counts.into_iter().map(share).collect(),
         never_red: share(never),
         sensitivity: sensitivity_with(valid, scenario, &inputs, &mut latency_limits),
-        // A scenario with no range of its own has every path equal to its
-        // projection: its deadlines are certain, whatever the plan's
-        // confidence.
-        act_by: needed.act_by(
-            plan,
-            if scenario_is_uncertain(plan, scenario) {
-                plan.confidence()
-            } else {
-                1.0
-            },
-            through,
-        ),
-        commitments: tallies
+        act_by: decisions.needed.act_by(plan, confidence, through),
+        commitments: decisions.commitments(plan),
+        stopped,
+        actual_percentiles,
+    }
+}
+
+/// A month's bands: its percentiles, and the shares of paths over the
+/// budget, over the cost-per-user cap and broken even (the red and
+/// over-capacity shares are filled in from the run's crossings once it is
+/// over).
+fn month_bands(
+    plan: &Plan,
+    view: &MonthView,
+    percentiles: Vec<Option<Percentiles>>,
+    share: impl Fn(usize) -> f64,
+) -> MonthBands {
+    let budget = plan.budget.as_ref();
+    MonthBands {
+        month: view.month,
+        percentiles,
+        red: Vec::new(),
+        over_capacity: Vec::new(),
+        over_budget: budget
+            .and_then(|b| b.monthly_cap)
+            .map(|_| share(view.over_budget)),
+        cost_per_user_over_cap: budget
+            .and_then(|b| b.cost_per_user_cap)
+            .map(|_| share(view.cost_per_user_over)),
+        broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
+    }
+}
+
+/// What the act-by dates and commitments read off the paths as they run:
+/// the month each step is needed on each path, and the units each
+/// commitable component needs over the commitment's term.
+struct PathDecisions<'a> {
+    needed: NeededMonths,
+    tallies: Vec<UnitsTally>,
+    term: CommitmentTerm,
+    loads: &'a [Vec<Quantity>],
+}
+
+impl<'a> PathDecisions<'a> {
+    /// The steps are the deterministic projection's.
+    fn new(valid: &'a ValidPlan, deterministic: &ScenarioProjection, paths: usize) -> Self {
+        let plan = valid.plan();
+        let term = plan.commitment_term.unwrap_or_default();
+        let tallies = if term_fits(plan, term.term_months, term.start_month) {
+            plan.components
+                .iter()
+                .enumerate()
+                .filter_map(|(index, c)| commitable(c).map(|h| UnitsTally::new(index, h, paths)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        PathDecisions {
+            needed: NeededMonths::new(steps(valid, deterministic), paths, plan.confidence()),
+            tallies,
+            term,
+            loads: &valid.resolved().component_loads,
+        }
+    }
+
+    fn observe(&mut self, valid: &ValidPlan, view: &MonthView) {
+        let column = |quantity: Quantity| match quantity {
+            Quantity::Users => view.users,
+            Quantity::Metric(index) => view.metrics[index],
+        };
+        self.needed.observe(view.month, column);
+        let term = self.term;
+        if view.month >= term.start_month && view.month - term.start_month < term.term_months {
+            let components = &valid.plan().components;
+            for tally in &mut self.tallies {
+                if let Some(h) = commitable(&components[tally.component]) {
+                    tally.observe(h, column(self.loads[tally.component][0]));
+                }
+            }
+        }
+    }
+
+    /// The commitment per component whose whole term was projected.
+    fn commitments(&self, plan: &Plan) -> Vec<Recommendation> {
+        let term = self.term;
+        self.tallies
             .iter()
             .filter(|tally| tally.complete(term.term_months))
             .filter_map(|tally| {
                 let h = commitable(&plan.components[tally.component])?;
                 Some(tally.recommend(h, term.term_months, term.start_month))
             })
-            .collect(),
-        stopped,
-        actual_percentiles,
+            .collect()
+    }
+}
+
+/// Each month's percentiles of every quantity, taken off the paths: exact
+/// selection, except where a metric follows one input or metric (then its
+/// percentiles sit on the same paths) or is the same on every path.
+struct MonthSummary {
+    selector: Selector,
+    per_user: Vec<f64>,
+    users_vary: bool,
+    followed: Vec<Option<Source>>,
+    /// The paths at the five percentile ranks of each chain input (users,
+    /// then the drivers) and of each metric.
+    input_ranks: Vec<[u32; 5]>,
+    metric_ranks: Vec<[u32; 5]>,
+}
+
+impl MonthSummary {
+    fn new(valid: &ValidPlan, columns: &Columns, paths: usize) -> MonthSummary {
+        // Metrics that move with one quantity take their percentiles off its
+        // paths. Chain input 0 is users, then the drivers in plan order.
+        let users_vary = columns.growth_varies();
+        let spread = |input: usize| match input.checked_sub(1) {
+            None if users_vary => Spread::Varies,
+            // Growth is certain: every path has the same users, never negative.
+            None => Spread::SameNonNegative,
+            Some(driver) => match columns.drivers.get(driver) {
+                Some(column) if column.len() == 1 => Spread::Fixed(column[0]),
+                _ => Spread::Varies,
+            },
+        };
+        let followed = valid.chain().followed_sources(spread);
+        let mut selector = Selector::default();
+        // A driver keeps its value all run, so its ranks are found once.
+        let input_ranks: Vec<[u32; 5]> = std::iter::once([0; 5])
+            .chain(columns.drivers.iter().map(|column| {
+                let ranked = (column.len() > 1)
+                    .then(|| selector.percentiles_and_paths(column.iter().copied()))
+                    .flatten();
+                ranked.map_or([0; 5], |(_, ranks)| ranks)
+            }))
+            .collect();
+        MonthSummary {
+            selector,
+            per_user: Vec::with_capacity(paths),
+            users_vary,
+            followed,
+            input_ranks,
+            metric_ranks: vec![[0; 5]; valid.plan().metrics.len()],
+        }
+    }
+
+    /// Users, each metric, total cost, cumulative cost and cost per user
+    /// ([`Bands::quantities`]'s order).
+    fn percentiles(&mut self, view: &MonthView) -> Vec<Option<Percentiles>> {
+        let mut bands = Vec::with_capacity(view.metrics.len() + 4);
+        if self.users_vary {
+            let users = self
+                .selector
+                .percentiles_and_paths(view.users.iter().copied());
+            self.input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
+            bands.push(users.map(|(percentiles, _)| percentiles));
+        } else {
+            bands.push(Some(Percentiles::same(view.users[0])));
+        }
+        for (index, metric) in view.metrics.iter().enumerate() {
+            bands.push(self.metric_percentiles(index, metric));
+        }
+        let total = self.selector.percentiles(view.total_cost.iter().copied());
+        bands.push(total);
+        bands.push(
+            self.selector
+                .percentiles(view.cumulative_cost.iter().copied()),
+        );
+        let cost_per_user = if self.users_vary {
+            self.per_user.clear();
+            let with_users = view
+                .total_cost
+                .iter()
+                .zip(view.users)
+                .filter(|(_, users)| **users >= 1.0);
+            self.per_user
+                .extend(with_users.map(|(cost, users)| cost / users));
+            self.selector.percentiles(self.per_user.iter().copied())
+        } else {
+            // The same users on every path: dividing by them keeps the cost's
+            // order, so its percentiles divided are exactly theirs.
+            let users = view.users[0];
+            total
+                .filter(|_| users >= 1.0)
+                .map(|p| p.map(|cost| cost / users))
+        };
+        bands.push(cost_per_user);
+        bands
+    }
+
+    fn metric_percentiles(&mut self, index: usize, metric: &[f64]) -> Option<Percentiles> {
+        let ranks = match self.followed.get(index).copied().flatten() {
+            // The same on every path: any path holds every percentile.
+            Some(Source::Fixed) => Some([0; 5]),
+            Some(Source::Input(input)) => Some(self.input_ranks[input]),
+            Some(Source::Metric(slot)) => Some(self.metric_ranks[slot]),
+            None => None,
+        };
+        match ranks {
+            Some(ranks) => {
+                let at = |k: usize| metric[ranks[k] as usize];
+                Some(Percentiles {
+                    p5: at(0),
+                    p10: at(1),
+                    p50: at(2),
+                    p90: at(3),
+                    p95: at(4),
+                })
+            }
+            None => {
+                let selected = self.selector.percentiles_and_paths(metric.iter().copied());
+                self.metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
+                selected.map(|(percentiles, _)| percentiles)
+            }
+        }
     }
 }
 

@@ -208,36 +208,19 @@ pub fn simulate_with(
     let plan = valid.plan();
     let resolved = valid.resolved();
     let chain = valid.chain();
-    let growth = &plan.scenarios[scenario].growth;
-    let components = plan.components.len();
-    let lines = components + plan.costs.len();
+    let lines = plan.components.len() + plan.costs.len();
 
     let mut state = chain.column_state(paths);
     let mut users = vec![plan.baseline_users; paths];
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
     let mut line_columns = vec![vec![0.0; paths]; lines];
-    let mut crossings = Crossings::new(components, paths);
-    let mut broke_even = vec![false; paths];
-    let mut broke_even_count = 0;
-    let budget = plan.budget.as_ref();
-    let revenue_per_user = plan
-        .revenue
-        .as_ref()
-        .map(|r| r.paying_share * r.price_per_month);
-    let growth_varies = columns.growth_varies();
+    let mut crossings = Crossings::new(plan.components.len(), paths);
+    let mut break_even = BreakEven::new(plan, paths);
 
     for month in 0..=plan.horizon_months {
-        if month > 0 && growth_varies {
-            for (path, current) in users.iter_mut().enumerate() {
-                let parameter = |index: usize| at(&columns.growth[index], path);
-                *current = next_users(growth, &parameter, plan.baseline_users, month, *current);
-            }
-        } else if month > 0 {
-            // Every path has the same growth: compute it once.
-            let parameter = |index: usize| columns.growth[index][0];
-            let next = next_users(growth, &parameter, plan.baseline_users, month, users[0]);
-            users.fill(next);
+        if month > 0 {
+            grow_users(plan, scenario, columns, month, &mut users);
         }
         let inputs: Vec<&[f64]> = std::iter::once(users.as_slice())
             .chain(columns.drivers.iter().map(Vec::as_slice))
@@ -257,80 +240,21 @@ pub fn simulate_with(
                 Quantity::Metric(index) => metrics[index],
             }
         };
-        // Components, one column at a time.
-        let components = plan
-            .components
-            .iter()
-            .zip(resolved.component_loads.iter().zip(&resolved.tier_tables));
-        for (index, (component, (loads, table))) in components.enumerate() {
-            let load_columns: Vec<&[f64]> =
-                loads.iter().map(|quantity| column_of(*quantity)).collect();
-            let plan_month = month;
-            // Months count from 0 to the horizon, which validation bounds
-            // well below `NEVER`.
-            let month = month as u16;
-            let costs = &mut line_columns[index];
-            if crossings.not_yet_over[index] == 0 {
-                // Every path has been over capacity (so red too): nothing
-                // more to record.
-                size_column(
-                    component,
-                    table,
-                    plan_month,
-                    &mut latency_limits[index],
-                    &load_columns,
-                    costs,
-                    |_, _| {},
-                );
-                continue;
-            }
-            let red = &mut crossings.red[index * paths..(index + 1) * paths];
-            let over = &mut crossings.over[index * paths..(index + 1) * paths];
-            let mut newly_over = 0;
-            size_column(
-                component,
-                table,
-                plan_month,
-                &mut latency_limits[index],
-                &load_columns,
-                costs,
-                |path, status| {
-                    // This month if the status says so, else NEVER: masks, not
-                    // branches, as statuses differ from path to path.
-                    let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
-                    let now_over = status == Status::OverCapacity;
-                    newly_over += usize::from(now_over & (over[path] == Crossings::NEVER));
-                    red[path] = red[path].min(month_if(status >= Status::Red));
-                    over[path] = over[path].min(month_if(now_over));
-                },
-            );
-            crossings.not_yet_over[index] -= newly_over;
-        }
+        size_components(
+            valid,
+            month,
+            &column_of,
+            latency_limits,
+            &mut line_columns,
+            &mut crossings,
+        );
         fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
         sum_lines(&line_columns, &mut total);
         for (cumulative, cost) in cumulative.iter_mut().zip(&total) {
             *cumulative += cost;
         }
-        let mut over_budget = 0;
-        let mut cost_per_user_over = 0;
-        if let Some(cap) = budget.and_then(|b| b.monthly_cap) {
-            over_budget = total.iter().filter(|cost| **cost > cap).count();
-        }
-        if let Some(cap) = budget.and_then(|b| b.cost_per_user_cap) {
-            cost_per_user_over = total
-                .iter()
-                .zip(&users)
-                .filter(|(cost, users)| **users >= 1.0 && **cost / **users > cap)
-                .count();
-        }
-        if let Some(per_user) = revenue_per_user {
-            for ((even, users), cost) in broke_even.iter_mut().zip(&users).zip(&total) {
-                if !*even && users * per_user >= *cost {
-                    *even = true;
-                    broke_even_count += 1;
-                }
-            }
-        }
+        let (over_budget, cost_per_user_over) = over_caps(plan, &total, &users);
+        break_even.observe(&users, &total);
         observe(&MonthView {
             month,
             paths,
@@ -340,10 +264,140 @@ pub fn simulate_with(
             cumulative_cost: &cumulative,
             over_budget,
             cost_per_user_over,
-            broke_even_by: broke_even_count,
+            broke_even_by: break_even.count,
         });
     }
     (crossings, None)
+}
+
+/// Every path's users from last month's to `month`'s (from month 1).
+fn grow_users(plan: &Plan, scenario: usize, columns: &Columns, month: u32, users: &mut [f64]) {
+    let growth = &plan.scenarios[scenario].growth;
+    if columns.growth_varies() {
+        for (path, current) in users.iter_mut().enumerate() {
+            let parameter = |index: usize| at(&columns.growth[index], path);
+            *current = next_users(growth, &parameter, plan.baseline_users, month, *current);
+        }
+    } else {
+        // Every path has the same growth: compute it once.
+        let parameter = |index: usize| columns.growth[index][0];
+        let next = next_users(growth, &parameter, plan.baseline_users, month, users[0]);
+        users.fill(next);
+    }
+}
+
+/// Sizes every component over all paths, one column at a time, its cost into
+/// its line's column; and records the month each path first goes red and
+/// over capacity.
+fn size_components<'a>(
+    valid: &ValidPlan,
+    month: u32,
+    column_of: &impl Fn(Quantity) -> &'a [f64],
+    latency_limits: &mut [LatencyLimits],
+    line_columns: &mut [Vec<f64>],
+    crossings: &mut Crossings,
+) {
+    let plan = valid.plan();
+    let resolved = valid.resolved();
+    let paths = crossings.paths;
+    let components = plan
+        .components
+        .iter()
+        .zip(resolved.component_loads.iter().zip(&resolved.tier_tables));
+    for (index, (component, (loads, table))) in components.enumerate() {
+        let load_columns: Vec<&[f64]> = loads.iter().map(|quantity| column_of(*quantity)).collect();
+        let plan_month = month;
+        // Months count from 0 to the horizon, which validation bounds
+        // well below `NEVER`.
+        let month = month as u16;
+        let costs = &mut line_columns[index];
+        if crossings.not_yet_over[index] == 0 {
+            // Every path has been over capacity (so red too): nothing
+            // more to record.
+            size_column(
+                component,
+                table,
+                plan_month,
+                &mut latency_limits[index],
+                &load_columns,
+                costs,
+                |_, _| {},
+            );
+            continue;
+        }
+        let red = &mut crossings.red[index * paths..(index + 1) * paths];
+        let over = &mut crossings.over[index * paths..(index + 1) * paths];
+        let mut newly_over = 0;
+        size_column(
+            component,
+            table,
+            plan_month,
+            &mut latency_limits[index],
+            &load_columns,
+            costs,
+            |path, status| {
+                // This month if the status says so, else NEVER: masks, not
+                // branches, as statuses differ from path to path.
+                let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
+                let now_over = status == Status::OverCapacity;
+                newly_over += usize::from(now_over & (over[path] == Crossings::NEVER));
+                red[path] = red[path].min(month_if(status >= Status::Red));
+                over[path] = over[path].min(month_if(now_over));
+            },
+        );
+        crossings.not_yet_over[index] -= newly_over;
+    }
+}
+
+/// How many paths this month cost more than the monthly budget, and how many
+/// cost more per user than its cap (0 without a cap).
+fn over_caps(plan: &Plan, total: &[f64], users: &[f64]) -> (usize, usize) {
+    let budget = plan.budget.as_ref();
+    let mut over_budget = 0;
+    let mut cost_per_user_over = 0;
+    if let Some(cap) = budget.and_then(|b| b.monthly_cap) {
+        over_budget = total.iter().filter(|cost| **cost > cap).count();
+    }
+    if let Some(cap) = budget.and_then(|b| b.cost_per_user_cap) {
+        cost_per_user_over = total
+            .iter()
+            .zip(users)
+            .filter(|(cost, users)| **users >= 1.0 && **cost / **users > cap)
+            .count();
+    }
+    (over_budget, cost_per_user_over)
+}
+
+/// Which paths' revenue has covered their monthly cost by now, and how many.
+struct BreakEven {
+    revenue_per_user: Option<f64>,
+    broke_even: Vec<bool>,
+    count: usize,
+}
+
+impl BreakEven {
+    fn new(plan: &Plan, paths: usize) -> BreakEven {
+        BreakEven {
+            revenue_per_user: plan
+                .revenue
+                .as_ref()
+                .map(|r| r.paying_share * r.price_per_month),
+            broke_even: vec![false; paths],
+            count: 0,
+        }
+    }
+
+    fn observe(&mut self, users: &[f64], total: &[f64]) {
+        let Some(per_user) = self.revenue_per_user else {
+            return;
+        };
+        for ((even, users), cost) in self.broke_even.iter_mut().zip(users).zip(total) {
+            if !*even && users * per_user >= *cost {
+                *even = true;
+                self.count += 1;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{calendar, BandsState, ProjectionMemo};
 use crate::editor::Action;
 use crate::engine::analyse::decisions::{months_text, percent, ActBy, Recommendation};
 use crate::engine::model::number::format_money;
+use crate::engine::model::number::units_text;
 use crate::engine::model::plan::{Commitment, Component};
 use crate::engine::model::validate::ValidPlan;
 use leptos::prelude::*;
