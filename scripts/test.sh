@@ -25,6 +25,10 @@ cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --tests -- -D
 # The page's first module is built without the app (and without Leptos).
 cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib --bins -- -D warnings
 
+step "Architecture (engine layers, no import circles, functions under 100 lines)"
+# tests/architecture.rs reads the source: a new circle or a long function fails here.
+cargo test --locked --test architecture
+
 step "Native tests (engine, charts, editor, command line)"
 cargo test --locked
 

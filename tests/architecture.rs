@@ -298,12 +298,15 @@ fn layer_violations(graph: &BTreeMap<ModulePath, BTreeSet<ModulePath>>) -> Vec<S
                 continue;
             };
             if to_layer > from_layer {
+                let below = match from_layer {
+                    0 => "none: it is the bottom".to_string(),
+                    _ => LAYERS[..from_layer].join(", "),
+                };
                 violations.push(format!(
-                    "{} uses {}: layer {} may use only the layers below it ({})",
+                    "{} uses {}: layer {} may use only the layers below it ({below})",
                     from.join("::"),
                     to.join("::"),
                     LAYERS[from_layer],
-                    LAYERS[..from_layer].join(", ")
                 ));
             }
         }

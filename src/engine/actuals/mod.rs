@@ -1,6 +1,9 @@
 //! Actuals: what really happened, against the plan. Reading them from a CSV
 //! file ([`import`]), comparing them with the projection and its bands
 //! ([`compare`]), and refitting the plan's assumptions to them ([`refit`]).
+//! Fitting growth models to a history ([`fit`]) lives here too. Uses
+//! [`crate::engine::uncertainty`] (where actuals fall in the bands) and the
+//! layers below it.
 //!
 //! The actuals themselves are part of the plan document
 //! ([`crate::engine::model::plan::Actuals`]) and are checked by validation like

@@ -1,6 +1,7 @@
 //! What changed between two plans, named the way the editor names things
 //! ([`plan_changes`]), and what that does to their results
 //! ([`results::compare_results`]).
+//! Uses [`crate::engine::actuals`] and the layers below it.
 //!
 //! Parts are matched by name; a part that disappears while another appears
 //! with exactly the same content under a new name is a rename, not a removal

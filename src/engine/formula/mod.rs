@@ -10,6 +10,8 @@
 //! ([`Chain::evaluate_columns`]) or for one path ([`Chain::evaluate_scalar`]),
 //! with identical results. Every failure is a located [`FormulaError`], never
 //! a panic and never a silent NaN.
+//!
+//! The bottom layer of the engine: it uses no other.
 
 mod compile;
 mod error;

@@ -1,5 +1,7 @@
 //! A projection rendered for people and programs: JSON, a readable table,
 //! CSV and a Markdown report. Shared by the command line and the app's exports.
+//! The top layer of the engine: it reads every layer below and nothing reads
+//! it but the app and the command line.
 
 mod comparison;
 mod csv;

@@ -5,10 +5,10 @@
 //!
 //! Each part of the plan has its checks in a module of its own, called in
 //! document order so the problems are listed the way the plan reads:
-//! [`demand`] (drivers, metrics, formulas), [`scenarios`], [`components`],
-//! [`costs`] (cost lines, revenue, budget and settings), [`actuals`], then
-//! the correlations ([`crate::engine::model::correlations`]). [`resolve`]
-//! then resolves every name once for the projection; [`limits`] holds the
+//! `demand` (drivers, metrics, formulas), `scenarios`, `components`,
+//! `costs` (cost lines, revenue, budget and settings), `actuals`, then
+//! the correlations ([`crate::engine::model::correlations`]). `resolve`
+//! then resolves every name once for the projection; `limits` holds the
 //! bounds.
 
 mod actuals;
