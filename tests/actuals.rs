@@ -42,7 +42,7 @@ fn first_error(csv: &str) -> String {
 /// one metric `storage = users * gb_per_user` with gb_per_user 2.
 fn small_plan(actuals: &str) -> ValidPlan {
     let text = format!(
-        r#"{{"schema": 4, "name": "t", "start_month": "2026-01", "horizon_months": 6,
+        r#"{{"schema": 5, "name": "t", "start_month": "2026-01", "horizon_months": 6,
         "baseline_users": 100,
         "drivers": [{{"name": "gb_per_user", "value": 2}}],
         "metrics": [{{"name": "storage", "formula": "users * gb_per_user"}}],
@@ -474,7 +474,7 @@ fn percentile_rank_counts_paths_below_and_half_the_ties() {
 /// of 10,000 paths, σ ≈ 0.45 points).
 #[test]
 fn an_actuals_percentile_matches_the_hand_computed_band() {
-    let text = r#"{"schema": 4, "name": "t", "start_month": "2026-01", "horizon_months": 2,
+    let text = r#"{"schema": 5, "name": "t", "start_month": "2026-01", "horizon_months": 2,
         "baseline_users": 100,
         "drivers": [{"name": "gb_per_user", "value": {"distribution": "uniform", "low": 1, "high": 3}}],
         "metrics": [{"name": "storage", "formula": "users * gb_per_user"}],
@@ -552,7 +552,7 @@ fn a_fitted_scenario_carries_the_growth_range_and_per_user_drivers() {
     let scenario = refit.plan.plan().scenarios.last().expect("added");
     assert_eq!(scenario.name, FITTED_SCENARIO);
     assert_eq!(refit.scenario, FITTED_SCENARIO);
-    let Growth::Compound { growth, churn } = &scenario.growth else {
+    let Growth::Compound { growth, churn, .. } = &scenario.growth else {
         panic!("compound expected");
     };
     let (low, high) = growth.bounds();
@@ -624,7 +624,7 @@ fn a_reforecast_starts_from_the_last_user_actual() {
 
 #[test]
 fn a_reforecast_restarts_stocks_and_moves_counted_months() {
-    let text = r#"{"schema": 4, "name": "t", "start_month": "2026-01", "horizon_months": 12,
+    let text = r#"{"schema": 5, "name": "t", "start_month": "2026-01", "horizon_months": 12,
         "baseline_users": 100,
         "metrics": [{"name": "stored_gb", "formula": "prev(stored_gb, 500) + users * 0.1"}],
         "costs": [{"kind": "one_off", "name": "Migration", "month": 2, "amount": 900},

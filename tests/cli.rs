@@ -76,7 +76,7 @@ fn templates_are_listed_and_printable() {
         assert!(list.contains(id), "{id} missing");
         let json = stdout(&headroom(&["template", id]));
         let value: serde_json::Value = serde_json::from_str(&json).expect("a template is JSON");
-        assert_eq!(value["schema"], 4);
+        assert_eq!(value["schema"], 5);
     }
 }
 
@@ -98,7 +98,7 @@ fn scenario_names_match_ignoring_case_when_unambiguous() {
     ]);
     assert_eq!(json["scenarios"].as_array().map(Vec::len), Some(1));
     assert_eq!(json["scenarios"][0]["name"], "Conservative");
-    let plan = r#"{"schema": 4, "name": "t", "horizon_months": 2, "baseline_users": 10,
+    let plan = r#"{"schema": 5, "name": "t", "horizon_months": 2, "baseline_users": 10,
         "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.1, "churn": 0}},
                       {"name": "BASE", "growth": {"model": "compound", "growth": 0.2, "churn": 0}}]}"#;
     let path = temp_file("two-bases.json", plan.as_bytes());
@@ -301,7 +301,7 @@ fn bad_plan_files_are_one_line_and_exit_2() {
     );
     check(
         "shape.json",
-        br#"{"schema": 4, "name": "x", "horizon_months": "twelve"}"#,
+        br#"{"schema": 5, "name": "x", "horizon_months": "twelve"}"#,
         "horizon_months: expected a whole number, found the text \"twelve\"",
     );
     let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 /// Users growing 5–15% a month (a 90% interval), requests per user 100–300
 /// (log-normal), MB per user 1–5 (uniform), a fixed churn; the cost is
 /// usage-priced requests, so growth and usage both drive it.
-const PLAN: &str = r#"{"schema": 4, "name": "moves together", "horizon_months": 12,
+const PLAN: &str = r#"{"schema": 5, "name": "moves together", "horizon_months": 12,
   "baseline_users": 1000,
   "drivers": [
     {"name": "requests_per_user", "value": {"low": 100, "high": 300}},
@@ -247,7 +247,7 @@ fn correlations_survive_a_file_a_link_and_a_schema_3_file_cannot_hold_them() {
             .plan(),
         plan.plan()
     );
-    let schema_3 = save_plan(&plan).replace("\"schema\": 4", "\"schema\": 3");
+    let schema_3 = save_plan(&plan).replace("\"schema\": 5", "\"schema\": 3");
     let error = load_plan(&schema_3).expect_err("refused").to_string();
     assert!(
         error.contains("correlations: is not part of schema 3 (it came with schema 4)"),

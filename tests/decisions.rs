@@ -24,7 +24,7 @@ use proptest::prelude::*;
 ///   past red above 240: month 10, act by 7.
 fn hand_plan() -> ValidPlan {
     load_plan(
-        r#"{"schema": 4, "name": "decisions", "horizon_months": 12, "baseline_users": 100,
+        r#"{"schema": 5, "name": "decisions", "horizon_months": 12, "baseline_users": 100,
         "components": [
           {"kind": "horizontal", "name": "API", "metric": "users", "capacity_per_unit": 100,
            "target_utilization": 1, "min_units": 1, "max_units": 3, "unit_cost": 10,
@@ -110,7 +110,7 @@ fn act_by_months_match_the_hand_computation() {
 #[test]
 fn act_by_quantile_matches_the_closed_form() {
     let plan = load_plan(
-        r#"{"schema": 4, "name": "quantile", "horizon_months": 24, "baseline_users": 100,
+        r#"{"schema": 5, "name": "quantile", "horizon_months": 24, "baseline_users": 100,
         "drivers": [{"name": "d", "value": {"low": 1, "high": 4}}],
         "metrics": [{"name": "load", "formula": "users * d"}],
         "components": [
@@ -148,7 +148,7 @@ fn act_by_quantile_matches_the_closed_form() {
 /// 6 − 1 = 5 units (40) it would wrongly say month 1.
 fn max_units_plan(load: &str, uncertainty: &str) -> ValidPlan {
     load_plan(&format!(
-        r#"{{"schema": 4, "name": "max_units step", "horizon_months": 2, "baseline_users": 1000,
+        r#"{{"schema": 5, "name": "max_units step", "horizon_months": 2, "baseline_users": 1000,
         "drivers": [{{"name": "d", "value": {{"low": 0.999, "high": 1.001}}}}],
         "metrics": [{{"name": "load", "formula": "{load}"}}],
         "components": [{{"kind": "horizontal", "name": "H", "metric": "load", "capacity_per_unit": 10,
@@ -190,7 +190,7 @@ fn the_max_units_step_counts_serving_units_not_spares() {
 #[test]
 fn a_count_of_one_is_one_unit() {
     let plan = load_plan(
-        r#"{"schema": 4, "name": "one", "horizon_months": 2, "baseline_users": 10,
+        r#"{"schema": 5, "name": "one", "horizon_months": 2, "baseline_users": 10,
         "components": [{"kind": "horizontal", "name": "H", "metric": "users", "capacity_per_unit": 100,
                         "max_units": 1, "current_units": 1, "unit_cost": 8}],
         "scenarios": [{"name": "A", "growth": {"model": "compound", "growth": 0, "churn": 0}}]}"#,
@@ -470,7 +470,7 @@ fn a_stopped_projection_judges_what_it_projected_and_offers_no_commitment() {
         ),
     ] {
         let plan = load_plan(&format!(
-            r#"{{"schema": 4, "name": "stops", "horizon_months": 24, "baseline_users": 10,
+            r#"{{"schema": 5, "name": "stops", "horizon_months": 24, "baseline_users": 10,
             "drivers": [{{"name": "d", "value": {{"low": 0.9, "high": 1.1}}}}],
             "metrics": [{{"name": "load", "formula": "{load}"}}],
             "components": [{{"kind": "horizontal", "name": "H", "metric": "load", "capacity_per_unit": 100,
@@ -513,7 +513,7 @@ fn a_scenario_without_a_range_of_its_own_is_certain() {
     use headroom::engine::uncertainty::has_uncertainty;
     let text = |value: &str| {
         format!(
-            r#"{{"schema": 4, "name": "mixed", "horizon_months": 12, "baseline_users": 100,
+            r#"{{"schema": 5, "name": "mixed", "horizon_months": 12, "baseline_users": 100,
             "drivers": [{{"name": "d", "value": {value}}}],
             "metrics": [{{"name": "load", "formula": "users * d"}}],
             "components": [{{"kind": "horizontal", "name": "H", "metric": "load", "capacity_per_unit": 100,

@@ -29,7 +29,7 @@ fn flat_plan(
     extra: &str,
 ) -> ValidPlan {
     plan_from(&format!(
-        r#"{{"schema": 4, "name": "test", "horizon_months": 3, "baseline_users": {baseline},
+        r#"{{"schema": 5, "name": "test", "horizon_months": 3, "baseline_users": {baseline},
             "drivers": [{drivers}], "metrics": [{metrics}], "components": [{components}], "costs": [{costs}] {extra},
             "scenarios": [{{"name": "flat", "growth": {{"model": "compound", "growth": 0, "churn": 0}}}}]}}"#
     ))
@@ -398,7 +398,7 @@ fn prev_of_month_starts_from_its_initial_value() {
 #[test]
 fn milestone_months_are_exact_in_the_projection() {
     let plan = plan_from(
-        r#"{"schema": 4, "name": "t", "horizon_months": 4, "baseline_users": 100,
+        r#"{"schema": 5, "name": "t", "horizon_months": 4, "baseline_users": 100,
             "metrics": [{"name": "whole", "formula": "floor(users)"}],
             "scenarios": [{"name": "m", "growth": {"model": "milestones", "points": [{"month": 3, "users": 113}]}}]}"#,
     );

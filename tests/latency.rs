@@ -19,7 +19,7 @@ use headroom::engine::uncertainty::simulate_plan;
 /// requests a second at 70%, so utilization asks for 1 unit.
 fn plan(growth: f64, max_units: u32, target_ms: f64) -> Plan {
     let text = format!(
-        r#"{{"schema": 4, "name": "latency", "horizon_months": 6, "baseline_users": 30,
+        r#"{{"schema": 5, "name": "latency", "horizon_months": 6, "baseline_users": 30,
         "components": [{{"kind": "horizontal", "name": "API", "metric": "users",
           "capacity_per_unit": 100, "target_utilization": 0.7, "min_units": 1,
           "max_units": {max_units}, "unit_cost": 10,
@@ -155,7 +155,7 @@ fn bad_latency_fields_are_refused_where_they_are() {
         ),
     ] {
         let text = format!(
-            r#"{{"schema": 4, "name": "x", "horizon_months": 1, "baseline_users": 30,
+            r#"{{"schema": 5, "name": "x", "horizon_months": 1, "baseline_users": 30,
             "components": [{{"kind": "horizontal", "name": "API", "metric": "users",
               "capacity_per_unit": 100, "max_units": 10, "unit_cost": 10, "latency": {{{edit}}}}}],
             "scenarios": [{{"name": "Base", "growth": {{"model": "compound", "growth": 0, "churn": 0}}}}]}}"#
@@ -211,7 +211,7 @@ fn the_simulation_agrees_with_the_projection() {
 /// `target_ms`, 0 to 10 units.
 fn plan_with_load(load: &str, target_ms: f64, capacity: &str) -> Plan {
     let text = format!(
-        r#"{{"schema": 4, "name": "latency", "horizon_months": 5, "baseline_users": 30,
+        r#"{{"schema": 5, "name": "latency", "horizon_months": 5, "baseline_users": 30,
         "metrics": [{{"name": "rps", "formula": "{load}"}}],
         "components": [{{"kind": "horizontal", "name": "API", "metric": "rps",
           {capacity} "min_units": 0, "max_units": 10, "unit_cost": 10,

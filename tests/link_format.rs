@@ -11,6 +11,9 @@ use headroom::engine::model::templates;
 use proptest::prelude::*;
 
 const PINNED: &str = include_str!("fixtures/managed-saas.link");
+/// The same template's link as the release before seasonality wrote it
+/// (`h2.`, plan schema 4).
+const SCHEMA_4: &str = include_str!("fixtures/managed-saas-schema-4.link");
 /// The same template's link as the release before checksums wrote it
 /// (`h1.`, plan schema 4).
 const UNCHECKED: &str = include_str!("fixtures/managed-saas-h1.link");
@@ -29,6 +32,14 @@ fn the_worked_example_encodes_to_the_pinned_link() {
 fn the_pinned_link_opens_the_worked_example() {
     let plan = templates::worked_example().expect("valid");
     assert_eq!(decode_link(PINNED).expect("opens").plan(), plan.plan());
+}
+
+#[test]
+fn a_schema_4_link_still_opens_migrated() {
+    let plan = templates::worked_example().expect("valid");
+    assert!(SCHEMA_4.starts_with(LINK_VERSION));
+    assert_ne!(SCHEMA_4.trim(), PINNED.trim());
+    assert_eq!(decode_link(SCHEMA_4).expect("opens").plan(), plan.plan());
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn the_documented_example_loads_and_projects() {
 /// whose rate stays at 1 whatever month or users (within limits) it is given.
 fn base_plan(milestones: bool) -> Value {
     let mut plan = json!({
-        "schema": 4, "name": "limits", "horizon_months": 12, "baseline_users": 1000,
+        "schema": 5, "name": "limits", "horizon_months": 12, "baseline_users": 1000,
         "drivers": [{"name": "r", "value": 1}],
         "metrics": [{"name": "m", "formula": "users * r"}],
         "components": [
@@ -82,8 +82,10 @@ fn base_plan(milestones: bool) -> Value {
         "actuals": {"from": "2026-01", "users": [1000], "metrics": {"m": [5]},
                     "costs": {"F": [5]}, "total_cost": [10]},
         "scenarios": [
-            {"name": "C", "growth": {"model": "compound", "growth": 0.1, "churn": 0.01},
-             "drivers": {"r": 2}},
+            {"name": "C", "growth": {"model": "compound", "growth": 0.1, "churn": 0.01,
+                                     "damping": 0.9},
+             "drivers": {"r": 2}, "volatility": 0.04,
+             "seasonality": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1.2, 1.3, 1.5]},
             {"name": "P", "growth": {"model": "piecewise", "segments": [{"until_month": 6, "growth": 0.1, "churn": 0.01}]}},
             {"name": "L", "growth": {"model": "linear", "new_users_per_month": 10, "churn": 0.01}},
             {"name": "G", "growth": {"model": "logistic", "growth": 0.1, "churn": 0.01, "market_size": 1e6}}
@@ -101,7 +103,7 @@ fn base_plan(milestones: bool) -> Value {
 /// Where each field of the limits table lives in [`base_plan`], whether it
 /// is a whole number, and whether it needs the milestone scenario. The
 /// table on the page and this list must name the same fields.
-const FIELDS: [(&str, &str, bool, bool); 54] = [
+const FIELDS: [(&str, &str, bool, bool); 57] = [
     ("horizon_months", "/horizon_months", true, false),
     ("baseline_users", "/baseline_users", false, false),
     ("uncertainty.samples", "/uncertainty/samples", true, false),
@@ -119,6 +121,24 @@ const FIELDS: [(&str, &str, bool, bool); 54] = [
         false,
     ),
     ("compound.churn", "/scenarios/0/growth/churn", false, false),
+    (
+        "compound.damping",
+        "/scenarios/0/growth/damping",
+        false,
+        false,
+    ),
+    (
+        "scenarios[].volatility",
+        "/scenarios/0/volatility",
+        false,
+        false,
+    ),
+    (
+        "scenarios[].seasonality[]",
+        "/scenarios/0/seasonality/0",
+        false,
+        false,
+    ),
     (
         "piecewise.segments[].growth",
         "/scenarios/1/growth/segments/0/growth",

@@ -17,7 +17,8 @@ fn growth() -> impl Strategy<Value = Growth> {
     prop_oneof![
         (0.0..=2.0f64, 0.0..=1.0f64).prop_map(|(growth, churn)| Growth::Compound {
             growth: growth.into(),
-            churn: churn.into()
+            churn: churn.into(),
+            damping: None,
         }),
         (0.0..=5000.0f64, 0.0..=0.5f64).prop_map(|(new_users, churn)| Growth::Linear {
             new_users_per_month: new_users.into(),

@@ -118,7 +118,7 @@ fn widen_numbers(value: &mut serde_json::Value) {
     }
 }
 
-const ONE_DRIVER: &str = r#"{"schema": 4, "name": "t", "horizon_months": 1, "baseline_users": 1,
+const ONE_DRIVER: &str = r#"{"schema": 5, "name": "t", "horizon_months": 1, "baseline_users": 1,
     "drivers": [{"name": "x", "value": DRIVER}], "metrics": [{"name": "m", "formula": "x"}],
     "scenarios": [{"name": "s", "growth": {"model": "compound", "growth": 0, "churn": 0}}]}"#;
 
@@ -182,7 +182,7 @@ fn the_bands_digest_is_pinned() {
 #[test]
 fn sensitivity_ranks_inputs_by_their_swing() {
     let plan = plan_from(
-        r#"{"schema": 4, "name": "t", "horizon_months": 12, "baseline_users": 1000,
+        r#"{"schema": 5, "name": "t", "horizon_months": 12, "baseline_users": 1000,
         "drivers": [
             {"name": "c", "value": {"distribution": "uniform", "low": 0, "high": 100}},
             {"name": "b", "value": {"distribution": "uniform", "low": 0, "high": 50}},
@@ -208,7 +208,7 @@ fn sensitivity_ranks_inputs_by_their_swing() {
 #[test]
 fn probabilities_match_the_distribution() {
     let plan = plan_from(
-        r#"{"schema": 4, "name": "t", "horizon_months": 2, "baseline_users": 1,
+        r#"{"schema": 5, "name": "t", "horizon_months": 2, "baseline_users": 1,
         "drivers": [{"name": "load", "value": {"distribution": "uniform", "low": 0, "high": 100}}],
         "metrics": [{"name": "m", "formula": "load"}],
         "components": [{"kind": "horizontal", "name": "Box", "metric": "m", "capacity_per_unit": 100,

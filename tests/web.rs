@@ -113,6 +113,7 @@ fn a_saved_plan_reads_back_from_real_local_storage() {
     plan.scenarios[1].growth = Growth::Compound {
         growth: 0.3.into(),
         churn: 0.08.into(),
+        damping: None,
     };
     let plan = validate(&plan).expect("valid");
     let mut store = BrowserStore::open().expect("storage works in the test browser");
@@ -302,7 +303,8 @@ fn the_editor_reads_numbers_ranges_and_formulas_in_the_browser() {
                 high: 0.3,
                 mode: None
             }),
-            churn: 0.08.into()
+            churn: 0.08.into(),
+            damping: None,
         }
     );
     assert_eq!(growth.display(edited.plan()), "20% – 30%");

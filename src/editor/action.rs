@@ -200,6 +200,7 @@ impl Action {
                         Growth::Compound {
                             growth: 0.1.into(),
                             churn: 0.03.into(),
+                            damping: None,
                         },
                         |s| s.growth.clone(),
                     );
@@ -208,11 +209,8 @@ impl Action {
                         " ",
                         plan.scenarios.iter().map(|s| s.name.as_str()),
                     );
-                    plan.scenarios.push(crate::engine::model::plan::Scenario {
-                        name,
-                        growth,
-                        drivers: BTreeMap::new(),
-                    });
+                    plan.scenarios
+                        .push(crate::engine::model::plan::Scenario::new(name, growth));
                 }
                 Action::DuplicateScenario(s) => {
                     let mut copy = plan.scenarios.get(*s).ok_or_else(missing)?.clone();
@@ -746,7 +744,7 @@ fn convert_growth(current: &Growth, model: GrowthModel, baseline: f64, horizon: 
     let users = project_users(current, baseline, horizon);
     let at = |month: u32| users.get(month as usize).copied().unwrap_or(baseline);
     let (growth, churn) = match current {
-        Growth::Compound { growth, churn } | Growth::Logistic { growth, churn, .. } => {
+        Growth::Compound { growth, churn, .. } | Growth::Logistic { growth, churn, .. } => {
             (*growth, *churn)
         }
         Growth::Piecewise { segments } => segments
@@ -762,7 +760,11 @@ fn convert_growth(current: &Growth, model: GrowthModel, baseline: f64, horizon: 
         }
     };
     match model {
-        GrowthModel::Compound => Growth::Compound { growth, churn },
+        GrowthModel::Compound => Growth::Compound {
+            growth,
+            churn,
+            damping: None,
+        },
         GrowthModel::Piecewise => Growth::Piecewise {
             segments: vec![Segment {
                 until_month: horizon,

@@ -674,6 +674,7 @@ mod tests {
         expected.scenarios[MODERATE].growth = Growth::Compound {
             growth: 0.30.into(),
             churn: 0.08.into(),
+            damping: None,
         };
         assert_eq!(edited.plan(), &expected);
         let storage = Field::Override {

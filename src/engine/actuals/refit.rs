@@ -155,6 +155,7 @@ fn growth_from(fitted: &Fit, model: &Model) -> Growth {
         Model::Compound => Growth::Compound {
             growth: value("growth"),
             churn: value("churn"),
+            damping: None,
         },
         Model::Linear => Growth::Linear {
             new_users_per_month: value("new_users_per_month"),

@@ -113,8 +113,9 @@ fn read_plan_value(value: serde_json::Value) -> Result<Plan, LoadError> {
     let mut plan = match schema {
         1 => from_value::<PlanV1>(value).map(PlanV1::migrate)?,
         // Schema 2 is schema 3 without actuals; schema 3 is schema 4 without
-        // correlations and latency targets.
-        2 | 3 => {
+        // correlations and latency targets; schema 4 is schema 5 without
+        // seasonality, volatility and damped growth.
+        2..=4 => {
             if let Some(refusal) = newer_field(&value, schema) {
                 return Err(LoadError::WrongShape(refusal));
             }
@@ -134,7 +135,7 @@ fn read_plan_value(value: serde_json::Value) -> Result<Plan, LoadError> {
     Ok(plan)
 }
 
-/// A field a schema 2 or 3 document cannot hold, as its refusal: it came
+/// A field a schema 2, 3 or 4 document cannot hold, as its refusal: it came
 /// with a later schema, so the document is damaged or hand-made.
 fn newer_field(value: &serde_json::Value, schema: u64) -> Option<ShapeError> {
     let unknown = |path: String, came_with: u32| ShapeError {
@@ -144,14 +145,37 @@ fn newer_field(value: &serde_json::Value, schema: u64) -> Option<ShapeError> {
     if schema < 3 && value.get("actuals").is_some() {
         return Some(unknown("actuals".into(), 3));
     }
-    if value.get("correlations").is_some() {
-        return Some(unknown("correlations".into(), 4));
+    if schema < 4 {
+        if value.get("correlations").is_some() {
+            return Some(unknown("correlations".into(), 4));
+        }
+        let components = value
+            .get("components")
+            .and_then(serde_json::Value::as_array);
+        let latency = components.and_then(|c| c.iter().position(|c| c.get("latency").is_some()));
+        if let Some(index) = latency {
+            return Some(unknown(format!("components[{index}].latency"), 4));
+        }
     }
-    let components = value
-        .get("components")
+    let scenarios = value
+        .get("scenarios")
         .and_then(serde_json::Value::as_array)?;
-    let latency = components.iter().position(|c| c.get("latency").is_some())?;
-    Some(unknown(format!("components[{latency}].latency"), 4))
+    scenarios.iter().enumerate().find_map(|(index, scenario)| {
+        let at = |field: &str| Some(unknown(format!("scenarios[{index}].{field}"), 5));
+        if scenario.get("seasonality").is_some() {
+            at("seasonality")
+        } else if scenario.get("volatility").is_some() {
+            at("volatility")
+        } else if scenario
+            .get("growth")
+            .and_then(|g| g.get("damping"))
+            .is_some()
+        {
+            at("growth.damping")
+        } else {
+            None
+        }
+    })
 }
 
 /// Writes a validated plan as pretty JSON. Validation guarantees every number
@@ -245,11 +269,14 @@ impl PlanV1 {
                     growth: Growth::Compound {
                         growth: s.monthly_growth.into(),
                         churn: s.churn_rate.into(),
+                        damping: None,
                     },
                     drivers: BTreeMap::from([(
                         "requests_per_user_month".to_string(),
                         s.requests_per_user_month.into(),
                     )]),
+                    seasonality: None,
+                    volatility: None,
                 })
                 .collect(),
         }
@@ -370,7 +397,7 @@ mod tests {
         );
         assert_eq!(
             load_plan(r#"{"schema": 7}"#).unwrap_err().to_string(),
-            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 4)"
+            "this plan was made by a newer version of Headroom (schema 7; this version reads up to 5)"
         );
         assert_eq!(
             load_plan(r#"{"schema": 2, "name": 5}"#)

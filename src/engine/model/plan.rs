@@ -1,4 +1,4 @@
-//! The plan document (schema 4): one JSON document that fully determines
+//! The plan document (schema 5): one JSON document that fully determines
 //! every output. These types are raw input: they may come from a form, a
 //! file, a link or local storage, and are trusted for nothing until
 //! [`crate::engine::model::validate`] turns them into a [`crate::engine::model::validate::ValidPlan`].
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The version of the plan format this build writes. Older documents are
 /// migrated on load (see `document.rs`); newer ones are refused.
-pub const CURRENT_SCHEMA: u32 = 4;
+pub const CURRENT_SCHEMA: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -211,14 +211,49 @@ pub struct Scenario {
     /// Driver values that differ in this scenario.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub drivers: BTreeMap<String, Value>,
+    /// Twelve calendar-month factors, January first, that users follow
+    /// through the year (1.45 in December: 45% above the year's mean, once
+    /// normalised to a mean of 1). Month 0 is the baseline as stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seasonality: Option<Vec<f64>>,
+    /// The month-to-month standard deviation of log users (0.04: users
+    /// swing about ±4% a month around the growth model). Under uncertainty
+    /// each path takes its own monthly shocks; the projection is the median
+    /// path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<f64>,
+}
+
+impl Scenario {
+    /// A scenario with no seasonality and no volatility.
+    pub fn new(name: String, growth: Growth) -> Scenario {
+        Scenario {
+            name,
+            growth,
+            drivers: BTreeMap::new(),
+            seasonality: None,
+            volatility: None,
+        }
+    }
+
+    /// Its volatility, 0 when it states none.
+    pub fn volatility(&self) -> f64 {
+        self.volatility.unwrap_or(0.0)
+    }
 }
 
 /// How users grow, month by month (month 0 = baseline).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Growth {
-    /// `users[t] = users[t-1] × (1 + growth − churn)` (seed 000).
-    Compound { growth: Value, churn: Value },
+    /// `users[t] = users[t-1] × (1 + growth − churn)` (seed 000); with a
+    /// `damping` φ, the net rate fades: `× (1 + (growth − churn) × φ^t)`.
+    Compound {
+        growth: Value,
+        churn: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        damping: Option<f64>,
+    },
     /// Compound with rates changing by period (seed 004).
     Piecewise { segments: Vec<Segment> },
     /// Target users at given months, geometric interpolation between them,
@@ -665,7 +700,7 @@ impl Growth {
     /// The parameter at `index` of [`Growth::parameters`], to edit it.
     pub fn parameter_mut(&mut self, index: usize) -> Option<&mut Value> {
         match self {
-            Growth::Compound { growth, churn } => [growth, churn].into_iter().nth(index),
+            Growth::Compound { growth, churn, .. } => [growth, churn].into_iter().nth(index),
             Growth::Piecewise { segments } => {
                 let segment = segments.get_mut(index / 2)?;
                 Some(if index.is_multiple_of(2) {
@@ -695,7 +730,7 @@ impl Growth {
         const GROWTH: f64 = 10.0;
         const USERS: f64 = 1e12;
         match self {
-            Growth::Compound { growth, churn } => {
+            Growth::Compound { growth, churn, .. } => {
                 vec![
                     ("growth".into(), *growth, 0.0, GROWTH),
                     ("churn".into(), *churn, 0.0, 1.0),

@@ -6,6 +6,7 @@
 //! same arithmetic. Powers use `libm`, so results match natively and in WASM.
 
 use crate::engine::model::plan::{Growth, Milestone};
+use crate::engine::model::validate::ValidPlan;
 
 /// Users for months 0..=horizon with every parameter at its median.
 pub fn project_users(growth: &Growth, baseline: f64, horizon: u32) -> Vec<f64> {
@@ -25,6 +26,36 @@ pub fn project_users(growth: &Growth, baseline: f64, horizon: u32) -> Vec<f64> {
     users
 }
 
+/// What seasonality multiplies the growth model's users by, per month 0 to
+/// `horizon`: the factor of the month's calendar month over the factor of
+/// month 0's (`start_index`: 0 for January), so month 0 is the baseline as
+/// stated. Normalising the factors to a mean of 1 would cancel in the ratio.
+/// `None` without seasonality.
+pub fn seasonal_multipliers(
+    factors: Option<&[f64]>,
+    start_index: usize,
+    horizon: u32,
+) -> Option<Vec<f64>> {
+    let factors = factors.filter(|factors| factors.len() == 12)?;
+    let base = factors[start_index % 12];
+    Some(
+        (0..=horizon as usize)
+            .map(|month| factors[(start_index + month) % 12] / base)
+            .collect(),
+    )
+}
+
+/// [`seasonal_multipliers`] of scenario `scenario` of a valid plan.
+pub fn scenario_seasonality(valid: &ValidPlan, scenario: usize) -> Option<Vec<f64>> {
+    let plan = valid.plan();
+    let start_index = valid.start_count().rem_euclid(12) as usize;
+    seasonal_multipliers(
+        plan.scenarios[scenario].seasonality.as_deref(),
+        start_index,
+        plan.horizon_months,
+    )
+}
+
 /// Users at `month` (≥ 1) from last month's `current`. Validation bounds every
 /// rate, so values stay finite; a model that would go below zero stops at zero.
 pub fn next_users(
@@ -35,7 +66,14 @@ pub fn next_users(
     current: f64,
 ) -> f64 {
     match growth {
-        Growth::Compound { .. } => current * (1.0 + parameter(0) - parameter(1)),
+        Growth::Compound { damping: None, .. } => current * (1.0 + parameter(0) - parameter(1)),
+        // The net rate fades by φ a month: month 1 grows at φ × the rate.
+        Growth::Compound {
+            damping: Some(damping),
+            ..
+        } => {
+            current * (1.0 + (parameter(0) - parameter(1)) * libm::pow(*damping, f64::from(month)))
+        }
         Growth::Piecewise { segments } => {
             // The segment whose period holds `month`; past the last, the last continues.
             let index = segments
@@ -107,6 +145,7 @@ mod tests {
             &Growth::Compound {
                 growth: 0.25.into(),
                 churn: 0.08.into(),
+                damping: None,
             },
             100.0,
             12,

@@ -5,7 +5,7 @@
 use crate::engine::model::number::units_text;
 use crate::engine::model::plan::{Component, CostLine, Plan};
 use crate::engine::model::validate::{Quantity, ValidPlan};
-use crate::engine::project::growth::project_users;
+use crate::engine::project::growth::{project_users, scenario_seasonality};
 use crate::engine::project::sizing::{
     size_component, status, tier_utilization, units_needed, utilization_of, LatencyLimits, Sizing,
     Status,
@@ -87,7 +87,14 @@ pub fn cost_line_names(plan: &Plan) -> Vec<&str> {
 pub fn project_months(valid: &ValidPlan, index: usize) -> ScenarioMonths {
     let plan = valid.plan();
     let scenario = &plan.scenarios[index];
-    let users = project_users(&scenario.growth, plan.baseline_users, plan.horizon_months);
+    let mut users = project_users(&scenario.growth, plan.baseline_users, plan.horizon_months);
+    // Seasonality on the growth model's users; volatility's shocks have a
+    // median of none, so this is the median path.
+    if let Some(multipliers) = scenario_seasonality(valid, index) {
+        for (users, multiplier) in users.iter_mut().zip(multipliers) {
+            *users *= multiplier;
+        }
+    }
     // Uncertain drivers at their medians: the deterministic projection.
     let mut inputs: Vec<f64> = std::iter::once(0.0)
         .chain((0..plan.drivers.len()).map(|driver| plan.driver_value(index, driver).median()))

@@ -624,7 +624,7 @@ mod tests {
     /// sizing gives it, bit for bit.
     /// Components at the edges of what validation allows: no minimum, no
     /// yellow band, everything red, a 1% target, tiny and huge capacities.
-    const ODD_COMPONENTS: &str = r#"{"schema": 4, "name": "odd", "horizon_months": 1,
+    const ODD_COMPONENTS: &str = r#"{"schema": 5, "name": "odd", "horizon_months": 1,
         "baseline_users": 1,
         "components": [
           {"kind": "horizontal", "name": "h0", "metric": "users", "capacity_per_unit": 3,
@@ -776,7 +776,7 @@ mod tests {
         // Prices out of step with limits: B is dearer than A but holds
         // less, D dearer than C but holds less.
         let plan: crate::engine::model::plan::Plan = serde_json::from_str(
-            r#"{"schema": 4, "name": "t", "horizon_months": 1, "baseline_users": 1,
+            r#"{"schema": 5, "name": "t", "horizon_months": 1, "baseline_users": 1,
                 "components": [{"kind": "tiered", "name": "db", "metrics": ["users"], "target_utilization": 1,
                   "tiers": [
                     {"name": "A", "price": 10, "limits": {"users": 100}},

@@ -186,18 +186,21 @@ impl Sensitivity {
     }
 }
 
-/// Whether any driver or growth parameter of the plan is a range (with
-/// `low < high`: a range whose ends are equal is a fixed number).
+/// Whether any scenario of the plan is uncertain ([`scenario_is_uncertain`]:
+/// a volatility, or a range with `low < high`; a range whose ends are equal
+/// is a fixed number).
 pub fn has_uncertainty(plan: &Plan) -> bool {
     (0..plan.scenarios.len()).any(|s| scenario_is_uncertain(plan, s))
 }
 
-/// Whether one of the scenario's own inputs (a driver as it resolves for
-/// the scenario, or a growth parameter) is a range with `low < high`.
+/// Whether the scenario's users swing month to month (a volatility above 0)
+/// or one of its own inputs (a driver as it resolves for the scenario, or a
+/// growth parameter) is a range with `low < high`.
 pub fn scenario_is_uncertain(plan: &Plan, scenario: usize) -> bool {
-    scenario_inputs(plan, scenario)
-        .iter()
-        .any(|input| input.value.is_uncertain())
+    plan.scenarios[scenario].volatility() > 0.0
+        || scenario_inputs(plan, scenario)
+            .iter()
+            .any(|input| input.value.is_uncertain())
 }
 
 /// The names of the quantities with percentiles, in order.
@@ -240,7 +243,7 @@ fn simulate_scenario(
     let inputs = scenario_inputs(plan, scenario);
     let columns = Columns::correlated(plan, scenario, &inputs, paths, seed);
     let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
-    let mut summary = MonthSummary::new(valid, &columns, paths);
+    let mut summary = MonthSummary::new(valid, scenario, &columns, paths);
     let share = |count: usize| count as f64 / paths as f64;
     let actuals = ranked_actuals(valid);
     let mut actual_percentiles = Vec::new();
@@ -399,10 +402,10 @@ struct MonthSummary {
 }
 
 impl MonthSummary {
-    fn new(valid: &ValidPlan, columns: &Columns, paths: usize) -> MonthSummary {
+    fn new(valid: &ValidPlan, scenario: usize, columns: &Columns, paths: usize) -> MonthSummary {
         // Metrics that move with one quantity take their percentiles off its
         // paths. Chain input 0 is users, then the drivers in plan order.
-        let users_vary = columns.growth_varies();
+        let users_vary = columns.users_vary(valid.plan(), scenario);
         let spread = |input: usize| match input.checked_sub(1) {
             None if users_vary => Spread::Varies,
             // Growth is certain: every path has the same users, never negative.

@@ -4,11 +4,11 @@
 //! work is arithmetic on those buffers, with the same sizing and cost
 //! functions as the deterministic projection.
 
-use super::sample::sample_column;
+use super::sample::{sample_column, standard_normals, stream};
 use crate::engine::model::inputs::{Input, Target};
 use crate::engine::model::plan::Plan;
 use crate::engine::model::validate::{Quantity, ValidPlan};
-use crate::engine::project::growth::next_users;
+use crate::engine::project::growth::{next_users, scenario_seasonality};
 use crate::engine::project::months::{fill_line_costs, sum_lines};
 use crate::engine::project::sizing::Status;
 use crate::engine::project::sizing::{size_column, LatencyLimits};
@@ -18,14 +18,21 @@ use crate::engine::project::sizing::{size_column, LatencyLimits};
 pub struct Columns {
     pub drivers: Vec<Vec<f64>>,
     pub growth: Vec<Vec<f64>>,
+    /// The seed of the paths' monthly shocks (a scenario's volatility):
+    /// none for runs that hold every input fixed (the sensitivity's), which
+    /// take the median path.
+    pub shocks_seed: Option<u64>,
 }
 
 impl Columns {
     /// Samples every input of a scenario.
     pub fn sampled(inputs: &[Input], paths: usize, seed: u64) -> Columns {
-        Columns::build(inputs, |_, input| {
-            sample_column(&input.value, input.min, input.max, paths, seed, &input.key)
-        })
+        Columns {
+            shocks_seed: Some(seed),
+            ..Columns::build(inputs, |_, input| {
+                sample_column(&input.value, input.min, input.max, paths, seed, &input.key)
+            })
+        }
     }
 
     /// Samples every input of scenario `scenario` of `plan`, with the plan's
@@ -47,7 +54,10 @@ impl Columns {
             .map(|input| sample_column(&input.value, input.min, input.max, paths, seed, &input.key))
             .collect();
         crate::engine::uncertainty::correlation::impose(inputs, &mut sampled, &pairs, paths, seed);
-        Columns::build(inputs, |index, _| std::mem::take(&mut sampled[index]))
+        Columns {
+            shocks_seed: Some(seed),
+            ..Columns::build(inputs, |index, _| std::mem::take(&mut sampled[index]))
+        }
     }
 
     /// A column per input, from `column(index, input)`: one value shared by
@@ -56,6 +66,7 @@ impl Columns {
         let mut columns = Columns {
             drivers: Vec::new(),
             growth: Vec::new(),
+            shocks_seed: None,
         };
         for (index, input) in inputs.iter().enumerate() {
             let values = column(index, input);
@@ -70,6 +81,19 @@ impl Columns {
     /// Whether users differ between paths (some growth parameter is sampled).
     pub fn growth_varies(&self) -> bool {
         self.growth.iter().any(|column| column.len() > 1)
+    }
+
+    /// Whether users differ between paths in scenario `scenario`: a growth
+    /// parameter is sampled, or the scenario's volatility shocks them.
+    pub fn users_vary(&self, plan: &Plan, scenario: usize) -> bool {
+        self.growth_varies() || self.shocks_volatility(plan, scenario) > 0.0
+    }
+
+    /// The volatility this run's shocks have: the scenario's, or 0 for a
+    /// run without shocks.
+    fn shocks_volatility(&self, plan: &Plan, scenario: usize) -> f64 {
+        self.shocks_seed
+            .map_or(0.0, |_| plan.scenarios[scenario].volatility())
     }
 }
 
@@ -212,6 +236,7 @@ pub fn simulate_with(
 
     let mut state = chain.column_state(paths);
     let mut users = vec![plan.baseline_users; paths];
+    let mut movements = Movements::new(valid, scenario, columns, paths);
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
     let mut line_columns = vec![vec![0.0; paths]; lines];
@@ -219,8 +244,16 @@ pub fn simulate_with(
     let mut break_even = BreakEven::new(plan, paths);
 
     for month in 0..=plan.horizon_months {
-        if month > 0 {
-            grow_users(plan, scenario, columns, month, &mut users);
+        match &mut movements {
+            // The growth model's users are the users.
+            None if month > 0 => grow_users(plan, scenario, columns, month, &mut users),
+            None => {}
+            Some(movements) => {
+                if month > 0 {
+                    grow_users(plan, scenario, columns, month, &mut movements.trend);
+                }
+                movements.users(month, &mut users);
+            }
         }
         let inputs: Vec<&[f64]> = std::iter::once(users.as_slice())
             .chain(columns.drivers.iter().map(Vec::as_slice))
@@ -283,6 +316,82 @@ fn grow_users(plan: &Plan, scenario: usize, columns: &Columns, month: u32, users
         let parameter = |index: usize| columns.growth[index][0];
         let next = next_users(growth, &parameter, plan.baseline_users, month, users[0]);
         users.fill(next);
+    }
+}
+
+/// What moves a scenario's users off its growth model: seasonality (the
+/// same on every path) and volatility (each path's own monthly shocks, a
+/// random walk of log users with the scenario's standard deviation a month,
+/// drawn from the seed's `volatility` stream, month by month and path by
+/// path). `users = trend × exp(shock) × seasonal multiplier`.
+struct Movements {
+    /// The growth model's users, per path.
+    trend: Vec<f64>,
+    seasonal: Option<Vec<f64>>,
+    volatility: f64,
+    /// Per path, the sum of its shocks so far (log users).
+    shocks: Vec<f64>,
+    normals: Vec<f64>,
+    rng: Option<rand_pcg::Pcg64Mcg>,
+}
+
+impl Movements {
+    /// `None` when nothing moves users off the model (the run is as before).
+    fn new(
+        valid: &ValidPlan,
+        scenario: usize,
+        columns: &Columns,
+        paths: usize,
+    ) -> Option<Movements> {
+        let plan = valid.plan();
+        let seasonal = scenario_seasonality(valid, scenario);
+        let volatility = columns.shocks_volatility(plan, scenario);
+        if seasonal.is_none() && volatility <= 0.0 {
+            return None;
+        }
+        let rng = columns
+            .shocks_seed
+            .filter(|_| volatility > 0.0)
+            .map(|seed| stream(seed, "volatility"));
+        Some(Movements {
+            trend: vec![plan.baseline_users; paths],
+            seasonal,
+            volatility,
+            shocks: if rng.is_some() {
+                vec![0.0; paths]
+            } else {
+                Vec::new()
+            },
+            normals: Vec::with_capacity(paths),
+            rng,
+        })
+    }
+
+    /// This month's users of every path, from the trend (already grown).
+    fn users(&mut self, month: u32, users: &mut [f64]) {
+        let multiplier = self
+            .seasonal
+            .as_ref()
+            .map_or(1.0, |seasonal| seasonal[month as usize]);
+        match &mut self.rng {
+            Some(rng) => {
+                if month > 0 {
+                    self.normals.clear();
+                    standard_normals(&mut self.normals, users.len(), rng);
+                    for (shock, normal) in self.shocks.iter_mut().zip(&self.normals) {
+                        *shock += self.volatility * normal;
+                    }
+                }
+                for ((users, trend), shock) in users.iter_mut().zip(&self.trend).zip(&self.shocks) {
+                    *users = trend * libm::exp(*shock) * multiplier;
+                }
+            }
+            None => {
+                for (users, trend) in users.iter_mut().zip(&self.trend) {
+                    *users = trend * multiplier;
+                }
+            }
+        }
     }
 }
 

@@ -81,7 +81,7 @@ fn describe_growth(growth: &Growth) -> String {
     let percent = |value: &Value| describe_value(value, format_percent);
     let count = |value: &Value| describe_value(value, format_count);
     match growth {
-        Growth::Compound { growth, churn } => {
+        Growth::Compound { growth, churn, .. } => {
             format!("{} growth, {} churn", percent(growth), percent(churn))
         }
         Growth::Piecewise { segments } => format!("{} periods of compound growth", segments.len()),

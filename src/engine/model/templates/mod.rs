@@ -69,7 +69,7 @@ pub fn worked_example() -> Result<ValidPlan, LoadError> {
 /// A plan with one scenario and nothing else, to build from scratch.
 pub fn blank() -> Result<ValidPlan, LoadError> {
     load_plan(
-        r#"{"schema": 4, "name": "Untitled plan", "horizon_months": 12, "baseline_users": 100,
+        r#"{"schema": 5, "name": "Untitled plan", "horizon_months": 12, "baseline_users": 100,
             "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.1, "churn": 0.03}}]}"#,
     )
 }

@@ -6,6 +6,11 @@ pub const MAX_HORIZON_MONTHS: u32 = 120;
 /// allowed growth stay finite.
 pub const MAX_USERS: f64 = 1e12;
 pub const MAX_MONTHLY_GROWTH: f64 = 10.0;
+/// The most month-to-month volatility a scenario may state: log users
+/// swinging by 100% a month.
+pub const MAX_VOLATILITY: f64 = 1.0;
+/// The largest seasonal factor, as typed (they are normalised to a mean of 1).
+pub const MAX_SEASONAL_FACTOR: f64 = 100.0;
 /// Largest magnitude of any other number in a plan (money, capacities, drivers).
 pub const MAX_VALUE: f64 = 1e15;
 /// Most metrics one tiered component may carry (a ladder limits a few).

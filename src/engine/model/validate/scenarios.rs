@@ -18,6 +18,7 @@ pub(super) fn check_scenarios(check: &mut Checker, plan: &Plan) {
         let at = |field: &str| format!("scenarios[{index}].{field}");
         check.text(at("name"), &scenario.name, true, MAX_NAME_CHARS);
         check_growth(check, &at("growth"), &scenario.growth, plan.baseline_users);
+        check_seasonality_and_volatility(check, index, scenario);
         for (name, value) in &scenario.drivers {
             let path = format!("scenarios[{index}].drivers.{name}");
             if !plan.drivers.iter().any(|driver| &driver.name == name) {
@@ -32,6 +33,34 @@ pub(super) fn check_scenarios(check: &mut Checker, plan: &Plan) {
     }
 }
 
+/// Twelve positive seasonal factors, a volatility of 0% to 100% a month.
+fn check_seasonality_and_volatility(check: &mut Checker, index: usize, scenario: &Scenario) {
+    let at = |field: &str| format!("scenarios[{index}].{field}");
+    if let Some(factors) = &scenario.seasonality {
+        if factors.len() != 12 {
+            check.fail(
+                at("seasonality"),
+                format!(
+                    "needs twelve factors, one per calendar month from January, not {}",
+                    factors.len()
+                ),
+            );
+        } else {
+            for (month, factor) in factors.iter().enumerate() {
+                let path = format!("scenarios[{index}].seasonality[{month}]");
+                if factor.is_finite() && *factor <= 0.0 {
+                    check.fail(path, "must be more than 0 (1 is an ordinary month)");
+                } else {
+                    check.range(path, *factor, 0.0, MAX_SEASONAL_FACTOR);
+                }
+            }
+        }
+    }
+    if let Some(volatility) = scenario.volatility {
+        check.rate(at("volatility"), volatility, 0.0, MAX_VOLATILITY);
+    }
+}
+
 fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64) {
     // Every number of the model: a share (growth, churn) reads in percent.
     for (label, value, low, high) in growth.parameters() {
@@ -43,6 +72,18 @@ fn check_growth(check: &mut Checker, path: &str, growth: &Growth, baseline: f64)
         check.value(format!("{path}.{label}"), &value, low, high, show);
     }
     let at = |field: &str| format!("{path}.{field}");
+    if let Growth::Compound {
+        damping: Some(damping),
+        ..
+    } = growth
+    {
+        if !(damping.is_finite() && *damping > 0.0 && *damping <= 1.0) {
+            check.fail(
+                at("damping"),
+                "must be more than 0 and at most 1 (1 is no damping)",
+            );
+        }
+    }
     match growth {
         Growth::Piecewise { segments } => {
             check.count(&at("segments"), segments.len(), 1, "segment");
