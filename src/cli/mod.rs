@@ -450,6 +450,7 @@ fn fit_json(
                     "name": p.name, "value": p.value, "low": p.low, "high": p.high,
                 })).collect::<Vec<_>>(),
                 "r_squared": refit.fit.r_squared,
+                "volatility": refit.fit.volatility,
                 "residuals": refit.fit.residuals,
                 "scenario": refit.plan.plan().scenarios.last(),
             }),
@@ -485,7 +486,13 @@ fn fit_table(
     for (model, result) in results {
         match result {
             Ok(refit) => {
-                let _ = writeln!(out, "{} (R² {:.3})", model_name(model), refit.fit.r_squared);
+                let _ = writeln!(
+                    out,
+                    "{} (R² {:.3}; users swing {} a month around it)",
+                    model_name(model),
+                    refit.fit.r_squared,
+                    format_percent((refit.fit.volatility * 1000.0).round() / 1000.0)
+                );
                 for p in &refit.fit.parameters {
                     let _ = writeln!(
                         out,

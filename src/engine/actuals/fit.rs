@@ -51,6 +51,11 @@ pub struct Fit {
     pub r_squared: f64,
     /// Observed minus fitted users, in the order of the observations.
     pub residuals: Vec<f64>,
+    /// The month-to-month standard deviation of log users around the fit
+    /// ([`volatility_of`]): what a plan's scenario `volatility` holds, so its
+    /// bands carry the swings the history had, not only the uncertainty of
+    /// the rates.
+    pub volatility: f64,
 }
 
 impl Fit {
@@ -147,9 +152,46 @@ pub fn fit(observations: &[Observation], model: &Model) -> Result<Fit, FitError>
             && (!p.name.ends_with("growth") || p.high <= MAX_MONTHLY_GROWTH)
     };
     if fitted.parameters.iter().all(within) && fitted.r_squared.is_finite() {
-        Ok(fitted)
+        let volatility = volatility_of(&points, &fitted.residuals);
+        Ok(Fit {
+            volatility,
+            ..fitted
+        })
     } else {
         Err(FitError::BeyondLimits)
+    }
+}
+
+/// The month-to-month volatility of log users around a fit: with `d` the
+/// log of observed over fitted users at each observation (month order),
+/// `sqrt(Σ (d_i − d_{i−1})² ÷ gap_i ÷ (n − 1))`, a gap of k months counting
+/// as k months of a random walk. The increments are not centred: a trend the
+/// model misses is forecast error too. 0 where a fitted value is not above
+/// 0; at most 100% a month (the plan's limit).
+pub fn volatility_of(points: &[Observation], residuals: &[f64]) -> f64 {
+    let deviations: Option<Vec<(i32, f64)>> = points
+        .iter()
+        .zip(residuals)
+        .map(|(point, residual)| {
+            let fitted = point.users - residual;
+            (fitted > 0.0).then(|| (point.month, libm::log(point.users / fitted)))
+        })
+        .collect();
+    let Some(deviations) = deviations.filter(|d| d.len() >= 2) else {
+        return 0.0;
+    };
+    let sum: f64 = deviations
+        .windows(2)
+        .map(|pair| {
+            let gap = f64::from((pair[1].0 - pair[0].0).max(1));
+            (pair[1].1 - pair[0].1).powi(2) / gap
+        })
+        .sum();
+    let volatility = libm::sqrt(sum / (deviations.len() - 1) as f64);
+    if volatility.is_finite() {
+        volatility.min(1.0)
+    } else {
+        0.0
     }
 }
 
@@ -368,6 +410,7 @@ fn fit_piecewise(points: &[Observation], ends: &[i32], compound: bool) -> Result
         parameters,
         r_squared,
         residuals,
+        volatility: 0.0,
     })
 }
 
@@ -446,6 +489,7 @@ fn fit_linear(points: &[Observation]) -> Result<Fit, FitError> {
         parameters: vec![new_users, churn],
         r_squared,
         residuals,
+        volatility: 0.0,
     })
 }
 
@@ -573,5 +617,6 @@ fn fit_logistic(points: &[Observation]) -> Result<Fit, FitError> {
         ],
         r_squared,
         residuals,
+        volatility: 0.0,
     })
 }

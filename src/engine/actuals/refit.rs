@@ -101,6 +101,10 @@ pub fn refit(valid: &ValidPlan, base: usize, model: &Model) -> Result<Refit, Ref
         .unwrap_or_else(|| plan.scenarios[0].clone());
     scenario.name = unused_name(plan);
     scenario.growth = growth_from(&fitted, model);
+    // The swings the history had, month to month: without them a fitted
+    // band is only the uncertainty of the rates, a fraction of a percent
+    // wide a month ahead.
+    scenario.volatility = (fitted.volatility > 0.0).then_some(fitted.volatility);
     for driver in &drivers {
         scenario.drivers.insert(
             driver.driver.clone(),

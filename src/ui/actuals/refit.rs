@@ -173,9 +173,10 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
             <p>
                 <strong>{format!("{} fit", crate::editor::capitalise(model_name(&result.model)))}</strong>
                 {format!(
-                    ": R² {:.3}; the fit misses a month's users by {} on average.",
+                    ": R² {:.3}; the fit misses a month's users by {} on average, and users swing about {} a month around it (the scenario's volatility, which widens its bands with the horizon).",
                     result.fit.r_squared,
-                    format_compact(typical)
+                    format_compact(typical),
+                    crate::engine::model::number::format_percent((result.fit.volatility * 1000.0).round() / 1000.0)
                 )}
             </p>
             <div class="table-scroll">
