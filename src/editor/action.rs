@@ -160,6 +160,23 @@ pub enum Action {
     },
 }
 
+/// The parts of a plan an action can change, each with its own function.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Scenarios,
+    Growth,
+    Demand,
+    Components,
+    Tiers,
+    Costs,
+    Settings,
+}
+
+/// The refusal for an action on something that has gone (a stale button).
+fn missing() -> String {
+    "That part of the plan no longer exists".to_string()
+}
+
 impl Action {
     /// The validated plan this action makes of `plan`, or why it cannot.
     pub fn apply(&self, plan: &Plan) -> Edited {
@@ -168,508 +185,450 @@ impl Action {
         super::validated(&edited).map_err(|errors| super::explain(&errors, "", &edited))
     }
 
-    /// Makes the change on `plan` (not yet validated): each part of the plan
-    /// has its own function, and exactly one of them takes each action.
+    /// Makes the change on `plan` (not yet validated), by the part of the
+    /// plan it is about.
     fn change(&self, plan: &mut Plan) -> Result<(), String> {
-        self.change_scenarios(plan)
-            .or_else(|| self.change_growth(plan))
-            .or_else(|| self.change_demand(plan))
-            .or_else(|| self.change_components(plan))
-            .or_else(|| self.change_tiers(plan))
-            .or_else(|| self.change_costs(plan))
-            .or_else(|| self.change_settings(plan))
-            .unwrap_or(Ok(()))
+        match self.part() {
+            Part::Scenarios => self.change_scenarios(plan),
+            Part::Growth => self.change_growth(plan),
+            Part::Demand => self.change_demand(plan),
+            Part::Components => self.change_components(plan),
+            Part::Tiers => self.change_tiers(plan),
+            Part::Costs => self.change_costs(plan),
+            Part::Settings => self.change_settings(plan),
+        }
     }
 
-    /// Scenarios and which growth model each follows. `None` for any other action.
-    fn change_scenarios(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
+    /// Which part of the plan the action changes.
+    fn part(&self) -> Part {
+        match self {
             Action::AddScenario
-                | Action::DuplicateScenario { .. }
-                | Action::DeleteScenario { .. }
-                | Action::SetGrowthModel { .. }
-        ) {
-            return None;
-        }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddScenario => {
-                    let growth = plan.scenarios.last().map_or(
-                        Growth::Compound {
-                            growth: 0.1.into(),
-                            churn: 0.03.into(),
-                            damping: None,
-                        },
-                        |s| s.growth.clone(),
-                    );
-                    let name = unique_name(
-                        "Scenario",
-                        " ",
-                        plan.scenarios.iter().map(|s| s.name.as_str()),
-                    );
-                    plan.scenarios
-                        .push(crate::engine::model::plan::Scenario::new(name, growth));
-                }
-                Action::DuplicateScenario(s) => {
-                    let mut copy = plan.scenarios.get(*s).ok_or_else(missing)?.clone();
-                    copy.name = unique_name(
-                        &format!("{} copy", copy.name),
-                        " ",
-                        plan.scenarios.iter().map(|s| s.name.as_str()),
-                    );
-                    plan.scenarios.insert(s + 1, copy);
-                }
-                Action::DeleteScenario(s) => {
-                    let name = plan.scenarios.get(*s).ok_or_else(missing)?.name.clone();
-                    refuse_if_used(&name, uses_in_correlations(plan, None, Some(&name)))?;
-                    remove_keeping_one(
-                        &mut plan.scenarios,
-                        *s,
-                        "A plan needs at least one scenario",
-                    )?;
-                }
-                Action::SetGrowthModel { scenario, model } => {
-                    let horizon = plan.horizon_months;
-                    let baseline = plan.baseline_users;
-                    let current = &mut plan
-                        .scenarios
-                        .get_mut(*scenario)
-                        .ok_or_else(missing)?
-                        .growth;
-                    *current = convert_growth(current, *model, baseline, horizon);
-                }
-                // Not this function's (see the guard above).
-                _ => {}
-            }
-            Ok(())
-        };
-        Some(apply())
-    }
-
-    /// The periods and milestones of a growth model. `None` for any other action.
-    fn change_growth(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
+            | Action::DuplicateScenario { .. }
+            | Action::DeleteScenario { .. }
+            | Action::SetGrowthModel { .. } => Part::Scenarios,
             Action::AddSegment { .. }
-                | Action::DeleteSegment { .. }
-                | Action::AddMilestone { .. }
-                | Action::DeleteMilestone { .. }
-        ) {
-            return None;
-        }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddSegment(s) => {
-                    let horizon = plan.horizon_months;
-                    let Growth::Piecewise { segments } =
-                        &mut plan.scenarios.get_mut(*s).ok_or_else(missing)?.growth
-                    else {
-                        return Err(missing());
-                    };
-                    let mut next = segments.last().cloned().ok_or_else(missing)?;
-                    next.until_month =
-                        (next.until_month + 6).min(horizon.max(next.until_month + 1));
-                    segments.push(next);
-                }
-                Action::DeleteSegment { scenario, segment } => {
-                    let Growth::Piecewise { segments } = &mut plan
-                        .scenarios
-                        .get_mut(*scenario)
-                        .ok_or_else(missing)?
-                        .growth
-                    else {
-                        return Err(missing());
-                    };
-                    remove_keeping_one(segments, *segment, "Periods need at least one period")?;
-                }
-                Action::AddMilestone(s) => {
-                    let Growth::Milestones { points } =
-                        &mut plan.scenarios.get_mut(*s).ok_or_else(missing)?.growth
-                    else {
-                        return Err(missing());
-                    };
-                    let last = points.last().cloned().ok_or_else(missing)?;
-                    points.push(Milestone {
-                        month: last.month + 6,
-                        users: Value::Fixed(two_figures(last.users.median() * 2.0)),
-                    });
-                }
-                Action::DeleteMilestone { scenario, point } => {
-                    let Growth::Milestones { points } = &mut plan
-                        .scenarios
-                        .get_mut(*scenario)
-                        .ok_or_else(missing)?
-                        .growth
-                    else {
-                        return Err(missing());
-                    };
-                    remove_keeping_one(points, *point, "Milestones need at least one milestone")?;
-                }
-                // Not this function's (see the guard above).
-                _ => {}
-            }
-            Ok(())
-        };
-        Some(apply())
-    }
-
-    /// Drivers and metrics. `None` for any other action.
-    fn change_demand(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
+            | Action::DeleteSegment { .. }
+            | Action::AddMilestone { .. }
+            | Action::DeleteMilestone { .. } => Part::Growth,
             Action::AddDriver
-                | Action::DeleteDriver { .. }
-                | Action::AddMetric
-                | Action::DeleteMetric { .. }
-        ) {
-            return None;
-        }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddDriver => {
-                    let name = unique_name("driver", "_", taken_quantity_names(plan));
-                    plan.drivers.push(Driver {
-                        name,
-                        value: Value::Fixed(1.0),
-                        unit: String::new(),
-                        description: String::new(),
-                    });
-                }
-                Action::DeleteDriver(d) => {
-                    let name = plan.drivers.get(*d).ok_or_else(missing)?.name.clone();
-                    refuse_if_used(&name, uses_of_quantity(plan, &name))?;
-                    plan.drivers.remove(*d);
-                    for scenario in &mut plan.scenarios {
-                        scenario.drivers.remove(&name);
-                    }
-                }
-                Action::AddMetric => {
-                    let name = unique_name("metric", "_", taken_quantity_names(plan));
-                    plan.metrics.push(Metric {
-                        name,
-                        formula: "users".into(),
-                        unit: String::new(),
-                    });
-                }
-                Action::DeleteMetric(m) => {
-                    let name = plan.metrics.get(*m).ok_or_else(missing)?.name.clone();
-                    refuse_if_used(&name, uses_of_quantity(plan, &name))?;
-                    plan.metrics.remove(*m);
-                }
-                // Not this function's (see the guard above).
-                _ => {}
-            }
-            Ok(())
-        };
-        Some(apply())
-    }
-
-    /// Components, their commitments and response-time targets. `None` for any other action.
-    fn change_components(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
+            | Action::DeleteDriver { .. }
+            | Action::AddMetric
+            | Action::DeleteMetric { .. } => Part::Demand,
             Action::AddComponent { .. }
-                | Action::DeleteComponent { .. }
-                | Action::Commit { .. }
-                | Action::SetLatency { .. }
-        ) {
-            return None;
-        }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddComponent(kind) => {
-                    let metric = plan
-                        .metrics
-                        .first()
-                        .map_or_else(|| "users".to_string(), |m| m.name.clone());
-                    let peak = peak_load(plan, &metric);
-                    let name = unique_name("Component", " ", cost_line_names(plan));
-                    plan.components
-                        .push(new_component(*kind, name, metric, peak));
-                }
-                Action::DeleteComponent(c) => {
-                    let name = plan
-                        .components
-                        .get(*c)
-                        .ok_or_else(missing)?
-                        .name()
-                        .to_string();
-                    refuse_if_used(&name, uses_of_cost_line(plan, &name))?;
-                    plan.components.remove(*c);
-                }
-                Action::Commit {
-                    component,
-                    commitment,
-                } => match plan.components.get_mut(*component) {
-                    Some(Component::Horizontal(h)) => {
-                        h.commitment = *commitment;
-                        if commitment.is_some() {
-                            h.reserved_share = 0.0;
-                        }
-                    }
-                    _ => return Err(missing()),
-                },
-                Action::SetLatency { component, on } => match plan.components.get_mut(*component) {
-                    Some(Component::Horizontal(h)) => {
-                        h.latency = on.then_some(Latency {
-                            service_time_ms: 50.0,
-                            concurrency_per_unit: 1,
-                            percentile: 0.95,
-                            target_ms: 200.0,
-                        });
-                    }
-                    _ => return Err(missing()),
-                },
-                // Not this function's (see the guard above).
-                _ => {}
-            }
-            Ok(())
-        };
-        Some(apply())
-    }
-
-    /// A tiered component's tiers and the metrics they limit. `None` for any other action.
-    fn change_tiers(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
-            Action::AddTier { .. } | Action::DeleteTier { .. } | Action::ToggleTierMetric { .. }
-        ) {
-            return None;
-        }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddTier(c) => {
-                    let Some(Component::Tiered(t)) = plan.components.get_mut(*c) else {
-                        return Err(missing());
-                    };
-                    let name = unique_name("Tier", " ", t.tiers.iter().map(|t| t.name.as_str()));
-                    let mut next = t.tiers.last().cloned().ok_or_else(missing)?;
-                    next.name = name;
-                    next.price = if next.price > 0.0 {
-                        next.price * 2.0
-                    } else {
-                        100.0
-                    };
-                    for limit in next.limits.values_mut() {
-                        *limit = if *limit > 0.0 { *limit * 2.0 } else { 1000.0 };
-                    }
-                    t.tiers.push(next);
-                }
-                Action::DeleteTier { component, tier } => {
-                    let Some(Component::Tiered(t)) = plan.components.get_mut(*component) else {
-                        return Err(missing());
-                    };
-                    let removed = remove_keeping_one(
-                        &mut t.tiers,
-                        *tier,
-                        "A tiered component needs at least one tier",
-                    )?;
-                    if t.current_tier.as_deref() == Some(removed.name.as_str()) {
-                        t.current_tier = None;
-                    }
-                }
-                Action::ToggleTierMetric { component, metric } => {
-                    let peak = peak_load(plan, metric);
-                    let Some(Component::Tiered(t)) = plan.components.get_mut(*component) else {
-                        return Err(missing());
-                    };
-                    if let Some(position) = t.metrics.iter().position(|m| m == metric) {
-                        if t.metrics.len() == 1 {
-                            return Err("A tiered component needs at least one metric".into());
-                        }
-                        t.metrics.remove(position);
-                        for tier in &mut t.tiers {
-                            tier.limits.remove(metric);
-                        }
-                    } else {
-                        t.metrics.push(metric.clone());
-                        // Each tier holds twice the last: the top one twice the peak.
-                        let count = t.tiers.len() as i32;
-                        for (index, tier) in t.tiers.iter_mut().enumerate() {
-                            let steps = count - 1 - index as i32;
-                            tier.limits.insert(
-                                metric.clone(),
-                                round_nicely(2.0 * peak / 4f64.powi(steps)),
-                            );
-                        }
-                    }
-                }
-                // Not this function's (see the guard above).
-                _ => {}
-            }
-            Ok(())
-        };
-        Some(apply())
-    }
-
-    /// Cost lines, their volume tiers and what a percentage is of. `None` for any other action.
-    fn change_costs(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
+            | Action::DeleteComponent { .. }
+            | Action::Commit { .. }
+            | Action::SetLatency { .. } => Part::Components,
+            Action::AddTier { .. }
+            | Action::DeleteTier { .. }
+            | Action::ToggleTierMetric { .. } => Part::Tiers,
             Action::AddCost { .. }
-                | Action::DeleteCost { .. }
-                | Action::AddVolumeTier { .. }
-                | Action::DeleteVolumeTier { .. }
-                | Action::TogglePercentageOf { .. }
-        ) {
-            return None;
+            | Action::DeleteCost { .. }
+            | Action::AddVolumeTier { .. }
+            | Action::DeleteVolumeTier { .. }
+            | Action::TogglePercentageOf { .. } => Part::Costs,
+            Action::AddCorrelation { .. }
+            | Action::DeleteCorrelation { .. }
+            | Action::SetRevenue { .. }
+            | Action::SetBudget { .. }
+            | Action::SetDistribution { .. } => Part::Settings,
         }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddCost(kind) => {
-                    let name = unique_name("Cost line", " ", cost_line_names(plan));
-                    let metric = plan
-                        .metrics
-                        .first()
-                        .map_or_else(|| "users".to_string(), |m| m.name.clone());
-                    plan.costs.push(match kind {
-                        CostKind::Fixed => CostLine::Fixed {
-                            name,
-                            amount: 100.0,
-                        },
-                        CostKind::Usage => CostLine::Usage {
-                            name,
-                            metric,
-                            price: 0.01,
-                            free: 0.0,
-                            volume_tiers: Vec::new(),
-                        },
-                        CostKind::OneOff => CostLine::OneOff {
-                            name,
-                            month: 1.min(plan.horizon_months),
-                            amount: 1000.0,
-                        },
-                        CostKind::Percentage => CostLine::Percentage {
-                            name,
-                            share: 0.1,
-                            of: Vec::new(),
-                        },
-                    });
-                }
-                Action::DeleteCost(l) => {
-                    let name = plan.costs.get(*l).ok_or_else(missing)?.name().to_string();
-                    refuse_if_used(&name, uses_of_cost_line(plan, &name))?;
-                    plan.costs.remove(*l);
-                }
-                Action::AddVolumeTier(l) => {
-                    let Some(CostLine::Usage {
-                        price,
-                        volume_tiers,
-                        ..
-                    }) = plan.costs.get_mut(*l)
-                    else {
-                        return Err(missing());
-                    };
-                    let (above, last_price) = volume_tiers
-                        .last()
-                        .map_or((100_000.0, *price), |tier| (tier.above * 10.0, tier.price));
-                    volume_tiers.push(VolumeTier {
-                        above,
-                        price: last_price / 2.0,
-                    });
-                }
-                Action::DeleteVolumeTier { line, tier } => {
-                    let Some(CostLine::Usage { volume_tiers, .. }) = plan.costs.get_mut(*line)
-                    else {
-                        return Err(missing());
-                    };
-                    remove(volume_tiers, *tier)?;
-                }
-                Action::TogglePercentageOf { line, name } => {
-                    let Some(CostLine::Percentage { of, .. }) = plan.costs.get_mut(*line) else {
-                        return Err(missing());
-                    };
-                    if let Some(position) = of.iter().position(|n| n == name) {
-                        of.remove(position);
-                    } else {
-                        of.push(name.clone());
-                    }
-                }
-                // Not this function's (see the guard above).
-                _ => {}
-            }
-            Ok(())
-        };
-        Some(apply())
     }
 
-    /// Correlations, revenue, the budget and a range's distribution. `None` for any other action.
-    fn change_settings(&self, plan: &mut Plan) -> Option<Result<(), String>> {
-        if !matches!(
-            self,
-            Action::AddCorrelation { .. }
-                | Action::DeleteCorrelation { .. }
-                | Action::SetRevenue { .. }
-                | Action::SetBudget { .. }
-                | Action::SetDistribution { .. }
-        ) {
-            return None;
-        }
-        let missing = || "That part of the plan no longer exists".to_string();
-        let mut apply = || -> Result<(), String> {
-            match self {
-                Action::AddCorrelation { inputs, rank } => {
-                    plan.correlations.push(Correlation {
-                        inputs: inputs.clone(),
-                        rank: *rank,
-                    });
-                }
-                Action::DeleteCorrelation(index) => {
-                    if *index >= plan.correlations.len() {
-                        return Err(missing());
-                    }
-                    plan.correlations.remove(*index);
-                }
-                Action::SetRevenue(on) => {
-                    plan.revenue = on.then_some(Revenue {
-                        paying_share: 0.05,
-                        price_per_month: 20.0,
-                    });
-                }
-                Action::SetBudget(on) => {
-                    plan.budget = if *on {
-                        let peak = validate(plan).ok().map_or(1000.0, |valid| {
-                            project(&valid)
-                                .scenarios
-                                .iter()
-                                .flat_map(|s| s.months.iter().map(|m| m.total_cost))
-                                .fold(0.0, f64::max)
-                        });
-                        Some(Budget {
-                            monthly_cap: Some(round_nicely(peak * 1.5)),
-                            cost_per_user_cap: None,
-                        })
-                    } else {
-                        None
-                    };
-                }
-                Action::SetDistribution {
-                    field,
-                    distribution,
-                } => {
-                    let value = value_of(plan, *field).ok_or_else(missing)?;
-                    if let Value::Range(range) = *value {
-                        *value = Value::Range(Range {
-                            distribution: *distribution,
-                            mode: (*distribution == Distribution::Triangular)
-                                .then(|| range.mode.unwrap_or((range.low + range.high) / 2.0)),
-                            ..range
-                        });
-                    }
-                }
-                // Not this function's (see the guard above).
-                _ => {}
+    /// Scenarios and which growth model each follows.
+    fn change_scenarios(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddScenario => {
+                let growth = plan.scenarios.last().map_or(
+                    Growth::Compound {
+                        growth: 0.1.into(),
+                        churn: 0.03.into(),
+                        damping: None,
+                    },
+                    |s| s.growth.clone(),
+                );
+                let name = unique_name(
+                    "Scenario",
+                    " ",
+                    plan.scenarios.iter().map(|s| s.name.as_str()),
+                );
+                plan.scenarios
+                    .push(crate::engine::model::plan::Scenario::new(name, growth));
             }
-            Ok(())
-        };
-        Some(apply())
+            Action::DuplicateScenario(s) => {
+                let mut copy = plan.scenarios.get(*s).ok_or_else(missing)?.clone();
+                copy.name = unique_name(
+                    &format!("{} copy", copy.name),
+                    " ",
+                    plan.scenarios.iter().map(|s| s.name.as_str()),
+                );
+                plan.scenarios.insert(s + 1, copy);
+            }
+            Action::DeleteScenario(s) => {
+                let name = plan.scenarios.get(*s).ok_or_else(missing)?.name.clone();
+                refuse_if_used(&name, uses_in_correlations(plan, None, Some(&name)))?;
+                remove_keeping_one(
+                    &mut plan.scenarios,
+                    *s,
+                    "A plan needs at least one scenario",
+                )?;
+            }
+            Action::SetGrowthModel { scenario, model } => {
+                let horizon = plan.horizon_months;
+                let baseline = plan.baseline_users;
+                let current = &mut plan
+                    .scenarios
+                    .get_mut(*scenario)
+                    .ok_or_else(missing)?
+                    .growth;
+                *current = convert_growth(current, *model, baseline, horizon);
+            }
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The periods and milestones of a growth model.
+    fn change_growth(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddSegment(s) => {
+                let horizon = plan.horizon_months;
+                let Growth::Piecewise { segments } =
+                    &mut plan.scenarios.get_mut(*s).ok_or_else(missing)?.growth
+                else {
+                    return Err(missing());
+                };
+                let mut next = segments.last().cloned().ok_or_else(missing)?;
+                next.until_month = (next.until_month + 6).min(horizon.max(next.until_month + 1));
+                segments.push(next);
+            }
+            Action::DeleteSegment { scenario, segment } => {
+                let Growth::Piecewise { segments } = &mut plan
+                    .scenarios
+                    .get_mut(*scenario)
+                    .ok_or_else(missing)?
+                    .growth
+                else {
+                    return Err(missing());
+                };
+                remove_keeping_one(segments, *segment, "Periods need at least one period")?;
+            }
+            Action::AddMilestone(s) => {
+                let Growth::Milestones { points } =
+                    &mut plan.scenarios.get_mut(*s).ok_or_else(missing)?.growth
+                else {
+                    return Err(missing());
+                };
+                let last = points.last().cloned().ok_or_else(missing)?;
+                points.push(Milestone {
+                    month: last.month + 6,
+                    users: Value::Fixed(two_figures(last.users.median() * 2.0)),
+                });
+            }
+            Action::DeleteMilestone { scenario, point } => {
+                let Growth::Milestones { points } = &mut plan
+                    .scenarios
+                    .get_mut(*scenario)
+                    .ok_or_else(missing)?
+                    .growth
+                else {
+                    return Err(missing());
+                };
+                remove_keeping_one(points, *point, "Milestones need at least one milestone")?;
+            }
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Drivers and metrics.
+    fn change_demand(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddDriver => {
+                let name = unique_name("driver", "_", taken_quantity_names(plan));
+                plan.drivers.push(Driver {
+                    name,
+                    value: Value::Fixed(1.0),
+                    unit: String::new(),
+                    description: String::new(),
+                });
+            }
+            Action::DeleteDriver(d) => {
+                let name = plan.drivers.get(*d).ok_or_else(missing)?.name.clone();
+                refuse_if_used(&name, uses_of_quantity(plan, &name))?;
+                plan.drivers.remove(*d);
+                for scenario in &mut plan.scenarios {
+                    scenario.drivers.remove(&name);
+                }
+            }
+            Action::AddMetric => {
+                let name = unique_name("metric", "_", taken_quantity_names(plan));
+                plan.metrics.push(Metric {
+                    name,
+                    formula: "users".into(),
+                    unit: String::new(),
+                });
+            }
+            Action::DeleteMetric(m) => {
+                let name = plan.metrics.get(*m).ok_or_else(missing)?.name.clone();
+                refuse_if_used(&name, uses_of_quantity(plan, &name))?;
+                plan.metrics.remove(*m);
+            }
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Components, their commitments and response-time targets.
+    fn change_components(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddComponent(kind) => {
+                let metric = plan
+                    .metrics
+                    .first()
+                    .map_or_else(|| "users".to_string(), |m| m.name.clone());
+                let peak = peak_load(plan, &metric);
+                let name = unique_name("Component", " ", cost_line_names(plan));
+                plan.components
+                    .push(new_component(*kind, name, metric, peak));
+            }
+            Action::DeleteComponent(c) => {
+                let name = plan
+                    .components
+                    .get(*c)
+                    .ok_or_else(missing)?
+                    .name()
+                    .to_string();
+                refuse_if_used(&name, uses_of_cost_line(plan, &name))?;
+                plan.components.remove(*c);
+            }
+            Action::Commit {
+                component,
+                commitment,
+            } => match plan.components.get_mut(*component) {
+                Some(Component::Horizontal(h)) => {
+                    h.commitment = *commitment;
+                    if commitment.is_some() {
+                        h.reserved_share = 0.0;
+                    }
+                }
+                _ => return Err(missing()),
+            },
+            Action::SetLatency { component, on } => match plan.components.get_mut(*component) {
+                Some(Component::Horizontal(h)) => {
+                    h.latency = on.then_some(Latency {
+                        service_time_ms: 50.0,
+                        concurrency_per_unit: 1,
+                        percentile: 0.95,
+                        target_ms: 200.0,
+                    });
+                }
+                _ => return Err(missing()),
+            },
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A tiered component's tiers and the metrics they limit.
+    fn change_tiers(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddTier(c) => {
+                let Some(Component::Tiered(t)) = plan.components.get_mut(*c) else {
+                    return Err(missing());
+                };
+                let name = unique_name("Tier", " ", t.tiers.iter().map(|t| t.name.as_str()));
+                let mut next = t.tiers.last().cloned().ok_or_else(missing)?;
+                next.name = name;
+                next.price = if next.price > 0.0 {
+                    next.price * 2.0
+                } else {
+                    100.0
+                };
+                for limit in next.limits.values_mut() {
+                    *limit = if *limit > 0.0 { *limit * 2.0 } else { 1000.0 };
+                }
+                t.tiers.push(next);
+            }
+            Action::DeleteTier { component, tier } => {
+                let Some(Component::Tiered(t)) = plan.components.get_mut(*component) else {
+                    return Err(missing());
+                };
+                let removed = remove_keeping_one(
+                    &mut t.tiers,
+                    *tier,
+                    "A tiered component needs at least one tier",
+                )?;
+                if t.current_tier.as_deref() == Some(removed.name.as_str()) {
+                    t.current_tier = None;
+                }
+            }
+            Action::ToggleTierMetric { component, metric } => {
+                let peak = peak_load(plan, metric);
+                let Some(Component::Tiered(t)) = plan.components.get_mut(*component) else {
+                    return Err(missing());
+                };
+                if let Some(position) = t.metrics.iter().position(|m| m == metric) {
+                    if t.metrics.len() == 1 {
+                        return Err("A tiered component needs at least one metric".into());
+                    }
+                    t.metrics.remove(position);
+                    for tier in &mut t.tiers {
+                        tier.limits.remove(metric);
+                    }
+                } else {
+                    t.metrics.push(metric.clone());
+                    // Each tier holds twice the last: the top one twice the peak.
+                    let count = t.tiers.len() as i32;
+                    for (index, tier) in t.tiers.iter_mut().enumerate() {
+                        let steps = count - 1 - index as i32;
+                        tier.limits
+                            .insert(metric.clone(), round_nicely(2.0 * peak / 4f64.powi(steps)));
+                    }
+                }
+            }
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Cost lines, their volume tiers and what a percentage is of.
+    fn change_costs(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddCost(kind) => {
+                let name = unique_name("Cost line", " ", cost_line_names(plan));
+                let metric = plan
+                    .metrics
+                    .first()
+                    .map_or_else(|| "users".to_string(), |m| m.name.clone());
+                plan.costs.push(match kind {
+                    CostKind::Fixed => CostLine::Fixed {
+                        name,
+                        amount: 100.0,
+                    },
+                    CostKind::Usage => CostLine::Usage {
+                        name,
+                        metric,
+                        price: 0.01,
+                        free: 0.0,
+                        volume_tiers: Vec::new(),
+                    },
+                    CostKind::OneOff => CostLine::OneOff {
+                        name,
+                        month: 1.min(plan.horizon_months),
+                        amount: 1000.0,
+                    },
+                    CostKind::Percentage => CostLine::Percentage {
+                        name,
+                        share: 0.1,
+                        of: Vec::new(),
+                    },
+                });
+            }
+            Action::DeleteCost(l) => {
+                let name = plan.costs.get(*l).ok_or_else(missing)?.name().to_string();
+                refuse_if_used(&name, uses_of_cost_line(plan, &name))?;
+                plan.costs.remove(*l);
+            }
+            Action::AddVolumeTier(l) => {
+                let Some(CostLine::Usage {
+                    price,
+                    volume_tiers,
+                    ..
+                }) = plan.costs.get_mut(*l)
+                else {
+                    return Err(missing());
+                };
+                let (above, last_price) = volume_tiers
+                    .last()
+                    .map_or((100_000.0, *price), |tier| (tier.above * 10.0, tier.price));
+                volume_tiers.push(VolumeTier {
+                    above,
+                    price: last_price / 2.0,
+                });
+            }
+            Action::DeleteVolumeTier { line, tier } => {
+                let Some(CostLine::Usage { volume_tiers, .. }) = plan.costs.get_mut(*line) else {
+                    return Err(missing());
+                };
+                remove(volume_tiers, *tier)?;
+            }
+            Action::TogglePercentageOf { line, name } => {
+                let Some(CostLine::Percentage { of, .. }) = plan.costs.get_mut(*line) else {
+                    return Err(missing());
+                };
+                if let Some(position) = of.iter().position(|n| n == name) {
+                    of.remove(position);
+                } else {
+                    of.push(name.clone());
+                }
+            }
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Correlations, revenue, the budget and a range's distribution.
+    fn change_settings(&self, plan: &mut Plan) -> Result<(), String> {
+        match self {
+            Action::AddCorrelation { inputs, rank } => {
+                plan.correlations.push(Correlation {
+                    inputs: inputs.clone(),
+                    rank: *rank,
+                });
+            }
+            Action::DeleteCorrelation(index) => {
+                if *index >= plan.correlations.len() {
+                    return Err(missing());
+                }
+                plan.correlations.remove(*index);
+            }
+            Action::SetRevenue(on) => {
+                plan.revenue = on.then_some(Revenue {
+                    paying_share: 0.05,
+                    price_per_month: 20.0,
+                });
+            }
+            Action::SetBudget(on) => {
+                plan.budget = if *on {
+                    let peak = validate(plan).ok().map_or(1000.0, |valid| {
+                        project(&valid)
+                            .scenarios
+                            .iter()
+                            .flat_map(|s| s.months.iter().map(|m| m.total_cost))
+                            .fold(0.0, f64::max)
+                    });
+                    Some(Budget {
+                        monthly_cap: Some(round_nicely(peak * 1.5)),
+                        cost_per_user_cap: None,
+                    })
+                } else {
+                    None
+                };
+            }
+            Action::SetDistribution {
+                field,
+                distribution,
+            } => {
+                let value = value_of(plan, *field).ok_or_else(missing)?;
+                if let Value::Range(range) = *value {
+                    *value = Value::Range(Range {
+                        distribution: *distribution,
+                        mode: (*distribution == Distribution::Triangular)
+                            .then(|| range.mode.unwrap_or((range.low + range.high) / 2.0)),
+                        ..range
+                    });
+                }
+            }
+            // Not this function's (see the guard above).
+            _ => {}
+        }
+        Ok(())
     }
 }
 
