@@ -196,7 +196,7 @@ pub fn volatility_of(points: &[Observation], residuals: &[f64]) -> f64 {
 }
 
 /// Sorted, finite, positive, one per month, at least three.
-fn checked(observations: &[Observation]) -> Result<Vec<Observation>, FitError> {
+pub(crate) fn checked(observations: &[Observation]) -> Result<Vec<Observation>, FitError> {
     let mut points = observations.to_vec();
     points.sort_by_key(|p| p.month);
     for pair in points.windows(2) {
@@ -246,7 +246,7 @@ pub fn t_quantile_95(df: usize) -> f64 {
 /// Ordinary least squares of `y` on the columns of `x` (rows of equal
 /// length): coefficients and their covariance matrix (σ² (XᵀX)⁻¹), or
 /// `None` when the columns are not independent.
-fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<(Vec<f64>, Vec<Vec<f64>>, f64)> {
+pub(crate) fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<(Vec<f64>, Vec<Vec<f64>>, f64)> {
     let p = x.first()?.len();
     let n = y.len();
     let mut xtx = vec![vec![0.0; p]; p];

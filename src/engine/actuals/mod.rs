@@ -11,11 +11,14 @@
 //!
 //! [`ValidPlan`]: crate::engine::model::validate::ValidPlan
 
+pub mod choose;
 pub mod compare;
 pub mod fit;
 pub mod import;
 pub mod refit;
 pub mod sample;
+pub mod season;
+pub mod smoothing;
 
 use crate::engine::model::plan::Series;
 use crate::engine::model::validate::ValidPlan;
