@@ -468,7 +468,7 @@ fn forecast_with_actuals_gives_variances_and_percentiles() {
 }
 
 #[test]
-fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
+fn fit_reports_each_model_with_its_held_out_error_and_recommends_one() {
     let json = json_of(&[
         "fit",
         "--template",
@@ -477,8 +477,6 @@ fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
         EXAMPLE_ACTUALS,
         "--format",
         "json",
-        "--ends",
-        "0,4",
     ]);
     let models: Vec<&str> = json["models"]
         .as_array()
@@ -486,28 +484,34 @@ fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
         .iter()
         .map(|m| m["model"].as_str().unwrap())
         .collect();
-    assert_eq!(models, ["compound", "linear", "logistic", "piecewise"]);
-    let compound = &json["models"][0];
-    assert_eq!(compound["parameters"][0]["name"], "growth");
-    let growth = compound["parameters"][0]["value"].as_f64().unwrap();
-    assert!((growth - 0.14).abs() < 0.005, "{growth}");
-    assert!(compound["r_squared"].as_f64().unwrap() > 0.99);
-    assert_eq!(compound["scenario"]["name"], "Fitted to actuals");
-    let names: Vec<&str> = json["models"][3]["parameters"]
-        .as_array()
+    assert_eq!(models, ["damped", "compound", "linear", "logistic"]);
+    let compound = &json["models"][1];
+    // The example's users grow about 14% a month.
+    let rate = compound["rate"].as_f64().unwrap();
+    assert!((rate - 0.14).abs() < 0.005, "{rate}");
+    assert!(compound["held_out_error"].as_f64().unwrap() < 0.05);
+    assert!(json["reason"]
+        .as_str()
         .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "segments[0].growth",
-            "segments[1].growth",
-            "segments[2].growth"
-        ]
-    );
+        .contains("would have predicted the last 6 months within"));
+    assert_eq!(json["scenario"]["name"], "Fitted to actuals");
     assert_eq!(json["drivers"][0]["driver"], "db_mb_per_user");
+    // Piecewise, its segment ends given as calendar months.
+    let piecewise = json_of(&[
+        "fit",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--format",
+        "json",
+        "--model",
+        "piecewise",
+        "--ends",
+        "2026-01,2026-05",
+    ]);
+    assert_eq!(piecewise["fitted"], "piecewise");
+    assert!(piecewise["scenario"]["growth"]["segments"].is_array());
     let table = stdout(&headroom(&[
         "fit",
         "--template",
@@ -517,7 +521,42 @@ fn fit_reports_each_model_with_ranges_named_as_in_the_plan() {
         "--model",
         "logistic",
     ]));
-    assert!(table.contains("logistic (R²") && table.contains("market_size"));
+    assert!(table.contains("*logistic") && table.contains("market_size"), "{table}");
+}
+
+#[test]
+fn fit_apply_re_forecasts_from_the_last_actual_with_bands() {
+    let applied = stdout(&headroom(&[
+        "fit",
+        "--template",
+        "managed-saas",
+        "--actuals",
+        EXAMPLE_ACTUALS,
+        "--apply",
+    ]));
+    let plan: serde_json::Value = serde_json::from_str(&applied).expect("a plan as JSON");
+    // The example's last user actual is Oct 2026.
+    assert_eq!(plan["start_month"], "2026-10");
+    let scenarios = plan["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.last().unwrap()["name"], "Fitted to actuals");
+    let file = temp_file("applied.json", applied.as_bytes());
+    let forecast = json_of(&[
+        "forecast",
+        file.to_str().unwrap(),
+        "--scenario",
+        "Fitted to actuals",
+        "--format",
+        "json",
+    ]);
+    let months = forecast["scenarios"][0]["months"].as_array().unwrap();
+    let band = |i: usize| {
+        let users = &months[i]["percentiles"]["users"];
+        (users["p5"].as_f64().unwrap(), users["p95"].as_f64().unwrap())
+    };
+    // The band widens with the horizon, relative to the users.
+    let (low1, high1) = band(1);
+    let (low12, high12) = band(12);
+    assert!(high12 / low12 > high1 / low1, "{low1} {high1} {low12} {high12}");
 }
 
 #[test]

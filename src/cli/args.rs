@@ -95,12 +95,15 @@ pub struct ForecastArgs {
 pub struct FitArgs {
     #[command(flatten)]
     pub source: Source,
-    /// compound, linear, logistic or piecewise (default: every model that fits; piecewise needs --ends)
+    /// auto (default: the trend that predicts held-out months best), damped, compound, linear, logistic or piecewise (needs --ends)
     #[arg(long, value_name = "MODEL", allow_hyphen_values = true)]
     pub model: Option<String>,
-    /// Months at which piecewise segments end (plan months), such as 3,9
+    /// Months at which piecewise segments end: calendar months (2025-06) or plan months (-12, 3)
     #[arg(long, value_name = "M,M,...", allow_hyphen_values = true)]
     pub ends: Option<String>,
+    /// Print the whole plan as JSON, re-forecast from the last user actual, with the fitted scenario added
+    #[arg(long)]
+    pub apply: bool,
     /// table (default) or json
     #[arg(long, value_name = "FORMAT", allow_hyphen_values = true)]
     pub format: Option<String>,

@@ -8,10 +8,11 @@
 
 mod args;
 
-use crate::engine::actuals::fit::Model;
+use crate::engine::model::document::save_plan;
+use crate::engine::model::plan::{parse_month_count, Growth};
 use crate::engine::actuals::import::{read_actuals_csv, MAX_CSV_BYTES};
 use crate::engine::actuals::refit::{
-    fit_drivers, model_name, model_named, refit, user_observations, Refit, RefitError,
+    apply, method_named, refit, user_observations, Method, Refit, METHOD_NAMES,
 };
 use crate::engine::analyse::scenario::project;
 use crate::engine::diff::plan_changes;
@@ -355,25 +356,23 @@ fn with_actuals(plan: ValidPlan, path: Option<&str>) -> Result<ValidPlan, String
         })
 }
 
-/// `headroom fit`: growth models fitted to the user actuals, per-user drivers
-/// fitted to metric actuals, and the scenario a fit makes.
+/// `headroom fit`: every growth trend fitted to the user actuals and scored
+/// on months it did not see, the recommendation and why, per-user drivers
+/// fitted to metric actuals; with `--apply`, the plan re-forecast from the
+/// last actual with the fitted scenario added, as JSON.
 fn fit_command(args: FitArgs) -> Result<String, String> {
-    let ends: Vec<i32> = match &args.ends {
-        Some(text) => text
-            .split(',')
-            .map(|part| part.trim().parse::<i32>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| format!("--ends takes months separated by commas (3,9), not '{text}'"))?,
-        None => Vec::new(),
-    };
     let json = match &args.format {
         Some(text) => Format::named(text, &[Format::Table, Format::Json])? == Format::Json,
         None => false,
     };
-    let model = args.model;
+    let model = args.model.unwrap_or_else(|| "auto".into());
     let common = args.source;
     let scenario = common.scenario.clone();
     let plan = common.plan("fit")?;
+    let ends = match &args.ends {
+        Some(text) => parse_ends(text, &plan)?,
+        None => Vec::new(),
+    };
     let base = match &scenario {
         Some(name) => {
             let found = plan.plan().scenario_named(name)?.name.clone();
@@ -385,132 +384,192 @@ fn fit_command(args: FitArgs) -> Result<String, String> {
         }
         None => 0,
     };
-    let models: Vec<Model> = match &model {
-        Some(name) => {
-            let model = model_named(name, &ends).ok_or(format!(
-                "unknown model '{name}' (compound, linear, logistic or piecewise)"
-            ))?;
-            if matches!(model, Model::Piecewise { .. }) && ends.is_empty() {
-                return Err(
-                    "--model piecewise needs --ends (the months segments end at, such as 3,9)"
-                        .into(),
-                );
-            }
-            vec![model]
-        }
-        None => {
-            let mut all = vec![Model::Compound, Model::Linear, Model::Logistic];
-            if !ends.is_empty() {
-                all.push(Model::Piecewise { ends: ends.clone() });
-            }
-            all
-        }
-    };
+    let method = method_named(&model, &ends).ok_or(format!(
+        "unknown model '{model}' ({})",
+        METHOD_NAMES.join(", ")
+    ))?;
+    if matches!(method, Method::Piecewise { .. }) && ends.is_empty() {
+        return Err(
+            "--model piecewise needs --ends (the months segments end at, such as 2025-06 or -6)"
+                .into(),
+        );
+    }
     let observations = user_observations(&plan);
     if observations.is_empty() {
         return Err(
             "there are no user actuals to fit (give --actuals FILE.csv with a users column)".into(),
         );
     }
-    let results: Vec<(Model, Result<Refit, RefitError>)> = models
-        .into_iter()
-        .map(|model| {
-            let result = refit(&plan, base, &model);
-            (model, result)
-        })
-        .collect();
-    if model.is_some() {
-        if let Some((_, Err(error))) = results.first() {
-            return Err(format!("cannot fit: {error}"));
-        }
+    if args.apply {
+        let applied = apply(&plan, base, &method).map_err(|error| format!("cannot fit: {error}"))?;
+        return Ok(save_plan(&applied.plan));
     }
+    let result = refit(&plan, base, &method).map_err(|error| format!("cannot fit: {error}"))?;
     Ok(if json {
-        let value = fit_json(&plan, observations.len(), &results);
+        let value = fit_json(&plan, observations.len(), &result);
         format!(
             "{}\n",
             serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
         )
     } else {
-        fit_table(&plan, observations.len(), &results)
+        fit_table(&plan, observations.len(), &result)
     })
 }
 
-fn fit_json(
-    plan: &ValidPlan,
-    observations: usize,
-    results: &[(Model, Result<Refit, RefitError>)],
-) -> serde_json::Value {
+/// `--ends`: plan months (`6`, `-12`) or calendar months (`2025-06`, as
+/// the CSV writes them), separated by commas.
+fn parse_ends(text: &str, plan: &ValidPlan) -> Result<Vec<i32>, String> {
+    text.split(',')
+        .map(|part| {
+            let part = part.trim();
+            part.parse::<i32>()
+                .ok()
+                .or_else(|| parse_month_count(part).map(|count| count - plan.start_count()))
+                .ok_or(format!(
+                    "--ends takes plan months (6, -12) or calendar months (2025-06) separated by commas, not '{part}'"
+                ))
+        })
+        .collect()
+}
+
+fn fit_json(plan: &ValidPlan, observations: usize, result: &Refit) -> serde_json::Value {
     use serde_json::json;
-    let models: Vec<serde_json::Value> = results
+    let models: Vec<serde_json::Value> = result
+        .choice
         .iter()
-        .map(|(model, result)| match result {
-            Ok(refit) => json!({
-                "model": model_name(model),
-                "parameters": refit.fit.parameters.iter().map(|p| json!({
-                    "name": p.name, "value": p.value, "low": p.low, "high": p.high,
-                })).collect::<Vec<_>>(),
-                "r_squared": refit.fit.r_squared,
-                "volatility": refit.fit.volatility,
-                "residuals": refit.fit.residuals,
-                "scenario": refit.plan.plan().scenarios.last(),
+        .flat_map(|choice| &choice.candidates)
+        .map(|(trend, scored)| match scored {
+            Ok(scored) => json!({
+                "model": trend.name(),
+                "held_out_error": scored.error,
+                "last_6_months_error": scored.last_months_error,
+                "level": scored.forecast.level,
+                "rate": scored.forecast.rate,
+                "growth": scored.forecast.growth,
+                "volatility": scored.forecast.volatility,
             }),
-            Err(error) => json!({ "model": model_name(model), "error": error.to_string() }),
+            Err(error) => json!({ "model": trend.name(), "error": error.to_string() }),
         })
         .collect();
-    let drivers = results
-        .iter()
-        .find_map(|(_, result)| result.as_ref().ok())
-        .map(|refit| refit.drivers.clone())
-        .unwrap_or_else(|| fit_drivers(plan));
+    let profile = result.forecast.profile.as_ref();
     json!({
         "plan": plan.plan().name,
         "observations": observations,
+        "fitted": fitted_name(result),
+        "reason": result.choice.as_ref().map(|c| c.reason()),
+        "seasonality": profile.map(|p| p.factors.to_vec()),
+        "seasonality_explains": profile.map(|p| p.explained),
         "models": models,
-        "drivers": drivers.iter().map(|d| json!({
+        "scenario": result.plan.plan().scenarios.last(),
+        "drivers": result.drivers.iter().map(|d| json!({
             "driver": d.driver, "metric": d.metric, "months": d.months,
             "value": d.value, "low": d.low, "high": d.high,
         })).collect::<Vec<_>>(),
     })
 }
 
-fn fit_table(
-    plan: &ValidPlan,
-    observations: usize,
-    results: &[(Model, Result<Refit, RefitError>)],
-) -> String {
+/// The fitted model's name: the trend, or piecewise.
+fn fitted_name(result: &Refit) -> &'static str {
+    match result.method {
+        Method::Piecewise { .. } => "piecewise",
+        _ => result.forecast.trend.name(),
+    }
+}
+
+fn fit_table(plan: &ValidPlan, observations: usize, result: &Refit) -> String {
     use std::fmt::Write;
     let mut out = format!(
         "{}: {observations} months of user actuals\n\n",
         plan.plan().name
     );
-    for (model, result) in results {
-        match result {
-            Ok(refit) => {
-                let _ = writeln!(
-                    out,
-                    "{} (R² {:.3}; users swing {} a month around it)",
-                    model_name(model),
-                    refit.fit.r_squared,
-                    format_percent((refit.fit.volatility * 1000.0).round() / 1000.0)
-                );
-                for p in &refit.fit.parameters {
+    if let Some(choice) = &result.choice {
+        let _ = writeln!(
+            out,
+            "{:<10} {:>16} {:>16} {:>18} {:>12}",
+            "model", "held-out error", "last 6 months", "growth a month", "volatility"
+        );
+        for (trend, scored) in &choice.candidates {
+            let mark = if *trend == result.forecast.trend { "*" } else { " " };
+            match scored {
+                Ok(scored) => {
+                    let error = |e: Option<f64>| e.map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0));
                     let _ = writeln!(
                         out,
-                        "  {:<24} {:>14}   90% range {} to {}",
-                        p.name,
-                        show_parameter(&p.name, p.value),
-                        show_parameter(&p.name, p.low),
-                        show_parameter(&p.name, p.high)
+                        "{mark}{:<9} {:>16} {:>16} {:>18} {:>12}",
+                        trend.name(),
+                        error(scored.error),
+                        error(scored.last_months_error),
+                        format_percent((scored.forecast.rate * 10_000.0).round() / 10_000.0),
+                        format_percent((scored.forecast.volatility * 1000.0).round() / 1000.0)
                     );
                 }
-            }
-            Err(error) => {
-                let _ = writeln!(out, "{}: not fitted: {error}", model_name(model));
+                Err(error) => {
+                    let _ = writeln!(out, "{mark}{:<9} not fitted: {error}", trend.name());
+                }
             }
         }
-        out.push('\n');
+        let _ = writeln!(out, "\n* {}", choice.reason());
+        match &choice.profile {
+            Some(profile) => {
+                let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+                let factors: Vec<String> = months
+                    .iter()
+                    .zip(profile.factors)
+                    .map(|(m, f)| format!("{m} {:+.0}%", (f - 1.0) * 100.0))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "seasonality (explains {:.0}% of what the trend leaves): {}",
+                    profile.explained * 100.0,
+                    factors.join(", ")
+                );
+            }
+            None => {
+                let _ = writeln!(out, "no seasonality found (it needs 24 months and must explain the swings)");
+            }
+        }
     }
-    for d in fit_drivers(plan) {
+    let _ = writeln!(
+        out,
+        "\nthe scenario '{}' ({}):",
+        result.scenario,
+        fitted_name(result)
+    );
+    if let Some(scenario) = result.plan.plan().scenarios.last() {
+        for (name, value, _, _) in scenario.growth.parameters() {
+            let (low, high) = match value {
+                crate::engine::model::plan::Value::Range(r) => (r.low, r.high),
+                crate::engine::model::plan::Value::Fixed(v) => (v, v),
+            };
+            let range = if low < high {
+                format!(
+                    "90% range {} to {}",
+                    show_parameter(&name, low),
+                    show_parameter(&name, high)
+                )
+            } else {
+                "fixed".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>14}   {range}",
+                name,
+                show_parameter(&name, value.median()),
+            );
+        }
+        if let Growth::Compound { damping: Some(phi), .. } = &scenario.growth {
+            let _ = writeln!(out, "  {:<24} {:>14}", "damping", format!("{phi}"));
+        }
+        if let Some(volatility) = scenario.volatility {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>14}",
+                "volatility",
+                format_percent((volatility * 1000.0).round() / 1000.0)
+            );
+        }
+    }
+    for d in &result.drivers {
         let _ = writeln!(
             out,
             "driver {} (from {} ÷ users, {} months): {} (90% range {} to {})",

@@ -363,7 +363,7 @@ fn compound(points: &[Observation]) -> Result<(f64, Growth, f64, f64), FitError>
 /// and 12 months before the end, each with at least this many months
 /// before it.
 const HELD_OUT: u32 = 6;
-const MIN_TRAINING: usize = 8;
+const MIN_TRAINING: usize = 6;
 
 /// One trend's out-of-sample record.
 #[derive(Debug, Clone, PartialEq)]
@@ -515,5 +515,69 @@ pub fn choose(observations: &[Observation], calendar_of_zero: usize) -> Result<C
             .into_iter()
             .find_map(|(_, result)| result.err())
             .unwrap_or(FitError::NoChange)),
+    }
+}
+
+impl Choice {
+    /// Why the recommendation, in words: what it is, how it would have
+    /// predicted the held-out months, and how the others did.
+    pub fn reason(&self) -> String {
+        let best = self.recommended();
+        let trend = best.forecast.trend;
+        let what = format!(
+            "{}{}",
+            trend.describe(),
+            if self.profile.is_some() {
+                " with seasonality"
+            } else {
+                ""
+            }
+        );
+        let percent = |error: f64| format!("{:.1}%", error * 100.0);
+        let record = match (best.last_months_error, best.error) {
+            (Some(last), _) => format!(
+                "it would have predicted the last {HELD_OUT} months within {} on average",
+                percent(last)
+            ),
+            (None, Some(error)) => format!(
+                "it predicted the months held out of the history within {} on average",
+                percent(error)
+            ),
+            (None, None) => {
+                "the history is too short to hold months out, so the steadiest trend is used"
+                    .to_string()
+            }
+        };
+        let others: Vec<String> = self
+            .candidates
+            .iter()
+            .filter(|(other, _)| *other != trend)
+            .map(|(other, result)| match result {
+                Ok(Scored {
+                    error: Some(error), ..
+                }) => format!("{} {}", other.name(), percent(*error)),
+                Ok(_) => format!("{} not testable", other.name()),
+                Err(_) => format!("{} could not be fitted", other.name()),
+            })
+            .collect();
+        let mut text = format!("{what}: {record}");
+        if let Some(error) = best.error {
+            text.push_str(&format!(
+                " (held-out error {}; {})",
+                percent(error),
+                others.join(", ")
+            ));
+        }
+        let beaten = self.candidates.iter().any(|(other, result)| {
+            *other != trend
+                && matches!(result, Ok(Scored { error: Some(e), .. }) if best.error.is_some_and(|b| *e < b))
+        });
+        if trend == Trend::Damped && beaten {
+            text.push_str(&format!(
+                "; another trend did a little better on these few months, but the damped trend is kept unless one predicts clearly better (under {:.0}% of its error)",
+                SWITCH_MARGIN * 100.0
+            ));
+        }
+        text
     }
 }

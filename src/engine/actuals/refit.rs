@@ -3,7 +3,8 @@
 //! new scenario; and re-forecasting, which moves month 0 to the last month
 //! with a user actual.
 
-use crate::engine::actuals::fit::{fit, Fit, FitError, Model, Observation};
+use crate::engine::actuals::choose::{choose, Choice, Forecast, Trend};
+use crate::engine::actuals::fit::{fit, FitError, Model, Observation};
 use crate::engine::formula::names_in;
 use crate::engine::model::plan::{
     month_label, CostLine, Growth, Plan, Scenario, Segment, Series, Value,
@@ -14,26 +15,37 @@ use std::fmt;
 /// What the new scenario is called (numbered when taken).
 pub const FITTED_SCENARIO: &str = "Fitted to actuals";
 
-/// Which growth model to fit, as the command line and the app name them.
-pub fn model_named(name: &str, piecewise_ends: &[i32]) -> Option<Model> {
+/// How to fit: the trend that predicts best, a named trend, or the
+/// piecewise model with segments ending at given plan months.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Method {
+    Auto,
+    Trend(Trend),
+    Piecewise { ends: Vec<i32> },
+}
+
+/// The methods as the command line and the app name them.
+pub const METHOD_NAMES: [&str; 6] = ["auto", "damped", "compound", "linear", "logistic", "piecewise"];
+
+/// Which method `name` is (`auto`, a trend, or `piecewise` with `ends`).
+pub fn method_named(name: &str, piecewise_ends: &[i32]) -> Option<Method> {
     match name.trim().to_lowercase().as_str() {
-        "compound" => Some(Model::Compound),
-        "linear" => Some(Model::Linear),
-        "logistic" => Some(Model::Logistic),
-        "piecewise" => Some(Model::Piecewise {
+        "auto" => Some(Method::Auto),
+        "piecewise" => Some(Method::Piecewise {
             ends: piecewise_ends.to_vec(),
         }),
-        _ => None,
+        other => Trend::named(other).map(Method::Trend),
     }
 }
 
-pub fn model_name(model: &Model) -> &'static str {
-    match model {
-        Model::Compound => "compound",
-        Model::Linear => "linear",
-        Model::Logistic => "logistic",
-        Model::Piecewise { .. } => "piecewise",
-    }
+/// The calendar month (0 = January) of the plan's month 0.
+pub fn calendar_of_zero(valid: &ValidPlan) -> usize {
+    valid.start_count().rem_euclid(12) as usize
+}
+
+/// Every trend fitted to the user actuals and scored on held-out months.
+pub fn choice_for(valid: &ValidPlan) -> Result<Choice, FitError> {
+    choose(&user_observations(valid), calendar_of_zero(valid))
 }
 
 /// A driver estimated from actuals: a metric that is `users × driver`,
@@ -51,8 +63,11 @@ pub struct FittedDriver {
 /// A growth fit and the scenario built from it.
 #[derive(Debug, Clone)]
 pub struct Refit {
-    pub model: Model,
-    pub fit: Fit,
+    pub method: Method,
+    /// Every trend's fit and held-out record (not for piecewise).
+    pub choice: Option<Choice>,
+    /// The fit the scenario carries.
+    pub forecast: Forecast,
     pub drivers: Vec<FittedDriver>,
     /// The plan with the fitted scenario added (last), validated.
     pub plan: ValidPlan,
@@ -64,12 +79,15 @@ pub enum RefitError {
     Fit(FitError),
     /// The fitted values do not make a valid plan (rare: a fit at a limit).
     Invalid(Vec<PlanError>),
+    /// Month 0 could not move to the last user actual.
+    Reforecast(String),
 }
 
 impl fmt::Display for RefitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RefitError::Fit(error) => write!(f, "{error}"),
+            RefitError::Reforecast(reason) => write!(f, "{reason}"),
             RefitError::Invalid(errors) => write!(
                 f,
                 "the fitted scenario is not a valid plan: {}",
@@ -88,36 +106,114 @@ pub fn user_observations(valid: &ValidPlan) -> Vec<Observation> {
         .collect()
 }
 
-/// Fits `model` to the user actuals and adds a scenario built on `base`
-/// (its driver values kept, growth replaced, per-user drivers fitted).
-pub fn refit(valid: &ValidPlan, base: usize, model: &Model) -> Result<Refit, RefitError> {
-    let fitted = fit(&user_observations(valid), model).map_err(RefitError::Fit)?;
+/// Fits the user actuals by `method` and adds a scenario built on `base`
+/// (its driver values kept, growth, seasonality and volatility replaced,
+/// per-user drivers fitted).
+pub fn refit(valid: &ValidPlan, base: usize, method: &Method) -> Result<Refit, RefitError> {
+    let (choice, forecast) = fitted(valid, method)?;
     let drivers = fit_drivers(valid);
-    let plan = valid.plan();
+    let scenario = fitted_scenario(valid.plan(), base, &forecast, &drivers);
+    let name = scenario.name.clone();
+    let mut changed = valid.plan().clone();
+    changed.scenarios.push(scenario);
+    let valid = validate(&changed).map_err(RefitError::Invalid)?;
+    Ok(Refit {
+        method: method.clone(),
+        choice,
+        forecast,
+        drivers,
+        plan: valid,
+        scenario: name,
+    })
+}
+
+/// The forecast `method` gives for the user actuals, with every trend's
+/// record when trends were compared.
+fn fitted(valid: &ValidPlan, method: &Method) -> Result<(Option<Choice>, Forecast), RefitError> {
+    match method {
+        Method::Piecewise { ends } => {
+            let observations = user_observations(valid);
+            let model = Model::Piecewise { ends: ends.clone() };
+            let fit = fit(&observations, &model).map_err(RefitError::Fit)?;
+            let last = observations.iter().map(|o| o.month).max().unwrap_or(0);
+            Ok((
+                None,
+                Forecast {
+                    trend: Trend::Compound,
+                    last_month: last,
+                    level: valid.plan().baseline_users,
+                    growth: growth_from(&fit, &model),
+                    profile: None,
+                    volatility: fit.volatility,
+                    rate: fit.parameters.last().map_or(0.0, |p| p.value),
+                },
+            ))
+        }
+        Method::Auto | Method::Trend(_) => {
+            let choice = choice_for(valid).map_err(RefitError::Fit)?;
+            let forecast = match method {
+                Method::Trend(trend) => {
+                    let (_, result) = choice
+                        .candidates
+                        .iter()
+                        .find(|(t, _)| t == trend)
+                        .ok_or(RefitError::Fit(FitError::NoChange))?;
+                    result.clone().map_err(RefitError::Fit)?.forecast
+                }
+                _ => choice.recommended().forecast.clone(),
+            };
+            Ok((Some(choice), forecast))
+        }
+    }
+}
+
+/// The scenario a forecast makes: `base`'s driver values, the forecast's
+/// growth, seasonality and volatility, the fitted drivers' ranges.
+fn fitted_scenario(plan: &Plan, base: usize, forecast: &Forecast, drivers: &[FittedDriver]) -> Scenario {
     let mut scenario = plan
         .scenarios
         .get(base)
         .cloned()
         .unwrap_or_else(|| plan.scenarios[0].clone());
     scenario.name = unused_name(plan);
-    scenario.growth = growth_from(&fitted, model);
+    scenario.growth = forecast.growth.clone();
+    scenario.seasonality = forecast.profile.as_ref().map(|p| p.factors.to_vec());
     // The swings the history had, month to month: without them a fitted
     // band is only the uncertainty of the rates, a fraction of a percent
     // wide a month ahead.
-    scenario.volatility = (fitted.volatility > 0.0).then_some(fitted.volatility);
-    for driver in &drivers {
+    scenario.volatility = (forecast.volatility > 0.0).then_some(forecast.volatility);
+    for driver in drivers {
         scenario.drivers.insert(
             driver.driver.clone(),
             range(driver.value, driver.low, driver.high),
         );
     }
+    scenario
+}
+
+/// What `--apply` makes: the plan re-forecast so month 0 is the month of
+/// the last user actual, its users the fitted level there (not the raw
+/// actual, which may be a peak or noise), with the fitted scenario added
+/// and uncertainty on so its bands are drawn.
+pub fn apply(valid: &ValidPlan, base: usize, method: &Method) -> Result<Refit, RefitError> {
+    let (choice, forecast) = fitted(valid, method)?;
+    let drivers = fit_drivers(valid);
+    let moved = reforecast(valid, KeepHorizon::Length).map_err(RefitError::Reforecast)?;
+    let mut plan = moved.plan.plan().clone();
+    if !matches!(method, Method::Piecewise { .. }) {
+        plan.baseline_users = forecast.level;
+    }
+    if plan.uncertainty.is_none() {
+        plan.uncertainty = Some(Default::default());
+    }
+    let scenario = fitted_scenario(&plan, base, &forecast, &drivers);
     let name = scenario.name.clone();
-    let mut changed = plan.clone();
-    changed.scenarios.push(scenario);
-    let valid = validate(&changed).map_err(RefitError::Invalid)?;
+    plan.scenarios.push(scenario);
+    let valid = validate(&plan).map_err(RefitError::Invalid)?;
     Ok(Refit {
-        model: model.clone(),
-        fit: fitted,
+        method: method.clone(),
+        choice,
+        forecast,
         drivers,
         plan: valid,
         scenario: name,
@@ -149,7 +245,7 @@ fn range(value: f64, low: f64, high: f64) -> Value {
 
 /// The fitted parameters as the plan's growth model; a rate the fit does not
 /// estimate (churn, in the net-growth models) is 0.
-fn growth_from(fitted: &Fit, model: &Model) -> Growth {
+fn growth_from(fitted: &crate::engine::actuals::fit::Fit, model: &Model) -> Growth {
     let value = |name: &str| {
         fitted
             .parameter(name)

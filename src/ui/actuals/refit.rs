@@ -3,8 +3,9 @@
 //! month 0 to the last month with a user actual, keeping the plan as it was
 //! as a saved copy.
 
+use crate::engine::actuals::choose::Choice;
 use crate::engine::actuals::refit::{
-    model_name, model_named, refit, reforecast, user_observations, KeepHorizon, Refit,
+    method_named, refit, reforecast, user_observations, KeepHorizon, Method, Refit,
 };
 use crate::engine::model::number::{format_compact, format_percent};
 use crate::engine::model::plan::month_name;
@@ -12,7 +13,9 @@ use crate::ui::library::Library;
 use crate::ui::state::PlanState;
 use leptos::prelude::*;
 
-const MODELS: [(&str, &str); 4] = [
+const MODELS: [(&str, &str); 6] = [
+    ("auto", "Recommended (the one that predicts best)"),
+    ("damped", "Damped (growth that fades)"),
     ("compound", "Compound (a steady % a month)"),
     ("linear", "Linear (new users a month, minus churn)"),
     ("logistic", "Logistic (an S-curve to a market size)"),
@@ -50,7 +53,7 @@ fn parameter_label(name: &str) -> String {
 pub fn FitActuals() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
-    let model = RwSignal::new("compound".to_string());
+    let model = RwSignal::new("auto".to_string());
     let ends = RwSignal::new(String::new());
     let fitted = RwSignal::new(None::<Box<Refit>>);
     let error = RwSignal::new(None::<String>);
@@ -70,7 +73,7 @@ pub fn FitActuals() -> impl IntoView {
             return;
         };
         let name = model.get_untracked();
-        let Some(chosen) = model_named(&name, &parsed) else {
+        let Some(chosen) = method_named(&name, &parsed) else {
             return;
         };
         if name == "piecewise" && parsed.is_empty() {
@@ -101,9 +104,9 @@ pub fn FitActuals() -> impl IntoView {
         <h3>"Fit to actuals"</h3>
         <p class="section-note">
             {move || match months.get() {
-                0 => "Estimates the growth from the user actuals (at least 3 months), with a 90% range for each rate, as a new scenario based on the one shown.".to_string(),
+                0 => "Fits every growth model to the user actuals (at least 3 months), tests each on months it did not see, and offers the one that predicts best as a new scenario based on the one shown.".to_string(),
                 n => format!(
-                    "Estimates the growth from the {n} month{} of user actuals (at least 3), with a 90% range for each rate, as a new scenario based on the one shown.",
+                    "Fits every growth model to the {n} month{} of user actuals (at least 3), tests each on months it did not see, and offers the one that predicts best as a new scenario based on the one shown.",
                     if n == 1 { "" } else { "s" }
                 ),
             }}
@@ -133,24 +136,49 @@ pub fn FitActuals() -> impl IntoView {
     }
 }
 
-/// A fit's parameters and fitted drivers with their ranges, and the choice
-/// to add its scenario or discard it.
+/// A fit's recommendation and record, its seasonal profile, parameters and
+/// fitted drivers with their ranges, and the choice to add its scenario or
+/// discard it.
 #[component]
 fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> impl IntoView {
-    let parameters = result
-        .fit
-        .parameters
+    let scenario = result.plan.plan().scenarios.last().cloned();
+    let parameters = scenario
         .iter()
-        .map(|p| view! {
-            <tr>
-                <th scope="row">{parameter_label(&p.name)}</th>
-                <td>
-                    {shown(&p.name, p.value)}
-                    <span class="cell-note">{format!("{} – {}", shown(&p.name, p.low), shown(&p.name, p.high))}</span>
-                </td>
-            </tr>
+        .flat_map(|s| s.growth.parameters())
+        .map(|(name, value, _, _)| {
+            let (low, high) = match value {
+                crate::engine::model::plan::Value::Range(r) => (r.low, r.high),
+                crate::engine::model::plan::Value::Fixed(v) => (v, v),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{parameter_label(&name)}</th>
+                    <td>
+                        {shown(&name, value.median())}
+                        <span class="cell-note">{if low < high { format!("{} – {}", shown(&name, low), shown(&name, high)) } else { "fixed".to_string() }}</span>
+                    </td>
+                </tr>
+            }
         })
         .collect_view();
+    let damping = scenario.as_ref().and_then(|s| match &s.growth {
+        crate::engine::model::plan::Growth::Compound { damping: Some(phi), .. } => Some(view! {
+            <tr><th scope="row">"damping"<span class="cell-note">"the growth fades by this a month"</span></th><td>{format!("{phi}")}</td></tr>
+        }),
+        _ => None,
+    });
+    let volatility = result.forecast.volatility;
+    let profile = result.forecast.profile.clone();
+    let heading = match &result.method {
+        Method::Piecewise { .. } => "Piecewise fit".to_string(),
+        _ => format!(
+            "{}{}",
+            crate::editor::capitalise(result.forecast.trend.describe()),
+            if profile.is_some() { " with seasonality" } else { "" }
+        ),
+    };
+    let reason = result.choice.as_ref().map(Choice::reason);
+    let record = result.choice.clone().map(|choice| view! { <FitRecord choice=choice chosen=result.forecast.trend /> });
     let drivers = result
         .drivers
         .iter()
@@ -164,25 +192,22 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
             </tr>
         })
         .collect_view();
-    let typical = {
-        let n = result.fit.residuals.len().max(1) as f64;
-        (result.fit.residuals.iter().map(|r| r * r).sum::<f64>() / n).sqrt()
-    };
     view! {
         <div class="fit-result" role="region" aria-label="Fitted growth" data-test="fit-result">
             <p>
-                <strong>{format!("{} fit", crate::editor::capitalise(model_name(&result.model)))}</strong>
-                {format!(
-                    ": R² {:.3}; the fit misses a month's users by {} on average, and users swing about {} a month around it (the scenario's volatility, which widens its bands with the horizon).",
-                    result.fit.r_squared,
-                    format_compact(typical),
-                    crate::engine::model::number::format_percent((result.fit.volatility * 1000.0).round() / 1000.0)
-                )}
+                <strong>{heading}</strong>
+                {reason.map(|reason| format!(" — {}.", reason.split_once(": ").map_or(reason.as_str(), |(_, why)| why)))}
             </p>
+            <p class="section-note">{format!(
+                "Users swing about {} a month around it (the scenario's volatility), so its bands widen with the horizon.",
+                format_percent((volatility * 1000.0).round() / 1000.0)
+            )}</p>
+            {record}
+            {profile.map(|profile| view! { <SeasonalProfile factors=profile.factors explained=profile.explained /> })}
             <div class="table-scroll">
                 <table>
                     <thead><tr><th scope="col">"Fitted"</th><th scope="col">"Value" <span class="cell-note">"90% range"</span></th></tr></thead>
-                    <tbody>{parameters}{drivers}</tbody>
+                    <tbody>{parameters}{damping}{drivers}</tbody>
                 </table>
             </div>
             <p class="section-note">{format!("“{}” carries these ranges into the bands. Nothing changes until you add it.", result.scenario)}</p>
@@ -191,6 +216,78 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
                 <button type="button" class="secondary" on:click=move |_| on_discard.run(())>"Discard"</button>
             </div>
         </div>
+    }
+}
+
+/// Every model's error on the months held out of the history, the chosen
+/// one marked.
+#[component]
+fn FitRecord(choice: Choice, chosen: crate::engine::actuals::choose::Trend) -> impl IntoView {
+    let percent = |error: Option<f64>| error.map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0));
+    let rows = choice
+        .candidates
+        .iter()
+        .map(|(trend, scored)| {
+            let name = crate::editor::capitalise(trend.describe());
+            let mark = if *trend == chosen { " (chosen)" } else { "" };
+            match scored {
+                Ok(scored) => view! {
+                    <tr>
+                        <th scope="row">{format!("{name}{mark}")}</th>
+                        <td>{percent(scored.error)}</td>
+                        <td>{percent(scored.last_months_error)}</td>
+                    </tr>
+                }.into_any(),
+                Err(error) => view! {
+                    <tr><th scope="row">{name}</th><td colspan="2">{format!("not fitted: {error}")}</td></tr>
+                }.into_any(),
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table data-test="fit-record">
+                <caption>"How each model predicted months it did not see"</caption>
+                <thead><tr><th scope="col">"Model"</th><th scope="col">"Error, held-out months"</th><th scope="col">"Error, last 6 months"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The twelve seasonal factors as bars above and below the year's mean,
+/// each labelled with its month and percentage (never the bar alone).
+#[component]
+fn SeasonalProfile(factors: [f64; 12], explained: f64) -> impl IntoView {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let largest = factors.iter().map(|f| (f - 1.0).abs()).fold(0.01, f64::max);
+    let bars = MONTHS
+        .iter()
+        .zip(factors)
+        .map(|(month, factor)| {
+            let change = factor - 1.0;
+            let height = (change.abs() / largest * 50.0).max(1.0);
+            let class = if change >= 0.0 { "season-bar above" } else { "season-bar below" };
+            let style = if change >= 0.0 {
+                format!("height: {height:.1}%; bottom: 50%")
+            } else {
+                format!("height: {height:.1}%; top: 50%")
+            };
+            view! {
+                <li class="season-month" aria-label=format!("{month}: {:+.0}%", change * 100.0)>
+                    <span class="season-bar-area" aria-hidden="true">
+                        <span class=class style=style></span>
+                    </span>
+                    <span class="season-label" aria-hidden="true">{*month}<br/>{format!("{:+.0}%", change * 100.0)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="season-profile" data-test="season-profile">
+            <figcaption>{format!("Seasonal profile: each calendar month against the year's mean (it explains {:.0}% of what the trend leaves)", explained * 100.0)}</figcaption>
+            <ul>{bars}</ul>
+        </figure>
     }
 }
 
