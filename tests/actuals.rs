@@ -3,12 +3,11 @@
 //! against hand-computed figures, refitting and re-forecasting.
 #![cfg(not(target_arch = "wasm32"))]
 
-use headroom::engine::actuals::compare::{calibrate, compare, headline, sign_test, Bias, Variance};
 use headroom::engine::actuals::choose::Trend;
+use headroom::engine::actuals::compare::{calibrate, compare, headline, sign_test, Bias, Variance};
 use headroom::engine::actuals::import::{column_letter, parse_month, read_actuals_csv};
 use headroom::engine::actuals::refit::{
-    Method,
-    fit_drivers, refit, reforecast, with_initial, KeepHorizon, FITTED_SCENARIO,
+    fit_drivers, refit, reforecast, with_initial, KeepHorizon, Method, FITTED_SCENARIO,
 };
 use headroom::engine::analyse::scenario::project;
 use headroom::engine::model::document::{load_plan, read_plan, save_plan};
@@ -586,7 +585,8 @@ fn a_fitted_scenario_carries_the_growth_range_and_per_user_drivers() {
         &plan.plan().scenarios[..]
     );
     let again =
-        headroom::engine::actuals::refit::refit(&refit.plan, 0, &Method::Trend(Trend::Linear)).expect("fits");
+        headroom::engine::actuals::refit::refit(&refit.plan, 0, &Method::Trend(Trend::Linear))
+            .expect("fits");
     assert_eq!(again.scenario, format!("{FITTED_SCENARIO} 2"));
 }
 

@@ -521,7 +521,10 @@ fn fit_reports_each_model_with_its_held_out_error_and_recommends_one() {
         "--model",
         "logistic",
     ]));
-    assert!(table.contains("*logistic") && table.contains("market_size"), "{table}");
+    assert!(
+        table.contains("*logistic") && table.contains("market_size"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -551,12 +554,18 @@ fn fit_apply_re_forecasts_from_the_last_actual_with_bands() {
     let months = forecast["scenarios"][0]["months"].as_array().unwrap();
     let band = |i: usize| {
         let users = &months[i]["percentiles"]["users"];
-        (users["p5"].as_f64().unwrap(), users["p95"].as_f64().unwrap())
+        (
+            users["p5"].as_f64().unwrap(),
+            users["p95"].as_f64().unwrap(),
+        )
     };
     // The band widens with the horizon, relative to the users.
     let (low1, high1) = band(1);
     let (low12, high12) = band(12);
-    assert!(high12 / low12 > high1 / low1, "{low1} {high1} {low12} {high12}");
+    assert!(
+        high12 / low12 > high1 / low1,
+        "{low1} {high1} {low12} {high12}"
+    );
 }
 
 #[test]

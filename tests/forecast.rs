@@ -35,7 +35,9 @@ fn points(values: &[f64]) -> Vec<Observation> {
 /// Known factors, geometric mean 1 (their logs sum to zero): a December
 /// peak of +40% and a February trough of −25%, the rest set to balance.
 fn known_factors() -> [f64; 12] {
-    let mut logs = [0.0, -0.2877, 0.05, 0.02, -0.05, 0.03, 0.0, -0.03, 0.02, 0.04, 0.1, 0.3365];
+    let mut logs = [
+        0.0, -0.2877, 0.05, 0.02, -0.05, 0.03, 0.0, -0.03, 0.02, 0.04, 0.1, 0.3365,
+    ];
     let mean = logs.iter().sum::<f64>() / 12.0;
     for log in &mut logs {
         *log -= mean;
@@ -172,7 +174,11 @@ fn flat_and_falling_histories_are_fitted() {
     let forecast = &choice.recommended().forecast;
     assert!(forecast.rate < 0.0, "{forecast:?}");
     // Every fitted scenario is one a plan can hold.
-    for scored in choice.candidates.iter().filter_map(|(_, s)| s.as_ref().ok()) {
+    for scored in choice
+        .candidates
+        .iter()
+        .filter_map(|(_, s)| s.as_ref().ok())
+    {
         let mut scenario = Scenario::new("x".into(), scored.forecast.growth.clone());
         scenario.volatility = Some(scored.forecast.volatility.max(0.0));
         let plan: Plan = serde_json::from_value(serde_json::json!({

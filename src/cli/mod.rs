@@ -8,8 +8,6 @@
 
 mod args;
 
-use crate::engine::model::document::save_plan;
-use crate::engine::model::plan::{parse_month_count, Growth};
 use crate::engine::actuals::import::{read_actuals_csv, MAX_CSV_BYTES};
 use crate::engine::actuals::refit::{
     apply, method_named, refit, user_observations, Method, Refit, METHOD_NAMES,
@@ -17,9 +15,11 @@ use crate::engine::actuals::refit::{
 use crate::engine::analyse::scenario::project;
 use crate::engine::diff::plan_changes;
 use crate::engine::diff::results::{compare_results, Side};
+use crate::engine::model::document::save_plan;
 use crate::engine::model::document::{load_plan, MAX_DOCUMENT_BYTES};
 use crate::engine::model::link::{decode_link, encode_link, link_start};
 use crate::engine::model::number::{format_compact, format_percent, parse_number};
+use crate::engine::model::plan::{parse_month_count, Growth};
 use crate::engine::model::templates::{self, TEMPLATES};
 use crate::engine::model::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
 use crate::engine::output::{
@@ -401,7 +401,8 @@ fn fit_command(args: FitArgs) -> Result<String, String> {
         );
     }
     if args.apply {
-        let applied = apply(&plan, base, &method).map_err(|error| format!("cannot fit: {error}"))?;
+        let applied =
+            apply(&plan, base, &method).map_err(|error| format!("cannot fit: {error}"))?;
         return Ok(save_plan(&applied.plan));
     }
     let result = refit(&plan, base, &method).map_err(|error| format!("cannot fit: {error}"))?;
@@ -477,22 +478,38 @@ fn fitted_name(result: &Refit) -> &'static str {
 }
 
 fn fit_table(plan: &ValidPlan, observations: usize, result: &Refit) -> String {
-    use std::fmt::Write;
     let mut out = format!(
         "{}: {observations} months of user actuals\n\n",
         plan.plan().name
     );
     if let Some(choice) = &result.choice {
+        out.push_str(&fit_record(choice, result.forecast.trend));
+    }
+    out.push_str(&fitted_scenario_text(result));
+    out
+}
+
+/// Each trend's held-out record (the recommended marked), why, and the
+/// seasonal profile.
+fn fit_record(
+    choice: &crate::engine::actuals::choose::Choice,
+    chosen: crate::engine::actuals::choose::Trend,
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    {
         let _ = writeln!(
             out,
             "{:<10} {:>16} {:>16} {:>18} {:>12}",
-            "model", "held-out error", "last 6 months", "growth a month", "volatility"
+            "model", "held-out error", "last 6 months", "growth next month", "volatility"
         );
         for (trend, scored) in &choice.candidates {
-            let mark = if *trend == result.forecast.trend { "*" } else { " " };
+            let mark = if *trend == chosen { "*" } else { " " };
             match scored {
                 Ok(scored) => {
-                    let error = |e: Option<f64>| e.map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0));
+                    let error = |e: Option<f64>| {
+                        e.map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0))
+                    };
                     let _ = writeln!(
                         out,
                         "{mark}{:<9} {:>16} {:>16} {:>18} {:>12}",
@@ -511,7 +528,10 @@ fn fit_table(plan: &ValidPlan, observations: usize, result: &Refit) -> String {
         let _ = writeln!(out, "\n* {}", choice.reason());
         match &choice.profile {
             Some(profile) => {
-                let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+                let months = [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ];
                 let factors: Vec<String> = months
                     .iter()
                     .zip(profile.factors)
@@ -525,10 +545,20 @@ fn fit_table(plan: &ValidPlan, observations: usize, result: &Refit) -> String {
                 );
             }
             None => {
-                let _ = writeln!(out, "no seasonality found (it needs 24 months and must explain the swings)");
+                let _ = writeln!(
+                    out,
+                    "no seasonality found (it needs 24 months and must explain the swings)"
+                );
             }
         }
     }
+    out
+}
+
+/// The fitted scenario's growth, damping, volatility and fitted drivers.
+fn fitted_scenario_text(result: &Refit) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "\nthe scenario '{}' ({}):",
@@ -557,7 +587,10 @@ fn fit_table(plan: &ValidPlan, observations: usize, result: &Refit) -> String {
                 show_parameter(&name, value.median()),
             );
         }
-        if let Growth::Compound { damping: Some(phi), .. } = &scenario.growth {
+        if let Growth::Compound {
+            damping: Some(phi), ..
+        } = &scenario.growth
+        {
             let _ = writeln!(out, "  {:<24} {:>14}", "damping", format!("{phi}"));
         }
         if let Some(volatility) = scenario.volatility {

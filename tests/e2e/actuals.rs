@@ -108,6 +108,16 @@ async fn actuals_are_imported_compared_refitted_and_reforecast() {
     browser.click("[data-test=fit-actuals]").await;
     let fitted = browser.text("[data-test=fit-result]").await;
     assert!(fitted.contains("growth a month"), "{fitted}");
+    // Every model's record on held-out months, and why one is recommended.
+    let record = browser.text("[data-test=fit-record]").await;
+    assert!(
+        record.contains("Damped trend") && record.contains("(chosen)"),
+        "{record}"
+    );
+    assert!(
+        fitted.contains("would have predicted the last 6 months"),
+        "{fitted}"
+    );
     browser.click("[data-test=add-fitted]").await;
     browser
         .wait_for_text(".panel-head .scenario-tabs", |t| {

@@ -25,7 +25,14 @@ pub enum Method {
 }
 
 /// The methods as the command line and the app name them.
-pub const METHOD_NAMES: [&str; 6] = ["auto", "damped", "compound", "linear", "logistic", "piecewise"];
+pub const METHOD_NAMES: [&str; 6] = [
+    "auto",
+    "damped",
+    "compound",
+    "linear",
+    "logistic",
+    "piecewise",
+];
 
 /// Which method `name` is (`auto`, a trend, or `piecewise` with `ends`).
 pub fn method_named(name: &str, piecewise_ends: &[i32]) -> Option<Method> {
@@ -169,7 +176,12 @@ fn fitted(valid: &ValidPlan, method: &Method) -> Result<(Option<Choice>, Forecas
 
 /// The scenario a forecast makes: `base`'s driver values, the forecast's
 /// growth, seasonality and volatility, the fitted drivers' ranges.
-fn fitted_scenario(plan: &Plan, base: usize, forecast: &Forecast, drivers: &[FittedDriver]) -> Scenario {
+fn fitted_scenario(
+    plan: &Plan,
+    base: usize,
+    forecast: &Forecast,
+    drivers: &[FittedDriver],
+) -> Scenario {
     let mut scenario = plan
         .scenarios
         .get(base)

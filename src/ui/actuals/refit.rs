@@ -174,11 +174,18 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
         _ => format!(
             "{}{}",
             crate::editor::capitalise(result.forecast.trend.describe()),
-            if profile.is_some() { " with seasonality" } else { "" }
+            if profile.is_some() {
+                " with seasonality"
+            } else {
+                ""
+            }
         ),
     };
     let reason = result.choice.as_ref().map(Choice::reason);
-    let record = result.choice.clone().map(|choice| view! { <FitRecord choice=choice chosen=result.forecast.trend /> });
+    let record = result
+        .choice
+        .clone()
+        .map(|choice| view! { <FitRecord choice=choice chosen=result.forecast.trend /> });
     let drivers = result
         .drivers
         .iter()
@@ -223,7 +230,8 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
 /// one marked.
 #[component]
 fn FitRecord(choice: Choice, chosen: crate::engine::actuals::choose::Trend) -> impl IntoView {
-    let percent = |error: Option<f64>| error.map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0));
+    let percent =
+        |error: Option<f64>| error.map_or("–".to_string(), |e| format!("{:.1}%", e * 100.0));
     let rows = choice
         .candidates
         .iter()
@@ -259,7 +267,9 @@ fn FitRecord(choice: Choice, chosen: crate::engine::actuals::choose::Trend) -> i
 /// each labelled with its month and percentage (never the bar alone).
 #[component]
 fn SeasonalProfile(factors: [f64; 12], explained: f64) -> impl IntoView {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let largest = factors.iter().map(|f| (f - 1.0).abs()).fold(0.01, f64::max);
     let bars = MONTHS
         .iter()
