@@ -215,3 +215,40 @@ fn a_comparison_draws_the_other_plan_dashed() {
         check_snapshot(name, &svg);
     }
 }
+
+/// The fit panel's hindsight (issue 27): the year before the last 6 months
+/// as a line, the forecast from there with its 90% band, and what happened
+/// as diamonds, labelled in calendar months and on an axis fitted to the
+/// values (a band of a few percent would be a hairline on an axis from 0).
+#[test]
+fn the_hindsight_chart_draws_the_held_out_months_against_their_band() {
+    use headroom::chart::hindsight::hindsight_chart;
+    use headroom::engine::actuals::choose::Trend;
+    use headroom::engine::actuals::fit::Observation;
+    use headroom::engine::actuals::hindsight::hindsight;
+    use headroom::engine::model::plan::month_count;
+    // 36 months to Jan 2026 (plan month 0): 1.2% a month, busy Decembers.
+    let season = [
+        0.95, 0.92, 0.97, 1.0, 0.98, 0.9, 0.88, 0.93, 1.02, 1.06, 1.15, 1.24,
+    ];
+    let history: Vec<Observation> = (-35..=0)
+        .map(|month: i32| Observation {
+            month,
+            users: 300.0
+                * 1.012f64.powi(month)
+                * season[month.rem_euclid(12) as usize]
+                * (1.0 + 0.02 * (1.3 * f64::from(month)).sin()),
+        })
+        .collect();
+    let seen = hindsight(&history, 0, Trend::Damped).expect("a year and more of history");
+    let spec = hindsight_chart(&seen, month_count(2026, 1));
+    assert_eq!(spec.bands[0].points.len(), 6);
+    assert_eq!(spec.observed[0].points.len(), 6);
+    // Aug 2024 to Jan 2026: the 12 months before the held-out 6, and them
+    // (18 months: 0 to 17 on the axis).
+    assert_eq!(spec.horizon, 17);
+    assert_eq!(spec.month_label(0), Some("Aug 2024"));
+    assert_eq!(spec.month_label(17), Some("Jan 2026"));
+    assert!(!spec.zero_based);
+    check_snapshot("hindsight", &render(&spec));
+}

@@ -185,12 +185,20 @@ pub fn draw_chart<DB: DrawingBackend>(
                 .iter()
                 .flat_map(|b| b.points.iter().map(|(_, low, _)| *low)),
         )
+        .chain(
+            spec.observed
+                .iter()
+                .flat_map(|o| o.points.iter().map(|(_, v)| *v)),
+        )
         .filter(|v| *v > 0.0 && v.is_finite())
         .fold(f64::INFINITY, f64::min);
     let log = spec.log_y && smallest.is_finite() && peak > 0.0;
     let (y_low, y_high) = if log {
         let low = smallest.log10().floor();
         (low, peak.log10().ceil().max(low + 1.0))
+    } else if !spec.zero_based && smallest.is_finite() && peak > smallest {
+        let margin = (peak - smallest) * 0.1;
+        ((smallest - margin).max(0.0), peak + margin)
     } else if peak > 0.0 {
         (0.0, peak * 1.08)
     } else {
@@ -205,12 +213,21 @@ pub fn draw_chart<DB: DrawingBackend>(
     };
 
     let font = ("sans-serif", style.px(12.0)).into_font().color(&INK);
+    // At most 13 month labels, and no closer than 48 CSS pixels apart, so
+    // they never run into each other on a phone.
+    let x_label_count = (horizon as usize + 1)
+        .min(13)
+        .min((width / style.px(48.0)).max(2) as usize);
     let mut chart = ChartBuilder::on(&plot)
         .margin(style.px(10.0))
         .x_label_area_size(style.px(34.0))
         .y_label_area_size(style.px(62.0))
         .build_cartesian_2d(0u32..horizon, y_low..y_high)?;
     let format = spec.format.clone();
+    let x_title = match (spec.month_labels.first(), spec.month_labels.last()) {
+        (Some(first), Some(last)) => format!("{first} – {last}"),
+        _ => "Month".to_string(),
+    };
     let y_labels = if log {
         (y_high - y_low) as usize + 1
     } else {
@@ -221,13 +238,17 @@ pub fn draw_chart<DB: DrawingBackend>(
         .light_line_style(GRID.mix(0.0))
         .bold_line_style(GRID)
         .axis_style(INK.mix(0.6))
-        .x_labels((horizon as usize + 1).min(13))
+        .x_labels(x_label_count)
         .y_labels(y_labels)
         .label_style(font.clone())
         .axis_desc_style(font)
-        .x_desc("Month")
+        .x_desc(x_title.as_str())
         .y_desc(spec.y_label.as_str())
-        .x_label_formatter(&|month| month.to_string())
+        .x_label_formatter(&|month| match spec.month_label(*month) {
+            // `Mar 2026` on the axis as `Mar`; the title gives the years.
+            Some(label) => label.split(' ').next().unwrap_or(label).to_string(),
+            None => month.to_string(),
+        })
         .y_label_formatter(&|value| format.axis(if log { 10f64.powf(*value) } else { *value }))
         .draw()?;
 

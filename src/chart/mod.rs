@@ -2,6 +2,7 @@
 //! draws them on a canvas, native tests render the very same code to SVG.
 
 mod draw;
+pub mod hindsight;
 pub mod spec;
 
 pub use draw::{draw_chart, draw_tornado, PlotGeometry};

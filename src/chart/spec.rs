@@ -115,6 +115,9 @@ pub struct ChartSpec {
     pub format: Format,
     /// Plot the values on a logarithmic axis.
     pub log_y: bool,
+    /// Start a linear axis at 0 (most charts); `false` fits the axis to the
+    /// values, for a chart about small differences (the fit's hindsight).
+    pub zero_based: bool,
     pub horizon: u32,
     pub bands: Vec<Band>,
     /// Stacked areas, bottom first; their points are each line's own value.
@@ -124,6 +127,10 @@ pub struct ChartSpec {
     pub markers: Vec<Marker>,
     /// Actuals, on top of everything.
     pub observed: Vec<Observed>,
+    /// Calendar labels (`Mar 2026`) for months 0 to `horizon` of a chart
+    /// that is not in plan months (the fit panel's hindsight); empty: the
+    /// plan's months.
+    pub month_labels: Vec<String>,
 }
 
 impl ChartSpec {
@@ -132,12 +139,13 @@ impl ChartSpec {
         ChartSpec::new(title, "", Format::Count, 1)
     }
 
-    fn new(title: &str, y_label: &str, format: Format, horizon: u32) -> Self {
+    pub(crate) fn new(title: &str, y_label: &str, format: Format, horizon: u32) -> Self {
         ChartSpec {
             title: title.into(),
             y_label: y_label.into(),
             format,
             log_y: false,
+            zero_based: true,
             horizon,
             bands: Vec::new(),
             stacked: Vec::new(),
@@ -145,7 +153,13 @@ impl ChartSpec {
             rules: Vec::new(),
             markers: Vec::new(),
             observed: Vec::new(),
+            month_labels: Vec::new(),
         }
+    }
+
+    /// The calendar label of `month` when the chart carries its own.
+    pub fn month_label(&self, month: u32) -> Option<&str> {
+        self.month_labels.get(month as usize).map(String::as_str)
     }
 
     /// Every value at `month`, as the read-out lists them: `(name, value)`.

@@ -461,6 +461,14 @@ fn fit_json(plan: &ValidPlan, observations: usize, result: &Refit) -> serde_json
         "seasonality": profile.map(|p| p.factors.to_vec()),
         "seasonality_explains": profile.map(|p| p.explained),
         "models": models,
+        "hindsight": result.hindsight.as_ref().map(|seen| json!({
+            "error": seen.error(),
+            "inside": seen.inside(),
+            "months": seen.held_out.iter().map(|m| json!({
+                "month": crate::engine::model::plan::month_label(plan.start_count() + m.month),
+                "actual": m.actual, "p5": m.low, "p50": m.median, "p95": m.high,
+            })).collect::<Vec<_>>(),
+        })),
         "scenario": result.plan.plan().scenarios.last(),
         "drivers": result.drivers.iter().map(|d| json!({
             "driver": d.driver, "metric": d.metric, "months": d.months,
@@ -484,6 +492,15 @@ fn fit_table(plan: &ValidPlan, observations: usize, result: &Refit) -> String {
     );
     if let Some(choice) = &result.choice {
         out.push_str(&fit_record(choice, result.forecast.trend));
+    }
+    if let Some(seen) = &result.hindsight {
+        out.push_str(&format!(
+            "hindsight: fitted to the history before its last {} months, it forecast them within {:.1}%, {} of {} inside its 90% band\n",
+            seen.held_out.len(),
+            seen.error() * 100.0,
+            seen.inside(),
+            seen.held_out.len()
+        ));
     }
     out.push_str(&fitted_scenario_text(result));
     out
@@ -528,20 +545,11 @@ fn fit_record(
         let _ = writeln!(out, "\n* {}", choice.reason());
         match &choice.profile {
             Some(profile) => {
-                let months = [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ];
-                let factors: Vec<String> = months
-                    .iter()
-                    .zip(profile.factors)
-                    .map(|(m, f)| format!("{m} {:+.0}%", (f - 1.0) * 100.0))
-                    .collect();
                 let _ = writeln!(
                     out,
                     "seasonality (explains {:.0}% of what the trend leaves): {}",
                     profile.explained * 100.0,
-                    factors.join(", ")
+                    crate::engine::model::seasons::format_seasonality(&profile.factors)
                 );
             }
             None => {

@@ -5,6 +5,7 @@ use super::references;
 use super::value_text::{read_number, read_value, show_number, show_value};
 use super::{explain, Edited};
 use crate::engine::model::plan::{Component, CostLine, Growth, Plan, Value};
+use crate::engine::model::seasons::{format_seasonality, parse_seasonality};
 
 /// One editable value of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +26,14 @@ pub enum Field {
     CommitmentTerm,
     CommitmentStart,
     ScenarioName(usize),
+    /// A scenario's seasonality, typed as `Nov +20%, Dec +45%` (empty: none).
+    Seasonality(usize),
+    /// A scenario's month-to-month volatility: `4%` or `±4% a month`
+    /// (empty: none).
+    Volatility(usize),
+    /// A compound scenario's damping φ: growth fades by it each month
+    /// (empty: none).
+    Damping(usize),
     /// A growth parameter, by its index in [`Growth::parameters`].
     GrowthParameter {
         scenario: usize,
@@ -154,6 +163,9 @@ impl Field {
             Field::CommitmentTerm => "commitment_term.term_months".into(),
             Field::CommitmentStart => "commitment_term.start_month".into(),
             Field::ScenarioName(s) => format!("scenarios[{s}].name"),
+            Field::Seasonality(s) => format!("scenarios[{s}].seasonality"),
+            Field::Volatility(s) => format!("scenarios[{s}].volatility"),
+            Field::Damping(s) => format!("scenarios[{s}].growth.damping"),
             Field::GrowthParameter { scenario, index } => {
                 let label = plan
                     .scenarios
@@ -255,6 +267,7 @@ impl Field {
             | Field::StartMonth
             | Field::RequestsMetric
             | Field::ScenarioName(_)
+            | Field::Seasonality(_)
             | Field::DriverName(_)
             | Field::DriverUnit(_)
             | Field::DriverDescription(_)
@@ -303,12 +316,13 @@ impl Field {
                 ..
             }
             | Field::MonthlyCap
-            | Field::CostPerUserCap => Kind::Number {
+            | Field::CostPerUserCap
+            | Field::Damping(_) => Kind::Number {
                 percent: false,
                 range: false,
                 optional: true,
             },
-            Field::Confidence => Kind::Number {
+            Field::Confidence | Field::Volatility(_) => Kind::Number {
                 percent: true,
                 range: false,
                 optional: true,
@@ -342,6 +356,13 @@ impl Field {
                 .and_then(|d| plan.scenarios.get(scenario)?.drivers.get(&d.name))
                 .map_or_else(String::new, |value| show_value(value, percent));
         }
+        if let Field::Seasonality(scenario) = self {
+            return plan
+                .scenarios
+                .get(scenario)
+                .and_then(|s| s.seasonality.as_deref())
+                .map_or_else(String::new, format_seasonality);
+        }
         let mut copy = plan.clone();
         match self.slot(&mut copy) {
             Some(Slot::Text(text)) => text.clone(),
@@ -369,6 +390,18 @@ impl Field {
     /// Writes `text` into the field of `plan`, renaming references when a
     /// name changes.
     fn write(self, plan: &mut Plan, text: &str) -> Result<(), String> {
+        if let Field::Seasonality(scenario) = self {
+            let factors = parse_seasonality(text)?;
+            plan.scenarios
+                .get_mut(scenario)
+                .ok_or("That scenario no longer exists")?
+                .seasonality = factors;
+            return Ok(());
+        }
+        let text = match self {
+            Field::Volatility(_) => without_plus_minus_a_month(text),
+            _ => text,
+        };
         let Kind::Number {
             percent, optional, ..
         } = self.kind(plan)
@@ -484,6 +517,14 @@ impl Field {
                 Slot::Whole(&mut plan.commitment_term.get_or_insert_default().start_month)
             }
             Field::ScenarioName(s) => Slot::Text(&mut plan.scenarios.get_mut(s)?.name),
+            Field::Seasonality(_) | Field::Override { .. } => return None,
+            Field::Volatility(s) => {
+                Slot::OptionalNumber(&mut plan.scenarios.get_mut(s)?.volatility)
+            }
+            Field::Damping(s) => match &mut plan.scenarios.get_mut(s)?.growth {
+                Growth::Compound { damping, .. } => Slot::OptionalNumber(damping),
+                _ => return None,
+            },
             Field::GrowthParameter { scenario, index } => Slot::Value(
                 plan.scenarios
                     .get_mut(scenario)?
@@ -508,7 +549,6 @@ impl Field {
             Field::DriverValue(d) => Slot::Value(&mut plan.drivers.get_mut(d)?.value),
             Field::DriverUnit(d) => Slot::Text(&mut plan.drivers.get_mut(d)?.unit),
             Field::DriverDescription(d) => Slot::Text(&mut plan.drivers.get_mut(d)?.description),
-            Field::Override { .. } => return None,
             Field::MetricName(m) => Slot::Text(&mut plan.metrics.get_mut(m)?.name),
             Field::MetricFormula(m) => Slot::Text(&mut plan.metrics.get_mut(m)?.formula),
             Field::MetricUnit(m) => Slot::Text(&mut plan.metrics.get_mut(m)?.unit),
@@ -598,6 +638,27 @@ fn cost_slot(line: &mut CostLine, part: CostPart) -> Option<Slot<'_>> {
 
 fn gone(field: Field) -> String {
     format!("This field no longer exists ({field:?})")
+}
+
+/// `±4% a month` as `4%`: a volatility reads as people say it.
+fn without_plus_minus_a_month(text: &str) -> &str {
+    let text = text.trim();
+    let text = ["\u{b1}", "+/-", "+-"]
+        .iter()
+        .find_map(|sign| text.strip_prefix(sign))
+        .unwrap_or(text);
+    [
+        " a month",
+        " per month",
+        "/month",
+        " / month",
+        " monthly",
+        "/mo",
+    ]
+    .iter()
+    .find_map(|tail| text.strip_suffix(tail))
+    .unwrap_or(text)
+    .trim()
 }
 
 fn read_whole(text: &str, max: f64) -> Result<f64, String> {
@@ -791,6 +852,66 @@ mod tests {
             Field::DriverName(0).apply(&plan, "daily_requests"),
             Err("Metric \u{201c}daily_requests\u{201d}, name: 'daily_requests' is already a driver's name".into())
         );
+    }
+
+    /// Seasonality, volatility and damping are typed as people say them;
+    /// a mistake is refused with its own message and the plan is unchanged.
+    #[test]
+    fn seasonality_volatility_and_damping_are_typed_and_checked() {
+        let plan = example();
+        let seasonality = Field::Seasonality(MODERATE);
+        let edited = seasonality
+            .apply(&plan, "Nov +20%, Dec +45%")
+            .expect("valid");
+        let factors = edited.plan().scenarios[MODERATE].seasonality.clone();
+        let mut expected = vec![1.0; 12];
+        expected[10] = 1.2;
+        expected[11] = 1.45;
+        assert_eq!(factors, Some(expected));
+        assert_eq!(seasonality.display(edited.plan()), "Nov +20%, Dec +45%");
+        assert_eq!(seasonality.path(&plan), "scenarios[1].seasonality");
+        let cleared = seasonality.apply(edited.plan(), "").expect("valid");
+        assert_eq!(cleared.plan(), &plan);
+        assert_eq!(
+            seasonality.apply(&plan, "Dec +45%, December +5%"),
+            Err("Dec is given twice: say each month once".into())
+        );
+
+        let volatility = Field::Volatility(MODERATE);
+        for typed in ["4%", "±4% a month", "+/-4", " 4 per month "] {
+            let edited = volatility.apply(&plan, typed).expect(typed);
+            assert_eq!(
+                edited.plan().scenarios[MODERATE].volatility,
+                Some(0.04),
+                "{typed}"
+            );
+            assert_eq!(volatility.display(edited.plan()), "4%");
+        }
+        assert_eq!(
+            volatility.apply(&plan, "120%"),
+            Err("Cannot be above 100%".into())
+        );
+        assert_eq!(
+            volatility.apply(&plan, "-3%"),
+            Err("Cannot be below 0%".into())
+        );
+        assert_eq!(volatility.apply(&plan, "").expect("none").plan(), &plan);
+
+        let damping = Field::Damping(MODERATE);
+        let edited = damping.apply(&plan, "0.9").expect("valid");
+        let Growth::Compound { damping: phi, .. } = edited.plan().scenarios[MODERATE].growth else {
+            panic!("compound");
+        };
+        assert_eq!(phi, Some(0.9));
+        assert_eq!(damping.display(edited.plan()), "0.9");
+        assert_eq!(damping.path(&plan), "scenarios[1].growth.damping");
+        for outside in ["0", "1.2", "-0.5"] {
+            assert_eq!(
+                damping.apply(&plan, outside),
+                Err("Must be more than 0 and at most 1 (1 is no damping)".into()),
+                "{outside}"
+            );
+        }
     }
 
     /// A capacity left blank beside a response-time target sizes the

@@ -3,6 +3,7 @@
 
 use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -140,6 +141,27 @@ impl Browser {
             .as_str()
             .unwrap_or_default()
             .to_string()
+    }
+
+    /// Saves what the window shows as `target/screenshots/NAME.png`, for a
+    /// person to look at (the journeys that change a screen take one at
+    /// desktop and phone width).
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&folder).expect("create target/screenshots");
+        std::fs::write(folder.join(format!("{name}.png")), png).expect("save the screenshot");
+    }
+
+    /// Scrolls the element `css` to the top of the window.
+    pub async fn scroll_to(&self, css: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({ block: 'start' });",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .expect("scroll");
     }
 
     /// Count of non-white pixels on a canvas: zero means nothing was drawn.

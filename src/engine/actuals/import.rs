@@ -6,7 +6,8 @@
 use crate::engine::formula::closest;
 use crate::engine::model::number::parse_number;
 use crate::engine::model::plan::{
-    month_count, month_label, month_name, parse_month_count, Actuals, Series, MONTH_NAMES,
+    month_count, month_label, month_name, parse_month_count, Actuals, Series, FULL_MONTH_NAMES,
+    MONTH_NAMES,
 };
 use crate::engine::model::validate::{validate, ValidPlan};
 use std::collections::BTreeMap;
@@ -487,21 +488,6 @@ pub fn parse_value(
     Ok(Some(value))
 }
 
-const FULL_MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// A month cell as a month count: `2026-03`, `2026/03`, `2026-03-01`,
 /// `Mar 2026`, `March 2026`, or a plan month number (0 is `start`).
 pub fn parse_month(text: &str, start: i32) -> Result<i32, String> {
@@ -559,7 +545,7 @@ fn named(name: &str, year: &str) -> Option<i32> {
     let index = MONTH_NAMES
         .iter()
         .position(|m| m.eq_ignore_ascii_case(&name))
-        .or_else(|| FULL_MONTHS.iter().position(|m| *m == name))
+        .or_else(|| FULL_MONTH_NAMES.iter().position(|m| *m == name))
         .or_else(|| (name == "sept").then_some(8))?;
     let year: i32 = year.parse().ok().filter(|_| year.len() == 4)?;
     (1900..=2200)

@@ -1,6 +1,8 @@
 //! Actuals: what really happened, against the plan. Reading them from a CSV
 //! file ([`import`]), comparing them with the projection and its bands
-//! ([`compare`]), and refitting the plan's assumptions to them ([`refit`]).
+//! ([`compare`]), and refitting the plan's assumptions to them ([`refit`], which chooses
+//! among trends by held-out error in [`choose`] and shows how the chosen one
+//! would have done on the last months in [`hindsight`]).
 //! Fitting growth models to a history ([`fit`]) lives here too. Uses
 //! [`crate::engine::uncertainty`] (where actuals fall in the bands) and the
 //! layers below it.
@@ -14,6 +16,7 @@
 pub mod choose;
 pub mod compare;
 pub mod fit;
+pub mod hindsight;
 pub mod import;
 pub mod refit;
 pub mod sample;

@@ -5,6 +5,7 @@
 
 use crate::engine::actuals::choose::{choose, Choice, Forecast, Trend};
 use crate::engine::actuals::fit::{fit, FitError, Model, Observation};
+use crate::engine::actuals::hindsight::{hindsight, Hindsight};
 use crate::engine::formula::names_in;
 use crate::engine::model::plan::{
     month_label, CostLine, Growth, Plan, Scenario, Segment, Series, Value,
@@ -75,6 +76,9 @@ pub struct Refit {
     pub choice: Option<Choice>,
     /// The fit the scenario carries.
     pub forecast: Forecast,
+    /// How the same trend would have forecast the last months from before
+    /// them (not for piecewise, nor a history under a year).
+    pub hindsight: Option<Hindsight>,
     pub drivers: Vec<FittedDriver>,
     /// The plan with the fitted scenario added (last), validated.
     pub plan: ValidPlan,
@@ -118,6 +122,7 @@ pub fn user_observations(valid: &ValidPlan) -> Vec<Observation> {
 /// per-user drivers fitted).
 pub fn refit(valid: &ValidPlan, base: usize, method: &Method) -> Result<Refit, RefitError> {
     let (choice, forecast) = fitted(valid, method)?;
+    let hindsight = hindsight_of(valid, choice.as_ref(), &forecast);
     let drivers = fit_drivers(valid);
     let scenario = fitted_scenario(valid.plan(), base, &forecast, &drivers);
     let name = scenario.name.clone();
@@ -128,6 +133,7 @@ pub fn refit(valid: &ValidPlan, base: usize, method: &Method) -> Result<Refit, R
         method: method.clone(),
         choice,
         forecast,
+        hindsight,
         drivers,
         plan: valid,
         scenario: name,
@@ -174,6 +180,21 @@ fn fitted(valid: &ValidPlan, method: &Method) -> Result<(Option<Choice>, Forecas
     }
 }
 
+/// How the chosen trend would have done on the last months, when trends
+/// were compared (a piecewise fit has no held-out record).
+fn hindsight_of(
+    valid: &ValidPlan,
+    choice: Option<&Choice>,
+    forecast: &Forecast,
+) -> Option<Hindsight> {
+    choice?;
+    hindsight(
+        &user_observations(valid),
+        calendar_of_zero(valid),
+        forecast.trend,
+    )
+}
+
 /// The scenario a forecast makes: `base`'s driver values, the forecast's
 /// growth, seasonality and volatility, the fitted drivers' ranges.
 fn fitted_scenario(
@@ -209,6 +230,7 @@ fn fitted_scenario(
 /// and uncertainty on so its bands are drawn.
 pub fn apply(valid: &ValidPlan, base: usize, method: &Method) -> Result<Refit, RefitError> {
     let (choice, forecast) = fitted(valid, method)?;
+    let hindsight = hindsight_of(valid, choice.as_ref(), &forecast);
     let drivers = fit_drivers(valid);
     let moved = reforecast(valid, KeepHorizon::Length).map_err(RefitError::Reforecast)?;
     let mut plan = moved.plan.plan().clone();
@@ -226,6 +248,7 @@ pub fn apply(valid: &ValidPlan, base: usize, method: &Method) -> Result<Refit, R
         method: method.clone(),
         choice,
         forecast,
+        hindsight,
         drivers,
         plan: valid,
         scenario: name,

@@ -86,7 +86,7 @@ fn split_suffix(text: &str) -> (&str, f64) {
     (text, 1.0)
 }
 
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     const SHOWN: usize = 24;
     if text.chars().count() <= SHOWN {
         text.to_string()
@@ -220,7 +220,7 @@ pub fn format_percent(rate: f64) -> String {
 }
 
 /// `value` with at most `decimals` decimals and no trailing zeros.
-fn trim_decimals(value: f64, decimals: usize) -> String {
+pub(crate) fn trim_decimals(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()

@@ -1045,6 +1045,22 @@ pub fn month_label(months: i32) -> String {
     format!("{}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
 }
 
+/// Months' full names in lower case, for reading what people type.
+pub const FULL_MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Months as people abbreviate them.
 pub const MONTH_NAMES: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

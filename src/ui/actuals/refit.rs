@@ -3,12 +3,15 @@
 //! month 0 to the last month with a user actual, keeping the plan as it was
 //! as a saved copy.
 
+use crate::chart::hindsight::hindsight_chart;
 use crate::engine::actuals::choose::Choice;
+use crate::engine::actuals::hindsight::Hindsight;
 use crate::engine::actuals::refit::{
     method_named, refit, reforecast, user_observations, KeepHorizon, Method, Refit,
 };
-use crate::engine::model::number::{format_compact, format_percent};
-use crate::engine::model::plan::month_name;
+use crate::engine::model::number::{format_compact, format_count, format_percent};
+use crate::engine::model::plan::{month_label, month_name};
+use crate::ui::chart_canvas::{ChartCanvas, Drawing};
 use crate::ui::library::Library;
 use crate::ui::state::PlanState;
 use leptos::prelude::*;
@@ -182,6 +185,8 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
         ),
     };
     let reason = result.choice.as_ref().map(Choice::reason);
+    let hindsight = result.hindsight.clone();
+    let start_count = result.plan.start_count();
     let record = result
         .choice
         .clone()
@@ -211,6 +216,7 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
             )}</p>
             {record}
             {profile.map(|profile| view! { <SeasonalProfile factors=profile.factors explained=profile.explained /> })}
+            {hindsight.map(|seen| view! { <HowItWouldHaveDone seen start_count /> })}
             <div class="table-scroll">
                 <table>
                     <thead><tr><th scope="col">"Fitted"</th><th scope="col">"Value" <span class="cell-note">"90% range"</span></th></tr></thead>
@@ -223,6 +229,66 @@ fn FitResult(result: Refit, on_add: Callback<()>, on_discard: Callback<()>) -> i
                 <button type="button" class="secondary" on:click=move |_| on_discard.run(())>"Discard"</button>
             </div>
         </div>
+    }
+}
+
+/// The chosen trend fitted to the history before its last months, its
+/// forecast and 90% band against what happened: a chart, a sentence and
+/// the months in numbers (the chart is never the only way to read it).
+#[component]
+fn HowItWouldHaveDone(seen: Hindsight, start_count: i32) -> impl IntoView {
+    let when = move |month: i32| month_name(&month_label(start_count + month));
+    let count = seen.held_out.len();
+    let inside = seen.inside();
+    let first = seen
+        .held_out
+        .first()
+        .map(|m| when(m.month))
+        .unwrap_or_default();
+    let summary = format!(
+        "Fitted the same way to the history before {first}, it would have forecast the {count} months since within {:.1}% on average, and {inside} of {count} actuals fell inside its 90% band{}.",
+        seen.error() * 100.0,
+        if inside * 2 > count { "" } else { ": fewer than expected, so treat its bands with care" }
+    );
+    let spec = hindsight_chart(&seen, start_count);
+    let rows = seen
+        .held_out
+        .iter()
+        .map(|m| {
+            view! {
+                <tr>
+                    <th scope="row">{when(m.month)}</th>
+                    <td>{format_count(m.actual)}</td>
+                    <td>{format_count(m.median)}</td>
+                    <td>{format!("{} – {}", format_count(m.low), format_count(m.high))}</td>
+                    <td>{if m.inside() { "inside" } else { "outside" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="hindsight" aria-label="How this would have done" data-test="hindsight">
+            <h4>"How this would have done"</h4>
+            <p data-test="hindsight-summary">{summary}</p>
+            <ChartCanvas drawing=Signal::stored(Drawing::Lines(spec)) name="hindsight-chart" height=220.0 />
+            <details>
+                <summary>"The held-out months in numbers"</summary>
+                <div class="table-scroll">
+                    <table data-test="hindsight-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Month"</th>
+                                <th scope="col">"What happened"</th>
+                                <th scope="col">"Forecast"</th>
+                                <th scope="col">"90% band"</th>
+                                <th scope="col">"In the band?"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
     }
 }
 
@@ -267,35 +333,41 @@ fn FitRecord(choice: Choice, chosen: crate::engine::actuals::choose::Trend) -> i
 /// each labelled with its month and percentage (never the bar alone).
 #[component]
 fn SeasonalProfile(factors: [f64; 12], explained: f64) -> impl IntoView {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let largest = factors.iter().map(|f| (f - 1.0).abs()).fold(0.01, f64::max);
-    let bars = MONTHS
+    let bars = crate::engine::model::plan::MONTH_NAMES
         .iter()
         .zip(factors)
         .map(|(month, factor)| {
             let change = factor - 1.0;
-            let height = (change.abs() / largest * 50.0).max(1.0);
-            let class = if change >= 0.0 { "season-bar above" } else { "season-bar below" };
-            let style = if change >= 0.0 {
-                format!("height: {height:.1}%; bottom: 50%")
+            // Drawn in SVG units (the page's Content-Security-Policy allows
+            // no inline styles): 0–100 tall, the year's mean at 50.
+            let height = (change.abs() / largest * 48.0).max(1.0);
+            let (class, y) = if change >= 0.0 {
+                ("above", 50.0 - height)
             } else {
-                format!("height: {height:.1}%; top: 50%")
+                ("below", 50.0)
             };
+            let percent = (change * 100.0).round();
+            let shown = if percent == 0.0 {
+                "0".to_string()
+            } else {
+                format!("{percent:+}")
+            };
+            let label = format!("{month}: {shown}%");
             view! {
-                <li class="season-month" aria-label=format!("{month}: {:+.0}%", change * 100.0)>
-                    <span class="season-bar-area" aria-hidden="true">
-                        <span class=class style=style></span>
-                    </span>
-                    <span class="season-label" aria-hidden="true">{*month}<br/>{format!("{:+.0}%", change * 100.0)}</span>
+                <li class="season-month" aria-label=label>
+                    <svg class="season-bar-area" viewBox="0 0 10 100" preserveAspectRatio="none" aria-hidden="true">
+                        <line x1="0" x2="10" y1="50" y2="50" class="season-mean"></line>
+                        <rect x="1.5" width="7" y=format!("{y:.1}") height=format!("{height:.1}") class=class></rect>
+                    </svg>
+                    <span class="season-label" aria-hidden="true">{*month}<br/>{shown}</span>
                 </li>
             }
         })
         .collect_view();
     view! {
         <figure class="season-profile" data-test="season-profile">
-            <figcaption>{format!("Seasonal profile: each calendar month against the year's mean (it explains {:.0}% of what the trend leaves)", explained * 100.0)}</figcaption>
+            <figcaption>{format!("Seasonal profile: each calendar month, % above or below the year's mean (it explains {:.0}% of what the trend leaves)", explained * 100.0)}</figcaption>
             <ul>{bars}</ul>
         </figure>
     }

@@ -98,13 +98,21 @@ pub fn ChartCanvas(
     };
     let readout = move || {
         let month = hovered.get()?;
-        let rows = drawing.with(|d| match d {
-            Drawing::Lines(spec) => spec.values_at(month),
-            Drawing::Tornado(_) => Vec::new(),
+        let (rows, own_label) = drawing.with(|d| match d {
+            Drawing::Lines(spec) => (
+                spec.values_at(month),
+                spec.month_label(month).map(str::to_string),
+            ),
+            Drawing::Tornado(_) => (Vec::new(), None),
         });
-        let when = state.plan.with(|p| calendar(p, month));
+        // A chart in calendar months of its own (the fit's hindsight) says
+        // its month; the others are in the plan's months.
+        let when = own_label.unwrap_or_else(|| {
+            let calendar = state.plan.with(|p| calendar(p, month));
+            format!("Month {month} · {calendar}")
+        });
         Some(view! {
-            <p class="readout-month">{format!("Month {month} · {when}")}</p>
+            <p class="readout-month">{when}</p>
             <ul class="readout-values">
                 {rows
                     .into_iter()

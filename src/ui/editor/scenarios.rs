@@ -179,10 +179,54 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
                 </select>
             </div>
             {parameters}
+            <SeasonsAndSwings scenario compound=shape.model == GrowthModel::Compound />
             <div class="card-actions">
                 <ActionButton action=Action::DuplicateScenario(scenario) label="Duplicate" describe=move || format!("Duplicate scenario {}", name.get()) />
                 <ActionButton action=Action::DeleteScenario(scenario) label="Delete" describe=move || format!("Delete scenario {}", name.get()) tone="danger" />
             </div>
         </article>
+    }
+}
+
+/// What moves users off the growth curve: a yearly pattern, month-to-month
+/// swings and (for compound growth) growth that fades. Each field says what
+/// it does in words, since the names alone mean little to most readers.
+#[component]
+fn SeasonsAndSwings(scenario: usize, compound: bool) -> impl IntoView {
+    let damping = compound.then(|| {
+        view! {
+            <PlanField
+                field=Field::Damping(scenario)
+                label="Growth fades by"
+                hint="e.g. 0.9".to_string()
+                placeholder="none".to_string()
+            />
+        }
+    });
+    view! {
+        <fieldset class="latency seasons" data-test="seasons-and-swings">
+            <legend>"Seasons and swings"</legend>
+            <PlanField
+                field=Field::Seasonality(scenario)
+                label="Busier or quieter months"
+                hint="every year".to_string()
+                placeholder="e.g. Nov +20%, Dec +45%".to_string()
+            />
+            <p class="section-note">
+                "Users follow these months every year, rescaled so a year's average is unchanged; capacity is sized for the peak and commitments for the troughs. Fitting actuals finds them for you."
+            </p>
+            <div class="field-grid">
+                <PlanField
+                    field=Field::Volatility(scenario)
+                    label="Month-to-month swing"
+                    hint="± % a month".to_string()
+                    placeholder="none".to_string()
+                />
+                {damping}
+            </div>
+            <p class="section-note">
+                "A swing of 4% means users typically land within ±4% of the curve in any month; the bands widen with the horizon because of it. Growth that fades by 0.9 grows each month at 90% of the month before's rate."
+            </p>
+        </fieldset>
     }
 }
