@@ -39,6 +39,24 @@ fn fitting(c: &mut Criterion) {
     });
 }
 
+/// Issue 27: every trend fitted to 120 months with a season, each
+/// cross-validated on rolling origins and widened by its held-out errors,
+/// and the chosen one's hindsight (the last 6 months forecast from before
+/// them): what the fit panel computes. Goal: 20 ms in Chromium.
+fn choosing(c: &mut Criterion) {
+    use headroom::engine::actuals::choose::{choose, Trend};
+    use headroom::engine::actuals::hindsight::hindsight;
+    use headroom::engine::actuals::sample::seasonal_users;
+    let points = seasonal_users(120);
+    c.bench_function(
+        "choose among every trend with cross-validation, 120 months",
+        |b| b.iter(|| black_box(choose(black_box(&points), 0))),
+    );
+    c.bench_function("hindsight of the damped trend, 120 months", |b| {
+        b.iter(|| black_box(hindsight(black_box(&points), 0, Trend::Damped)))
+    });
+}
+
 /// A file of 120 months × 30 columns read, checked and merged into the
 /// richest template (which validates the whole plan again).
 fn importing(c: &mut Criterion) {
@@ -137,6 +155,6 @@ fn comparing(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30);
-    targets = forecasts, fitting, importing, comparing
+    targets = forecasts, fitting, choosing, importing, comparing
 }
 criterion_main!(benches);

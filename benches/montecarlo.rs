@@ -80,6 +80,15 @@ fn montecarlo(c: &mut Criterion) {
             |b| b.iter(|| black_box(simulate_plan(&plan, settings))),
         );
     }
+    // Issue 27: the same scenario with seasonality (twelve factors) and a
+    // 4% monthly swing, each path drawing its own shocks. Goal: within 15%
+    // of the first measure above.
+    let seasonal =
+        headroom::engine::actuals::sample::with_seasons_and_swings(&one_scenario).expect("valid");
+    c.bench_function(
+        "microservices-aws, 1 scenario, seasonality and a 4% swing: 10,000 paths × 120 months",
+        |b| b.iter(|| black_box(simulate_plan(&seasonal, settings))),
+    );
     c.bench_function(
         "microservices-aws, 2 scenarios: 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&plan, settings))),

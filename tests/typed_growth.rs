@@ -41,7 +41,7 @@ proptest! {
     /// What is shown reads back to the same factors, to the tenth of a
     /// percent it shows.
     #[test]
-    fn shown_seasonality_reads_back(factors in prop::collection::vec(0.01f64..50.0, 12)) {
+    fn shown_seasonality_reads_back(factors in prop::collection::vec(prop_oneof![1e-12f64..0.02, 0.01f64..100.0], 12)) {
         let shown = format_seasonality(&factors);
         let read = parse_seasonality(&shown).expect("its own text reads");
         let read = read.unwrap_or_else(|| vec![1.0; 12]);

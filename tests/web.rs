@@ -683,6 +683,19 @@ fn budget_in_the_browser() {
         .collect();
     wasm_bindgen_test::console_log!("BUDGET montecarlo_ms {:.1}", median(times));
 
+    // Issue 27: the same scenario with seasonality and a 4% monthly swing
+    // (each path its own shocks, so users and every metric vary by path).
+    let seasonal = headroom::engine::actuals::sample::with_seasons_and_swings(&one).expect("valid");
+    let times: Vec<f64> = (0..REPEATS.min(3))
+        .map(|_| {
+            let start = now();
+            let bands = bands_of(&seasonal, MEASURED_PATHS);
+            assert_eq!(bands.scenarios[0].months.len(), 121);
+            now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET montecarlo_seasonal_ms {:.1}", median(times));
+
     // An edit, then everything the page does before the charts show it again:
     // validate, project, 2,000 paths of bands, six charts drawn.
     let canvas = chart_canvas();
@@ -727,6 +740,22 @@ fn budget_in_the_browser() {
         })
         .collect();
     wasm_bindgen_test::console_log!("BUDGET fit_ms {:.2}", median(times));
+
+    // Issue 27: what the fit panel computes on 120 months with a season:
+    // every trend fitted and cross-validated, and the chosen one's hindsight.
+    use headroom::engine::actuals::choose::choose;
+    use headroom::engine::actuals::hindsight::hindsight;
+    let seasonal_history = headroom::engine::actuals::sample::seasonal_users(120);
+    let times: Vec<f64> = (0..REPEATS)
+        .map(|_| {
+            let start = now();
+            let choice = choose(&seasonal_history, 0).expect("fitted");
+            let trend = choice.recommended().forecast.trend;
+            assert!(hindsight(&seasonal_history, 0, trend).is_some());
+            now() - start
+        })
+        .collect();
+    wasm_bindgen_test::console_log!("BUDGET choose_ms {:.2}", median(times));
 }
 
 /// The first look (the page's first module): the worked example's headline

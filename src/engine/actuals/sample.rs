@@ -61,3 +61,42 @@ pub fn every_model() -> [crate::engine::actuals::fit::Model; 4] {
         Model::Piecewise { ends: vec![-60] },
     ]
 }
+
+/// A season: busy Decembers, quiet summers (January first).
+const SEASON: [f64; 12] = [
+    0.95, 0.92, 0.97, 1.0, 0.98, 0.9, 0.88, 0.93, 1.02, 1.06, 1.15, 1.24,
+];
+
+/// `months` of user actuals ending at month 0 with a season (busy
+/// Decembers, quiet summers), 1.5% growth a month and a deterministic
+/// wobble: a history on which every trend and the seasonal profile are
+/// fitted and cross-validated (month 0 is January).
+pub fn seasonal_users(months: i32) -> Vec<crate::engine::actuals::fit::Observation> {
+    (0..months)
+        .map(|step| {
+            let month = step - (months - 1);
+            let wobble = 1.0 + 0.02 * (f64::from(step) * 1.7).sin();
+            crate::engine::actuals::fit::Observation {
+                month,
+                users: 2_000.0
+                    * 1.015f64.powi(step)
+                    * SEASON[month.rem_euclid(12) as usize]
+                    * wobble,
+            }
+        })
+        .collect()
+}
+
+/// A plan with seasonality and a month-to-month swing on every scenario
+/// (the factors above, 4% a month), for measuring what they cost the
+/// Monte Carlo.
+pub fn with_seasons_and_swings(
+    valid: &ValidPlan,
+) -> Result<ValidPlan, Vec<crate::engine::model::validate::PlanError>> {
+    let mut plan = valid.plan().clone();
+    for scenario in &mut plan.scenarios {
+        scenario.seasonality = Some(SEASON.to_vec());
+        scenario.volatility = Some(0.04);
+    }
+    crate::engine::model::validate::validate(&plan)
+}

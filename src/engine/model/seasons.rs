@@ -13,7 +13,8 @@ use super::validate::limits::MAX_SEASONAL_FACTOR;
 
 /// Twelve factors as text: the months that differ from an ordinary month,
 /// in calendar order, each as a signed percentage with at most one decimal
-/// (`Jan -6.9%, Nov +20%, Dec +45%`). Twelve ordinary months read as empty
+/// (`Jan -6.9%, Nov +20%, Dec +45%`), or below a factor of 0.01 as the
+/// factor itself (`Jul ×0.0004`). Twelve ordinary months read as empty
 /// text, as does a list that is not twelve long (validation names that).
 pub fn format_seasonality(factors: &[f64]) -> String {
     if factors.len() != 12 {
@@ -23,6 +24,11 @@ pub fn format_seasonality(factors: &[f64]) -> String {
         .iter()
         .zip(factors)
         .filter_map(|(month, factor)| {
+            // Near 0 a tenth of a percent would round to -100%, which is no
+            // users at all: such a month is written as its factor.
+            if *factor < 0.01 {
+                return Some(format!("{month} \u{d7}{factor}"));
+            }
             let percent = trim_decimals((factor - 1.0) * 100.0, 1);
             if percent == "0" {
                 return None;
@@ -179,5 +185,10 @@ mod tests {
         factors[11] = 1.2;
         assert_eq!(format_seasonality(&factors), "Jan -6.9%, Dec +20%");
         assert_eq!(format_seasonality(&[1.0; 11]), "");
+        factors[6] = 0.0004;
+        let shown = format_seasonality(&factors);
+        assert_eq!(shown, "Jan -6.9%, Jul \u{d7}0.0004, Dec +20%");
+        let read = parse_seasonality(&shown).expect("reads").expect("some");
+        assert_eq!(read[6], 0.0004);
     }
 }

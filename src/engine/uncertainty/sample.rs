@@ -102,6 +102,35 @@ pub fn standard_normals(column: &mut Vec<f64>, paths: usize, rng: &mut Pcg64Mcg)
     }
 }
 
+/// `paths` standard normals by Marsaglia's polar method, two per accepted
+/// pair: a logarithm, a square root and a division per pair, and no sine or
+/// cosine, so about half Box–Muller's cost where millions are drawn (the
+/// volatility shocks: a normal per path and month).
+pub fn polar_normals(column: &mut Vec<f64>, paths: usize, rng: &mut Pcg64Mcg) {
+    while column.len() < paths {
+        let (a, b) = polar_pair(rng);
+        column.push(a);
+        if column.len() < paths {
+            column.push(b);
+        }
+    }
+}
+
+/// Two independent standard normals: a point drawn uniformly in the square
+/// (−1, 1)², kept when inside the unit circle (s = x² + y² in (0, 1)), scaled
+/// by `sqrt(−2 ln s ÷ s)`. Exact operations and `libm`, so portable.
+fn polar_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
+    loop {
+        let x = 2.0 * rng.random::<f64>() - 1.0;
+        let y = 2.0 * rng.random::<f64>() - 1.0;
+        let s = x * x + y * y;
+        if s > 0.0 && s < 1.0 {
+            let scale = libm::sqrt(-2.0 * libm::log(s) / s);
+            return (x * scale, y * scale);
+        }
+    }
+}
+
 /// Two independent standard normals (Box–Muller), computed with `libm`.
 fn standard_normal_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
     // 1 − u is in (0, 1], so the logarithm is finite.
@@ -115,6 +144,27 @@ fn standard_normal_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The polar method's normals: mean 0 and variance 1 within their
+    /// standard errors over 200,000 draws (0.0022 and 0.0032; 4 of them
+    /// allowed), 90% of them within ±1.6449, and the same draws every time.
+    #[test]
+    fn polar_normals_are_standard_normal_and_repeatable() {
+        let draw = || {
+            let mut column = Vec::new();
+            polar_normals(&mut column, 200_000, &mut stream(7, "volatility"));
+            column
+        };
+        let normals = draw();
+        assert_eq!(normals, draw());
+        let n = normals.len() as f64;
+        let mean = normals.iter().sum::<f64>() / n;
+        let variance = normals.iter().map(|z| (z - mean).powi(2)).sum::<f64>() / n;
+        assert!(mean.abs() < 4.0 * 0.0022, "{mean}");
+        assert!((variance - 1.0).abs() < 4.0 * 0.0032, "{variance}");
+        let inside = normals.iter().filter(|z| z.abs() <= Z_95).count() as f64 / n;
+        assert!((inside - 0.9).abs() < 0.003, "{inside}");
+    }
 
     fn range(low: f64, high: f64) -> Value {
         Value::interval(low, high)

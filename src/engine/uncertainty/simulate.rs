@@ -4,7 +4,7 @@
 //! work is arithmetic on those buffers, with the same sizing and cost
 //! functions as the deterministic projection.
 
-use super::sample::{sample_column, standard_normals, stream};
+use super::sample::{polar_normals, sample_column, stream};
 use crate::engine::model::inputs::{Input, Target};
 use crate::engine::model::plan::Plan;
 use crate::engine::model::validate::{Quantity, ValidPlan};
@@ -377,7 +377,7 @@ impl Movements {
             Some(rng) => {
                 if month > 0 {
                     self.normals.clear();
-                    standard_normals(&mut self.normals, users.len(), rng);
+                    polar_normals(&mut self.normals, users.len(), rng);
                     for (shock, normal) in self.shocks.iter_mut().zip(&self.normals) {
                         *shock += self.volatility * normal;
                     }
