@@ -1,5 +1,5 @@
-//! Forecasts that hold (issue 27): seasonal factors, damping and spreads
-//! recovered from series made with known values, the bands' coverage on a
+//! Forecasts that hold (issue 27): seasonal factors, damping, volatility
+//! and spreads recovered from series made with known values, the bands' coverage on a
 //! simulated process, and flat and falling histories fitted rather than
 //! refused. Every series here is generated from stated numbers; the
 //! expected values are those numbers, not outputs of the code.
@@ -190,4 +190,45 @@ fn flat_and_falling_histories_are_fitted() {
     }
     // And the trend names read back.
     assert_eq!(Trend::named("Damped"), Some(Trend::Damped));
+}
+
+#[test]
+fn volatility_is_recovered_within_its_standard_error() {
+    // Random walks with drift on log users: 1.5% a month, shocks of σ = 5%
+    // a month, 120 months each. A fit's volatility is the root mean square
+    // of the month-to-month changes of its log residuals (docs/plan-format.md),
+    // which for such a walk estimates σ with the standard error of a sample
+    // standard deviation, σ ÷ √(2(n − 1)) = 0.05 ÷ √238 = 0.00324. Each of
+    // 50 seeded walks within 4 standard errors (0.013), and their mean within
+    // 3 standard errors of a mean of 50, 3 × 0.00324 ÷ √50 = 0.00137.
+    use headroom::engine::actuals::fit::{fit, Model};
+    const SIGMA: f64 = 0.05;
+    let standard_error = SIGMA / (2.0 * 119.0f64).sqrt();
+    let mut rng = Pcg64Mcg::seed_from_u64(2027);
+    let estimates: Vec<f64> = (0..50)
+        .map(|_| {
+            let mut log = libm::log(20_000.0);
+            let values: Vec<f64> = (0..120)
+                .map(|_| {
+                    let shock: f64 = StandardNormal.sample(&mut rng);
+                    log += 0.015 + SIGMA * shock;
+                    libm::exp(log)
+                })
+                .collect();
+            fit(&points(&values), &Model::Compound)
+                .expect("fits")
+                .volatility
+        })
+        .collect();
+    for estimate in &estimates {
+        assert!(
+            (estimate - SIGMA).abs() < 4.0 * standard_error,
+            "{estimate} against {SIGMA}"
+        );
+    }
+    let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
+    assert!(
+        (mean - SIGMA).abs() < 3.0 * standard_error / 50f64.sqrt(),
+        "mean {mean} against {SIGMA}"
+    );
 }
