@@ -496,6 +496,33 @@ fn fit_reports_each_model_with_its_held_out_error_and_recommends_one() {
         .contains("would have predicted the last 6 months within"));
     assert_eq!(json["scenario"]["name"], "Fitted to actuals");
     assert_eq!(json["drivers"][0]["driver"], "db_mb_per_user");
+    // Hindsight: the chosen trend fitted without the last 6 months (May to
+    // Oct 2026), each forecast with its band beside what happened.
+    let held_out = json["hindsight"]["months"].as_array().unwrap();
+    let months: Vec<&str> = held_out
+        .iter()
+        .map(|m| m["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        months,
+        ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    );
+    assert_eq!(held_out[5]["actual"], 326.0);
+    for month in held_out {
+        let (p5, p50, p95) = (
+            month["p5"].as_f64().unwrap(),
+            month["p50"].as_f64().unwrap(),
+            month["p95"].as_f64().unwrap(),
+        );
+        assert!(p5 < p50 && p50 < p95, "{month}");
+    }
+    let inside = held_out
+        .iter()
+        .filter(|m| {
+            m["p5"].as_f64() <= m["actual"].as_f64() && m["actual"].as_f64() <= m["p95"].as_f64()
+        })
+        .count();
+    assert_eq!(json["hindsight"]["inside"], inside);
     // Piecewise, its segment ends given as calendar months.
     let piecewise = json_of(&[
         "fit",
