@@ -197,8 +197,8 @@ fn SeasonsAndSwings(scenario: usize, compound: bool) -> impl IntoView {
         view! {
             <PlanField
                 field=Field::Damping(scenario)
-                label="Growth fades by"
-                hint="e.g. 0.9".to_string()
+                label="Damping"
+                hint="0 – 1, e.g. 0.9".to_string()
                 placeholder="none".to_string()
             />
         }
@@ -225,7 +225,7 @@ fn SeasonsAndSwings(scenario: usize, compound: bool) -> impl IntoView {
                 {damping}
             </div>
             <p class="section-note">
-                "A swing of 4% means users typically land within ±4% of the curve in any month; the bands widen with the horizon because of it. Growth that fades by 0.9 grows each month at 90% of the month before's rate."
+                "A swing of 4% means users typically land within ±4% of the curve in any month; the bands widen with the horizon because of it. A damping of 0.9 makes growth fade: each month grows at 90% of the month before's rate (blank or 1: no fading)."
             </p>
         </fieldset>
     }
