@@ -11,7 +11,11 @@ it work offline.
    JavaScript and starts its WebAssembly, dispatching `headroom-app-failed`
    on the window if anything fails (src/start/loader.rs then offers a
    retry). The page names the loader in <meta name="headroom-app">.
-2. Content-Security-Policy: Trunk's loader is an inline module script whose
+2. The first module's loader: Trunk's inline loader is replaced by one that
+   first checks the browser can run it (WebAssembly with SIMD) and says so
+   in place of the loading notice when it cannot, or when the module fails
+   to load or start (FIRST_LOADER).
+   Content-Security-Policy: that loader is an inline module script whose
    text changes with every build (it names the hashed files), so its SHA-256
    is computed here and written into the policy in place of the placeholder.
    No 'unsafe-inline', no 'unsafe-eval'.
@@ -61,6 +65,19 @@ def name_the_app(staging: str) -> str:
     return name
 
 
+def guarded_loader(trunk_loader: str) -> str:
+    """Trunk's loader of the first module, behind a check that the browser
+    can run it: without WebAssembly, or without its SIMD instructions (Safari
+    before 16.4, iOS Lockdown Mode), or when the module fails to load or
+    start, the loading notice becomes a message saying so, never an endless
+    "Loading"."""
+    js = re.search(r"from '(\./[^']+\.js)'", trunk_loader)
+    wasm = re.search(r"'(\./[^']+_bg\.wasm)'", trunk_loader)
+    if not js or not wasm:
+        raise SystemExit("post_build: Trunk's loader does not name the first module's files")
+    return FIRST_LOADER.replace("__JS__", js.group(1)).replace("__WASM__", wasm.group(1))
+
+
 def main() -> int:
     staging = os.environ.get("TRUNK_STAGING_DIR") or (sys.argv[1] if len(sys.argv) > 1 else "")
     index_path = os.path.join(staging, "index.html")
@@ -75,7 +92,9 @@ def main() -> int:
         print("post_build: expected one inline loader script and the CSP and app placeholders", file=sys.stderr)
         return 1
     index = index.replace(APP_PLACEHOLDER, f'content="./{name_the_app(staging)}"')
-    digest = base64.b64encode(hashlib.sha256(scripts[0].encode("utf-8")).digest()).decode()
+    guarded = guarded_loader(scripts[0])
+    index = index.replace(f'<script type="module">{scripts[0]}</script>', f'<script type="module">{guarded}</script>')
+    digest = base64.b64encode(hashlib.sha256(guarded.encode("utf-8")).digest()).decode()
     index = index.replace(PLACEHOLDER, f"'sha256-{digest}'")
     with open(index_path, "w", encoding="utf-8") as f:
         f.write(index)
@@ -94,6 +113,57 @@ def main() -> int:
         f.write(SERVICE_WORKER.replace("__VERSION__", version.hexdigest()[:16]).replace("__FILES__", files))
     return 0
 
+
+FIRST_LOADER = """
+// Headroom's first module, loaded only where it can run (scripts/post_build.py).
+const cannotRun = (title, why) => {
+  const page = document.createElement("main");
+  page.id = "loading";
+  page.className = "cannot-run";
+  const box = document.createElement("div");
+  box.setAttribute("role", "alert");
+  page.append(box);
+  const heading = document.createElement("h1");
+  heading.textContent = title;
+  box.append(heading);
+  const shared = location.hash.length > 1
+    ? "The plan itself is safe in this link: open the same link in one of those browsers, or on a computer."
+    : "";
+  for (const text of [why, "Headroom works in Safari on iOS and macOS 16.4 or later, Chrome and Edge 91 or later, and Firefox 89 or later. On an iPhone or iPad, Lockdown Mode turns WebAssembly off: allow this site in Lockdown Mode's settings, or open it elsewhere.", shared]) {
+    if (text) {
+      const line = document.createElement("p");
+      line.textContent = text;
+      box.append(line);
+    }
+  }
+  const notice = document.getElementById("loading");
+  if (notice) notice.replaceWith(page); else document.body.append(page);
+};
+// The smallest module that uses a SIMD instruction (i8x16.splat, i8x16.popcnt).
+const simd = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+let runs = false;
+try {
+  runs = typeof WebAssembly === "object" && WebAssembly.validate(simd);
+} catch (error) {
+  runs = false;
+}
+if (!runs) {
+  cannotRun("This browser cannot run Headroom",
+    typeof WebAssembly === "object"
+      ? "Headroom runs on WebAssembly with its SIMD instructions, which this browser does not have."
+      : "Headroom runs on WebAssembly, which this browser does not have or has turned off.");
+} else {
+  try {
+    const bindings = await import("__JS__");
+    const wasm = await bindings.default({ module_or_path: "__WASM__" });
+    window.wasmBindings = bindings;
+    dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+  } catch (error) {
+    cannotRun("Headroom could not start",
+      "Its program did not load or start (" + String(error).slice(0, 200) + "). Check the connection and reload the page.");
+  }
+}
+"""
 
 APP_LOADER = """// Headroom's app loader, written by scripts/post_build.py for one build.
 // The first module (src/start/) adds it as <script type="module"> as it

@@ -77,7 +77,21 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         .and_then(|rest| rest.split('\'').next())
         .expect("a hash");
     assert_eq!(hash.len(), 44, "{hash}");
-    assert!(index.contains(LOADER), "the loader itself is untouched");
+    // Trunk's loader is replaced by one that first checks the browser can
+    // run the module (WebAssembly with SIMD) and says so when it cannot or
+    // when the module fails to start; it loads the same two files.
+    assert!(!index.contains(LOADER), "Trunk's loader is replaced");
+    for expected in [
+        "WebAssembly.validate(simd)",
+        "await import(\"./headroom-start-1.js\")",
+        "module_or_path: \"./headroom-start-1_bg.wasm\"",
+        "This browser cannot run Headroom",
+        "Headroom could not start",
+        "Lockdown Mode",
+    ] {
+        assert!(index.contains(expected), "{expected} missing from {index}");
+    }
+    assert_eq!(index.matches("<script type=\"module\">").count(), 1);
 
     // The app's files are named by their content (16 hex digits) and the
     // page names their loader, which names them.

@@ -143,6 +143,18 @@ impl Browser {
             .to_string()
     }
 
+    /// Runs `script` in every page before the page's own scripts (Chromium's
+    /// DevTools `Page.addScriptToEvaluateOnNewDocument`, through ChromeDriver).
+    pub async fn before_every_page(&self, script: &str) {
+        self.client
+            .issue_cmd(DevTools {
+                method: "Page.addScriptToEvaluateOnNewDocument",
+                params: serde_json::json!({ "source": script }),
+            })
+            .await
+            .expect("ChromeDriver runs the DevTools command");
+    }
+
     /// Saves what the window shows as `target/screenshots/NAME.png`, for a
     /// person to look at (the journeys that change a screen take one at
     /// desktop and phone width).
@@ -418,5 +430,30 @@ impl Browser {
             .send_keys(keys)
             .await
             .expect("press keys");
+    }
+}
+
+/// A Chromium DevTools command, sent through ChromeDriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct DevTools {
+    method: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.method, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }

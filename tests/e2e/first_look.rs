@@ -13,14 +13,9 @@ const FIRST_LOOK_VALUES: &str =
 const APP_VALUES: &str =
     "return [...document.querySelectorAll('.headlines .headline-value')].map(e => e.textContent);";
 
-/// The name of the app's WebAssembly in this build (named by its content).
+/// The app's WebAssembly in this build.
 fn app_wasm() -> String {
-    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
-    std::fs::read_dir(&dist)
-        .expect("read dist")
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .find(|name| name.starts_with("headroom-web-") && name.ends_with("_bg.wasm"))
-        .expect("the app's module in dist")
+    super::dist_file("headroom-web-", "_bg.wasm")
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 mod accessibility;
 mod actuals;
 mod browser;
+mod cannot_run;
 mod decisions;
 mod first_look;
 mod history;
@@ -24,6 +25,17 @@ fn serve_release_build() -> StaticServer {
         dist.display()
     );
     StaticServer::start(dist)
+}
+
+/// The name of the file of this build (named by its content) that starts
+/// with `prefix` and ends with `suffix`.
+fn dist_file(prefix: &str, suffix: &str) -> String {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist");
+    std::fs::read_dir(&dist)
+        .expect("read dist")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with(prefix) && name.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {prefix}…{suffix} in {}", dist.display()))
 }
 
 /// The release build served, and a fresh browser showing it.
