@@ -362,7 +362,8 @@ fn compound(points: &[Observation]) -> Result<(f64, Growth, f64, f64), FitError>
 /// How far ahead each rolling origin forecasts, and the origins: 6, 9
 /// and 12 months before the end, each with at least this many months
 /// before it.
-const HELD_OUT: u32 = 6;
+/// Months forecast from each origin; the last origin's are "the last 6 months".
+pub const HELD_OUT: u32 = 6;
 const MIN_TRAINING: usize = 6;
 
 /// One trend's out-of-sample record.
@@ -455,37 +456,66 @@ fn mean(values: &[f64]) -> Option<f64> {
         .filter(|m| m.is_finite())
 }
 
+/// A history's seasonal profile (if it shows one) and the history with it
+/// divided out, on which trends are cross-validated.
+struct Season {
+    profile: Option<Profile>,
+    adjusted: Vec<Observation>,
+}
+
+impl Season {
+    fn of(points: &[Observation], calendar_of_zero: usize) -> Season {
+        let profile = seasonal_profile(points, calendar_of_zero);
+        let adjusted = match &profile {
+            Some(profile) => deseasonalised(points, profile, calendar_of_zero),
+            None => points.to_vec(),
+        };
+        Season { profile, adjusted }
+    }
+
+    /// `trend` fitted to `points` with this season, scored on held-out
+    /// months, and its spread widened by its own held-out errors.
+    fn score(
+        &self,
+        trend: Trend,
+        points: &[Observation],
+        calendar_of_zero: usize,
+    ) -> Result<Scored, FitError> {
+        let forecast = fit_trend(trend, points, self.profile.as_ref(), calendar_of_zero)?;
+        let (error, last_months_error, calibration) =
+            cross_validate(trend, &self.adjusted, calendar_of_zero);
+        let (z2, count) = calibration;
+        let k2 = (z2 * count as f64 + CALIBRATION_PRIOR) / (count as f64 + CALIBRATION_PRIOR);
+        Ok(Scored {
+            forecast: forecast.widened(libm::sqrt(k2.max(1.0))),
+            error,
+            last_months_error,
+            calibration,
+        })
+    }
+}
+
+/// One trend fitted to `observations` exactly as [`choose`] fits it
+/// (season, spread, widening), without fitting the others.
+pub fn score_trend(
+    trend: Trend,
+    observations: &[Observation],
+    calendar_of_zero: usize,
+) -> Result<Scored, FitError> {
+    let points = checked(observations)?;
+    Season::of(&points, calendar_of_zero).score(trend, &points, calendar_of_zero)
+}
+
 /// Fits every trend to `observations` and recommends the one that would
 /// have predicted the held-out months best (ties to the earlier in
 /// [`Trend::ALL`]). An error only when no trend can be fitted: the first
 /// trend's reason.
 pub fn choose(observations: &[Observation], calendar_of_zero: usize) -> Result<Choice, FitError> {
     let points = checked(observations)?;
-    let profile = seasonal_profile(&points, calendar_of_zero);
-    let adjusted = match &profile {
-        Some(profile) => deseasonalised(&points, profile, calendar_of_zero),
-        None => points.clone(),
-    };
+    let season = Season::of(&points, calendar_of_zero);
     let candidates: Vec<(Trend, Result<Scored, FitError>)> = Trend::ALL
         .into_iter()
-        .map(|trend| {
-            let scored =
-                fit_trend(trend, &points, profile.as_ref(), calendar_of_zero).map(|forecast| {
-                    let (error, last_months_error, calibration) =
-                        cross_validate(trend, &adjusted, calendar_of_zero);
-                    let (z2, count) = calibration;
-                    let k2 = (z2 * count as f64 + CALIBRATION_PRIOR)
-                        / (count as f64 + CALIBRATION_PRIOR);
-                    let forecast = forecast.widened(libm::sqrt(k2.max(1.0)));
-                    Scored {
-                        forecast,
-                        error,
-                        last_months_error,
-                        calibration,
-                    }
-                });
-            (trend, scored)
-        })
+        .map(|trend| (trend, season.score(trend, &points, calendar_of_zero)))
         .collect();
     let score = |entry: &(Trend, Result<Scored, FitError>)| match &entry.1 {
         Ok(scored) => {
@@ -509,7 +539,7 @@ pub fn choose(observations: &[Observation], calendar_of_zero: usize) -> Result<C
         Some(best) => Ok(Choice {
             candidates,
             best,
-            profile,
+            profile: season.profile,
         }),
         None => Err(candidates
             .into_iter()

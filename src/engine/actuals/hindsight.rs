@@ -4,12 +4,13 @@
 //! fit panel draws it so a reader sees, before trusting a band, whether
 //! bands like it held on this very history.
 
-use super::choose::{choose, Trend};
+use super::choose::{score_trend, Trend, HELD_OUT};
 use super::fit::{checked, Observation};
 use crate::engine::model::plan::Z_95;
 
-/// Months held out at the end of the history.
-pub const HINDSIGHT_MONTHS: usize = 6;
+/// Months held out at the end of the history: the same last months whose
+/// error the fit record reports.
+pub const HINDSIGHT_MONTHS: usize = HELD_OUT as usize;
 /// Months of history before the held-out ones that the chart shows.
 pub const HINDSIGHT_CONTEXT: usize = 12;
 /// The fewest months a hindsight is fitted on (with the held-out ones, a
@@ -38,8 +39,6 @@ impl HeldOutMonth {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hindsight {
     pub trend: Trend,
-    /// Whether a season was found in the shorter history.
-    pub seasonal: bool,
     /// The months before the held-out ones (at most [`HINDSIGHT_CONTEXT`]).
     pub context: Vec<Observation>,
     pub held_out: Vec<HeldOutMonth>,
@@ -62,7 +61,7 @@ impl Hindsight {
     }
 }
 
-/// `trend` fitted as [`choose`] fits it to all but the last
+/// `trend` fitted as [`super::choose::choose`] fits it to all but the last
 /// [`HINDSIGHT_MONTHS`] observations, its forecast and band for each of
 /// them. `None` when the history is too short (under a year) or the trend
 /// cannot be fitted to the shorter history.
@@ -77,12 +76,7 @@ pub fn hindsight(
     }
     let split = points.len() - HINDSIGHT_MONTHS;
     let (fitted_on, held) = points.split_at(split);
-    let choice = choose(fitted_on, calendar_of_zero).ok()?;
-    let scored = choice
-        .candidates
-        .iter()
-        .find(|(t, _)| *t == trend)
-        .and_then(|(_, result)| result.as_ref().ok())?;
+    let scored = score_trend(trend, fitted_on, calendar_of_zero).ok()?;
     let forecast = &scored.forecast;
     let ahead = (held.last()?.month - forecast.last_month).max(1) as u32;
     let path = forecast.users(ahead, calendar_of_zero);
@@ -103,7 +97,6 @@ pub fn hindsight(
         .collect();
     Some(Hindsight {
         trend,
-        seasonal: choice.profile.is_some(),
         context: fitted_on[fitted_on.len().saturating_sub(HINDSIGHT_CONTEXT)..].to_vec(),
         held_out,
     })
