@@ -14,7 +14,9 @@ it work offline.
 2. The first module's loader: Trunk's inline loader is replaced by one that
    first checks the browser can run it (WebAssembly with SIMD) and says so
    in place of the loading notice when it cannot, or when the module fails
-   to load or start (FIRST_LOADER).
+   to load or start (FIRST_LOADER). The loader fetches the module's
+   WebAssembly itself, in parallel with its JavaScript, in place of Trunk's
+   preload link, which WebKit downloads a second time.
    Content-Security-Policy: that loader is an inline module script whose
    text changes with every build (it names the hashed files), so its SHA-256
    is computed here and written into the policy in place of the placeholder.
@@ -78,6 +80,20 @@ def guarded_loader(trunk_loader: str) -> str:
     return FIRST_LOADER.replace("__JS__", js.group(1)).replace("__WASM__", wasm.group(1))
 
 
+def without_wasm_preload(index: str) -> tuple[str, str]:
+    """Takes out Trunk's <link rel="preload"> of the first module's
+    WebAssembly, returning the page and the link's integrity ("" if none).
+    WebKit does not hand a preloaded response to a later fetch(), so every
+    first visit in Safari downloaded the module twice; the loader now starts
+    that fetch itself (with the same integrity), in parallel with the
+    JavaScript, which the preload was for."""
+    link = re.search(r'<link rel="preload" href="\./[^"]+_bg\.wasm"[^>]*>', index)
+    if not link:
+        return index, ""
+    integrity = re.search(r'integrity="([^"]+)"', link.group(0))
+    return index.replace(link.group(0), ""), integrity.group(1) if integrity else ""
+
+
 def main() -> int:
     staging = os.environ.get("TRUNK_STAGING_DIR") or (sys.argv[1] if len(sys.argv) > 1 else "")
     index_path = os.path.join(staging, "index.html")
@@ -92,7 +108,8 @@ def main() -> int:
         print("post_build: expected one inline loader script and the CSP and app placeholders", file=sys.stderr)
         return 1
     index = index.replace(APP_PLACEHOLDER, f'content="./{name_the_app(staging)}"')
-    guarded = guarded_loader(scripts[0])
+    index, integrity = without_wasm_preload(index)
+    guarded = guarded_loader(scripts[0]).replace("__INTEGRITY__", integrity)
     index = index.replace(f'<script type="module">{scripts[0]}</script>', f'<script type="module">{guarded}</script>')
     digest = base64.b64encode(hashlib.sha256(guarded.encode("utf-8")).digest()).decode()
     index = index.replace(PLACEHOLDER, f"'sha256-{digest}'")
@@ -154,8 +171,12 @@ if (!runs) {
       : "Headroom runs on WebAssembly, which this browser does not have or has turned off.");
 } else {
   try {
+    // The WebAssembly downloads while the JavaScript arrives: one request,
+    // in every engine (a preload link is not reused by WebKit).
+    const response = fetch("__WASM__", { integrity: "__INTEGRITY__" });
+    response.catch(() => {}); // reported below when awaited, not as unhandled
     const bindings = await import("__JS__");
-    const wasm = await bindings.default({ module_or_path: "__WASM__" });
+    const wasm = await bindings.default({ module_or_path: response });
     window.wasmBindings = bindings;
     dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
   } catch (error) {

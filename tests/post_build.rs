@@ -12,6 +12,9 @@ use std::process::{Command, Output};
 const LOADER: &str =
     "\nimport init from './headroom-start-1.js';\nawait init('./headroom-start-1_bg.wasm');\n";
 
+/// What Trunk's preload link of the first module's WebAssembly says of it.
+const WASM_INTEGRITY: &str = "sha384-OWEWKAopMy9BLQpfwJ3Mnvc";
+
 /// A staging folder as Trunk leaves it: the first module (main), the app as
 /// a plain-named "worker", its stylesheet, and the page with both placeholders.
 fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
@@ -22,7 +25,9 @@ fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     let index = format!(
         "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' 'sha256-TRUNK-LOADER'\" />\
          <meta name=\"headroom-app\" content=\"TRUNK-APP\" />\
-         <script type=\"module\">{LOADER}</script></head></html>"
+         <script type=\"module\">{LOADER}</script>\
+         <link rel=\"modulepreload\" href=\"./headroom-start-1.js\" crossorigin=\"anonymous\" integrity=\"sha384-JS\">\
+         <link rel=\"preload\" href=\"./headroom-start-1_bg.wasm\" crossorigin=\"anonymous\" integrity=\"{WASM_INTEGRITY}\" as=\"fetch\" type=\"application/wasm\"></head></html>"
     );
     std::fs::write(dir.join("index.html"), index).expect("index");
     std::fs::write(dir.join("headroom-start-1.js"), "export default 1;").expect("js");
@@ -84,7 +89,7 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
     for expected in [
         "WebAssembly.validate(simd)",
         "await import(\"./headroom-start-1.js\")",
-        "module_or_path: \"./headroom-start-1_bg.wasm\"",
+        "module_or_path: response",
         "This browser cannot run Headroom",
         "Headroom could not start",
         "Lockdown Mode",
@@ -92,6 +97,15 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         assert!(index.contains(expected), "{expected} missing from {index}");
     }
     assert_eq!(index.matches("<script type=\"module\">").count(), 1);
+    // WebKit does not reuse a preloaded response for a later fetch(): the
+    // preload link of the WebAssembly is gone and the loader fetches it
+    // itself, once, keeping its integrity. The JavaScript's stays.
+    assert!(!index.contains("rel=\"preload\""), "{index}");
+    assert!(index.contains("rel=\"modulepreload\""), "{index}");
+    let fetch = format!(
+        "fetch(\"./headroom-start-1_bg.wasm\", {{ integrity: \"{WASM_INTEGRITY}\" }})"
+    );
+    assert!(index.contains(&fetch), "{fetch} missing from {index}");
 
     // The app's files are named by their content (16 hex digits) and the
     // page names their loader, which names them.

@@ -1,5 +1,6 @@
-//! Chromium driven through ChromeDriver (WebDriver), with waits that poll for
-//! what a person would see rather than sleeping.
+//! Browsers driven through WebDriver (Chromium through ChromeDriver, Firefox
+//! through geckodriver, WebKitGTK through WebKitWebDriver), with waits that
+//! poll for what a person would see rather than sleeping.
 
 use fantoccini::{elements::Element, key::Key, Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -12,41 +13,215 @@ use std::time::{Duration, Instant};
 /// while another build may hold a core); a passing wait returns at once.
 const PATIENCE: Duration = Duration::from_secs(45);
 
+/// The three browser engines the journeys run in: the whole suite in
+/// Chromium, the core journeys (tests/e2e/engines.rs) in Firefox and WebKit
+/// too, as the people opening a shared plan on an iPhone use WebKit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::Firefox => "firefox",
+            Engine::WebKit => "webkit",
+        }
+    }
+}
+
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     driver: Child,
+    /// WebKitGTK needs a display: a virtual one (Xvfb) per browser.
+    display: Option<Child>,
     _profile: TempDir,
+}
+
+/// A program's path from `variable`, else the first of `defaults` that
+/// exists, else the first default (so the error names where it was looked for).
+fn program(variable: &str, defaults: &[&str]) -> String {
+    std::env::var(variable).unwrap_or_else(|_| {
+        defaults
+            .iter()
+            .find(|path| std::path::Path::new(path).exists())
+            .unwrap_or(&defaults[0])
+            .to_string()
+    })
+}
+
+/// How each engine's WebDriver server is started and asked for a browser.
+struct Launch {
+    driver: String,
+    arguments: Vec<String>,
+    capabilities: serde_json::Value,
+}
+
+fn launch(engine: Engine, port: u16, profile: &TempDir, feature_off: Option<Feature>) -> Launch {
+    match engine {
+        Engine::Chromium => Launch {
+            driver: program("CHROMEDRIVER", &["/usr/bin/chromedriver"]),
+            arguments: vec![format!("--port={port}")],
+            capabilities: serde_json::json!({
+                "goog:chromeOptions": {
+                    "binary": program("CHROME", &["/usr/bin/chromium"]),
+                    "args": [
+                        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                        format!("--user-data-dir={}", profile.0.display()),
+                    ]
+                }
+            }),
+        },
+        Engine::Firefox => {
+            let home = std::env::var("HOME").unwrap_or_default();
+            let geckodriver = format!("{home}/.cargo/bin/geckodriver");
+            let mut prefs = serde_json::json!({
+                // No calls home from a test browser on a closed network.
+                "network.captive-portal-service.enabled": false,
+                "network.connectivity-service.enabled": false,
+                "browser.safebrowsing.update.enabled": false,
+                "extensions.update.enabled": false,
+                "toolkit.legacyUserProfileCustomizations.stylesheets": true,
+            });
+            match feature_off {
+                Some(Feature::WebAssembly) => prefs["javascript.options.wasm"] = false.into(),
+                Some(Feature::WasmSimd) => panic!("Firefox 153 cannot switch SIMD off alone"),
+                None => {}
+            }
+            // Firefox's own toolbar holds its window at 500 px at least:
+            // hidden (userChrome.css), the window narrows to a phone's 390.
+            let chrome = profile.0.join("chrome");
+            std::fs::create_dir_all(&chrome).expect("a Firefox chrome folder");
+            std::fs::write(chrome.join("userChrome.css"), FIREFOX_WITHOUT_TOOLBAR)
+                .expect("Firefox's userChrome.css");
+            Launch {
+                driver: program("GECKODRIVER", &[&geckodriver, "/usr/bin/geckodriver"]),
+                arguments: vec![format!("--port={port}")],
+                capabilities: serde_json::json!({
+                    "browserName": "firefox",
+                    "moz:firefoxOptions": {
+                        "binary": program("FIREFOX", &["/usr/bin/firefox-esr", "/usr/bin/firefox"]),
+                        "args": ["-headless", "-profile", profile.0.display().to_string()],
+                        "prefs": prefs,
+                    }
+                }),
+            }
+        }
+        Engine::WebKit => Launch {
+            driver: program("WEBKITWEBDRIVER", &["/usr/bin/WebKitWebDriver"]),
+            arguments: vec![format!("--port={port}")],
+            capabilities: serde_json::json!({
+                "webkitgtk:browserOptions": {
+                    "binary": program("MINIBROWSER", &[
+                        "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+                        "/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+                    ]),
+                    "args": ["--automation"],
+                }
+            }),
+        },
+    }
+}
+
+/// A browser feature a journey takes away, as an older or locked-down
+/// browser lacks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// WebAssembly's SIMD instructions (Safari before 16.4):
+    /// `JSC_useWasmSIMD=0` in WebKit. Firefox has no switch for it any more,
+    /// and Chromium none at all: its journey injects a script
+    /// (`Browser::before_every_page`).
+    WasmSimd,
+    /// WebAssembly itself (an iPhone in Lockdown Mode): the preference
+    /// `javascript.options.wasm` in Firefox, `JSC_useWebAssembly=0` in WebKit.
+    WebAssembly,
+}
+
+/// GTK's style for MiniBrowser's own toolbar: as small as it can be, so the
+/// window can narrow to a phone's 390 px.
+const SLIM_TOOLBAR: &str =
+    "headerbar, headerbar *, toolbar, toolbar *, entry, button { min-width: 0; padding: 0; margin: 0; font-size: 1px; }";
+
+/// Firefox's window without its toolbar, and with no least size.
+const FIREFOX_WITHOUT_TOOLBAR: &str = ":root, #main-window { min-width: 0 !important; min-height: 0 !important; } #navigator-toolbox { display: none !important; }";
+
+/// A virtual X display for WebKitGTK, which cannot run without one: Xvfb
+/// picks a free display number and writes it to its standard output.
+fn virtual_display() -> (Child, String) {
+    use std::io::BufRead;
+    let xvfb = program("XVFB", &["/usr/bin/Xvfb"]);
+    let mut display = Command::new(&xvfb)
+        .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!("could not start {xvfb} ({error}): run scripts/test.sh, which installs it")
+        });
+    let mut number = String::new();
+    if let Some(out) = display.stdout.take() {
+        let _ = std::io::BufReader::new(out).read_line(&mut number);
+    }
+    let number = number.trim().to_string();
+    assert!(!number.is_empty(), "{xvfb} did not name its display");
+    (display, format!(":{number}"))
 }
 
 impl Browser {
     /// Starts ChromeDriver and a headless Chromium with a fresh profile (so
     /// local storage starts empty).
     pub async fn start() -> Browser {
-        let driver_path =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let chrome_path = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        Browser::start_in(Engine::Chromium).await
+    }
+
+    /// Starts `engine`'s WebDriver server and a browser with a fresh profile.
+    pub async fn start_in(engine: Engine) -> Browser {
+        Browser::start_without(engine, None).await
+    }
+
+    /// As `start_in`, with `feature_off` taken away from the browser.
+    pub async fn start_without(engine: Engine, feature_off: Option<Feature>) -> Browser {
         let port = free_port();
-        let driver = Command::new(&driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("could not start {driver_path} ({error}): run scripts/test.sh, which installs it")
-            });
         let profile = TempDir::new();
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chrome_path,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.0.display()),
-                ]
-            }
+        let launch = launch(engine, port, &profile, feature_off);
+        let mut command = Command::new(&launch.driver);
+        command
+            .args(&launch.arguments)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let display = if engine == Engine::WebKit {
+            let (display, name) = virtual_display();
+            // Its own settings and storage in the throw-away profile, and a
+            // toolbar that does not hold its window wider than a phone
+            // (MiniBrowser's is 447 px at least).
+            let gtk = profile.0.join("gtk-3.0");
+            std::fs::create_dir_all(&gtk).expect("a GTK settings folder");
+            std::fs::write(gtk.join("gtk.css"), SLIM_TOOLBAR).expect("GTK settings");
+            command
+                .env("DISPLAY", name)
+                .env("XDG_CONFIG_HOME", &profile.0)
+                .env("XDG_DATA_HOME", profile.0.join("data"))
+                .env("XDG_CACHE_HOME", profile.0.join("cache"));
+            match feature_off {
+                Some(Feature::WasmSimd) => command.env("JSC_useWasmSIMD", "0"),
+                Some(Feature::WebAssembly) => command.env("JSC_useWebAssembly", "0"),
+                None => &mut command,
+            };
+            Some(display)
+        } else {
+            None
+        };
+        let driver_path = launch.driver.clone();
+        let driver = command.spawn().unwrap_or_else(|error| {
+            panic!("could not start {driver_path} ({error}): run scripts/test.sh, which installs it")
         });
-        let capabilities = match capabilities {
+        let capabilities = match launch.capabilities {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("built as an object"),
         };
@@ -60,14 +235,23 @@ impl Browser {
             match connected {
                 Ok(client) => break client,
                 Err(error) if started.elapsed() > PATIENCE => {
-                    panic!("could not start a Chromium session through {driver_path}: {error}")
+                    panic!("could not start a {engine:?} session through {driver_path}: {error}")
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
+        if engine != Engine::Chromium {
+            // Chromium takes its size as an argument; the others as a command.
+            client
+                .set_window_size(1280, 900)
+                .await
+                .expect("size the window");
+        }
         Browser {
             client,
+            engine,
             driver,
+            display,
             _profile: profile,
         }
     }
@@ -91,18 +275,33 @@ impl Browser {
         }
     }
 
+    /// The text of `css` as the page lays it out (`innerText`, trimmed), once
+    /// it has appeared. Not WebDriver's element text: WebKitWebDriver reads
+    /// an element cut short by an ellipsis (the plan's name in the header)
+    /// as empty.
     pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.unwrap_or_default()
+        self.find(css).await;
+        self.laid_out_text(css).await.unwrap_or_default()
+    }
+
+    /// `innerText` of the first element matching `css`, trimmed; `None`
+    /// when there is none.
+    async fn laid_out_text(&self, css: &str) -> Option<String> {
+        let script = "const e = document.querySelector(arguments[0]);
+            return e ? e.innerText.trim() : null;";
+        self.client
+            .execute(script, vec![serde_json::json!(css)])
+            .await
+            .ok()?
+            .as_str()
+            .map(str::to_string)
     }
 
     /// Waits until the text of `css` satisfies `ok`; returns it.
     pub async fn wait_for_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
-            let text = match self.client.find(Locator::Css(css)).await {
-                Ok(element) => element.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
+            let text = self.laid_out_text(css).await.unwrap_or_default();
             if ok(&text) {
                 return text;
             }
@@ -146,6 +345,7 @@ impl Browser {
     /// Runs `script` in every page before the page's own scripts (Chromium's
     /// DevTools `Page.addScriptToEvaluateOnNewDocument`, through ChromeDriver).
     pub async fn before_every_page(&self, script: &str) {
+        assert_eq!(self.engine, Engine::Chromium, "a DevTools command");
         self.client
             .issue_cmd(DevTools {
                 method: "Page.addScriptToEvaluateOnNewDocument",
@@ -159,6 +359,10 @@ impl Browser {
     /// person to look at (the journeys that change a screen take one at
     /// desktop and phone width).
     pub async fn screenshot(&self, name: &str) {
+        // What the page last laid out, painted: two animation frames.
+        let painted = "const done = arguments[arguments.length - 1];
+            requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        let _ = self.client.execute_async(painted, vec![]).await;
         let png = self.client.screenshot().await.expect("a screenshot");
         let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
         std::fs::create_dir_all(&folder).expect("create target/screenshots");
@@ -266,7 +470,12 @@ impl Browser {
                 return;
             }
             if started.elapsed() > PATIENCE {
-                panic!("waited in vain: {what}");
+                let state = self
+                    .client
+                    .execute_async(WORKER_STATE, vec![])
+                    .await
+                    .unwrap_or_default();
+                panic!("waited in vain: {what} (service worker: {state})");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -291,17 +500,38 @@ impl Browser {
     }
 
     /// Ends the session; every journey must end without a Content-Security-Policy violation.
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let violations = self.csp_violations().await;
         assert!(
             violations.is_empty(),
             "Content-Security-Policy violations: {violations:?}"
         );
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // The driver and the display end as the browser drops (below).
     }
 }
+
+/// A journey that fails (a panic) never reaches `close`: its driver and
+/// virtual display end here, so a failed run leaves nothing behind.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        if let Some(display) = self.display.as_mut() {
+            let _ = display.kill();
+            let _ = display.wait();
+        }
+    }
+}
+
+/// Where the page's service worker stands, to tell why a wait failed.
+const WORKER_STATE: &str = "const done = arguments[arguments.length - 1];
+    const s = navigator.serviceWorker;
+    if (!s) { done('none'); return; }
+    s.getRegistrations().then(list => done({
+      controller: !!s.controller,
+      registrations: list.map(r => [r.installing, r.waiting, r.active].map(w => w && w.state)),
+    }), error => done(String(error)));";
 
 /// A JSON list of strings as strings; `None` if it is not a list.
 fn strings(found: &serde_json::Value) -> Option<Vec<String>> {

@@ -1,18 +1,20 @@
 //! End-to-end tests: the release build in `dist/`, served on loopback and
-//! driven in real Chromium through ChromeDriver, asserting on what a person
-//! sees. Run through `scripts/test.sh`, which builds `dist/` first.
+//! driven in real browsers through WebDriver, asserting on what a person
+//! sees: every journey in Chromium, the core ones (engines.rs) in Firefox and
+//! WebKit too. Run through `scripts/test.sh`, which builds `dist/` first.
 
 mod accessibility;
 mod actuals;
 mod browser;
 mod cannot_run;
 mod decisions;
+mod engines;
 mod first_look;
 mod history;
 mod real_systems;
 mod server;
 
-use browser::Browser;
+use browser::{Browser, Engine};
 use fantoccini::key::Key;
 use server::StaticServer;
 use std::path::PathBuf;
@@ -313,29 +315,6 @@ async fn undo_and_redo_by_button_and_keyboard() {
 }
 
 #[tokio::test]
-async fn a_reload_restores_the_saved_plan() {
-    let (_server, browser) = open_app().await;
-    browser.open_editor_sections().await;
-    browser.type_into(BASELINE, "1.5k").await;
-    // 1,500 × 1.17¹² = 9,870.1
-    browser
-        .wait_for_text(MONTH_12_USERS, |text| text == "9,870")
-        .await;
-
-    browser.client.refresh().await.expect("reload");
-    browser
-        .wait_for_text(MONTH_12_USERS, |text| text == "9,870")
-        .await;
-    browser.open_editor_sections().await;
-    let field = browser.find(BASELINE).await;
-    assert_eq!(
-        field.prop("value").await.expect("value").as_deref(),
-        Some("1500")
-    );
-    browser.close().await;
-}
-
-#[tokio::test]
 async fn a_bad_value_gets_a_message_beside_it_and_the_results_stay() {
     let (_server, browser) = open_app().await;
     browser.type_into(MODERATE_CHURN, "abc").await;
@@ -389,79 +368,6 @@ async fn a_corrupt_saved_plan_is_reported_and_kept() {
     browser.close().await;
 }
 
-#[tokio::test]
-async fn a_share_link_opens_read_only_in_a_fresh_browser_and_a_copy_can_be_saved() {
-    let server = serve_release_build();
-    let sender = Browser::start().await;
-    sender.open(&server.url).await;
-    sender.type_into(MODERATE_GROWTH, "30%").await;
-    sender.wait_for_text(MONTH_12_USERS, |t| t == "1,087").await;
-    let link = sender.share_link().await;
-    assert!(
-        link.contains("#h2.") && link.len() < 2_100,
-        "{} characters",
-        link.len()
-    );
-    sender.close().await;
-
-    // Another person: a fresh browser profile, nothing saved.
-    let receiver = Browser::start().await;
-    receiver.client.goto(&link).await.expect("open the link");
-    receiver
-        .wait_for_text("[data-test=shared-banner]", |t| t.contains("read-only"))
-        .await;
-    receiver
-        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
-        .await;
-    let editors = receiver
-        .run_js("return document.querySelectorAll('.editor').length;")
-        .await;
-    assert_eq!(editors, serde_json::json!(0), "a shared plan is read-only");
-    let saved_before = receiver
-        .run_js(
-            "return Object.keys(localStorage).filter(k => k.startsWith('headroom.plans.')).length;",
-        )
-        .await;
-    assert_eq!(
-        saved_before,
-        serde_json::json!(0),
-        "opening a link saves nothing"
-    );
-    let save_copy = "//button[normalize-space()='Save a copy']";
-    receiver.click_xpath(save_copy).await;
-    receiver.find(".editor").await;
-    let saved = receiver
-        .run_js(
-            "return Object.keys(localStorage).filter(k => k.startsWith('headroom.plans.')).length;",
-        )
-        .await;
-    assert_eq!(saved, serde_json::json!(1));
-    receiver.client.refresh().await.expect("reload");
-    receiver
-        .wait_for_text(MONTH_12_USERS, |t| t == "1,087")
-        .await;
-    receiver.close().await;
-}
-
-/// Opens `fragment` as a share link in a fresh browser: the notice says the
-/// link is damaged, and the browser's own plans (a first visit: the worked
-/// example, 658 users at month 12) open instead.
-async fn open_damaged_link(fragment: &str) -> (StaticServer, Browser) {
-    let server = serve_release_build();
-    let browser = Browser::start().await;
-    browser.goto(&format!("{}#{fragment}", server.url)).await;
-    let notice = browser.wait_for_text(".notice", |t| !t.is_empty()).await;
-    assert!(notice.contains("link is damaged"), "{notice}");
-    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
-    (server, browser)
-}
-
-#[tokio::test]
-async fn a_damaged_link_says_so_and_opens_the_own_plans() {
-    let (_server, browser) = open_damaged_link("h1.AAAAbroken").await;
-    browser.close().await;
-}
-
 /// Issue 31: a link whose text no longer matches its checksum (here only
 /// its last character, the checksum's, is changed: the plan inside still
 /// reads) is refused by the first module and the app alike, with the
@@ -475,7 +381,7 @@ async fn a_link_failing_its_checksum_never_opens_as_a_plan() {
     let mut link = encode_link(lean.plan());
     let last = link.pop().expect("not empty");
     link.push(if last == 'A' { 'B' } else { 'A' });
-    let (_server, browser) = open_damaged_link(&link).await;
+    let (_server, browser) = engines::open_damaged_link(Engine::Chromium, &link).await;
     assert!(browser.text("h1").await.contains("Managed SaaS"));
     let holds_lean = browser
         .run_js("return Object.values(localStorage).some(v => v.includes('Lean MVP'));")
@@ -578,33 +484,6 @@ async fn a_plan_survives_export_and_import_as_a_file() {
         .await;
     assert_eq!(holds_it, serde_json::Value::Bool(false));
     let _ = std::fs::remove_file(&path);
-    browser.close().await;
-}
-
-#[tokio::test]
-async fn after_one_visit_it_works_offline_including_saved_plans() {
-    let (server, browser) = open_app().await;
-    browser.wait_for_service_worker().await;
-    browser
-        .click("#template-picker option[value=lean-mvp]")
-        .await;
-    browser
-        .wait_for_text("h1", |t| t.contains("Lean MVP"))
-        .await;
-    // The network goes away.
-    drop(server);
-    browser.client.refresh().await.expect("reload offline");
-    browser
-        .wait_for_text("h1", |t| t.contains("Lean MVP"))
-        .await;
-    browser
-        .wait_for_text(MONTH_12_USERS, |t| t == "1,294")
-        .await;
-    // The other saved plan opens too.
-    browser.click("button.toolbar-button[aria-expanded]").await;
-    let open = "//li[contains(., 'Managed SaaS')]//button[normalize-space()='Open']";
-    browser.click_xpath(open).await;
-    browser.wait_for_text(MONTH_12_USERS, |t| t == "658").await;
     browser.close().await;
 }
 
