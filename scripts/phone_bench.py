@@ -17,7 +17,9 @@ For each page it prints the median of N cold loads:
   PHONE <page>_first_screen_kb   bytes transferred before the first screen
                                  (the page's resource timing)
 
-Usage: phone_bench.py DIST [--runs N] [--page NAME=FRAGMENT]...
+Usage: phone_bench.py DIST [--runs N] [--page NAME=FRAGMENT]... [--webkit-like]
+(--webkit-like: a preloaded WebAssembly module is downloaded twice, as WebKit
+does, and each figure is named webkit_like_…)
 (the worked example, page "example" with no fragment, is always measured).
 Needs chromedriver and chromium (CHROMEDRIVER, CHROME) and the brotli command.
 This is a measurement, not a test: it never fails on a slow figure.
@@ -28,6 +30,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -98,9 +101,25 @@ BrotliHandler.extensions_map = {
 }
 
 
-def precompressed_copy(dist: str) -> str:
+def webkit_like(root: str) -> None:
+    """Makes Chromium download a preloaded WebAssembly module twice, as
+    WebKit does (it does not hand a <link rel=preload> response to a later
+    fetch()): the preload link names the file under another URL, so the
+    module's own fetch cannot reuse it. A build without such a link (the
+    first module's loader fetches its WebAssembly itself) is unchanged."""
+    index = os.path.join(root, "index.html")
+    with open(index, encoding="utf-8") as f:
+        page = f.read()
+    page = re.sub(r'(<link rel="preload" href="[^"]+\.wasm)"', r'\1?preloaded"', page)
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(page)
+
+
+def precompressed_copy(dist: str, like_webkit: bool) -> str:
     root = tempfile.mkdtemp(prefix="headroom-phone-")
     shutil.copytree(dist, root, dirs_exist_ok=True)
+    if like_webkit:
+        webkit_like(root)
     for name in os.listdir(root):
         if name.endswith(COMPRESSED):
             path = os.path.join(root, name)
@@ -192,8 +211,11 @@ def main() -> int:
     parser.add_argument("dist")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--page", action="append", default=[], help="NAME=FRAGMENT")
+    parser.add_argument("--webkit-like", action="store_true",
+                        help="download a preloaded module twice, as WebKit does (figures prefixed webkit_like_)")
     args = parser.parse_args()
-    root = precompressed_copy(args.dist)
+    root = precompressed_copy(args.dist, args.webkit_like)
+    prefix = "webkit_like_" if args.webkit_like else ""
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(BrotliHandler, directory=root)
     )
@@ -206,7 +228,7 @@ def main() -> int:
             runs = [driver.cold_load(origin + (f"#{fragment}" if fragment else "")) for _ in range(args.runs)]
             for figure in ("first_screen_ms", "app_ms", "first_screen_kb"):
                 values = [run[figure] for run in runs]
-                print(f"PHONE {name}_{figure} {statistics.median(values):.0f} "
+                print(f"PHONE {prefix}{name}_{figure} {statistics.median(values):.0f} "
                       f"(runs: {', '.join(f'{v:.0f}' for v in values)})")
     finally:
         driver.close()

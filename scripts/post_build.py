@@ -14,9 +14,8 @@ it work offline.
 2. The first module's loader: Trunk's inline loader is replaced by one that
    first checks the browser can run it (WebAssembly with SIMD) and says so
    in place of the loading notice when it cannot, or when the module fails
-   to load or start (FIRST_LOADER). The loader fetches the module's
-   WebAssembly itself, in parallel with its JavaScript, in place of Trunk's
-   preload link, which WebKit downloads a second time.
+   to load or start (FIRST_LOADER). Trunk's preload link of the module's
+   WebAssembly is dropped: WebKit downloaded it a second time.
    Content-Security-Policy: that loader is an inline module script whose
    text changes with every build (it names the hashed files), so its SHA-256
    is computed here and written into the policy in place of the placeholder.
@@ -82,11 +81,8 @@ def guarded_loader(trunk_loader: str) -> str:
 
 def without_wasm_preload(index: str) -> tuple[str, str]:
     """Takes out Trunk's <link rel="preload"> of the first module's
-    WebAssembly, returning the page and the link's integrity ("" if none).
-    WebKit does not hand a preloaded response to a later fetch(), so every
-    first visit in Safari downloaded the module twice; the loader now starts
-    that fetch itself (with the same integrity), in parallel with the
-    JavaScript, which the preload was for."""
+    WebAssembly, returning the page and the link's integrity ("" if none),
+    which the loader's own request keeps."""
     link = re.search(r'<link rel="preload" href="\./[^"]+_bg\.wasm"[^>]*>', index)
     if not link:
         return index, ""
@@ -171,8 +167,11 @@ if (!runs) {
       : "Headroom runs on WebAssembly, which this browser does not have or has turned off.");
 } else {
   try {
-    // The WebAssembly downloads while the JavaScript arrives: one request,
-    // in every engine (a preload link is not reused by WebKit).
+    // The WebAssembly is fetched here, while the JavaScript (preloaded)
+    // arrives, with the integrity Trunk gave it. No preload link: WebKit
+    // does not hand a preloaded response to a later fetch, and Firefox does
+    // not when the fetch names an integrity, so one engine or the other
+    // downloaded the module twice.
     const response = fetch("__WASM__", { integrity: "__INTEGRITY__" });
     response.catch(() => {}); // reported below when awaited, not as unhandled
     const bindings = await import("__JS__");

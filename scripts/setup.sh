@@ -2,7 +2,8 @@
 # Installs what Headroom's build and tests need, skipping what is already there:
 # the wasm32 Rust target, Trunk, wasm-bindgen-cli (at Cargo.lock's version),
 # wasm-opt (npm `binaryen`), axe-core (npm, for the end-to-end accessibility
-# audit), Chromium and ChromeDriver (Debian packages).
+# audit), Chromium and ChromeDriver, Firefox ESR, WebKitWebDriver and Xvfb
+# (Debian packages), geckodriver (crates.io).
 #
 # Everything comes from crates.io, npm or Debian: nothing is downloaded from
 # anywhere else. Sourced by scripts/serve.sh and scripts/test.sh so the tools
@@ -11,6 +12,7 @@
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
 AXE_CORE_VERSION="4.14.1"
+GECKODRIVER_VERSION="0.37.1"
 HEADROOM_TOOLS="${HEADROOM_TOOLS:-$HOME/.cache/headroom-tools}"
 PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -115,6 +117,32 @@ setup_browser() {
   fi
 }
 
+# The core journeys also run in Firefox (through geckodriver) and WebKit
+# (WebKitGTK's MiniBrowser through WebKitWebDriver, on a virtual display).
+setup_other_engines() {
+  local missing=()
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+  [ -x /usr/bin/Xvfb ] || missing+=(xvfb)
+  if [ "${#missing[@]}" = 0 ]; then
+    note "firefox-esr, WebKitWebDriver and Xvfb: present"
+  else
+    need_command apt-get "Install ${missing[*]} from your system's packages."
+    step "Installing ${missing[*]} (Debian packages)"
+    as_root apt-get update -q || die "apt-get update failed."
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
+      || die "could not install ${missing[*]} with apt-get."
+  fi
+  if [ "$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}')" = "$GECKODRIVER_VERSION" ]; then
+    note "geckodriver $GECKODRIVER_VERSION: present"
+  else
+    step "Installing geckodriver $GECKODRIVER_VERSION from crates.io (about 5 minutes on 2 cores)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked \
+      || die "could not install geckodriver $GECKODRIVER_VERSION with cargo."
+  fi
+  export GECKODRIVER="${GECKODRIVER:-$(command -v geckodriver)}"
+}
+
 headroom_setup() {
   step "Checking tools"
   setup_rust_target
@@ -123,6 +151,7 @@ headroom_setup() {
   setup_wasm_opt
   setup_axe_core
   setup_browser
+  setup_other_engines
 }
 
 headroom_build() {

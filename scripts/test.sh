@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints (native and wasm32), native unit and
 # property tests, browser component tests in headless Chromium, and end-to-end
-# tests driving the release build in Chromium through ChromeDriver.
+# tests driving the release build through WebDriver: every journey in
+# Chromium, the core journeys in Firefox ESR and WebKit (WebKitGTK) as well.
 # Any failure stops the run with a non-zero exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -37,7 +38,7 @@ cargo test --locked --target wasm32-unknown-unknown --test web
 
 headroom_build
 
-step "End-to-end tests (release build in Chromium through ChromeDriver)"
+step "End-to-end tests (release build in Chromium, Firefox and WebKit through WebDriver)"
 cargo test --locked --features e2e --test e2e -- --test-threads=1
 
 step "All tests passed"

@@ -90,6 +90,7 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         "WebAssembly.validate(simd)",
         "await import(\"./headroom-start-1.js\")",
         "module_or_path: response",
+        "const response = fetch(\"./headroom-start-1_bg.wasm\"",
         "This browser cannot run Headroom",
         "Headroom could not start",
         "Lockdown Mode",
@@ -102,9 +103,8 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
     // itself, once, keeping its integrity. The JavaScript's stays.
     assert!(!index.contains("rel=\"preload\""), "{index}");
     assert!(index.contains("rel=\"modulepreload\""), "{index}");
-    let fetch = format!(
-        "fetch(\"./headroom-start-1_bg.wasm\", {{ integrity: \"{WASM_INTEGRITY}\" }})"
-    );
+    let fetch =
+        format!("fetch(\"./headroom-start-1_bg.wasm\", {{ integrity: \"{WASM_INTEGRITY}\" }})");
     assert!(index.contains(&fetch), "{fetch} missing from {index}");
 
     // The app's files are named by their content (16 hex digits) and the

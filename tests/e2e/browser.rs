@@ -157,7 +157,15 @@ fn virtual_display() -> (Child, String) {
     use std::io::BufRead;
     let xvfb = program("XVFB", &["/usr/bin/Xvfb"]);
     let mut display = Command::new(&xvfb)
-        .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x1024x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -218,8 +226,13 @@ impl Browser {
             None
         };
         let driver_path = launch.driver.clone();
+        // Its own process group, so that a failed journey can end the
+        // browser with its driver (see Drop).
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let driver = command.spawn().unwrap_or_else(|error| {
-            panic!("could not start {driver_path} ({error}): run scripts/test.sh, which installs it")
+            panic!(
+                "could not start {driver_path} ({error}): run scripts/test.sh, which installs it"
+            )
         });
         let capabilities = match launch.capabilities {
             serde_json::Value::Object(map) => map,
@@ -310,7 +323,9 @@ impl Browser {
                 let page = self
                     .client
                     .execute(
-                        "return document.body ? document.body.innerText.slice(0, 600) : '';",
+                        "return (document.body ? document.body.innerText.slice(0, 300) : '') +
+                           ' [loaded: ' + performance.getEntriesByType('resource')
+                             .map(e => e.name.split('/').pop().slice(0, 24) + ' ' + Math.round(e.responseEnd)).join(', ') + ']';",
                         vec![],
                     )
                     .await
@@ -511,10 +526,16 @@ impl Browser {
     }
 }
 
-/// A journey that fails (a panic) never reaches `close`: its driver and
-/// virtual display end here, so a failed run leaves nothing behind.
+/// A journey that fails (a panic) never reaches `close`: its driver, browser
+/// and virtual display end here, so a failed run leaves nothing behind.
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The driver's whole process group: the browser it started too
+        // (left alone, an orphaned Chromium keeps a core busy).
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         if let Some(display) = self.display.as_mut() {

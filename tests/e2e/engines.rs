@@ -38,7 +38,10 @@ pub async fn first_look_then_app(engine: Engine) {
     assert_eq!(browser.text(HEADLINE_USERS).await, "658");
     let title = browser.text("h1").await;
     assert!(title.contains("Managed SaaS"), "{title}");
-    assert!(browser.inked_pixels(CHART).await > 1000, "the chart is drawn");
+    assert!(
+        browser.inked_pixels(CHART).await > 1000,
+        "the chart is drawn"
+    );
     browser
         .wait_for_text("[data-test=risks]", |text| {
             text.contains("2000 simulated futures")
@@ -218,9 +221,7 @@ pub async fn without_a_feature_a_share_link_says_so(engine: Engine, feature: Fea
     browser.resize_to_phone().await;
     browser.goto(&format!("{}#{link}", server.url)).await;
     let message = browser
-        .wait_for_text("#loading.cannot-run", |t| {
-            t.contains("cannot run Headroom")
-        })
+        .wait_for_text("#loading.cannot-run", |t| t.contains("cannot run Headroom"))
         .await;
     let missing = match feature {
         Feature::WasmSimd => "SIMD instructions",
@@ -344,7 +345,10 @@ async fn every_engine_downloads_the_same_bytes_once_before_the_first_look() {
         );
         for (name, _) in &entries {
             let times = entries.iter().filter(|(other, _)| other == name).count();
-            assert_eq!(times, 1, "{engine:?} downloaded {name} {times} times: {entries:?}");
+            assert_eq!(
+                times, 1,
+                "{engine:?} downloaded {name} {times} times: {entries:?}"
+            );
         }
         let total: u64 = entries.iter().map(|(_, bytes)| bytes).sum();
         println!("BUDGET first_look_bytes_{} {total}", engine.name());
