@@ -15,7 +15,9 @@ it work offline.
    first checks the browser can run it (WebAssembly with SIMD) and says so
    in place of the loading notice when it cannot, or when the module fails
    to load or start (FIRST_LOADER). Trunk's preload link of the module's
-   WebAssembly is dropped: WebKit downloaded it a second time.
+   WebAssembly is replaced by a fetch in the page's first lines
+   (EARLY_FETCH): WebKit downloaded the preloaded module a second time.
+   Both inline scripts' hashes go into the policy.
    Content-Security-Policy: that loader is an inline module script whose
    text changes with every build (it names the hashed files), so its SHA-256
    is computed here and written into the policy in place of the placeholder.
@@ -79,6 +81,14 @@ def guarded_loader(trunk_loader: str) -> str:
     return FIRST_LOADER.replace("__JS__", js.group(1)).replace("__WASM__", wasm.group(1))
 
 
+def wasm_name(loader: str) -> str:
+    """The first module's WebAssembly, as the guarded loader names it."""
+    found = re.search(r'self\.headroomStartWasm \|\| fetch\("(\./[^"]+_bg\.wasm)"\)', loader)
+    if not found:
+        raise SystemExit("post_build: the loader does not name the first module's WebAssembly")
+    return found.group(1)
+
+
 def without_wasm_preload(index: str) -> tuple[str, str]:
     """Takes out Trunk's <link rel="preload"> of the first module's
     WebAssembly, returning the page and the link's integrity ("" if none),
@@ -105,10 +115,21 @@ def main() -> int:
         return 1
     index = index.replace(APP_PLACEHOLDER, f'content="./{name_the_app(staging)}"')
     index, integrity = without_wasm_preload(index)
-    guarded = guarded_loader(scripts[0]).replace("__INTEGRITY__", integrity)
+    guarded = guarded_loader(scripts[0])
     index = index.replace(f'<script type="module">{scripts[0]}</script>', f'<script type="module">{guarded}</script>')
-    digest = base64.b64encode(hashlib.sha256(guarded.encode("utf-8")).digest()).decode()
-    index = index.replace(PLACEHOLDER, f"'sha256-{digest}'")
+    # The early fetch goes straight after the policy, before any stylesheet:
+    # a script after one would wait for it (a round trip on a phone).
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', index)
+    if not policy:
+        print("post_build: no Content-Security-Policy meta element", file=sys.stderr)
+        return 1
+    early = EARLY_FETCH.replace("__WASM__", wasm_name(guarded)).replace("__INTEGRITY__", integrity)
+    index = index.replace(policy.group(0), f"{policy.group(0)}\n    <script>{early}</script>", 1)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+        for text in (early, guarded)
+    )
+    index = index.replace(PLACEHOLDER, hashes)
     with open(index_path, "w", encoding="utf-8") as f:
         f.write(index)
 
@@ -167,13 +188,9 @@ if (!runs) {
       : "Headroom runs on WebAssembly, which this browser does not have or has turned off.");
 } else {
   try {
-    // The WebAssembly is fetched here, while the JavaScript (preloaded)
-    // arrives, with the integrity Trunk gave it. No preload link: WebKit
-    // does not hand a preloaded response to a later fetch, and Firefox does
-    // not when the fetch names an integrity, so one engine or the other
-    // downloaded the module twice.
-    const response = fetch("__WASM__", { integrity: "__INTEGRITY__" });
-    response.catch(() => {}); // reported below when awaited, not as unhandled
+    // The WebAssembly is on its way since the page's first lines
+    // (EARLY_FETCH); the fallback only serves a page without them.
+    const response = self.headroomStartWasm || fetch("__WASM__");
     const bindings = await import("__JS__");
     const wasm = await bindings.default({ module_or_path: response });
     window.wasmBindings = bindings;
@@ -182,6 +199,19 @@ if (!runs) {
     cannotRun("Headroom could not start",
       "Its program did not load or start (" + String(error).slice(0, 200) + "). Check the connection and reload the page.");
   }
+}
+"""
+
+# The first module's WebAssembly, fetched as the page starts, with the
+# integrity Trunk gave it, in place of Trunk's preload link: WebKit does not
+# hand a preloaded response to a later fetch, and Firefox does not when that
+# fetch names an integrity, so one engine or the other downloaded the module
+# twice. A classic script before the stylesheets runs at once; the module
+# loader, like any script after a stylesheet, waits for it.
+EARLY_FETCH = """
+if (typeof WebAssembly === "object") { // without it, the loader says so: nothing to fetch
+  self.headroomStartWasm = fetch("__WASM__", { integrity: "__INTEGRITY__" });
+  self.headroomStartWasm.catch(() => {}); // reported by the loader that awaits it
 }
 """
 
