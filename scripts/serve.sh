@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 PORT="${1:-${PORT:-8080}}"
-headroom_setup
+headroom_setup_build
 headroom_build
 step "Serving Headroom"
 printf '\n    Headroom is running at \033[1mhttp://127.0.0.1:%s/\033[0m  (Ctrl+C to stop)\n\n' "$PORT"

@@ -50,14 +50,17 @@ setup_rust_target() {
   fi
 }
 
-setup_trunk() {
-  if [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then
-    note "trunk $TRUNK_VERSION: present"
+cargo_install_tool() { # crate, version, how long it takes
+  if [ "$("$1" --version 2>/dev/null | head -n1 | awk '{print $2}')" = "$2" ]; then
+    note "$1 $2: present"
   else
-    step "Installing Trunk $TRUNK_VERSION from crates.io (about 12 minutes on 2 cores)"
-    cargo install trunk --version "$TRUNK_VERSION" --locked \
-      || die "could not install Trunk $TRUNK_VERSION with cargo."
+    step "Installing $1 $2 from crates.io ($3 on 2 cores)"
+    cargo install "$1" --version "$2" --locked || die "could not install $1 $2 with cargo."
   fi
+}
+
+setup_trunk() {
+  cargo_install_tool trunk "$TRUNK_VERSION" "about 12 minutes"
 }
 
 setup_wasm_bindgen() {
@@ -105,27 +108,18 @@ setup_axe_core() {
   export HEADROOM_AXE="$HEADROOM_TOOLS/node_modules/axe-core/axe.min.js"
 }
 
-setup_browser() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    note "chromium and chromedriver: present"
-  else
-    need_command apt-get "Install Chromium and ChromeDriver from your system's packages."
-    step "Installing Chromium and ChromeDriver (Debian packages)"
-    as_root apt-get update -q || die "apt-get update failed."
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
-      || die "could not install chromium and chromium-driver with apt-get."
-  fi
-}
-
-# The core journeys also run in Firefox (through geckodriver) and WebKit
-# (WebKitGTK's MiniBrowser through WebKitWebDriver, on a virtual display).
-setup_other_engines() {
+# Every journey runs in Chromium; the core journeys also run in Firefox
+# (through geckodriver) and WebKit (WebKitGTK's MiniBrowser through
+# WebKitWebDriver, on a virtual display). One apt-get for what is missing.
+setup_browsers() {
   local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
   [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
   [ -x /usr/bin/Xvfb ] || missing+=(xvfb)
   if [ "${#missing[@]}" = 0 ]; then
-    note "firefox-esr, WebKitWebDriver and Xvfb: present"
+    note "chromium, chromedriver, firefox-esr, WebKitWebDriver and Xvfb: present"
   else
     need_command apt-get "Install ${missing[*]} from your system's packages."
     step "Installing ${missing[*]} (Debian packages)"
@@ -133,25 +127,24 @@ setup_other_engines() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
       || die "could not install ${missing[*]} with apt-get."
   fi
-  if [ "$(geckodriver --version 2>/dev/null | head -n1 | awk '{print $2}')" = "$GECKODRIVER_VERSION" ]; then
-    note "geckodriver $GECKODRIVER_VERSION: present"
-  else
-    step "Installing geckodriver $GECKODRIVER_VERSION from crates.io (about 5 minutes on 2 cores)"
-    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked \
-      || die "could not install geckodriver $GECKODRIVER_VERSION with cargo."
-  fi
+  cargo_install_tool geckodriver "$GECKODRIVER_VERSION" "about 5 minutes"
   export GECKODRIVER="${GECKODRIVER:-$(command -v geckodriver)}"
 }
 
-headroom_setup() {
+# What building the app needs (scripts/serve.sh).
+headroom_setup_build() {
   step "Checking tools"
   setup_rust_target
   setup_trunk
   setup_wasm_bindgen
   setup_wasm_opt
+}
+
+# That, and what the tests need: axe-core and the three browsers.
+headroom_setup() {
+  headroom_setup_build
   setup_axe_core
-  setup_browser
-  setup_other_engines
+  setup_browsers
 }
 
 headroom_build() {

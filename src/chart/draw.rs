@@ -339,11 +339,13 @@ pub fn draw_chart<DB: DrawingBackend>(
             WHITE.stroke_width(1),
         )))?;
         if let Some(label) = &marker.label {
-            chart.draw_series(std::iter::once(Text::new(
-                label.clone(),
-                at,
-                marker_font.clone(),
-            )))?;
+            // Above and to the right of its dot: clear of the dot, of the
+            // y axis when the dot sits on it, and of a line that falls away.
+            let gap = radius + style.px(3.0) as i32;
+            let above = gap + style.px(11.0) as i32;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(at) + Text::new(label.clone(), (gap, -above), marker_font.clone()),
+            ))?;
         }
     }
 

@@ -545,10 +545,7 @@ pub fn tornado_chart(
     let plan = valid.plan();
     let horizon = horizon_of_scenario(scenario);
     TornadoSpec {
-        title: format!(
-            "What moves the cumulative cost at month {horizon}, {}",
-            scenario.name
-        ),
+        title: format!("Cumulative cost at month {horizon}, {}", scenario.name),
         format: Format::Money(plan.currency.clone()),
         baseline: scenario.last().map_or(0.0, |m| m.cumulative_cost),
         bars: bands

@@ -643,8 +643,17 @@ impl Browser {
     /// Narrows the window to a phone's width and waits until the page has
     /// laid itself out for it.
     pub async fn resize_to_phone(&self) {
-        self.client.set_window_size(390, 844).await.expect("resize");
-        self.wait_until("return window.innerWidth <= 400;", "a phone-width window")
+        self.resize_to(390, 844).await;
+    }
+
+    /// Sizes the window and waits until the page has the new width.
+    pub async fn resize_to(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize");
+        let laid_out = format!("return Math.abs(window.innerWidth - {width}) <= 20;");
+        self.wait_until(&laid_out, &format!("a {width} px window"))
             .await;
     }
 

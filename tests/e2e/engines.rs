@@ -33,20 +33,7 @@ pub async fn first_look_then_app(engine: Engine) {
     let first_look = times[0].as_f64().expect("the first look records its time");
     let rendered = times[1].as_f64().expect("the app records its first render");
     assert!(first_look < rendered, "the first look comes first");
-    // Seed 000, Moderate: 100 × 1.17¹² = 658.01.
-    assert_eq!(browser.text(MONTH_12_USERS).await, "658");
-    assert_eq!(browser.text(HEADLINE_USERS).await, "658");
-    let title = browser.text("h1").await;
-    assert!(title.contains("Managed SaaS"), "{title}");
-    assert!(
-        browser.inked_pixels(CHART).await > 1000,
-        "the chart is drawn"
-    );
-    browser
-        .wait_for_text("[data-test=risks]", |text| {
-            text.contains("2000 simulated futures")
-        })
-        .await;
+    the_worked_example_is_shown(&browser).await;
     let name = engine.name();
     browser.screenshot(&format!("{name}-app-1280")).await;
     browser.assert_accessible("the app at 1280 px").await;
@@ -58,6 +45,67 @@ pub async fn first_look_then_app(engine: Engine) {
     browser.scroll_to("[data-test=users-chart]").await;
     browser.screenshot(&format!("{name}-chart-390")).await;
     browser.assert_accessible("the app at phone width").await;
+    browser.close().await;
+}
+
+/// The worked example as the app shows it: month 12's users in the table and
+/// the headline, the plan's name, the users chart drawn, and the bands
+/// simulated.
+pub async fn the_worked_example_is_shown(browser: &Browser) {
+    // Seed 000, Moderate: 100 × 1.17¹² = 658.01 (its own table prints 664).
+    assert_eq!(browser.text(MONTH_12_USERS).await, "658");
+    assert_eq!(browser.text(HEADLINE_USERS).await, "658");
+    let title = browser.text("h1").await;
+    assert!(title.contains("Managed SaaS"), "{title}");
+    assert!(
+        browser.inked_pixels(CHART).await > 1000,
+        "the chart is drawn"
+    );
+    // The uncertain drivers give the monthly cost a 90% range once simulated.
+    browser
+        .wait_for_text("[data-test=risks]", |text| {
+            text.contains("2000 simulated futures")
+        })
+        .await;
+}
+
+/// The parts of the page a person scrolls through, each photographed.
+const SCREENS: [(&str, &str); 5] = [
+    ("details.editor-section", "editor"),
+    ("[data-test=scenario-summary]", "scenarios"),
+    ("canvas[data-test=cost-chart]", "cost-chart"),
+    ("canvas[data-test=per-user-chart]", "per-user-chart"),
+    ("canvas[data-test=tornado-chart]", "tornado-chart"),
+];
+
+/// Every part of the page and the Share panel at desktop and phone width,
+/// photographed for a person to compare across engines
+/// (target/screenshots/ENGINE-PART-WIDTH.png), the Share panel audited.
+pub async fn every_screen_at_desktop_and_phone_width(engine: Engine) {
+    let (_server, browser) = open_app_in(engine).await;
+    the_worked_example_is_shown(&browser).await;
+    browser.open_editor_sections().await;
+    for (width, height) in [(1280, 900), (390, 844)] {
+        browser.resize_to(width, height).await;
+        for (css, part) in SCREENS {
+            browser.scroll_to(css).await;
+            browser
+                .screenshot(&format!("{}-{part}-{width}", engine.name()))
+                .await;
+        }
+        browser.share_link().await;
+        browser.scroll_to("#share-link").await;
+        browser
+            .screenshot(&format!("{}-share-{width}", engine.name()))
+            .await;
+        browser
+            .assert_accessible(&format!("the Share panel at {width} px"))
+            .await;
+        // Closed again, for the next width.
+        browser
+            .click_xpath("//button[normalize-space()='Share']")
+            .await;
+    }
     browser.close().await;
 }
 
@@ -281,6 +329,11 @@ macro_rules! in_every_engine {
             #[tokio::test]
             async fn a_damaged_link_says_so_and_opens_the_own_plans() {
                 super::a_damaged_link_says_so_and_opens_the_own_plans($engine).await;
+            }
+
+            #[tokio::test]
+            async fn every_screen_at_desktop_and_phone_width() {
+                super::every_screen_at_desktop_and_phone_width($engine).await;
             }
         }
     )*};

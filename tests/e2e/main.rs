@@ -62,10 +62,7 @@ async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
 
     let title = browser.client.title().await.expect("title");
     assert!(title.contains("Headroom"), "title: {title}");
-    // Seed 000, Moderate: 100 × 1.17¹² = 658.01 (its own table prints 664).
-    assert_eq!(browser.text(MONTH_12_USERS).await, "658");
-    assert_eq!(browser.text(HEADLINE_USERS).await, "658");
-    assert!(browser.text("h1").await.contains("Managed SaaS"));
+    engines::the_worked_example_is_shown(&browser).await;
     let summary = browser.text("[data-test=scenario-summary]").await;
     for expected in [
         "Conservative",
@@ -87,16 +84,6 @@ async fn opens_on_the_worked_example_with_month_12_users_and_a_chart() {
         first.contains("month 3 · Apr 2026") && first.contains("Redis"),
         "{first}"
     );
-    assert!(
-        browser.inked_pixels(CHART).await > 1000,
-        "the chart is drawn"
-    );
-    // The uncertain drivers give the monthly cost a 90% range once simulated.
-    browser
-        .wait_for_text("[data-test=risks]", |text| {
-            text.contains("2000 simulated futures")
-        })
-        .await;
     browser.close().await;
 }
 
