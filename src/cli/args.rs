@@ -81,9 +81,12 @@ pub struct ForecastArgs {
     /// Users at month 0, overriding the plan's (1500, 1.5k)
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub initial_users: Option<String>,
-    /// table (default), csv, json or markdown
+    /// table (default), csv, json, markdown or xlsx (an Excel workbook: needs --output, or a pipe)
     #[arg(long, value_name = "FORMAT", allow_hyphen_values = true)]
     pub format: Option<String>,
+    /// Write to FILE instead of standard output
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    pub output: Option<String>,
     #[command(flatten)]
     pub paths: Paths,
     /// With markdown or table: add 'What changed since' OLD (a plan file or share link)

@@ -24,12 +24,12 @@ use crate::engine::model::templates::{self, TEMPLATES};
 use crate::engine::model::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
 use crate::engine::output::{
     changes_since, comparison_json, comparison_markdown, comparison_table, projection_csv,
-    projection_json, projection_markdown, projection_table,
+    projection_json, projection_markdown, projection_table, projection_workbook,
 };
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
 use args::{Cli, Command, DiffArgs, FitArgs, ForecastArgs, Source};
 use clap::Parser;
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -38,6 +38,7 @@ enum Format {
     Csv,
     Json,
     Markdown,
+    Xlsx,
 }
 
 impl Format {
@@ -47,6 +48,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Markdown => "markdown",
+            Format::Xlsx => "xlsx",
         }
     }
 
@@ -138,10 +140,20 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
     let format = match &args.format {
         Some(text) => Format::named(
             text,
-            &[Format::Table, Format::Csv, Format::Json, Format::Markdown],
+            &[
+                Format::Table,
+                Format::Csv,
+                Format::Json,
+                Format::Markdown,
+                Format::Xlsx,
+            ],
         )?,
         None => Format::Table,
     };
+    if format == Format::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        return Err("an Excel workbook is a binary file: name one with --output FILE.xlsx (or pipe the output)".into());
+    }
+    let output = args.output;
     let since = args.since;
     let common = args.source;
     let scenario = common.scenario.clone();
@@ -169,7 +181,12 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
             .map(|(source, changes)| changes_since(source, changes, markdown))
             .unwrap_or_default()
     };
-    Ok(match format {
+    let bytes = match format {
+        Format::Xlsx => projection_workbook(&plan, &projection, bands, only)?,
+        _ => Vec::new(),
+    };
+    let text = match format {
+        Format::Xlsx => String::new(),
         Format::Table => projection_table(&plan, &projection, bands, only) + &changed_since(false),
         Format::Csv => projection_csv(&plan, &projection, bands, only),
         Format::Json => {
@@ -182,7 +199,37 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
         Format::Markdown => {
             projection_markdown(&plan, &projection, bands, only) + &changed_since(true)
         }
-    })
+    };
+    let bytes = if format == Format::Xlsx {
+        bytes
+    } else {
+        text.into_bytes()
+    };
+    deliver(bytes, output.as_deref())
+}
+
+/// Writes `bytes` to the file `output` (nothing printed), or returns them
+/// for standard output; a workbook is written to standard output only when
+/// it is a pipe or a file (checked before any work).
+fn deliver(bytes: Vec<u8>, output: Option<&str>) -> Result<String, String> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|error| format!("{path}: {error}"))?;
+            Ok(String::new())
+        }
+        None => match String::from_utf8(bytes) {
+            Ok(text) => Ok(text),
+            Err(binary) => {
+                use std::io::Write;
+                let mut stdout = std::io::stdout();
+                stdout
+                    .write_all(binary.as_bytes())
+                    .and_then(|()| stdout.flush())
+                    .map_err(|error| format!("standard output: {error}"))?;
+                Ok(String::new())
+            }
+        },
+    }
 }
 
 impl args::Paths {
@@ -303,7 +350,7 @@ fn diff_command(args: DiffArgs) -> Result<String, String> {
             serde_json::to_string_pretty(&comparison_json(&comparison, only))
                 .map_err(|error| error.to_string())?
         ),
-        Format::Table | Format::Csv => comparison_table(&comparison, only),
+        Format::Table | Format::Csv | Format::Xlsx => comparison_table(&comparison, only),
     })
 }
 

@@ -1,0 +1,200 @@
+//! The Summary sheet: the plan, then per scenario and milestone month the
+//! headline figures with their 90% ranges where simulated, what runs out
+//! first, the next act-by date and break-even; a chart of users by scenario.
+
+use super::Formats;
+use crate::engine::analyse::scenario::ScenarioProjection;
+use crate::engine::model::validate::ValidPlan;
+use crate::engine::uncertainty::bands::{quantity_names, ScenarioBands};
+use crate::engine::uncertainty::Bands;
+use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+
+/// The columns of the scenario table, after the scenario's name and month.
+const FIGURES: [(&str, &str); 4] = [
+    ("users", "Users"),
+    ("total_cost", "Monthly cost"),
+    ("cumulative_cost", "Cumulative cost"),
+    ("cost_per_user", "Cost per user"),
+];
+
+pub(super) fn write(
+    workbook: &mut Workbook,
+    valid: &ValidPlan,
+    scenarios: &[&ScenarioProjection],
+    sheets: &[String],
+    bands: Option<&Bands>,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let plan = valid.plan();
+    let worksheet = workbook.add_worksheet().set_name("Summary")?;
+    worksheet.write_string_with_format(0, 0, plan.name.as_str(), &formats.title)?;
+    let facts = [
+        ("Description", plan.description.clone()),
+        ("Start month", plan.start_month.clone()),
+        ("Horizon", format!("{} months", plan.horizon_months)),
+        ("Currency", plan.currency.clone()),
+    ];
+    for (i, (label, value)) in facts.into_iter().enumerate() {
+        let row = 2 + i as u32;
+        worksheet.write_string_with_format(row, 0, label, &formats.label)?;
+        if i == 0 {
+            // The description across the table's width, wrapped.
+            worksheet.merge_range(row, 1, row, 10, &value, &formats.wrapped)?;
+            let lines = (value.chars().count() / 120 + 1).min(8);
+            worksheet.set_row_height(row, 15 * lines as u32)?;
+        } else {
+            worksheet.write_string_with_format(row, 1, value, &formats.text)?;
+        }
+    }
+    let table = 8;
+    table_header(worksheet, table, formats)?;
+    let milestones = milestones(plan.horizon_months);
+    let mut row = table + 1;
+    for scenario in scenarios {
+        let scenario_bands =
+            bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
+        for &month in &milestones {
+            scenario_row(
+                worksheet,
+                valid,
+                scenario,
+                scenario_bands,
+                month,
+                row,
+                formats,
+            )?;
+            row += 1;
+        }
+    }
+    worksheet.set_column_width(0, 18)?;
+    worksheet.set_column_width(1, 12)?;
+    for column in 2..(2 + 3 * FIGURES.len() as u16) {
+        worksheet.set_column_width(column, 12)?;
+    }
+    for column in (2 + 3 * FIGURES.len() as u16)..(5 + 3 * FIGURES.len() as u16) {
+        worksheet.set_column_width(column, 40)?;
+    }
+    worksheet.set_freeze_panes(table + 1, 1)?;
+    worksheet.set_landscape().set_print_fit_to_pages(1, 0);
+    let rows_each = milestones.len() as u32;
+    users_chart(worksheet, scenarios, sheets, table + 1, rows_each, row + 2)
+}
+
+/// Month 12 (when the plan reaches it) and the horizon.
+fn milestones(horizon: u32) -> Vec<u32> {
+    let mut months = vec![];
+    if horizon > 12 {
+        months.push(12);
+    }
+    months.push(horizon);
+    months
+}
+
+fn table_header(worksheet: &mut Worksheet, row: u32, formats: &Formats) -> Result<(), XlsxError> {
+    let mut names = vec!["Scenario".to_string(), "Month".to_string()];
+    for (_, label) in FIGURES {
+        names.extend([
+            label.to_string(),
+            format!("{label} P5"),
+            format!("{label} P95"),
+        ]);
+    }
+    names.extend(["First to run out", "Act by", "Break-even"].map(String::from));
+    for (column, name) in names.into_iter().enumerate() {
+        worksheet.write_string_with_format(row, column as u16, name, &formats.header)?;
+    }
+    worksheet.set_row_height(row, 45)?;
+    Ok(())
+}
+
+fn scenario_row(
+    worksheet: &mut Worksheet,
+    valid: &ValidPlan,
+    scenario: &ScenarioProjection,
+    bands: Option<&ScenarioBands>,
+    month: u32,
+    row: u32,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let Some(result) = scenario.months.iter().find(|m| m.month == month) else {
+        return Ok(());
+    };
+    worksheet.write_string_with_format(row, 0, scenario.name.as_str(), &formats.label)?;
+    super::write_month(worksheet, valid, row, 1, month, formats)?;
+    let values = [
+        Some(result.users),
+        Some(result.total_cost),
+        Some(result.cumulative_cost),
+        result.cost_per_user,
+    ];
+    let names = quantity_names(valid.plan());
+    let month_bands = bands.and_then(|b| b.months.iter().find(|m| m.month == month));
+    for (i, ((quantity, _), value)) in FIGURES.iter().zip(values).enumerate() {
+        let format: &Format = if i == 0 {
+            &formats.count
+        } else {
+            &formats.money
+        };
+        let column = 2 + 3 * i as u16;
+        if let Some(value) = value.filter(|v| v.is_finite()) {
+            worksheet.write_number_with_format(row, column, value, format)?;
+        }
+        let range = month_bands.and_then(|m| {
+            let index = names.iter().position(|n| n == quantity)?;
+            m.percentiles.get(index).copied().flatten()
+        });
+        if let Some(p) = range.filter(|p| p.p5.is_finite() && p.p95.is_finite()) {
+            worksheet.write_number_with_format(row, column + 1, p.p5, format)?;
+            worksheet.write_number_with_format(row, column + 2, p.p95, format)?;
+        }
+    }
+    let after = 2 + 3 * FIGURES.len() as u16;
+    let describe = super::super::describe::first_limit(&scenario.events).map(|event| {
+        format!(
+            "month {} · {}: {}",
+            event.month,
+            valid.calendar_label(event.month),
+            event.message
+        )
+    });
+    let horizon = valid.plan().horizon_months;
+    let act_by = scenario
+        .act_by
+        .iter()
+        .find(|a| a.act_by_month.is_some())
+        .map(|a| a.description(horizon));
+    let break_even = super::super::describe::break_even_month(&scenario.events)
+        .map(|m| format!("month {m} · {}", valid.calendar_label(m)));
+    for (offset, text) in [describe, act_by, break_even].into_iter().enumerate() {
+        let text = text.unwrap_or_else(|| "—".to_string());
+        worksheet.write_string_with_format(row, after + offset as u16, text, &formats.text)?;
+    }
+    Ok(())
+}
+
+/// Users month by month, a line per scenario, read from the scenario
+/// sheets; each line named by the scenario's cell in the table (a name is
+/// never given as text Excel would parse as a reference).
+fn users_chart(
+    worksheet: &mut Worksheet,
+    scenarios: &[&ScenarioProjection],
+    sheets: &[String],
+    first_row: u32,
+    rows_each: u32,
+    row: u32,
+) -> Result<(), XlsxError> {
+    let mut chart = Chart::new(ChartType::Line);
+    chart.title().set_name("Users by scenario");
+    for (i, (scenario, sheet)) in scenarios.iter().zip(sheets).enumerate() {
+        let last = scenario.months.len() as u32;
+        let name_row = first_row + rows_each * i as u32;
+        chart
+            .add_series()
+            .set_name(("Summary", name_row, 0))
+            .set_categories((sheet.as_str(), 1, 0, last, 0))
+            .set_values((sheet.as_str(), 1, 2, last, 2));
+    }
+    chart.set_width(720).set_height(360);
+    worksheet.insert_chart(row, 0, &chart)?;
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! Finance's workbook (issue 30), read back with a reader crate (calamine):
+//! its sheets, every value against the projection, totals that are Excel
+//! formulas evaluating (here, by the test) to the projection's totals,
+//! native charts, and names that stay text whatever they look like.
+#![cfg(not(target_arch = "wasm32"))]
+
+use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
+use headroom::engine::analyse::scenario::project;
+use headroom::engine::model::plan::Uncertainty;
+use headroom::engine::model::templates;
+use headroom::engine::model::validate::{validate, ValidPlan};
+use headroom::engine::output::{projection_workbook, workbook_file_name};
+use headroom::engine::uncertainty::bands::simulate_plan;
+use headroom::engine::uncertainty::Bands;
+use proptest::prelude::*;
+use std::io::Cursor;
+
+type Book = Xlsx<Cursor<Vec<u8>>>;
+
+fn bands_of(valid: &ValidPlan) -> Bands {
+    simulate_plan(
+        valid,
+        Uncertainty {
+            samples: 500,
+            seed: 42,
+        },
+    )
+}
+
+fn workbook(valid: &ValidPlan, bands: Option<&Bands>) -> (Vec<u8>, Book) {
+    let projection = project(valid);
+    let bytes = projection_workbook(valid, &projection, bands, None).expect("written");
+    let book = open_workbook_from_rs(Cursor::new(bytes.clone())).expect("a valid .xlsx");
+    (bytes, book)
+}
+
+/// The column of the header cell `name` in row 0.
+fn column(range: &Range<Data>, name: &str) -> usize {
+    (0..range.width())
+        .find(|&c| matches!(range.get((0, c)), Some(Data::String(s)) if s == name))
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+fn number(range: &Range<Data>, row: usize, column: usize) -> f64 {
+    match range.get((row, column)) {
+        Some(Data::Float(v)) => *v,
+        Some(Data::Int(v)) => *v as f64,
+        other => panic!("({row}, {column}) is {other:?}, not a number"),
+    }
+}
+
+/// `B13` as zero-based (row, column).
+fn cell(reference: &str) -> (usize, usize) {
+    let split = reference
+        .find(|c: char| c.is_ascii_digit())
+        .expect("a row number");
+    let column = reference[..split]
+        .trim_start_matches('$')
+        .bytes()
+        .fold(0usize, |n, b| n * 26 + usize::from(b - b'A' + 1))
+        - 1;
+    let row: usize = reference[split..].parse().expect("a row number");
+    (row - 1, column)
+}
+
+/// Evaluates the formulas this workbook uses (`SUM(A1:B1)`, `A1+B1`, `A1`)
+/// over the sheet's cell values, as Excel would.
+fn evaluate(formula: &str, values: &Range<Data>) -> f64 {
+    let formula = formula.trim_start_matches('=');
+    if let Some(inner) = formula
+        .strip_prefix("SUM(")
+        .and_then(|f| f.strip_suffix(')'))
+    {
+        let (from, to) = inner.split_once(':').expect("a range");
+        let ((r0, c0), (r1, c1)) = (cell(from), cell(to));
+        let mut sum = 0.0;
+        for row in r0..=r1 {
+            for col in c0..=c1 {
+                if let Some(Data::Float(v)) = values.get((row, col)) {
+                    sum += v;
+                }
+            }
+        }
+        return sum;
+    }
+    formula
+        .split('+')
+        .map(|part| {
+            let (row, col) = cell(part);
+            number(values, row, col)
+        })
+        .sum()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn the_workbook_holds_the_projection_with_live_totals_and_charts() {
+    let plan = templates::worked_example().expect("valid");
+    let bands = bands_of(&plan);
+    let (bytes, mut book) = workbook(&plan, Some(&bands));
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Conservative", "Moderate", "Aggressive"]
+    );
+    let projection = project(&plan);
+    let moderate = &projection.scenarios[1];
+    let values = book.worksheet_range("Moderate").expect("the sheet");
+    let formulas = book.worksheet_formula("Moderate").expect("its formulas");
+    let (users, total, cumulative) = (
+        column(&values, "Users"),
+        column(&values, "Total cost"),
+        column(&values, "Cumulative cost"),
+    );
+    let first_cost = column(&values, "Supabase cost");
+    for month in &moderate.months {
+        let row = month.month as usize + 1;
+        assert!(close(number(&values, row, users), month.users));
+        for (i, cost) in month.costs.iter().enumerate() {
+            assert!(close(number(&values, row, first_cost + i), *cost));
+        }
+        // The total is a formula over the cost cells: evaluated here, it is
+        // the projection's total; its cached value is the same.
+        let sum = formulas
+            .get_value((row as u32, total as u32))
+            .expect("a total formula");
+        assert!(sum.starts_with("SUM("), "{sum}");
+        assert!(close(evaluate(sum, &values), month.total_cost), "{sum}");
+        assert!(close(number(&values, row, total), month.total_cost));
+        let running = formulas
+            .get_value((row as u32, cumulative as u32))
+            .expect("a cumulative formula");
+        assert!(
+            close(evaluate(running, &values), month.cumulative_cost),
+            "{running}"
+        );
+    }
+    // Month 12's bands: P5 ≤ P50 ≤ P95 around the users.
+    let (p5, p95) = (column(&values, "Users P5"), column(&values, "Users P95"));
+    assert!(number(&values, 13, p5) <= number(&values, 13, p95));
+    // The month column is a date, shown as a month.
+    assert!(matches!(values.get((1, 0)), Some(Data::DateTime(_))));
+    // Native charts: one on the Summary, two on each scenario's sheet.
+    let charts = bytes
+        .windows(b"xl/charts/chart".len())
+        .filter(|w| *w == b"xl/charts/chart")
+        .count();
+    // Each chart is named twice in the zip (its entry and the directory).
+    assert_eq!(charts, 2 * (1 + 2 * 3), "charts in the workbook");
+
+    let summary = book.worksheet_range("Summary").expect("the summary");
+    assert_eq!(
+        summary.get((0, 0)),
+        Some(&Data::String(plan.plan().name.clone()))
+    );
+}
+
+#[test]
+fn file_names_come_from_the_plan_name() {
+    assert_eq!(
+        workbook_file_name("Managed SaaS — 12-month capacity plan"),
+        "Managed-SaaS-12-month-capacity-plan.xlsx"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever a plan or scenario is called — formula-looking, markup,
+    /// very long, non-Latin — the workbook opens and the names are text.
+    #[test]
+    fn any_names_stay_text(
+        name in prop_oneof![
+            Just("=HYPERLINK(\"http://evil\",\"x\")".to_string()),
+            Just("+cmd|' /C calc'!A0".to_string()),
+            Just("<img src=x onerror=alert(1)>".to_string()),
+            Just("計画 — 予算".to_string()),
+            "[=+@\\-]?[^\\x00-\\x1f]{1,120}",
+        ],
+        scenario in "[=+@'\\[\\]:*?/\\\\]?[^\\x00-\\x1f]{1,60}",
+    ) {
+        let mut plan = templates::worked_example().expect("valid").plan().clone();
+        plan.name = name.clone();
+        plan.description = name.clone();
+        plan.scenarios[0].name = scenario.clone();
+        let Ok(valid) = validate(&plan) else {
+            // Refused names never reach an export.
+            return Ok(());
+        };
+        let (_, mut book) = workbook(&valid, None);
+        let names = book.sheet_names();
+        prop_assert_eq!(names.len(), 4);
+        prop_assert!(names.iter().all(|n| n.encode_utf16().count() <= 31
+            && !n.contains(['[', ']', ':', '*', '?', '/', '\\'])));
+        let summary = book.worksheet_range("Summary").expect("the summary");
+        prop_assert_eq!(summary.get((0, 0)), Some(&Data::String(valid.plan().name.clone())));
+        let formulas = book.worksheet_formula("Summary").expect("formulas");
+        prop_assert!(formulas.used_cells().count() == 0, "no formula on the summary");
+        let first = names[1].clone();
+        let sheet = book.worksheet_range(&first).expect("the scenario's sheet");
+        prop_assert!(sheet.height() > 1);
+    }
+}
+
+/// `headroom forecast --format xlsx`: to a file with --output, or down a
+/// pipe; the file opens with the same sheets.
+#[test]
+fn the_command_line_writes_the_workbook() {
+    let path = std::env::temp_dir().join(format!("headroom-{}.xlsx", std::process::id()));
+    let path_text = path.to_str().expect("a UTF-8 path");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_headroom"))
+            .args(args)
+            .output()
+            .expect("headroom runs")
+    };
+    let written = run(&[
+        "forecast",
+        "--template",
+        "managed-saas",
+        "--format",
+        "xlsx",
+        "--output",
+        path_text,
+    ]);
+    assert!(written.status.success(), "{written:?}");
+    assert!(written.stdout.is_empty(), "nothing printed with --output");
+    let bytes = std::fs::read(&path).expect("the file");
+    let _ = std::fs::remove_file(&path);
+    let book: Book = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid .xlsx");
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Conservative", "Moderate", "Aggressive"]
+    );
+    // Down a pipe (the test's standard output is not a terminal).
+    let piped = run(&["forecast", "--template", "lean-mvp", "--format", "xlsx"]);
+    assert!(piped.status.success());
+    assert!(piped.stdout.starts_with(b"PK"), "a zip file");
+    // A file that cannot be written: a message, exit 2.
+    let refused = run(&[
+        "forecast",
+        "--template",
+        "lean-mvp",
+        "--format",
+        "xlsx",
+        "--output",
+        "/nonexistent-folder/plan.xlsx",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("/nonexistent-folder/plan.xlsx"),
+        "{message}"
+    );
+}
