@@ -117,6 +117,24 @@ fn within_utf16(text: &str, units: usize) -> String {
         .collect()
 }
 
+/// A plan month in words, `Nov 2026`, as the cells show a month.
+fn month_words(valid: &ValidPlan, month: u32) -> String {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let label = valid.calendar_label(month);
+    match label.split_once('-') {
+        Some((year, number)) => match number.parse::<usize>() {
+            Ok(n @ 1..=12) => format!("{} {year}", NAMES[n - 1]),
+            _ => label,
+        },
+        None => label,
+    }
+}
+
+/// How a month reads in cells and on chart axes.
+const MONTH_FORMAT: &str = "mmm yyyy";
+
 /// A plan month as an Excel date (the first of its calendar month), shown
 /// `Jan 2027` and sortable as a date.
 fn write_month(
@@ -174,11 +192,12 @@ impl Formats {
             label: Format::new().set_bold(),
             money: Format::new().set_num_format(money),
             count: Format::new().set_num_format("#,##0"),
-            number: Format::new().set_num_format("#,##0.##"),
+            // Two decimals always: Excel shows `#,##0.##` as `10,000.` for a whole number.
+            number: Format::new().set_num_format("#,##0.00"),
             text: Format::new(),
             title: Format::new().set_bold().set_font_size(14),
             month: Format::new()
-                .set_num_format("mmm yyyy")
+                .set_num_format(MONTH_FORMAT)
                 .set_align(rust_xlsxwriter::FormatAlign::Left),
             wrapped: Format::new()
                 .set_text_wrap()
@@ -235,6 +254,14 @@ mod tests {
         assert!(names.iter().all(|n| n.encode_utf16().count() <= 31));
         let wide = sheet_names(["🕴".repeat(20).as_str()].into_iter());
         assert_eq!(wide[0], "🕴".repeat(15), "two UTF-16 units each");
+    }
+
+    #[test]
+    fn months_read_as_words() {
+        let plan = crate::engine::model::templates::worked_example().expect("valid");
+        // managed-saas starts 2026-01: month 10 is November, 12 the next January.
+        assert_eq!(month_words(&plan, 10), "Nov 2026");
+        assert_eq!(month_words(&plan, 12), "Jan 2027");
     }
 
     #[test]

@@ -8,7 +8,9 @@ use crate::engine::model::validate::ValidPlan;
 use crate::engine::project::months::{cost_line_names, MonthResult};
 use crate::engine::uncertainty::bands::ScenarioBands;
 use rust_xlsxwriter::utility::row_col_to_cell;
-use rust_xlsxwriter::{Chart, ChartType, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartLegendPosition, ChartType, Formula, Workbook, Worksheet, XlsxError,
+};
 
 /// Where each group of columns starts, for formulas and charts.
 pub(super) struct Columns {
@@ -110,6 +112,7 @@ pub(super) fn write(
     worksheet.set_repeat_columns(0, 0)?;
     worksheet.set_row_height(0, 45)?;
     worksheet.set_column_width(0, 11)?;
+    widen_for_numbers(worksheet, scenario, &columns)?;
     let months = scenario.months.len() as u32;
     charts(worksheet, valid, sheet, months, &columns)
 }
@@ -316,6 +319,43 @@ fn band_cells(
     Ok(())
 }
 
+/// Columns wide enough for their largest number with separators and two
+/// decimals (never Excel's `###`): metrics, cost lines and the totals.
+fn widen_for_numbers(
+    worksheet: &mut Worksheet,
+    scenario: &ScenarioProjection,
+    columns: &Columns,
+) -> Result<(), XlsxError> {
+    let widest = |values: &mut dyn Iterator<Item = f64>| {
+        values
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |most, v| most.max(v.abs()))
+    };
+    let width = |most: f64| {
+        let digits = most.max(1.0).log10().floor() + 1.0;
+        // Digits, a separator per three, the decimals, a symbol and a margin.
+        (digits + (digits / 3.0).floor() + 3.0 + 4.0).max(13.0)
+    };
+    let months = &scenario.months;
+    for i in 0..months.first().map_or(0, |m| m.metrics.len()) {
+        let most = widest(&mut months.iter().map(|m| m.metrics[i]));
+        worksheet.set_column_width(columns.metrics + i as u16, width(most))?;
+    }
+    for i in 0..columns.cost_count {
+        let most = widest(
+            &mut months
+                .iter()
+                .filter_map(|m| m.costs.get(i as usize).copied()),
+        );
+        worksheet.set_column_width(columns.costs + i, width(most))?;
+    }
+    let cumulative = widest(&mut months.iter().map(|m| m.cumulative_cost));
+    for column in [columns.total, columns.cumulative, columns.per_user] {
+        worksheet.set_column_width(column, width(cumulative))?;
+    }
+    Ok(())
+}
+
 /// A number cell; nothing where the value is not finite (an empty cell, not
 /// Excel's error).
 fn write_finite(
@@ -353,7 +393,10 @@ fn charts(
             .set_categories(categories)
             .set_values(values(column));
     }
-    cost.set_width(720).set_height(360);
+    // Below the plot: a cost line's name is read whole, not cut at the edge.
+    cost.legend().set_position(ChartLegendPosition::Bottom);
+    cost.x_axis().set_num_format(super::MONTH_FORMAT);
+    cost.set_width(720).set_height(400);
     worksheet.insert_chart(months + 3, 0, &cost)?;
 
     let mut cumulative = Chart::new(ChartType::Line);
@@ -367,7 +410,11 @@ fn charts(
             .set_categories(categories)
             .set_values(values(column));
     }
-    cumulative.set_width(720).set_height(360);
+    cumulative
+        .legend()
+        .set_position(ChartLegendPosition::Bottom);
+    cumulative.x_axis().set_num_format(super::MONTH_FORMAT);
+    cumulative.set_width(720).set_height(400);
     worksheet.insert_chart(months + 3, 8, &cumulative)?;
     Ok(())
 }

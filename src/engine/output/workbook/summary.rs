@@ -75,7 +75,7 @@ pub(super) fn write(
         worksheet.set_column_width(column, 40)?;
     }
     worksheet.set_freeze_panes(table + 1, 1)?;
-    worksheet.set_landscape().set_print_fit_to_pages(1, 0);
+    worksheet.set_landscape();
     let rows_each = milestones.len() as u32;
     users_chart(worksheet, scenarios, sheets, table + 1, rows_each, row + 2)
 }
@@ -153,7 +153,7 @@ fn scenario_row(
         format!(
             "month {} · {}: {}",
             event.month,
-            valid.calendar_label(event.month),
+            super::month_words(valid, event.month),
             event.message
         )
     });
@@ -164,10 +164,10 @@ fn scenario_row(
         .find(|a| a.act_by_month.is_some())
         .map(|a| a.description(horizon));
     let break_even = super::super::describe::break_even_month(&scenario.events)
-        .map(|m| format!("month {m} · {}", valid.calendar_label(m)));
+        .map(|m| format!("month {m} · {}", super::month_words(valid, m)));
     for (offset, text) in [describe, act_by, break_even].into_iter().enumerate() {
         let text = text.unwrap_or_else(|| "—".to_string());
-        worksheet.write_string_with_format(row, after + offset as u16, text, &formats.text)?;
+        worksheet.write_string_with_format(row, after + offset as u16, text, &formats.wrapped)?;
     }
     Ok(())
 }
@@ -185,6 +185,7 @@ fn users_chart(
 ) -> Result<(), XlsxError> {
     let mut chart = Chart::new(ChartType::Line);
     chart.title().set_name("Users by scenario");
+    chart.x_axis().set_num_format(super::MONTH_FORMAT);
     for (i, (scenario, sheet)) in scenarios.iter().zip(sheets).enumerate() {
         let last = scenario.months.len() as u32;
         let name_row = first_row + rows_each * i as u32;
