@@ -157,6 +157,30 @@ fn the_workbook_holds_the_projection_with_live_totals_and_charts() {
     );
 }
 
+/// A plan with no components and no cost lines: the total is a plain 0
+/// (a sum over no cells would have been a circular reference to itself).
+#[test]
+fn a_plan_without_costs_has_no_circular_total() {
+    let mut plan = templates::worked_example().expect("valid").plan().clone();
+    plan.components.clear();
+    plan.costs.clear();
+    plan.budget = None;
+    plan.revenue = None;
+    plan.correlations.clear();
+    let Ok(valid) = validate(&plan) else {
+        // Validation refuses such a plan: nothing to write.
+        return;
+    };
+    let (_, mut book) = workbook(&valid, None);
+    let values = book.worksheet_range("Moderate").expect("the sheet");
+    let formulas = book.worksheet_formula("Moderate").expect("formulas");
+    let total = column(&values, "Total cost");
+    assert_eq!(number(&values, 1, total), 0.0);
+    assert!(formulas
+        .get_value((1, total as u32))
+        .is_none_or(|f| f.is_empty()));
+}
+
 #[test]
 fn file_names_come_from_the_plan_name() {
     assert_eq!(

@@ -230,11 +230,16 @@ fn totals(
 ) -> Result<(), XlsxError> {
     let cell = |column: u16| row_col_to_cell(row, column);
     let above = |column: u16| row_col_to_cell(row - 1, column);
-    let first_cost = cell(columns.costs);
-    let last_cost = cell(columns.costs + columns.cost_count.max(1) - 1);
-    let total = Formula::new(format!("=SUM({first_cost}:{last_cost})"))
-        .set_result(month.total_cost.to_string());
-    worksheet.write_formula_with_format(row, columns.total, total, &formats.money)?;
+    if columns.cost_count == 0 {
+        // No cost lines (no components, no costs): nothing to sum.
+        worksheet.write_number_with_format(row, columns.total, 0.0, &formats.money)?;
+    } else {
+        let first_cost = cell(columns.costs);
+        let last_cost = cell(columns.costs + columns.cost_count - 1);
+        let total = Formula::new(format!("=SUM({first_cost}:{last_cost})"))
+            .set_result(month.total_cost.to_string());
+        worksheet.write_formula_with_format(row, columns.total, total, &formats.money)?;
+    }
     let cumulative = if row == 1 {
         format!("={}", cell(columns.total))
     } else {
@@ -397,7 +402,10 @@ fn charts(
     cost.legend().set_position(ChartLegendPosition::Bottom);
     cost.x_axis().set_num_format(super::MONTH_FORMAT);
     cost.set_width(720).set_height(400);
-    worksheet.insert_chart(months + 3, 0, &cost)?;
+    if columns.cost_count > 0 {
+        // A chart needs a series: a plan without cost lines has none to stack.
+        worksheet.insert_chart(months + 3, 0, &cost)?;
+    }
 
     let mut cumulative = Chart::new(ChartType::Line);
     cumulative.title().set_name("Cumulative cost and revenue");

@@ -196,6 +196,8 @@ fn users_chart(
             .set_values((sheet.as_str(), 1, 2, last, 2));
     }
     chart.set_width(720).set_height(360);
-    worksheet.insert_chart(row, 0, &chart)?;
+    if !scenarios.is_empty() {
+        worksheet.insert_chart(row, 0, &chart)?;
+    }
     Ok(())
 }
