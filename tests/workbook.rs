@@ -279,3 +279,44 @@ fn the_command_line_writes_the_workbook() {
         "{message}"
     );
 }
+
+/// Every template, at its own horizon, one month and ten years, with bands:
+/// the workbook is written, and on every scenario's sheet each month's
+/// total evaluates to the projection's.
+#[test]
+fn every_template_at_any_horizon_writes_a_workbook_whose_totals_hold() {
+    for template in templates::TEMPLATES {
+        let valid = templates::load(template.id)
+            .expect("listed")
+            .expect("valid");
+        for horizon in [None, Some(1), Some(120)] {
+            let mut plan = valid.plan().clone();
+            if let Some(months) = horizon {
+                plan.horizon_months = months;
+            }
+            let valid = validate(&plan).expect("a template at any horizon is valid");
+            let bands = bands_of(&valid);
+            let (_, mut book) = workbook(&valid, Some(&bands));
+            let projection = project(&valid);
+            for (scenario, sheet) in projection
+                .scenarios
+                .iter()
+                .zip(book.sheet_names().into_iter().skip(1))
+            {
+                let values = book.worksheet_range(&sheet).expect("the sheet");
+                let formulas = book.worksheet_formula(&sheet).expect("its formulas");
+                let total = column(&values, "Total cost");
+                for month in &scenario.months {
+                    let row = month.month + 1;
+                    let sum = formulas.get_value((row, total as u32)).expect("a formula");
+                    assert!(
+                        close(evaluate(sum, &values), month.total_cost),
+                        "{} {sheet} month {}: {sum}",
+                        template.id,
+                        month.month
+                    );
+                }
+            }
+        }
+    }
+}
