@@ -2,6 +2,8 @@
 //!
 //! - [`engine`]: the pure planning engine (no web-sys), tested natively.
 //! - [`chart`]: charts drawn against any plotters backend.
+//! - [`export`]: files made from a plan and its projection that need more than
+//!   the engine (the Excel workbook names inputs as the editor does).
 //! - `ui` (wasm32, feature `app`): the Leptos app that edits a plan and shows its projection.
 //! - `start` (wasm32 only): the first look a page paints before the app has loaded.
 //! - `cli` (native only): the `headroom` command line over the engine.
@@ -11,6 +13,7 @@ pub mod chart;
 pub mod cli;
 pub mod editor;
 pub mod engine;
+pub mod export;
 pub mod headline;
 pub mod library;
 pub mod versions;

@@ -1,17 +1,20 @@
 //! Finance's workbook (issue 30), read back with a reader crate (calamine):
 //! its sheets, every value against the projection, totals that are Excel
 //! formulas evaluating (here, by the test) to the projection's totals,
-//! native charts, and names that stay text whatever they look like.
+//! native charts, number formats in the plan's currency, every input on the
+//! Assumptions sheet as the editor shows it, and names that stay text
+//! whatever they look like.
 #![cfg(not(target_arch = "wasm32"))]
 
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
+use headroom::editor::inputs::plan_inputs;
 use headroom::engine::analyse::scenario::project;
 use headroom::engine::model::plan::Uncertainty;
 use headroom::engine::model::templates;
 use headroom::engine::model::validate::{validate, ValidPlan};
-use headroom::engine::output::{projection_workbook, workbook_file_name};
 use headroom::engine::uncertainty::bands::simulate_plan;
 use headroom::engine::uncertainty::Bands;
+use headroom::export::{projection_workbook, workbook_file_name};
 use proptest::prelude::*;
 use std::io::Cursor;
 
@@ -103,7 +106,13 @@ fn the_workbook_holds_the_projection_with_live_totals_and_charts() {
     let (bytes, mut book) = workbook(&plan, Some(&bands));
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "Conservative", "Moderate", "Aggressive"]
+        [
+            "Summary",
+            "Assumptions",
+            "Conservative",
+            "Moderate",
+            "Aggressive"
+        ]
     );
     let projection = project(&plan);
     let moderate = &projection.scenarios[1];
@@ -215,14 +224,14 @@ proptest! {
         };
         let (_, mut book) = workbook(&valid, None);
         let names = book.sheet_names();
-        prop_assert_eq!(names.len(), 4);
+        prop_assert_eq!(names.len(), 5);
         prop_assert!(names.iter().all(|n| n.encode_utf16().count() <= 31
             && !n.contains(['[', ']', ':', '*', '?', '/', '\\'])));
         let summary = book.worksheet_range("Summary").expect("the summary");
         prop_assert_eq!(summary.get((0, 0)), Some(&Data::String(valid.plan().name.clone())));
         let formulas = book.worksheet_formula("Summary").expect("formulas");
         prop_assert!(formulas.used_cells().count() == 0, "no formula on the summary");
-        let first = names[1].clone();
+        let first = names[2].clone();
         let sheet = book.worksheet_range(&first).expect("the scenario's sheet");
         prop_assert!(sheet.height() > 1);
     }
@@ -256,7 +265,13 @@ fn the_command_line_writes_the_workbook() {
     let book: Book = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid .xlsx");
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "Conservative", "Moderate", "Aggressive"]
+        [
+            "Summary",
+            "Assumptions",
+            "Conservative",
+            "Moderate",
+            "Aggressive"
+        ]
     );
     // Down a pipe (the test's standard output is not a terminal).
     let piped = run(&["forecast", "--template", "lean-mvp", "--format", "xlsx"]);
@@ -301,7 +316,7 @@ fn every_template_at_any_horizon_writes_a_workbook_whose_totals_hold() {
             for (scenario, sheet) in projection
                 .scenarios
                 .iter()
-                .zip(book.sheet_names().into_iter().skip(1))
+                .zip(book.sheet_names().into_iter().skip(2))
             {
                 let values = book.worksheet_range(&sheet).expect("the sheet");
                 let formulas = book.worksheet_formula(&sheet).expect("its formulas");
@@ -317,6 +332,108 @@ fn every_template_at_any_horizon_writes_a_workbook_whose_totals_hold() {
                     );
                 }
             }
+        }
+    }
+}
+
+/// The Assumptions sheet lists every input, in the editor's groups, with
+/// the editor's label, the value as its field shows it, its hint and how a
+/// range is read, all as text (a formula stays its words).
+#[test]
+fn the_assumptions_sheet_shows_every_input_as_the_editor_does() {
+    for template in templates::TEMPLATES {
+        let valid = templates::load(template.id)
+            .expect("listed")
+            .expect("valid");
+        let (_, mut book) = workbook(&valid, None);
+        let sheet = book.worksheet_range("Assumptions").expect("the sheet");
+        let formulas = book.worksheet_formula("Assumptions").expect("formulas");
+        assert_eq!(formulas.used_cells().count(), 0, "no formulas");
+        let text = |row: usize, column: usize| match sheet.get((row, column)) {
+            Some(Data::String(s)) => s.clone(),
+            None | Some(Data::Empty) => String::new(),
+            other => panic!("{} ({row}, {column}) is {other:?}, not text", template.id),
+        };
+        assert_eq!(text(0, 0), "Input");
+        assert_eq!(text(0, 1), "Value");
+        let mut row = 1;
+        for group in plan_inputs(valid.plan()) {
+            row += 1;
+            assert_eq!(text(row, 0), group.heading, "{}", template.id);
+            row += 1;
+            for input in group.inputs {
+                let cells = [input.label, input.value, input.hint, input.read_as];
+                for (column, expected) in cells.iter().enumerate() {
+                    assert_eq!(&text(row, column), expected, "{} row {row}", template.id);
+                }
+                row += 1;
+            }
+        }
+        assert_eq!(sheet.height(), row, "nothing after the last input");
+    }
+    // The worked example: a label, a growth rate and a formula, as typed.
+    let valid = templates::worked_example().expect("valid");
+    let (_, mut book) = workbook(&valid, None);
+    let sheet = book.worksheet_range("Assumptions").expect("the sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let find = |label: &str| {
+        rows.iter()
+            .find(|r| r[0] == label)
+            .unwrap_or_else(|| panic!("no row {label}"))
+            .clone()
+    };
+    assert_eq!(find("Users today")[2], "month 0");
+    assert!(find("Monthly growth")[1].ends_with('%'));
+    let formula = &valid.plan().metrics[0].formula;
+    assert!(rows.iter().any(|r| r[0] == "Formula" && &r[1] == formula));
+}
+
+/// The entry `name` of the workbook's zip, inflated (sizes and offsets
+/// from the central directory: the local headers leave them to a trailer).
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let central = bytes
+        .windows(46 + name.len())
+        .position(|w| w.starts_with(b"PK\x01\x02") && &w[46..] == name.as_bytes())
+        .unwrap_or_else(|| panic!("no {name} in the workbook"));
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    let half = |at: usize| usize::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+    let (method, size, local) = (
+        half(central + 10),
+        word(central + 20) as usize,
+        word(central + 42) as usize,
+    );
+    let start = local + 30 + half(local + 26) + half(local + 28);
+    let data = &bytes[start..start + size];
+    let raw = match method {
+        0 => data.to_vec(),
+        8 => miniz_oxide::inflate::decompress_to_vec(data).expect("deflated"),
+        other => panic!("compression method {other}"),
+    };
+    String::from_utf8(raw).expect("XML")
+}
+
+/// Money in the plan's currency (symbol before, or code after), counts
+/// with separators, months as `Jan 2027`.
+#[test]
+fn cells_are_formatted_in_the_plans_currency() {
+    for (currency, money) in [
+        ("USD", "&quot;$&quot;#,##0.00"),
+        ("EUR", "&quot;€&quot;#,##0.00"),
+        ("CHF", "#,##0.00 &quot;CHF&quot;"),
+    ] {
+        let mut plan = templates::worked_example().expect("valid").plan().clone();
+        plan.currency = currency.into();
+        let valid = validate(&plan).expect("valid");
+        let (bytes, _) = workbook(&valid, None);
+        let styles = zip_entry(&bytes, "xl/styles.xml");
+        for code in [money, "#,##0", "#,##0.00", "mmm yyyy"] {
+            assert!(
+                styles.contains(&format!("formatCode=\"{code}\"")),
+                "{currency}: no format {code} in {styles}"
+            );
         }
     }
 }

@@ -24,7 +24,7 @@ use crate::engine::model::templates::{self, TEMPLATES};
 use crate::engine::model::validate::{ValidPlan, MAX_SAMPLES, MIN_SAMPLES};
 use crate::engine::output::{
     changes_since, comparison_json, comparison_markdown, comparison_table, projection_csv,
-    projection_json, projection_markdown, projection_table, projection_workbook,
+    projection_json, projection_markdown, projection_table,
 };
 use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
 use args::{Cli, Command, DiffArgs, FitArgs, ForecastArgs, Source};
@@ -182,7 +182,7 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
             .unwrap_or_default()
     };
     let bytes = match format {
-        Format::Xlsx => projection_workbook(&plan, &projection, bands, only)?,
+        Format::Xlsx => crate::export::projection_workbook(&plan, &projection, bands, only)?,
         _ => Vec::new(),
     };
     let text = match format {

@@ -10,6 +10,8 @@ mod action;
 pub mod actuals;
 mod field;
 mod history;
+pub mod inputs;
+mod label;
 pub mod moves_together;
 mod references;
 mod value_text;
@@ -17,6 +19,7 @@ mod value_text;
 pub use action::{Action, ComponentKind, CostKind, GrowthModel};
 pub use field::{ComponentPart, CostPart, Field, Kind};
 pub use history::History;
+pub use label::{distribution_label, readable, DISTRIBUTIONS};
 pub use value_text::capitalise;
 
 use crate::engine::model::plan::Plan;

@@ -8,6 +8,7 @@ use crate::engine::model::number::format_milliseconds;
 use crate::engine::model::plan::Plan;
 use crate::engine::project::queueing::service_time_from_load_test;
 
+use super::label::readable;
 use super::value_text::{read_number, trim_number};
 
 /// The strengths offered, strongest together first.
@@ -147,10 +148,6 @@ pub fn calibrate(
             servers
         ),
     })
-}
-
-fn readable(name: &str) -> String {
-    name.replace('_', " ")
 }
 
 #[cfg(test)]

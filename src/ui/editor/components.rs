@@ -4,7 +4,8 @@
 use super::super::action_button::ActionButton;
 use super::super::plan_field::PlanField;
 use super::super::state::PlanState;
-use super::{quantity_options, readable, PlanSelect};
+use super::{quantity_options, PlanSelect};
+use crate::editor::readable;
 use crate::editor::{Action, ComponentKind, ComponentPart, Field};
 use crate::engine::model::plan::Component;
 use leptos::prelude::*;
@@ -74,30 +75,28 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let currency =
-        Signal::derive(move || format!("{} a month", plan.with(|p| p.plan().currency.clone())));
     let part = move |part: ComponentPart| Field::Component { component, part };
-    let field = move |part: ComponentPart, label: &'static str, hint: &'static str| {
-        view! { <PlanField field=Field::Component { component, part } label=label hint=hint.to_string() /> }
+    let field = move |part: ComponentPart| {
+        view! { <PlanField field=Field::Component { component, part } /> }
     };
     let common = view! {
-        {field(ComponentPart::TargetUtilization, "Target utilization", "size to run at")}
-        {field(ComponentPart::Yellow, "Yellow from", "utilization")}
-        {field(ComponentPart::Red, "Red from", "utilization")}
-        {field(ComponentPart::LeadTime, "Lead time", "months to make a change live")}
+        {field(ComponentPart::TargetUtilization)}
+        {field(ComponentPart::Yellow)}
+        {field(ComponentPart::Red)}
+        {field(ComponentPart::LeadTime)}
     };
     let body = match shape {
         Shape::Horizontal { latency } => view! {
             <div class="field-grid">
-                <PlanSelect field=part(ComponentPart::Metric) label="Carries" options=quantity_options(state) />
-                {field(ComponentPart::CapacityPerUnit, "Capacity per unit", "of that metric")}
-                <PlanField field=part(ComponentPart::UnitCost) label="Cost per unit" hint=currency />
-                {field(ComponentPart::MinUnits, "Minimum units", "")}
-                {field(ComponentPart::MaxUnits, "Maximum units", "")}
-                {field(ComponentPart::SpareUnits, "Spare units", "N+1 redundancy")}
-                {field(ComponentPart::ReservedShare, "Reserved share", "of units")}
-                {field(ComponentPart::ReservedDiscount, "Reserved discount", "")}
-                {field(ComponentPart::CurrentUnits, "Units today", "optional")}
+                <PlanSelect field=part(ComponentPart::Metric) options=quantity_options(state) />
+                {field(ComponentPart::CapacityPerUnit)}
+                <PlanField field=part(ComponentPart::UnitCost) />
+                {field(ComponentPart::MinUnits)}
+                {field(ComponentPart::MaxUnits)}
+                {field(ComponentPart::SpareUnits)}
+                {field(ComponentPart::ReservedShare)}
+                {field(ComponentPart::ReservedDiscount)}
+                {field(ComponentPart::CurrentUnits)}
                 {common}
             </div>
             <ResponseTime component latency />
@@ -106,9 +105,15 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
         Shape::Tiered { metrics, tiers } => {
             let tier_options = Signal::derive(move || {
                 plan.with(|p| match p.plan().components.get(component) {
-                    Some(Component::Tiered(t)) => std::iter::once((String::new(), "Not set".to_string()))
-                        .chain(t.tiers.iter().map(|tier| (tier.name.clone(), tier.name.clone())))
-                        .collect(),
+                    Some(Component::Tiered(t)) => {
+                        std::iter::once((String::new(), "Not set".to_string()))
+                            .chain(
+                                t.tiers
+                                    .iter()
+                                    .map(|tier| (tier.name.clone(), tier.name.clone())),
+                            )
+                            .collect()
+                    }
                     _ => Vec::new(),
                 })
             });
@@ -148,19 +153,17 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                         <tbody>
                             {(0..tiers)
                                 .map(|tier| {
-                                    let limits = metrics
-                                        .iter()
-                                        .enumerate()
-                                        .map(|(metric, name)| {
+                                    let limits = (0..metrics.len())
+                                        .map(|metric| {
                                             view! {
-                                                <td><PlanField field=part(ComponentPart::TierLimit { tier, metric }) label=format!("Tier {} {} limit", tier + 1, readable(name)) hidden_label=true /></td>
+                                                <td><PlanField field=part(ComponentPart::TierLimit { tier, metric }) hidden_label=true /></td>
                                             }
                                         })
                                         .collect_view();
                                     view! {
                                         <tr>
-                                            <td><PlanField field=part(ComponentPart::TierName(tier)) label=format!("Tier {} name", tier + 1) hidden_label=true /></td>
-                                            <td><PlanField field=part(ComponentPart::TierPrice(tier)) label=format!("Tier {} price", tier + 1) hidden_label=true /></td>
+                                            <td><PlanField field=part(ComponentPart::TierName(tier)) hidden_label=true /></td>
+                                            <td><PlanField field=part(ComponentPart::TierPrice(tier)) hidden_label=true /></td>
                                             {limits}
                                             <td><ActionButton action=Action::DeleteTier { component, tier } label="✕" describe=format!("Remove tier {}", tier + 1) tone="icon" /></td>
                                         </tr>
@@ -172,7 +175,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                 </div>
                 <ActionButton action=Action::AddTier(component) label="Add tier" tone="add" />
                 <div class="field-grid">
-                    <PlanSelect field=part(ComponentPart::CurrentTier) label="Tier today" options=tier_options />
+                    <PlanSelect field=part(ComponentPart::CurrentTier) options=tier_options />
                     {common}
                 </div>
             }
@@ -181,7 +184,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
     };
     view! {
         <article class="card" aria-label=move || format!("Component {}", name())>
-            <PlanField field=part(ComponentPart::Name) label="Name" />
+            <PlanField field=part(ComponentPart::Name) />
             {body}
             <div class="card-actions">
                 <ActionButton action=Action::DeleteComponent(component) label="Delete" describe=move || format!("Delete component {}", name()) tone="danger" />
@@ -194,16 +197,16 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
 /// or its four fields, a load-test calibration and a button to stop.
 #[component]
 fn ResponseTime(component: usize, latency: bool) -> impl IntoView {
-    let field = move |part: ComponentPart, label: &'static str, hint: &'static str| {
-        view! { <PlanField field=Field::Component { component, part } label=label hint=hint.to_string() /> }
+    let field = move |part: ComponentPart| {
+        view! { <PlanField field=Field::Component { component, part } /> }
     };
     let body = if latency {
         view! {
             <div class="field-grid">
-                {field(ComponentPart::ServiceTime, "Service time", "ms a request takes, on average")}
-                {field(ComponentPart::Concurrency, "At once per unit", "requests (cores or workers)")}
-                {field(ComponentPart::LatencyPercentile, "Percentile", "95% is p95")}
-                {field(ComponentPart::LatencyTarget, "Response-time target", "ms at that percentile")}
+                {field(ComponentPart::ServiceTime)}
+                {field(ComponentPart::Concurrency)}
+                {field(ComponentPart::LatencyPercentile)}
+                {field(ComponentPart::LatencyTarget)}
             </div>
             <LoadTest component />
             <ActionButton action=Action::SetLatency { component, on: false } label="Stop sizing for response time" />

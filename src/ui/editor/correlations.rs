@@ -69,7 +69,7 @@ fn CorrelationRow(index: usize, a: String, b: String) -> impl IntoView {
     view! {
         <li class="correlation">
             <p class="pair"><strong>{left.clone()}</strong>" and "<strong>{right.clone()}</strong>" "<span class="words">{words}</span></p>
-            <PlanField field=Field::CorrelationRank(index) label=format!("Strength of {left} with {right}") hint="−0.95 to 0.95".to_string() />
+            <PlanField field=Field::CorrelationRank(index) />
             <ActionButton action=Action::DeleteCorrelation(index) label="Remove" describe=describe tone="danger" />
         </li>
     }

@@ -68,19 +68,18 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let money = Signal::derive(move || plan.with(|p| p.plan().currency.clone()));
     let part = move |part: CostPart| Field::Cost { line, part };
     let (kind, body) = match shape {
         Shape::Fixed => (
             "Fixed, every month",
-            view! { <PlanField field=part(CostPart::Amount) label="Amount a month" hint=money /> }.into_any(),
+            view! { <PlanField field=part(CostPart::Amount) /> }.into_any(),
         ),
         Shape::OneOff => (
             "One-off",
             view! {
                 <div class="field-grid">
-                    <PlanField field=part(CostPart::Amount) label="Amount" hint=money />
-                    <PlanField field=part(CostPart::Month) label="In month" />
+                    <PlanField field=part(CostPart::Amount) />
+                    <PlanField field=part(CostPart::Month) />
                 </div>
             }
             .into_any(),
@@ -89,9 +88,9 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
             "Priced by usage",
             view! {
                 <div class="field-grid">
-                    <PlanSelect field=part(CostPart::Metric) label="Metered on" options=quantity_options(state) />
-                    <PlanField field=part(CostPart::Price) label="Price per unit" hint=money />
-                    <PlanField field=part(CostPart::Free) label="Free units a month" />
+                    <PlanSelect field=part(CostPart::Metric) options=quantity_options(state) />
+                    <PlanField field=part(CostPart::Price) />
+                    <PlanField field=part(CostPart::Free) />
                 </div>
                 {(volume_tiers > 0)
                     .then(|| {
@@ -110,8 +109,8 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
                                         .map(|tier| {
                                             view! {
                                                 <tr>
-                                                    <td><PlanField field=part(CostPart::VolumeAbove(tier)) label=format!("Volume tier {} above", tier + 1) hidden_label=true /></td>
-                                                    <td><PlanField field=part(CostPart::VolumePrice(tier)) label=format!("Volume tier {} price", tier + 1) hidden_label=true /></td>
+                                                    <td><PlanField field=part(CostPart::VolumeAbove(tier)) hidden_label=true /></td>
+                                                    <td><PlanField field=part(CostPart::VolumePrice(tier)) hidden_label=true /></td>
                                                     <td><ActionButton action=Action::DeleteVolumeTier { line, tier } label="✕" describe=format!("Remove volume tier {}", tier + 1) tone="icon" /></td>
                                                 </tr>
                                             }
@@ -149,7 +148,7 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
             (
                 "A share of other lines",
                 view! {
-                    <PlanField field=part(CostPart::Share) label="Share" hint="%".to_string() />
+                    <PlanField field=part(CostPart::Share) />
                     <fieldset class="checks">
                         <legend>"Of (none ticked: every other line)"</legend>
                         {move || {
@@ -176,7 +175,7 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
     view! {
         <article class="card" aria-label=move || format!("Cost line {}", name())>
             <div class="card-head">
-                <PlanField field=part(CostPart::Name) label="Name" />
+                <PlanField field=part(CostPart::Name) />
                 <span class="kind-badge">{kind}</span>
             </div>
             {body}

@@ -46,15 +46,6 @@ fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let unit = Signal::derive(move || {
-        plan.with(|p| {
-            p.plan()
-                .drivers
-                .get(driver)
-                .map(|d| d.unit.clone())
-                .unwrap_or_default()
-        })
-    });
     let plan_value =
         Signal::derive(move || plan.with(|p| Field::DriverValue(driver).display(p.plan())));
     view! {
@@ -62,11 +53,11 @@ fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
             // The value gets a whole row: a range's distribution picker
             // sits beside it without squeezing the number.
             <div class="name-unit">
-                <PlanField field=Field::DriverName(driver) label="Name" />
-                <PlanField field=Field::DriverUnit(driver) label="Unit" />
+                <PlanField field=Field::DriverName(driver) />
+                <PlanField field=Field::DriverUnit(driver) />
             </div>
-            <PlanField field=Field::DriverValue(driver) label="Value" hint=unit />
-            <PlanField field=Field::DriverDescription(driver) label="Description" />
+            <PlanField field=Field::DriverValue(driver) />
+            <PlanField field=Field::DriverDescription(driver) />
             {(scenarios.len() > 1)
                 .then(|| {
                     view! {
@@ -76,11 +67,10 @@ fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
                                 {scenarios
                                     .iter()
                                     .enumerate()
-                                    .map(|(scenario, name)| {
+                                    .map(|(scenario, _)| {
                                         view! {
                                             <PlanField
                                                 field=Field::Override { scenario, driver }
-                                                label=name.clone()
                                                 placeholder=plan_value
                                             />
                                         }

@@ -12,8 +12,6 @@ pub fn Finance() -> impl IntoView {
     let plan = state.plan;
     let has_revenue = Memo::new(move |_| plan.with(|p| p.plan().revenue.is_some()));
     let has_budget = Memo::new(move |_| plan.with(|p| p.plan().budget.is_some()));
-    let money = Signal::derive(move || plan.with(|p| p.plan().currency.clone()));
-    let per_user = Signal::derive(move || format!("{} per user a month", money.get()));
     view! {
         <label class="check switch">
             <input
@@ -30,8 +28,8 @@ pub fn Finance() -> impl IntoView {
                 .then(|| {
                     view! {
                         <div class="field-grid">
-                            <PlanField field=Field::RevenueShare label="Paying users" hint="% of users".to_string() />
-                            <PlanField field=Field::RevenuePrice label="Price a month" hint=per_user />
+                            <PlanField field=Field::RevenueShare />
+                            <PlanField field=Field::RevenuePrice />
                         </div>
                     }
                 })
@@ -51,8 +49,8 @@ pub fn Finance() -> impl IntoView {
                 .then(|| {
                     view! {
                         <div class="field-grid">
-                            <PlanField field=Field::MonthlyCap label="Monthly cap" hint=money placeholder="none".to_string() />
-                            <PlanField field=Field::CostPerUserCap label="Cost per user cap" hint=money placeholder="none".to_string() />
+                            <PlanField field=Field::MonthlyCap placeholder="none".to_string() />
+                            <PlanField field=Field::CostPerUserCap placeholder="none".to_string() />
                         </div>
                     }
                 })

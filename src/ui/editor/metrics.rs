@@ -84,10 +84,10 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
     view! {
         <article class="card" aria-label=move || format!("Metric {}", name())>
             <div class="name-unit">
-                <PlanField field=Field::MetricName(metric) label="Name" />
-                <PlanField field=Field::MetricUnit(metric) label="Unit" />
+                <PlanField field=Field::MetricName(metric) />
+                <PlanField field=Field::MetricUnit(metric) />
             </div>
-            <PlanField field=Field::MetricFormula(metric) label="Formula" formula=true />
+            <PlanField field=Field::MetricFormula(metric) formula=true />
             <p class="live-value" data-test="metric-value">{move || live().unwrap_or_default()}</p>
             <div class="card-actions">
                 <ActionButton action=Action::DeleteMetric(metric) label="Delete" describe=move || format!("Delete metric {}", name()) tone="danger" />

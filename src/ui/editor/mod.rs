@@ -73,8 +73,8 @@ fn Section(
 /// A labelled drop-down bound to a text [`Field`] (a metric, a tier).
 #[component]
 fn PlanSelect(
+    /// Labelled as the field names itself ([`Field::label`]).
     field: Field,
-    #[prop(into)] label: String,
     /// `(value, label)` pairs.
     #[prop(into)]
     options: Signal<Vec<(String, String)>>,
@@ -84,6 +84,7 @@ fn PlanSelect(
     let path = move || state.plan.with(|p| field.path(p.plan()));
     let current = Memo::new(move |_| state.plan.with(|p| field.display(p.plan())));
     let id = move || field_id(&path());
+    let label = move || state.plan.with(|p| field.label(p.plan()));
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=id>{label}</label>
@@ -123,9 +124,4 @@ fn quantity_options(state: PlanState) -> Signal<Vec<(String, String)>> {
                 .collect()
         })
     })
-}
-
-/// A readable label for a name written with underscores.
-fn readable(name: &str) -> String {
-    name.replace('_', " ")
 }

@@ -72,29 +72,29 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
             let _ = state.act(&Action::SetGrowthModel { scenario, model });
         }
     };
-    let parameter = move |index: usize, label: &'static str, hint: &'static str| {
-        view! { <PlanField field=Field::GrowthParameter { scenario, index } label=label hint=hint.to_string() /> }
+    let parameter = move |index: usize| {
+        view! { <PlanField field=Field::GrowthParameter { scenario, index } /> }
     };
     let parameters = match shape.model {
         GrowthModel::Compound => view! {
             <div class="field-grid">
-                {parameter(0, "Monthly growth", "% of users")}
-                {parameter(1, "Monthly churn", "% of users")}
+                {parameter(0)}
+                {parameter(1)}
             </div>
         }
         .into_any(),
         GrowthModel::Linear => view! {
             <div class="field-grid">
-                {parameter(0, "New users a month", "users")}
-                {parameter(1, "Monthly churn", "% of users")}
+                {parameter(0)}
+                {parameter(1)}
             </div>
         }
         .into_any(),
         GrowthModel::Logistic => view! {
             <div class="field-grid">
-                {parameter(0, "Monthly growth", "while the market is empty")}
-                {parameter(1, "Monthly churn", "% of users")}
-                {parameter(2, "Market size", "users")}
+                {parameter(0)}
+                {parameter(1)}
+                {parameter(2)}
             </div>
         }
         .into_any(),
@@ -114,9 +114,9 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
                         .map(|segment| {
                             view! {
                                 <tr>
-                                    <td><PlanField field=Field::SegmentUntil { scenario, segment } label=format!("Period {} until month", segment + 1) hidden_label=true /></td>
-                                    <td><PlanField field=Field::GrowthParameter { scenario, index: segment * 2 } label=format!("Period {} growth", segment + 1) hidden_label=true /></td>
-                                    <td><PlanField field=Field::GrowthParameter { scenario, index: segment * 2 + 1 } label=format!("Period {} churn", segment + 1) hidden_label=true /></td>
+                                    <td><PlanField field=Field::SegmentUntil { scenario, segment } hidden_label=true /></td>
+                                    <td><PlanField field=Field::GrowthParameter { scenario, index: segment * 2 } hidden_label=true /></td>
+                                    <td><PlanField field=Field::GrowthParameter { scenario, index: segment * 2 + 1 } hidden_label=true /></td>
                                     <td><ActionButton action=Action::DeleteSegment { scenario, segment } label="✕" describe=format!("Remove period {}", segment + 1) tone="icon" /></td>
                                 </tr>
                             }
@@ -142,8 +142,8 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
                         .map(|point| {
                             view! {
                                 <tr>
-                                    <td><PlanField field=Field::MilestoneMonth { scenario, point } label=format!("Milestone {} month", point + 1) hidden_label=true /></td>
-                                    <td><PlanField field=Field::GrowthParameter { scenario, index: point } label=format!("Milestone {} users", point + 1) hidden_label=true /></td>
+                                    <td><PlanField field=Field::MilestoneMonth { scenario, point } hidden_label=true /></td>
+                                    <td><PlanField field=Field::GrowthParameter { scenario, index: point } hidden_label=true /></td>
                                     <td><ActionButton action=Action::DeleteMilestone { scenario, point } label="✕" describe=format!("Remove milestone {}", point + 1) tone="icon" /></td>
                                 </tr>
                             }
@@ -159,7 +159,7 @@ fn ScenarioCard(scenario: usize, shape: Shape) -> impl IntoView {
         <article class="card" aria-label=move || format!("Scenario {}", name.get())>
             <div class="card-head">
                 <span class=swatch aria-hidden="true"></span>
-                <PlanField field=Field::ScenarioName(scenario) label="Scenario name" />
+                <PlanField field=Field::ScenarioName(scenario) />
                 <button
                     type="button"
                     class="secondary show-results"
@@ -197,8 +197,6 @@ fn SeasonsAndSwings(scenario: usize, compound: bool) -> impl IntoView {
         view! {
             <PlanField
                 field=Field::Damping(scenario)
-                label="Damping"
-                hint="0 – 1, e.g. 0.9".to_string()
                 placeholder="none".to_string()
             />
         }
@@ -208,8 +206,6 @@ fn SeasonsAndSwings(scenario: usize, compound: bool) -> impl IntoView {
             <legend>"Seasons and swings"</legend>
             <PlanField
                 field=Field::Seasonality(scenario)
-                label="Busier or quieter months"
-                hint="every year".to_string()
                 placeholder="e.g. Nov +20%, Dec +45%".to_string()
             />
             <p class="section-note">
@@ -218,8 +214,6 @@ fn SeasonsAndSwings(scenario: usize, compound: bool) -> impl IntoView {
             <div class="field-grid">
                 <PlanField
                     field=Field::Volatility(scenario)
-                    label="Month-to-month swing"
-                    hint="± % a month".to_string()
                     placeholder="none".to_string()
                 />
                 {damping}

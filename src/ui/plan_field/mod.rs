@@ -4,8 +4,8 @@
 //! while the last good results stay on screen.
 
 use super::state::PlanState;
-use crate::editor::{Action, Field, Kind};
-use crate::engine::model::plan::{Distribution, Value};
+use crate::editor::{Action, Field, Kind, DISTRIBUTIONS};
+use crate::engine::model::plan::Distribution;
 use leptos::prelude::*;
 
 /// An element id for a field, from its plan path: `scenarios[1].growth.churn`
@@ -23,11 +23,9 @@ pub fn field_id(path: &str) -> String {
 
 #[component]
 pub fn PlanField(
+    /// Its label and hint are the field's own ([`Field::label`]), so the app
+    /// and the workbook's Assumptions sheet name an input alike.
     field: Field,
-    #[prop(into)] label: String,
-    /// A short hint after the label, such as the unit.
-    #[prop(into, optional)]
-    hint: Signal<String>,
     /// Shown when the field is empty (an override shows the plan's value).
     #[prop(into, optional)]
     placeholder: Signal<String>,
@@ -57,7 +55,9 @@ pub fn PlanField(
     let shown = Memo::new(move |_| plan.with(|p| field.display(p.plan())));
     let numeric = move || matches!(kind.get(), Kind::Number { .. });
     let ranged = move || matches!(kind.get(), Kind::Number { range: true, .. });
-    let range_value = Memo::new(move |_| plan.with(|p| distribution_of(p.plan(), field)));
+    let range_value = Memo::new(move |_| plan.with(|p| field.distribution(p.plan())));
+    let label = move || plan.with(|p| field.label(p.plan()));
+    let hint = move || plan.with(|p| field.hint(p.plan()));
     let error_id = move || format!("{}-error", id.get());
     view! {
         <div
@@ -67,7 +67,7 @@ pub fn PlanField(
         >
             <label for=move || id.get() class:visually-hidden=hidden_label>
                 {label}
-                <span class="hint">{move || hint.get()}</span>
+                <span class="hint">{hint}</span>
             </label>
             <div class="input-row">
                 <input
@@ -121,15 +121,7 @@ fn DistributionPicker(field: Field, current: Distribution) -> impl IntoView {
             distribution,
         });
     };
-    let options = [
-        (Distribution::Interval, "interval", "90% likely range"),
-        (Distribution::Uniform, "uniform", "Any value equally"),
-        (
-            Distribution::Triangular,
-            "triangular",
-            "Low – likely – high",
-        ),
-    ];
+    let options = DISTRIBUTIONS;
     view! {
         <select class="distribution" aria-label="How to read this range" on:change=choose>
             {options
@@ -139,28 +131,5 @@ fn DistributionPicker(field: Field, current: Distribution) -> impl IntoView {
                 })
                 .collect_view()}
         </select>
-    }
-}
-
-fn distribution_of(plan: &crate::engine::model::plan::Plan, field: Field) -> Option<Distribution> {
-    let value = match field {
-        Field::GrowthParameter { scenario, index } => plan
-            .scenarios
-            .get(scenario)?
-            .growth
-            .parameters()
-            .into_iter()
-            .nth(index)
-            .map(|(_, value, ..)| value),
-        Field::DriverValue(driver) => plan.drivers.get(driver).map(|d| d.value),
-        Field::Override { scenario, driver } => {
-            let name = &plan.drivers.get(driver)?.name;
-            plan.scenarios.get(scenario)?.drivers.get(name).copied()
-        }
-        _ => None,
-    }?;
-    match value {
-        Value::Range(range) => Some(range.distribution),
-        Value::Fixed(_) => None,
     }
 }

@@ -193,7 +193,7 @@ fn month_cells(
     )?;
     for (i, (component, sizing)) in plan.components.iter().zip(&month.components).enumerate() {
         let column = columns.components + 2 * i as u16;
-        let size = super::super::describe::describe_size(component, sizing);
+        let size = crate::engine::output::describe::describe_size(component, sizing);
         worksheet.write_string_with_format(row, column, size, &formats.text)?;
         worksheet.write_string_with_format(
             row,

@@ -1,9 +1,12 @@
 //! The Summary sheet: the plan, then per scenario and milestone month the
 //! headline figures with their 90% ranges where simulated, what runs out
-//! first, the next act-by date and break-even; a chart of users by scenario.
+//! first, the next act-by date, break-even and the budget; a chart of users
+//! by scenario.
 
 use super::Formats;
+use crate::engine::analyse::events::EventKind;
 use crate::engine::analyse::scenario::ScenarioProjection;
+use crate::engine::model::number::format_percent;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::uncertainty::bands::{quantity_names, ScenarioBands};
 use crate::engine::uncertainty::Bands;
@@ -33,6 +36,13 @@ pub(super) fn write(
         ("Start month", plan.start_month.clone()),
         ("Horizon", format!("{} months", plan.horizon_months)),
         ("Currency", plan.currency.clone()),
+        (
+            "Confidence",
+            format!(
+                "{} (act-by dates: a change is live before it is needed in this share of simulated futures)",
+                format_percent(plan.confidence())
+            ),
+        ),
     ];
     for (i, (label, value)) in facts.into_iter().enumerate() {
         let row = 2 + i as u32;
@@ -46,7 +56,7 @@ pub(super) fn write(
             worksheet.write_string_with_format(row, 1, value, &formats.text)?;
         }
     }
-    let table = 8;
+    let table = 9;
     table_header(worksheet, table, formats)?;
     let milestones = milestones(plan.horizon_months);
     let mut row = table + 1;
@@ -71,7 +81,7 @@ pub(super) fn write(
     for column in 2..(2 + 3 * FIGURES.len() as u16) {
         worksheet.set_column_width(column, 12)?;
     }
-    for column in (2 + 3 * FIGURES.len() as u16)..(5 + 3 * FIGURES.len() as u16) {
+    for column in (2 + 3 * FIGURES.len() as u16)..(6 + 3 * FIGURES.len() as u16) {
         worksheet.set_column_width(column, 40)?;
     }
     worksheet.set_freeze_panes(table + 1, 1)?;
@@ -99,7 +109,7 @@ fn table_header(worksheet: &mut Worksheet, row: u32, formats: &Formats) -> Resul
             format!("{label} P95"),
         ]);
     }
-    names.extend(["First to run out", "Act by", "Break-even"].map(String::from));
+    names.extend(["First to run out", "Act by", "Break-even", "Budget"].map(String::from));
     for (column, name) in names.into_iter().enumerate() {
         worksheet.write_string_with_format(row, column as u16, name, &formats.header)?;
     }
@@ -149,7 +159,7 @@ fn scenario_row(
         }
     }
     let after = 2 + 3 * FIGURES.len() as u16;
-    let describe = super::super::describe::first_limit(&scenario.events).map(|event| {
+    let describe = crate::engine::output::describe::first_limit(&scenario.events).map(|event| {
         format!(
             "month {} · {}: {}",
             event.month,
@@ -163,9 +173,29 @@ fn scenario_row(
         .iter()
         .find(|a| a.act_by_month.is_some())
         .map(|a| a.description(horizon));
-    let break_even = super::super::describe::break_even_month(&scenario.events)
+    let break_even = crate::engine::output::describe::break_even_month(&scenario.events)
         .map(|m| format!("month {m} · {}", super::month_words(valid, m)));
-    for (offset, text) in [describe, act_by, break_even].into_iter().enumerate() {
+    let budget = valid.plan().budget.as_ref().map(|_| {
+        scenario
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::BudgetBroken && e.month <= month)
+            .map_or_else(
+                || format!("within budget to month {month}"),
+                |e| {
+                    format!(
+                        "month {} · {}: {}",
+                        e.month,
+                        super::month_words(valid, e.month),
+                        e.message
+                    )
+                },
+            )
+    });
+    for (offset, text) in [describe, act_by, break_even, budget]
+        .into_iter()
+        .enumerate()
+    {
         let text = text.unwrap_or_else(|| "—".to_string());
         worksheet.write_string_with_format(row, after + offset as u16, text, &formats.wrapped)?;
     }

@@ -1,5 +1,6 @@
 //! The projection as an Excel workbook for finance (issue 30): a Summary
-//! sheet with the headline figures per scenario and a users chart, then one
+//! sheet with the headline figures per scenario and a users chart, an
+//! Assumptions sheet with every input as the editor names it, then one
 //! sheet per scenario, month by month, whose totals, cumulative cost, cost
 //! per user and margin are Excel formulas over the cost cells (change a cost
 //! and the totals move), each with the projection's value cached so a
@@ -9,6 +10,7 @@
 //! Text from the plan (names, descriptions) is always written as a string
 //! cell: a name that looks like a formula stays text.
 
+mod assumptions;
 mod scenario;
 mod summary;
 
@@ -27,12 +29,13 @@ pub fn projection_workbook(
     only: Option<&str>,
 ) -> Result<Vec<u8>, String> {
     let scenarios: Vec<&ScenarioProjection> =
-        super::describe::selected(&projection.scenarios, only);
+        crate::engine::output::describe::selected(&projection.scenarios, only);
     let sheets = sheet_names(scenarios.iter().map(|s| s.name.as_str()));
     let formats = Formats::new(&valid.plan().currency);
     let mut workbook = Workbook::new();
     let written = (|| -> Result<(), XlsxError> {
         summary::write(&mut workbook, valid, &scenarios, &sheets, bands, &formats)?;
+        assumptions::write(&mut workbook, valid.plan(), &formats)?;
         for (scenario, sheet) in scenarios.iter().zip(&sheets) {
             let scenario_bands =
                 bands.and_then(|b| b.scenarios.iter().find(|s| s.name == scenario.name));
@@ -75,9 +78,10 @@ pub fn workbook_file_name(plan_name: &str) -> String {
 }
 
 /// Excel's sheet names: at most 31 UTF-16 units, none of `[]:*?/\`, not
-/// starting or ending with `'`, unique ignoring case, never "Summary".
+/// starting or ending with `'`, unique ignoring case, never "Summary" or
+/// "Assumptions".
 fn sheet_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut taken: Vec<String> = vec!["summary".to_string()];
+    let mut taken: Vec<String> = vec!["summary".to_string(), "assumptions".to_string()];
     names
         .map(|name| {
             let clean: String = name
@@ -172,6 +176,8 @@ pub(crate) struct Formats {
     title: Format,
     month: Format,
     wrapped: Format,
+    /// A heading row grouping inputs on the Assumptions sheet.
+    group: Format,
 }
 
 impl Formats {
@@ -202,6 +208,10 @@ impl Formats {
             wrapped: Format::new()
                 .set_text_wrap()
                 .set_align(rust_xlsxwriter::FormatAlign::Top),
+            group: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xE2E8F0))
+                .set_border_bottom(FormatBorder::Thin),
         }
     }
 
