@@ -24,7 +24,8 @@ it work offline.
    No 'unsafe-inline', no 'unsafe-eval'.
 3. Service worker: sw.js is written with this build's exact file list (both
    modules, so a reader who went offline after the first look still gets the
-   app) and a version derived from their contents, so a new release installs
+   app, and the workbook module, so a workbook can be written offline) and
+   a version derived from their contents, so a new release installs
    a new cache and removes the old one as a whole: never old JavaScript with
    new wasm.
 
@@ -39,8 +40,11 @@ import sys
 
 PLACEHOLDER = "'sha256-TRUNK-LOADER'"
 APP_PLACEHOLDER = 'content="TRUNK-APP"'
+WORKBOOK_PLACEHOLDER = 'content="TRUNK-WORKBOOK"'
 # What Trunk writes for the app (index.html: data-bin="headroom-web", data-type="worker").
 APP_FILES = {"js": "headroom-web.js", "wasm": "headroom-web_bg.wasm", "css": "app.css"}
+# The Excel writer (index.html: data-bin="headroom-workbook", data-type="worker").
+WORKBOOK_FILES = {"js": "headroom-workbook.js", "wasm": "headroom-workbook_bg.wasm"}
 
 
 def content_name(staging: str, name: str, stem: str, suffix: str) -> str:
@@ -63,6 +67,22 @@ def name_the_app(staging: str) -> str:
     loader = APP_LOADER.replace("__JS__", js).replace("__WASM__", wasm).replace("__CSS__", css)
     digest = hashlib.sha256(loader.encode("utf-8")).hexdigest()[:16]
     name = f"headroom-app-{digest}.js"
+    with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
+        f.write(loader)
+    return name
+
+
+def name_the_workbook(staging: str) -> str:
+    """Names the workbook module's files by content and writes its loader;
+    returns the loader's name."""
+    missing = [name for name in WORKBOOK_FILES.values() if not os.path.isfile(os.path.join(staging, name))]
+    if missing:
+        raise SystemExit(f"post_build: the workbook module's files are missing from the build: {', '.join(missing)}")
+    js = content_name(staging, WORKBOOK_FILES["js"], "headroom-workbook", ".js")
+    wasm = content_name(staging, WORKBOOK_FILES["wasm"], "headroom-workbook", "_bg.wasm")
+    loader = WORKBOOK_LOADER.replace("__JS__", js).replace("__WASM__", wasm)
+    digest = hashlib.sha256(loader.encode("utf-8")).hexdigest()[:16]
+    name = f"headroom-workbook-loader-{digest}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
         f.write(loader)
     return name
@@ -110,10 +130,11 @@ def main() -> int:
         index = f.read()
 
     scripts = re.findall(r"<script type=\"module\">(.*?)</script>", index, flags=re.S)
-    if len(scripts) != 1 or PLACEHOLDER not in index or APP_PLACEHOLDER not in index:
-        print("post_build: expected one inline loader script and the CSP and app placeholders", file=sys.stderr)
+    if len(scripts) != 1 or PLACEHOLDER not in index or APP_PLACEHOLDER not in index or WORKBOOK_PLACEHOLDER not in index:
+        print("post_build: expected one inline loader script and the CSP, app and workbook placeholders", file=sys.stderr)
         return 1
     index = index.replace(APP_PLACEHOLDER, f'content="./{name_the_app(staging)}"')
+    index = index.replace(WORKBOOK_PLACEHOLDER, f'content="./{name_the_workbook(staging)}"')
     index, integrity = without_wasm_preload(index)
     guarded = guarded_loader(scripts[0])
     index = index.replace(f'<script type="module">{scripts[0]}</script>', f'<script type="module">{guarded}</script>')
@@ -248,6 +269,21 @@ wasm.catch(() => {}); // reported through the chain below, not as unhandled
 Promise.all([import("./__JS__" + attempt), styled])
   .then(([app]) => app.default({ module_or_path: wasm }))
   .catch(failed);
+"""
+
+WORKBOOK_LOADER = """// Headroom's workbook loader, written by scripts/post_build.py for one build.
+// The app (src/ui/files/workbook.rs) adds it as <script type="module"> the
+// first time a workbook is asked for, with ?attempt=N on each retry (a module
+// URL that failed to load stays failed, so the query is passed on).
+const attempt = new URL(import.meta.url).search;
+import("./__JS__" + attempt)
+  .then((module) => module.default({ module_or_path: "./__WASM__" }).then(() => module))
+  .then((module) => {
+    self.headroomWorkbook = module.writeWorkbook;
+    window.dispatchEvent(new CustomEvent("headroom-workbook-ready"));
+  })
+  .catch((error) =>
+    window.dispatchEvent(new CustomEvent("headroom-workbook-failed", { detail: String(error) })));
 """
 
 SERVICE_WORKER = """// Headroom's service worker, written by scripts/post_build.py for one build.

@@ -25,6 +25,8 @@ step "Lints, wasm32 (cargo clippy -D warnings)"
 cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 # The page's first module is built without the app (and without Leptos).
 cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --lib --bins -- -D warnings
+# The workbook module: the Excel writer, built with only the `workbook` feature.
+cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --features workbook --lib --bins -- -D warnings
 
 step "Architecture (engine layers, no import circles, functions under 100 lines)"
 # tests/architecture.rs reads the source: a new circle or a long function fails here.

@@ -13,6 +13,7 @@ pub mod chart;
 pub mod cli;
 pub mod editor;
 pub mod engine;
+#[cfg(any(not(target_arch = "wasm32"), feature = "workbook"))]
 pub mod export;
 pub mod headline;
 pub mod library;

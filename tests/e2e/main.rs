@@ -13,6 +13,7 @@ mod first_look;
 mod history;
 mod real_systems;
 mod server;
+mod workbook;
 
 use browser::{Browser, Engine};
 use fantoccini::key::Key;

@@ -1,6 +1,9 @@
-//! Files: export the plan (JSON), the projection (CSV) and a capacity-plan
-//! report (Markdown); print; import a plan file, read and validated exactly
-//! as a share link is.
+//! Files: export the plan (JSON), the projection (CSV), a capacity-plan
+//! report (Markdown) and finance's Excel workbook (its writer loaded on
+//! demand: [`workbook`]); print; import a plan file, read and validated
+//! exactly as a share link is.
+
+mod workbook;
 
 use super::library::Library;
 use super::state::PlanState;
@@ -14,12 +17,24 @@ use wasm_bindgen::JsCast;
 /// Offers `text` as a file to save.
 pub fn download(file_name: &str, mime: &str, text: &str) {
     let encoded = web_sys::js_sys::encode_uri_component(text);
+    offer(file_name, &format!("data:{mime};charset=utf-8,{encoded}"));
+}
+
+/// Offers `bytes` as a file to save (a data URL, like every export: no
+/// object URL to revoke, and nothing the page's policy must allow).
+pub fn download_bytes(file_name: &str, mime: &str, bytes: &[u8]) {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    offer(file_name, &format!("data:{mime};base64,{encoded}"));
+}
+
+fn offer(file_name: &str, href: &str) {
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
         .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
     if let Some(link) = link {
-        link.set_href(&format!("data:{mime};charset=utf-8,{encoded}"));
+        link.set_href(href);
         link.set_download(file_name);
         link.click();
     }
@@ -136,6 +151,23 @@ pub fn FilePanel() -> impl IntoView {
         }
         download(&format!("{}.md", stem()), "text/markdown", &text);
     };
+    let preparing = RwSignal::new(false);
+    let export_workbook = move |_| {
+        let document = state.plan.with_untracked(save_plan);
+        preparing.set(true);
+        message.set(Some("Preparing the Excel workbook…".into()));
+        leptos::task::spawn_local(async move {
+            let said = match workbook::write(&document).await {
+                Ok((name, bytes)) => {
+                    download_bytes(&name, workbook::MIME, &bytes);
+                    format!("Saved {name}: a summary, the assumptions and a sheet per scenario, with live totals.")
+                }
+                Err(error) => error.message(),
+            };
+            preparing.try_set(false);
+            message.try_set(Some(said));
+        });
+    };
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();
@@ -168,6 +200,9 @@ pub fn FilePanel() -> impl IntoView {
                 <button type="button" class="secondary" on:click=export_plan>"Export plan (JSON)"</button>
                 <button type="button" class="secondary" on:click=export_csv>"Export projection (CSV)"</button>
                 <button type="button" class="secondary" on:click=export_report>"Export report (Markdown)"</button>
+                <button type="button" class="secondary" on:click=export_workbook disabled=move || preparing.get()>
+                    "Export Excel workbook (.xlsx)"
+                </button>
                 <button type="button" class="secondary" on:click=print>"Print or save as PDF"</button>
             </div>
             <div class="menu-row">
