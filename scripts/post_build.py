@@ -11,6 +11,10 @@ it work offline.
    JavaScript and starts its WebAssembly, dispatching `headroom-app-failed`
    on the window if anything fails (src/start/loader.rs then offers a
    retry). The page names the loader in <meta name="headroom-app">.
+   The workbook module (headroom-workbook, the Excel writer, also a Trunk
+   "worker") is named the same way, with a loader of its own that the app
+   adds only when a workbook is asked for (WORKBOOK_LOADER, named in
+   <meta name="headroom-workbook">; src/ui/files/workbook.rs).
 2. The first module's loader: Trunk's inline loader is replaced by one that
    first checks the browser can run it (WebAssembly with SIMD) and says so
    in place of the loading notice when it cannot, or when the module fails

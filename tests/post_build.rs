@@ -15,8 +15,9 @@ const LOADER: &str =
 /// What Trunk's preload link of the first module's WebAssembly says of it.
 const WASM_INTEGRITY: &str = "sha384-OWEWKAopMy9BLQpfwJ3Mnvc";
 
-/// A staging folder as Trunk leaves it: the first module (main), the app as
-/// a plain-named "worker", its stylesheet, and the page with both placeholders.
+/// A staging folder as Trunk leaves it: the first module (main), the app and
+/// the workbook module as plain-named "workers", the app's stylesheet, and
+/// the page with its placeholders.
 fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("headroom-post-build-{}-{name}", std::process::id()));
@@ -25,6 +26,7 @@ fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     let index = format!(
         "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' 'sha256-TRUNK-LOADER'\" />\
          <meta name=\"headroom-app\" content=\"TRUNK-APP\" />\
+         <meta name=\"headroom-workbook\" content=\"TRUNK-WORKBOOK\" />\
          <script type=\"module\">{LOADER}</script>\
          <link rel=\"modulepreload\" href=\"./headroom-start-1.js\" crossorigin=\"anonymous\" integrity=\"sha384-JS\">\
          <link rel=\"preload\" href=\"./headroom-start-1_bg.wasm\" crossorigin=\"anonymous\" integrity=\"{WASM_INTEGRITY}\" as=\"fetch\" type=\"application/wasm\"></head></html>"
@@ -35,6 +37,8 @@ fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     std::fs::write(dir.join("headroom-web.js"), "export default 2;").expect("app js");
     std::fs::write(dir.join("headroom-web_bg.wasm"), app_wasm).expect("app wasm");
     std::fs::write(dir.join("app.css"), "body { margin: 0 }").expect("app css");
+    std::fs::write(dir.join("headroom-workbook.js"), "export default 3;").expect("workbook js");
+    std::fs::write(dir.join("headroom-workbook_bg.wasm"), b"\0asm xlsx").expect("workbook wasm");
     dir
 }
 
@@ -58,13 +62,18 @@ fn version(sw: &str) -> &str {
 
 /// The one file in `dir` whose name starts with `stem` and ends with `suffix`.
 fn named(dir: &Path, stem: &str, suffix: &str) -> String {
-    let found: Vec<String> = std::fs::read_dir(dir)
+    let found = every_named(dir, stem, suffix);
+    assert_eq!(found.len(), 1, "{stem}…{suffix}: {found:?}");
+    found[0].clone()
+}
+
+/// Every file in `dir` whose name starts with `stem` and ends with `suffix`.
+fn every_named(dir: &Path, stem: &str, suffix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
         .expect("read staging")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with(stem) && name.ends_with(suffix))
-        .collect();
-    assert_eq!(found.len(), 1, "{stem}…{suffix}: {found:?}");
-    found[0].clone()
+        .collect()
 }
 
 #[test]
@@ -146,8 +155,36 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         "failures are reported"
     );
 
+    // The workbook module too, and its loader, which sets the writer and
+    // says whether it is ready.
+    let workbook_js = every_named(&dir, "headroom-workbook-", ".js")
+        .into_iter()
+        .find(|n| !n.starts_with("headroom-workbook-loader-"))
+        .expect("the workbook's JavaScript");
+    let workbook_wasm = named(&dir, "headroom-workbook-", "_bg.wasm");
+    let workbook_loader = named(&dir, "headroom-workbook-loader-", ".js");
+    assert!(
+        index.contains(&format!(
+            "<meta name=\"headroom-workbook\" content=\"./{workbook_loader}\" />"
+        )),
+        "{index}"
+    );
+    let text = std::fs::read_to_string(dir.join(&workbook_loader)).expect("the loader");
+    for expected in [
+        format!("import(\"./{workbook_js}\" + attempt)"),
+        format!("module_or_path: \"./{workbook_wasm}\""),
+        "self.headroomWorkbook = module.writeWorkbook".to_string(),
+        "headroom-workbook-ready".to_string(),
+        "headroom-workbook-failed".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected} missing from {text}");
+    }
+
     let sw = std::fs::read_to_string(dir.join("sw.js")).expect("sw.js");
     for file in [
+        format!("./{workbook_js}"),
+        format!("./{workbook_wasm}"),
+        format!("./{workbook_loader}"),
         "./".to_string(),
         "./index.html".to_string(),
         "./headroom-start-1.js".to_string(),
@@ -189,6 +226,22 @@ fn a_build_without_the_app_stops_with_a_message() {
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(
         message.contains("the app's files are missing from the build: headroom-web_bg.wasm"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_build_without_the_workbook_module_stops_with_a_message() {
+    let dir = staging("no-workbook", b"\0asm one");
+    std::fs::remove_file(dir.join("headroom-workbook.js")).expect("remove");
+    let output = run(&dir);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains(
+            "the workbook module's files are missing from the build: headroom-workbook.js"
+        ),
         "{message}"
     );
     let _ = std::fs::remove_dir_all(dir);

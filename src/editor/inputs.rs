@@ -4,10 +4,11 @@
 //! as on screen.
 
 use super::action::GrowthModel;
-use super::field::{ComponentPart, CostPart, Field};
+use super::field::{ComponentPart, CostPart, Field, Kind};
 use super::label::{distribution_label, readable};
 use crate::engine::model::correlations::strength_words;
-use crate::engine::model::plan::{Component, CostLine, Growth, Plan};
+use crate::engine::model::number::format_percent;
+use crate::engine::model::plan::{Component, CostLine, Growth, Plan, DEFAULT_CONFIDENCE};
 
 /// A group of inputs under a heading (`Scenario Moderate`, `Driver …`).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,9 +29,22 @@ pub struct Input {
 
 impl Input {
     fn of(field: Field, plan: &Plan) -> Input {
+        let mut value = field.display(plan);
+        if value.is_empty() {
+            // What an empty field means, as its placeholder says on screen.
+            value = match (field, field.kind(plan)) {
+                (Field::Confidence, _) => {
+                    format!("{} (the default)", format_percent(DEFAULT_CONFIDENCE))
+                }
+                (Field::Seasonality(_), _) | (_, Kind::Number { optional: true, .. }) => {
+                    "none".into()
+                }
+                _ => value,
+            };
+        }
         Input {
             label: field.label(plan),
-            value: field.display(plan),
+            value,
             hint: field.hint(plan),
             read_as: field
                 .distribution(plan)
@@ -79,13 +93,25 @@ pub fn plan_inputs(plan: &Plan) -> Vec<InputGroup> {
             Field::DriverUnit(d),
             Field::DriverDescription(d),
         ];
-        if plan.scenarios.len() > 1 {
-            fields.extend((0..plan.scenarios.len()).map(|scenario| Field::Override {
+        let mut group = group(format!("Driver {}", driver.name), fields);
+        // A scenario's own value, where one is set (blank in the editor means
+        // the plan's value): labelled with the scenario, as in the editor.
+        for scenario in 0..plan.scenarios.len() {
+            let field = Field::Override {
                 scenario,
                 driver: d,
-            }));
+            };
+            if !field.display(plan).is_empty() {
+                let mut input = Input::of(field, plan);
+                input.hint = if driver.unit.is_empty() {
+                    "in this scenario".to_string()
+                } else {
+                    format!("{}, in this scenario", driver.unit)
+                };
+                group.inputs.push(input);
+            }
         }
-        group(format!("Driver {}", driver.name), fields)
+        group
     }));
     groups.extend(plan.metrics.iter().enumerate().map(|(m, metric)| {
         group(
@@ -280,6 +306,50 @@ mod tests {
                 assert!(!input.label.is_empty(), "{}: {input:?}", template.id);
             }
         }
+    }
+
+    #[test]
+    fn only_set_overrides_and_empty_fields_say_what_they_mean() {
+        let valid = load("managed-saas").expect("a template").expect("valid");
+        let groups = plan_inputs(valid.plan());
+        let driver = |name: &str| {
+            groups
+                .iter()
+                .find(|g| g.heading == format!("Driver {name}"))
+                .expect("the driver")
+                .clone()
+        };
+        // Each scenario sets its own requests; nobody overrides storage.
+        let requests = driver("requests_per_user_month");
+        let labels: Vec<&str> = requests.inputs.iter().map(|i| i.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Value",
+                "Unit",
+                "Description",
+                "Conservative",
+                "Moderate",
+                "Aggressive"
+            ]
+        );
+        assert_eq!(requests.inputs[3].hint, "requests, in this scenario");
+        assert_eq!(driver("db_mb_per_user").inputs.len(), 3);
+        let plan = &groups[0].inputs;
+        let value = |label: &str| {
+            plan.iter()
+                .find(|i| i.label == label)
+                .map(|i| i.value.clone())
+                .expect("the input")
+        };
+        assert_eq!(value("Confidence"), "90% (the default)");
+        let moderate = &groups[2];
+        let swing = moderate
+            .inputs
+            .iter()
+            .find(|i| i.label == "Month-to-month swing")
+            .expect("the swing");
+        assert_eq!(swing.value, "none");
     }
 
     #[test]

@@ -38,6 +38,17 @@ pub(super) fn write(
         row += 1;
         for input in group.inputs {
             let cells = [input.label, input.value, input.hint, input.read_as];
+            // Tall enough for its longest wrapped cell: not every viewer
+            // grows a row to fit its text.
+            let lines = cells
+                .iter()
+                .zip(COLUMNS)
+                .map(|(text, (_, width))| wrapped_lines(text, width))
+                .max()
+                .unwrap_or(1);
+            if lines > 1 {
+                worksheet.set_row_height(row, 15.0 * lines as f64)?;
+            }
             for (column, text) in cells.into_iter().enumerate() {
                 worksheet.write_string_with_format(row, column as u16, text, &formats.wrapped)?;
             }
@@ -48,4 +59,40 @@ pub(super) fn write(
     worksheet.set_repeat_rows(0, 0)?;
     worksheet.set_print_fit_to_pages(1, 0);
     Ok(())
+}
+
+/// About how many lines `text` takes in a column `width` characters wide
+/// (words are not split; a word longer than the line takes its own lines).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 2.0).max(1.0) as usize;
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let length = word.chars().count();
+        if used > 0 && used + 1 + length > per_line {
+            lines += 1;
+            used = 0;
+        }
+        used += if used > 0 { 1 + length } else { length };
+        while used > per_line {
+            lines += 1;
+            used -= per_line;
+        }
+    }
+    lines.min(30)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn long_text_takes_more_lines() {
+        assert_eq!(wrapped_lines("", 34.0), 1);
+        assert_eq!(wrapped_lines("Users today", 34.0), 1);
+        let description = "Seed 000: a product on managed services (Supabase, Redis Cloud, Vercel, OpenAI). Users grow as its projection does";
+        assert_eq!(wrapped_lines(description, 44.0), 3);
+        assert_eq!(wrapped_lines(&"x".repeat(90), 32.0), 3);
+        assert_eq!(wrapped_lines(&"word ".repeat(10_000), 10.0), 30);
+    }
 }
