@@ -88,7 +88,7 @@ pub fn plan_inputs(plan: &Plan) -> Vec<InputGroup> {
     )];
     groups.extend((0..plan.scenarios.len()).map(|s| scenario_inputs(plan, s)));
     groups.extend(plan.drivers.iter().enumerate().map(|(d, driver)| {
-        let mut fields = vec![
+        let fields = vec![
             Field::DriverValue(d),
             Field::DriverUnit(d),
             Field::DriverDescription(d),
