@@ -43,7 +43,7 @@ pub(super) fn write(
             let lines = cells
                 .iter()
                 .zip(COLUMNS)
-                .map(|(text, (_, width))| wrapped_lines(text, width))
+                .map(|(text, (_, width))| super::wrapped_lines(text, width))
                 .max()
                 .unwrap_or(1);
             if lines > 1 {
@@ -59,40 +59,4 @@ pub(super) fn write(
     worksheet.set_repeat_rows(0, 0)?;
     worksheet.set_print_fit_to_pages(1, 0);
     Ok(())
-}
-
-/// About how many lines `text` takes in a column `width` characters wide
-/// (words are not split; a word longer than the line takes its own lines).
-fn wrapped_lines(text: &str, width: f64) -> usize {
-    let per_line = (width - 2.0).max(1.0) as usize;
-    let mut lines = 1;
-    let mut used = 0;
-    for word in text.split_whitespace() {
-        let length = word.chars().count();
-        if used > 0 && used + 1 + length > per_line {
-            lines += 1;
-            used = 0;
-        }
-        used += if used > 0 { 1 + length } else { length };
-        while used > per_line {
-            lines += 1;
-            used -= per_line;
-        }
-    }
-    lines.min(30)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrapped_lines;
-
-    #[test]
-    fn long_text_takes_more_lines() {
-        assert_eq!(wrapped_lines("", 34.0), 1);
-        assert_eq!(wrapped_lines("Users today", 34.0), 1);
-        let description = "Seed 000: a product on managed services (Supabase, Redis Cloud, Vercel, OpenAI). Users grow as its projection does";
-        assert_eq!(wrapped_lines(description, 44.0), 3);
-        assert_eq!(wrapped_lines(&"x".repeat(90), 32.0), 3);
-        assert_eq!(wrapped_lines(&"word ".repeat(10_000), 10.0), 30);
-    }
 }

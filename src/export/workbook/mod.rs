@@ -136,6 +136,27 @@ fn month_words(valid: &ValidPlan, month: u32) -> String {
     }
 }
 
+/// About how many lines `text` takes in a column `width` characters wide
+/// (words are not split; a word longer than the line takes its own lines).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 2.0).max(1.0) as usize;
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let length = word.chars().count();
+        if used > 0 && used + 1 + length > per_line {
+            lines += 1;
+            used = 0;
+        }
+        used += if used > 0 { 1 + length } else { length };
+        while used > per_line {
+            lines += 1;
+            used -= per_line;
+        }
+    }
+    lines.min(30)
+}
+
 /// How a month reads in cells and on chart axes.
 const MONTH_FORMAT: &str = "mmm yyyy";
 
@@ -189,9 +210,12 @@ impl Formats {
             (_, code) => format!("#,##0.00 \"{code}\""),
         };
         Formats {
+            // Centred: over right-aligned numbers as over text.
             header: Format::new()
                 .set_bold()
                 .set_text_wrap()
+                .set_align(rust_xlsxwriter::FormatAlign::Center)
+                .set_align(rust_xlsxwriter::FormatAlign::VerticalCenter)
                 .set_background_color(Color::RGB(0x0F3D5E))
                 .set_font_color(Color::White)
                 .set_border_bottom(FormatBorder::Thin),
@@ -287,5 +311,20 @@ mod tests {
         );
         assert_eq!(workbook_file_name("   "), "headroom-plan.xlsx");
         assert_eq!(workbook_file_name("計画"), "計画.xlsx");
+    }
+}
+
+#[cfg(test)]
+mod wrapping_tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn long_text_takes_more_lines() {
+        assert_eq!(wrapped_lines("", 34.0), 1);
+        assert_eq!(wrapped_lines("Users today", 34.0), 1);
+        let description = "Seed 000: a product on managed services (Supabase, Redis Cloud, Vercel, OpenAI). Users grow as its projection does";
+        assert_eq!(wrapped_lines(description, 44.0), 3);
+        assert_eq!(wrapped_lines(&"x".repeat(90), 32.0), 3);
+        assert_eq!(wrapped_lines(&"word ".repeat(10_000), 10.0), 30);
     }
 }

@@ -10,7 +10,9 @@ use crate::engine::model::number::format_percent;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::uncertainty::bands::{quantity_names, ScenarioBands};
 use crate::engine::uncertainty::Bands;
-use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartLegendPosition, ChartType, Format, Workbook, Worksheet, XlsxError,
+};
 
 /// The columns of the scenario table, after the scenario's name and month.
 const FIGURES: [(&str, &str); 4] = [
@@ -76,18 +78,44 @@ pub(super) fn write(
             row += 1;
         }
     }
+    // What happens, in words, below the figures: wide enough to read, and
+    // the figures' table stays narrow enough to print on a page's width.
+    row += 1;
+    outlook_header(worksheet, row, formats)?;
+    row += 1;
+    for scenario in scenarios {
+        for &month in &milestones {
+            outlook_row(worksheet, valid, scenario, month, row, formats)?;
+            row += 1;
+        }
+    }
     worksheet.set_column_width(0, 18)?;
     worksheet.set_column_width(1, 12)?;
     for column in 2..(2 + 3 * FIGURES.len() as u16) {
         worksheet.set_column_width(column, 12)?;
     }
-    for column in (2 + 3 * FIGURES.len() as u16)..(6 + 3 * FIGURES.len() as u16) {
-        worksheet.set_column_width(column, 40)?;
-    }
     worksheet.set_freeze_panes(table + 1, 1)?;
     worksheet.set_landscape();
+    worksheet.set_print_fit_to_pages(1, 0);
     let rows_each = milestones.len() as u32;
-    users_chart(worksheet, scenarios, sheets, table + 1, rows_each, row + 2)
+    users_chart(worksheet, scenarios, sheets, table + 1, rows_each, row + 1)
+}
+
+/// The outlook's columns: a heading and the figure columns it spans.
+const OUTLOOK: [(&str, u16, u16); 4] = [
+    ("First to run out", 2, 5),
+    ("Act by", 6, 9),
+    ("Break-even", 10, 11),
+    ("Budget", 12, 13),
+];
+
+fn outlook_header(worksheet: &mut Worksheet, row: u32, formats: &Formats) -> Result<(), XlsxError> {
+    worksheet.write_string_with_format(row, 0, "Scenario", &formats.header)?;
+    worksheet.write_string_with_format(row, 1, "Month", &formats.header)?;
+    for (name, first, last) in OUTLOOK {
+        worksheet.merge_range(row, first, row, last, name, &formats.header)?;
+    }
+    Ok(())
 }
 
 /// Month 12 (when the plan reaches it) and the horizon.
@@ -109,7 +137,6 @@ fn table_header(worksheet: &mut Worksheet, row: u32, formats: &Formats) -> Resul
             format!("{label} P95"),
         ]);
     }
-    names.extend(["First to run out", "Act by", "Break-even", "Budget"].map(String::from));
     for (column, name) in names.into_iter().enumerate() {
         worksheet.write_string_with_format(row, column as u16, name, &formats.header)?;
     }
@@ -158,7 +185,21 @@ fn scenario_row(
             worksheet.write_number_with_format(row, column + 2, p.p95, format)?;
         }
     }
-    let after = 2 + 3 * FIGURES.len() as u16;
+    Ok(())
+}
+
+/// A scenario's month in words: what runs out first, the first act-by,
+/// break-even and the budget, each across the figure columns below it.
+fn outlook_row(
+    worksheet: &mut Worksheet,
+    valid: &ValidPlan,
+    scenario: &ScenarioProjection,
+    month: u32,
+    row: u32,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    worksheet.write_string_with_format(row, 0, scenario.name.as_str(), &formats.label)?;
+    super::write_month(worksheet, valid, row, 1, month, formats)?;
     let describe = crate::engine::output::describe::first_limit(&scenario.events).map(|event| {
         format!(
             "month {} · {}: {}",
@@ -192,12 +233,15 @@ fn scenario_row(
                 },
             )
     });
-    for (offset, text) in [describe, act_by, break_even, budget]
-        .into_iter()
-        .enumerate()
-    {
-        let text = text.unwrap_or_else(|| "—".to_string());
-        worksheet.write_string_with_format(row, after + offset as u16, text, &formats.wrapped)?;
+    let texts = [describe, act_by, break_even, budget].map(|t| t.unwrap_or_else(|| "—".into()));
+    let mut lines = 1;
+    for (text, (_, first, last)) in texts.iter().zip(OUTLOOK) {
+        worksheet.merge_range(row, first, row, last, text, &formats.wrapped)?;
+        let width = 12.0 * f64::from(last - first + 1);
+        lines = lines.max(super::wrapped_lines(text, width));
+    }
+    if lines > 1 {
+        worksheet.set_row_height(row, 15.0 * lines as f64)?;
     }
     Ok(())
 }
@@ -225,6 +269,7 @@ fn users_chart(
             .set_categories((sheet.as_str(), 1, 0, last, 0))
             .set_values((sheet.as_str(), 1, 2, last, 2));
     }
+    chart.legend().set_position(ChartLegendPosition::Bottom);
     chart.set_width(720).set_height(360);
     if !scenarios.is_empty() {
         worksheet.insert_chart(row, 0, &chart)?;
