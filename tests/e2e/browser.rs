@@ -496,6 +496,19 @@ impl Browser {
         }
     }
 
+    /// When, after navigation, the first look and then the app were on
+    /// screen (ms; the page records them in `window.__headroomFirstLook` and
+    /// `window.__headroomRendered`), asserting the first look came first.
+    pub async fn first_look_and_app_times(&self) -> (f64, f64) {
+        let times = self
+            .run_js("return [window.__headroomFirstLook, window.__headroomRendered];")
+            .await;
+        let first_look = times[0].as_f64().expect("the first look records its time");
+        let rendered = times[1].as_f64().expect("the app records its first render");
+        assert!(first_look < rendered, "the first look comes first");
+        (first_look, rendered)
+    }
+
     /// Waits until the service worker controls the page (this build's files cached).
     pub async fn wait_for_service_worker(&self) {
         self.wait_until(

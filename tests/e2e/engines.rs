@@ -27,12 +27,7 @@ const FITS_ITS_WIDTH: &str =
 /// photographed at desktop and phone width (target/screenshots/ENGINE-…).
 pub async fn first_look_then_app(engine: Engine) {
     let (_server, browser) = open_app_in(engine).await;
-    let times = browser
-        .run_js("return [window.__headroomFirstLook, window.__headroomRendered];")
-        .await;
-    let first_look = times[0].as_f64().expect("the first look records its time");
-    let rendered = times[1].as_f64().expect("the app records its first render");
-    assert!(first_look < rendered, "the first look comes first");
+    browser.first_look_and_app_times().await;
     the_worked_example_is_shown(&browser).await;
     let name = engine.name();
     browser.screenshot(&format!("{name}-app-1280")).await;

@@ -32,12 +32,18 @@ fn sheets(bytes: Vec<u8>) -> Vec<(String, Range<Data>)> {
 /// Clicks the workbook export and waits for its message; returns the
 /// message and the files the page offered since `CAPTURE_DOWNLOADS`.
 async fn export_workbook(browser: &Browser) -> (String, Vec<serde_json::Value>) {
+    let started = std::time::Instant::now();
     browser.click_xpath(EXPORT_WORKBOOK).await;
     let said = browser
         .wait_for_text(".menu-message", |t| {
             !t.is_empty() && !t.contains("Preparing")
         })
         .await;
+    // A measurement for the closing notes (polled every 100 ms), not a limit.
+    println!(
+        "MEASURED workbook, click to message: {} ms",
+        started.elapsed().as_millis()
+    );
     let downloads = browser.run_js("return window.__downloads;").await;
     (said, downloads.as_array().cloned().unwrap_or_default())
 }
