@@ -231,6 +231,10 @@ proptest! {
         prop_assert_eq!(summary.get((0, 0)), Some(&Data::String(valid.plan().name.clone())));
         let formulas = book.worksheet_formula("Summary").expect("formulas");
         prop_assert!(formulas.used_cells().count() == 0, "no formula on the summary");
+        let assumptions = book.worksheet_formula("Assumptions").expect("formulas");
+        prop_assert!(assumptions.used_cells().count() == 0, "no formula among the assumptions");
+        let inputs = book.worksheet_range("Assumptions").expect("the assumptions");
+        prop_assert!(inputs.used_cells().any(|(_, _, cell)| cell == &Data::String(valid.plan().name.clone())));
         let first = names[2].clone();
         let sheet = book.worksheet_range(&first).expect("the scenario's sheet");
         prop_assert!(sheet.height() > 1);
