@@ -4,9 +4,9 @@
 //! same plan (the command line's writer), from a shared link's read-only
 //! view too, and offline after one visit.
 
-use super::browser::Browser;
-use super::{open_app, CAPTURE_DOWNLOADS, MODERATE_GROWTH, MONTH_12_USERS};
-use base64::Engine;
+use super::browser::{Browser, Engine};
+use super::{serve_release_build, CAPTURE_DOWNLOADS, MODERATE_GROWTH, MONTH_12_USERS};
+use base64::Engine as _;
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
 use std::io::Cursor;
 
@@ -57,8 +57,25 @@ fn workbook_bytes(download: &serde_json::Value) -> Vec<u8> {
 }
 
 #[tokio::test]
-async fn a_workbook_is_written_on_demand_from_a_plan_a_shared_link_and_offline() {
-    let (server, browser) = open_app().await;
+async fn chromium_writes_a_workbook_on_demand_from_a_plan_a_shared_link_and_offline() {
+    a_workbook_is_written_on_demand(Engine::Chromium).await;
+}
+
+/// Finance on a Mac: Safari's engine.
+#[tokio::test]
+async fn webkit_writes_a_workbook_on_demand_from_a_plan_a_shared_link_and_offline() {
+    a_workbook_is_written_on_demand(Engine::WebKit).await;
+}
+
+#[tokio::test]
+async fn firefox_writes_a_workbook_on_demand_from_a_plan_a_shared_link_and_offline() {
+    a_workbook_is_written_on_demand(Engine::Firefox).await;
+}
+
+async fn a_workbook_is_written_on_demand(engine: Engine) {
+    let server = serve_release_build();
+    let browser = Browser::start_in(engine).await;
+    browser.open(&server.url).await;
     browser.wait_for_service_worker().await;
     browser.type_into(MODERATE_GROWTH, "30%").await;
     browser
@@ -132,16 +149,21 @@ async fn a_workbook_is_written_on_demand_from_a_plan_a_shared_link_and_offline()
         "month 12's users as the page shows them: {:?}",
         moderate.get((13, 2))
     );
-    browser.screenshot("workbook-exported-1280").await;
+    let name = engine.name();
+    browser
+        .screenshot(&format!("{name}-workbook-exported-1280"))
+        .await;
     browser.resize_to_phone().await;
-    browser.screenshot("workbook-exported-390").await;
+    browser
+        .screenshot(&format!("{name}-workbook-exported-390"))
+        .await;
     browser
         .assert_accessible("the Export panel at phone width")
         .await;
 
     // A shared link's read-only view writes the same workbook.
     let link = browser.share_link().await;
-    let receiver = Browser::start().await;
+    let receiver = Browser::start_in(engine).await;
     receiver.client.goto(&link).await.expect("open the link");
     receiver
         .wait_for_text("[data-test=shared-banner]", |t| t.contains("read-only"))
