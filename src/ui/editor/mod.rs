@@ -84,7 +84,7 @@ fn PlanSelect(
     let path = move || state.plan.with(|p| field.path(p.plan()));
     let current = Memo::new(move |_| state.plan.with(|p| field.display(p.plan())));
     let id = move || field_id(&path());
-    let label = move || state.plan.with(|p| field.label(p.plan()));
+    let label = Memo::new(move |_| state.plan.with(|p| field.label(p.plan())));
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=id>{label}</label>

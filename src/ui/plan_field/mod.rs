@@ -56,8 +56,10 @@ pub fn PlanField(
     let numeric = move || matches!(kind.get(), Kind::Number { .. });
     let ranged = move || matches!(kind.get(), Kind::Number { range: true, .. });
     let range_value = Memo::new(move |_| plan.with(|p| field.distribution(p.plan())));
-    let label = move || plan.with(|p| field.label(p.plan()));
-    let hint = move || plan.with(|p| field.hint(p.plan()));
+    // Memos: the label's text is written only when it changes, not on
+    // every keystroke in any field.
+    let label = Memo::new(move |_| plan.with(|p| field.label(p.plan())));
+    let hint = Memo::new(move |_| plan.with(|p| field.hint(p.plan())));
     let error_id = move || format!("{}-error", id.get());
     view! {
         <div
