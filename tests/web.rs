@@ -51,6 +51,19 @@ async fn sleep(ms: i32) {
 /// Waits until `ready()` holds, looking again every 20 ms, for at most 20 s
 /// (a slow, loaded machine); then fails naming `what`. Never a fixed sleep
 /// before an assertion: as quick as the page on a fast machine.
+/// Resolves at the browser's next animation frame.
+async fn next_frame() {
+    let frame = web_sys::js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("a window")
+            .request_animation_frame(&resolve)
+            .expect("a frame");
+    });
+    wasm_bindgen_futures::JsFuture::from(frame)
+        .await
+        .expect("the frame");
+}
+
 async fn wait_for(what: &str, ready: impl Fn() -> bool) {
     let start = now();
     while !ready() {
@@ -515,10 +528,11 @@ async fn every_chart_is_drawn_on_its_canvas() {
     local_storage().clear().expect("clear");
     let (container, _app) = mount_app();
     // The tornado needs the bands, which follow a moment after opening.
-    wait_for("the tornado drawn", || {
-        inked(&canvas_in(&container, "canvas[data-test=tornado-chart]")) > 500
-    })
-    .await;
+    // A chart is drawn while it is on screen (or near it): each is brought
+    // into view, as a person scrolls to it.
+    let tornado = canvas_in(&container, "canvas[data-test=tornado-chart]");
+    tornado.scroll_into_view();
+    wait_for("the tornado drawn", || inked(&tornado) > 500).await;
     for name in [
         "users-chart",
         "cost-chart",
@@ -528,12 +542,51 @@ async fn every_chart_is_drawn_on_its_canvas() {
         "tornado-chart",
     ] {
         let canvas = canvas_in(&container, &format!("canvas[data-test={name}]"));
-        let dark = inked(&canvas);
-        assert!(
-            dark > 500,
-            "{name} draws lines and labels: {dark} dark pixels"
-        );
+        canvas.scroll_into_view();
+        wait_for(&format!("{name} drawn"), || inked(&canvas) > 500).await;
     }
+}
+
+/// A chart scrolled far out of view is not redrawn while the plan changes
+/// (typing redraws only what a person can see); scrolled back, it shows the
+/// change. Printing draws every chart.
+#[wasm_bindgen_test]
+async fn charts_out_of_view_wait_until_they_are_seen() {
+    local_storage().clear().expect("clear");
+    let (container, _app) = mount_app();
+    let users = canvas_in(&container, "canvas[data-test=users-chart]");
+    let per_user = canvas_in(&container, "canvas[data-test=per-user-chart]");
+    per_user.scroll_into_view();
+    wait_for("the cost-per-user chart drawn", || inked(&per_user) > 500).await;
+    // The users chart far above the window: a spacer pushes the page down.
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let spacer = document.create_element("div").expect("a div");
+    spacer
+        .set_attribute("style", "height: 20000px")
+        .expect("style");
+    container.after_with_node_1(&spacer).expect("added");
+    spacer.scroll_into_view();
+    // The observer reports after the next frames are laid out.
+    next_frame().await;
+    next_frame().await;
+    let users_before = users.to_data_url().expect("an image");
+    type_into(&container, CHURN, "9%");
+    wait_for("the edit shown", || month_users(&container, 12) != "658").await;
+    // Every effect of the edit has run by the next frame.
+    next_frame().await;
+    assert_eq!(
+        users.to_data_url().expect("an image"),
+        users_before,
+        "not redrawn while out of view"
+    );
+    users.scroll_into_view();
+    wait_for("redrawn once in view", || {
+        users.to_data_url().expect("an image") != users_before
+    })
+    .await;
+    spacer.remove();
 }
 
 /// The median of some timings, in milliseconds.

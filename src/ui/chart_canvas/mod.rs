@@ -48,9 +48,24 @@ pub fn ChartCanvas(
     on_cleanup(move || listener.remove());
     let geometry = StoredValue::new(None::<(PlotGeometry, f64)>);
     let hovered = RwSignal::new(None::<u32>);
+    let on_screen = watch_on_screen(canvas_ref);
+    let printing = RwSignal::new(false);
+    let print_listeners = [("beforeprint", true), ("afterprint", false)].map(|(name, on)| {
+        window_event_listener_untyped(name, move |_| {
+            printing.try_set(on);
+        })
+    });
+    on_cleanup(move || print_listeners.into_iter().for_each(|l| l.remove()));
 
+    // Drawn when its drawing or size changes, but only while it is on screen
+    // (or near it, or printing): a keystroke redraws the charts a person can
+    // see, and one scrolled to is drawn as it arrives.
     Effect::new(move |_| {
         resized.track();
+        drawing.track();
+        if !on_screen.get() && !printing.get() {
+            return;
+        }
         let Some(canvas) = canvas_ref.get() else {
             return;
         };
@@ -170,4 +185,50 @@ pub fn ChartCanvas(
             </div>
         </figure>
     }
+}
+
+/// Whether the canvas is on screen or within a screen's margin of it, as an
+/// IntersectionObserver reports; on screen until it has said (and where the
+/// browser has no observer).
+fn watch_on_screen(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<bool> {
+    use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+    let on_screen = RwSignal::new(true);
+    type Callback = wasm_bindgen::closure::Closure<dyn FnMut(web_sys::js_sys::Array)>;
+    let watching = StoredValue::new_local(None::<(IntersectionObserver, Callback)>);
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        if watching.with_value(Option::is_some) {
+            return;
+        }
+        let callback = Callback::new(move |entries: web_sys::js_sys::Array| {
+            // The newest entry is the canvas's state now.
+            let last = entries
+                .iter()
+                .last()
+                .and_then(|entry| entry.dyn_into::<IntersectionObserverEntry>().ok());
+            if let Some(entry) = last {
+                let seen = entry.is_intersecting();
+                if on_screen.try_get_untracked() != Some(seen) {
+                    on_screen.try_set(seen);
+                }
+            }
+        });
+        let options = IntersectionObserverInit::new();
+        options.set_root_margin("400px 0px");
+        let Ok(observer) =
+            IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+        else {
+            return;
+        };
+        observer.observe(&canvas);
+        watching.set_value(Some((observer, callback)));
+    });
+    on_cleanup(move || {
+        if let Some((observer, _)) = watching.try_update_value(Option::take).flatten() {
+            observer.disconnect();
+        }
+    });
+    on_screen
 }
