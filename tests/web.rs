@@ -549,7 +549,7 @@ async fn every_chart_is_drawn_on_its_canvas() {
 
 /// A chart scrolled far out of view is not redrawn while the plan changes
 /// (typing redraws only what a person can see); scrolled back, it shows the
-/// change. Printing draws every chart.
+/// change. Printing draws every chart, and only while it lasts.
 #[wasm_bindgen_test]
 async fn charts_out_of_view_wait_until_they_are_seen() {
     local_storage().clear().expect("clear");
@@ -574,6 +574,7 @@ async fn charts_out_of_view_wait_until_they_are_seen() {
     let users_before = users.to_data_url().expect("an image");
     type_into(&container, CHURN, "9%");
     wait_for("the edit shown", || month_users(&container, 12) != "658").await;
+    let month_after_first = month_users(&container, 12);
     // Every effect of the edit has run by the next frame.
     next_frame().await;
     assert_eq!(
@@ -581,9 +582,34 @@ async fn charts_out_of_view_wait_until_they_are_seen() {
         users_before,
         "not redrawn while out of view"
     );
+    // Before printing, every chart is drawn, seen or not.
+    let window = web_sys::window().expect("a window");
+    let print_event = |name: &str| {
+        let event = web_sys::Event::new(name).expect("an event");
+        window.dispatch_event(&event).expect("dispatched");
+    };
+    print_event("beforeprint");
+    wait_for("redrawn for printing", || {
+        users.to_data_url().expect("an image") != users_before
+    })
+    .await;
+    print_event("afterprint");
+    // Out of view again after printing: the next edit waits for the reader.
+    let printed = users.to_data_url().expect("an image");
+    type_into(&container, CHURN, "10%");
+    wait_for("the second edit shown", || {
+        month_users(&container, 12) != "658" && month_users(&container, 12) != month_after_first
+    })
+    .await;
+    next_frame().await;
+    assert_eq!(
+        users.to_data_url().expect("an image"),
+        printed,
+        "not redrawn out of view once printing is over"
+    );
     users.scroll_into_view();
     wait_for("redrawn once in view", || {
-        users.to_data_url().expect("an image") != users_before
+        users.to_data_url().expect("an image") != printed
     })
     .await;
     spacer.remove();
