@@ -20,6 +20,16 @@ use std::io::Cursor;
 
 type Book = Xlsx<Cursor<Vec<u8>>>;
 
+/// The sheets of a three-scenario plan's workbook (the worked example and
+/// managed-saas): the summary, the inputs, then a sheet per scenario.
+const WORKED_EXAMPLE_SHEETS: [&str; 5] = [
+    "Summary",
+    "Assumptions",
+    "Conservative",
+    "Moderate",
+    "Aggressive",
+];
+
 fn bands_of(valid: &ValidPlan) -> Bands {
     simulate_plan(
         valid,
@@ -104,16 +114,7 @@ fn the_workbook_holds_the_projection_with_live_totals_and_charts() {
     let plan = templates::worked_example().expect("valid");
     let bands = bands_of(&plan);
     let (bytes, mut book) = workbook(&plan, Some(&bands));
-    assert_eq!(
-        book.sheet_names(),
-        [
-            "Summary",
-            "Assumptions",
-            "Conservative",
-            "Moderate",
-            "Aggressive"
-        ]
-    );
+    assert_eq!(book.sheet_names(), WORKED_EXAMPLE_SHEETS);
     let projection = project(&plan);
     let moderate = &projection.scenarios[1];
     let values = book.worksheet_range("Moderate").expect("the sheet");
@@ -267,16 +268,7 @@ fn the_command_line_writes_the_workbook() {
     let bytes = std::fs::read(&path).expect("the file");
     let _ = std::fs::remove_file(&path);
     let book: Book = open_workbook_from_rs(Cursor::new(bytes)).expect("a valid .xlsx");
-    assert_eq!(
-        book.sheet_names(),
-        [
-            "Summary",
-            "Assumptions",
-            "Conservative",
-            "Moderate",
-            "Aggressive"
-        ]
-    );
+    assert_eq!(book.sheet_names(), WORKED_EXAMPLE_SHEETS);
     // Down a pipe (the test's standard output is not a terminal).
     let piped = run(&["forecast", "--template", "lean-mvp", "--format", "xlsx"]);
     assert!(piped.status.success());

@@ -181,12 +181,11 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
             .map(|(source, changes)| changes_since(source, changes, markdown))
             .unwrap_or_default()
     };
-    let bytes = match format {
-        Format::Xlsx => crate::export::projection_workbook(&plan, &projection, bands, only)?,
-        _ => Vec::new(),
-    };
     let text = match format {
-        Format::Xlsx => String::new(),
+        Format::Xlsx => {
+            let workbook = crate::export::projection_workbook(&plan, &projection, bands, only)?;
+            return deliver_binary(workbook, output.as_deref());
+        }
         Format::Table => projection_table(&plan, &projection, bands, only) + &changed_since(false),
         Format::Csv => projection_csv(&plan, &projection, bands, only),
         Format::Json => {
@@ -200,36 +199,31 @@ fn forecast(args: ForecastArgs) -> Result<String, String> {
             projection_markdown(&plan, &projection, bands, only) + &changed_since(true)
         }
     };
-    let bytes = if format == Format::Xlsx {
-        bytes
-    } else {
-        text.into_bytes()
-    };
-    deliver(bytes, output.as_deref())
+    match output {
+        Some(path) => write_file(&path, text.as_bytes()),
+        None => Ok(text),
+    }
 }
 
-/// Writes `bytes` to the file `output` (nothing printed), or returns them
-/// for standard output; a workbook is written to standard output only when
-/// it is a pipe or a file (checked before any work).
-fn deliver(bytes: Vec<u8>, output: Option<&str>) -> Result<String, String> {
-    match output {
-        Some(path) => {
-            std::fs::write(path, &bytes).map_err(|error| format!("{path}: {error}"))?;
-            Ok(String::new())
-        }
-        None => match String::from_utf8(bytes) {
-            Ok(text) => Ok(text),
-            Err(binary) => {
-                use std::io::Write;
-                let mut stdout = std::io::stdout();
-                stdout
-                    .write_all(binary.as_bytes())
-                    .and_then(|()| stdout.flush())
-                    .map_err(|error| format!("standard output: {error}"))?;
-                Ok(String::new())
-            }
-        },
+/// Writes `bytes` to the file `path`; nothing is printed.
+fn write_file(path: &str, bytes: &[u8]) -> Result<String, String> {
+    std::fs::write(path, bytes).map_err(|error| format!("{path}: {error}"))?;
+    Ok(String::new())
+}
+
+/// Writes a binary file to `output`, or to standard output (a pipe or a
+/// file: a terminal was refused before any work).
+fn deliver_binary(bytes: Vec<u8>, output: Option<&str>) -> Result<String, String> {
+    if let Some(path) = output {
+        return write_file(path, &bytes);
     }
+    use std::io::Write;
+    let mut stdout = std::io::stdout();
+    stdout
+        .write_all(&bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|error| format!("standard output: {error}"))?;
+    Ok(String::new())
 }
 
 impl args::Paths {

@@ -157,6 +157,21 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
     lines.min(30)
 }
 
+/// A number cell; nothing where the value is not finite (an empty cell, not
+/// Excel's error).
+fn write_finite(
+    worksheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    column: u16,
+    value: f64,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    if value.is_finite() {
+        worksheet.write_number_with_format(row, column, value, format)?;
+    }
+    Ok(())
+}
+
 /// How a month reads in cells and on chart axes.
 const MONTH_FORMAT: &str = "mmm yyyy";
 

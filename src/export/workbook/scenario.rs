@@ -6,7 +6,7 @@ use crate::engine::actuals::compare::compare;
 use crate::engine::analyse::scenario::ScenarioProjection;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::project::months::{cost_line_names, MonthResult};
-use crate::engine::uncertainty::bands::ScenarioBands;
+use crate::engine::uncertainty::bands::{quantity_names, ScenarioBands};
 use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{
     Chart, ChartLegendPosition, ChartType, Formula, Workbook, Worksheet, XlsxError,
@@ -70,12 +70,18 @@ pub(super) fn write(
     header(worksheet, valid, &columns, formats)?;
     let points = compare(valid, scenario, None);
     let series = valid.actual_series();
+    let names = quantity_names(valid.plan());
     for (index, month) in scenario.months.iter().enumerate() {
         let row = index as u32 + 1;
         month_cells(worksheet, valid, month, row, &columns, formats)?;
         totals(worksheet, month, row, &columns, formats)?;
         if let (Some(first), Some(bands)) = (columns.bands, bands) {
-            band_cells(worksheet, valid, bands, month.month, row, first, formats)?;
+            let cells = BandCells {
+                bands,
+                names: &names,
+                first,
+            };
+            cells.write(worksheet, month.month, row, formats)?;
         }
         for (offset, key) in series.iter().enumerate() {
             let column = columns.actuals + 2 * offset as u16;
@@ -205,7 +211,7 @@ fn month_cells(
     write_finite_run(worksheet, row, columns.costs, &month.costs, &formats.money)
 }
 
-/// `values` in a row from `first` on, each as [`write_finite`] writes it.
+/// `values` in a row from `first` on, each as [`super::write_finite`] writes it.
 fn write_finite_run(
     worksheet: &mut Worksheet,
     row: u32,
@@ -214,7 +220,7 @@ fn write_finite_run(
     format: &rust_xlsxwriter::Format,
 ) -> Result<(), XlsxError> {
     for (i, value) in values.iter().enumerate() {
-        write_finite(worksheet, row, first + i as u16, *value, format)?;
+        super::write_finite(worksheet, row, first + i as u16, *value, format)?;
     }
     Ok(())
 }
@@ -259,7 +265,7 @@ fn totals(
     );
     worksheet.write_formula_with_format(row, columns.per_user, per_user, &formats.money)?;
     if let Some(revenue) = columns.revenue {
-        write_finite(
+        super::write_finite(
             worksheet,
             row,
             revenue,
@@ -286,42 +292,46 @@ fn totals(
     Ok(())
 }
 
-/// Users and total cost at P5, P50 and P95 for the month, where simulated.
-fn band_cells(
-    worksheet: &mut Worksheet,
-    valid: &ValidPlan,
-    bands: &ScenarioBands,
-    month: u32,
-    row: u32,
+/// Where a scenario's bands go: its percentiles, the names of the
+/// quantities they follow (in the bands' order) and the first column.
+struct BandCells<'a> {
+    bands: &'a ScenarioBands,
+    names: &'a [String],
     first: u16,
-    formats: &Formats,
-) -> Result<(), XlsxError> {
-    let names = crate::engine::uncertainty::bands::quantity_names(valid.plan());
-    let Some(month_bands) = bands.months.iter().find(|m| m.month == month) else {
-        return Ok(());
-    };
-    for (group, (quantity, format)) in [("users", &formats.count), ("total_cost", &formats.money)]
-        .into_iter()
-        .enumerate()
-    {
-        let Some(Some(p)) = names
-            .iter()
-            .position(|n| n == quantity)
-            .and_then(|i| month_bands.percentiles.get(i))
-        else {
-            continue;
+}
+
+impl BandCells<'_> {
+    /// Users and total cost at P5, P50 and P95 for the month, where simulated.
+    fn write(
+        &self,
+        worksheet: &mut Worksheet,
+        month: u32,
+        row: u32,
+        formats: &Formats,
+    ) -> Result<(), XlsxError> {
+        let Some(month_bands) = self.bands.months.iter().find(|m| m.month == month) else {
+            return Ok(());
         };
-        for (i, value) in [p.p5, p.p50, p.p95].into_iter().enumerate() {
-            write_finite(
-                worksheet,
-                row,
-                first + 3 * group as u16 + i as u16,
-                value,
-                format,
-            )?;
+        for (group, (quantity, format)) in
+            [("users", &formats.count), ("total_cost", &formats.money)]
+                .into_iter()
+                .enumerate()
+        {
+            let Some(Some(p)) = self
+                .names
+                .iter()
+                .position(|n| n == quantity)
+                .and_then(|i| month_bands.percentiles.get(i))
+            else {
+                continue;
+            };
+            for (i, value) in [p.p5, p.p50, p.p95].into_iter().enumerate() {
+                let column = self.first + 3 * group as u16 + i as u16;
+                super::write_finite(worksheet, row, column, value, format)?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Columns wide enough for their largest number with separators and two
@@ -357,21 +367,6 @@ fn widen_for_numbers(
     let cumulative = widest(&mut months.iter().map(|m| m.cumulative_cost));
     for column in [columns.total, columns.cumulative, columns.per_user] {
         worksheet.set_column_width(column, width(cumulative))?;
-    }
-    Ok(())
-}
-
-/// A number cell; nothing where the value is not finite (an empty cell, not
-/// Excel's error).
-fn write_finite(
-    worksheet: &mut Worksheet,
-    row: u32,
-    column: u16,
-    value: f64,
-    format: &rust_xlsxwriter::Format,
-) -> Result<(), XlsxError> {
-    if value.is_finite() {
-        worksheet.write_number_with_format(row, column, value, format)?;
     }
     Ok(())
 }

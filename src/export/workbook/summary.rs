@@ -4,7 +4,7 @@
 //! by scenario.
 
 use super::Formats;
-use crate::engine::analyse::events::EventKind;
+use crate::engine::analyse::events::{Event, EventKind};
 use crate::engine::analyse::scenario::ScenarioProjection;
 use crate::engine::model::number::format_percent;
 use crate::engine::model::validate::ValidPlan;
@@ -173,8 +173,8 @@ fn scenario_row(
             &formats.money
         };
         let column = 2 + 3 * i as u16;
-        if let Some(value) = value.filter(|v| v.is_finite()) {
-            worksheet.write_number_with_format(row, column, value, format)?;
+        if let Some(value) = value {
+            super::write_finite(worksheet, row, column, value, format)?;
         }
         let range = month_bands.and_then(|m| {
             let index = names.iter().position(|n| n == quantity)?;
@@ -200,14 +200,15 @@ fn outlook_row(
 ) -> Result<(), XlsxError> {
     worksheet.write_string_with_format(row, 0, scenario.name.as_str(), &formats.label)?;
     super::write_month(worksheet, valid, row, 1, month, formats)?;
-    let describe = crate::engine::output::describe::first_limit(&scenario.events).map(|event| {
+    let in_words = |event: &Event| {
         format!(
             "month {} · {}: {}",
             event.month,
             super::month_words(valid, event.month),
             event.message
         )
-    });
+    };
+    let describe = crate::engine::output::describe::first_limit(&scenario.events).map(in_words);
     let horizon = valid.plan().horizon_months;
     let act_by = scenario
         .act_by
@@ -221,17 +222,7 @@ fn outlook_row(
             .events
             .iter()
             .find(|e| e.kind == EventKind::BudgetBroken && e.month <= month)
-            .map_or_else(
-                || format!("within budget to month {month}"),
-                |e| {
-                    format!(
-                        "month {} · {}: {}",
-                        e.month,
-                        super::month_words(valid, e.month),
-                        e.message
-                    )
-                },
-            )
+            .map_or_else(|| format!("within budget to month {month}"), in_words)
     });
     let texts = [describe, act_by, break_even, budget].map(|t| t.unwrap_or_else(|| "—".into()));
     let mut lines = 1;
