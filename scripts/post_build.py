@@ -14,7 +14,10 @@ it work offline.
    The workbook module (headroom-workbook, the Excel writer, also a Trunk
    "worker") is named the same way, with a loader of its own that the app
    adds only when a workbook is asked for (WORKBOOK_LOADER, named in
-   <meta name="headroom-workbook">; src/ui/files/workbook.rs).
+   <meta name="headroom-workbook">; src/ui/files/workbook.rs). So is the
+   Monte Carlo module (headroom-montecarlo), with the script the app's Web
+   Workers run (MONTECARLO_WORKER, named in <meta name="headroom-montecarlo">;
+   src/ui/montecarlo/).
 2. The first module's loader: Trunk's inline loader is replaced by one that
    first checks the browser can run it (WebAssembly with SIMD) and says so
    in place of the loading notice when it cannot, or when the module fails
@@ -28,7 +31,8 @@ it work offline.
    No 'unsafe-inline', no 'unsafe-eval'.
 3. Service worker: sw.js is written with this build's exact file list (both
    modules, so a reader who went offline after the first look still gets the
-   app, and the workbook module, so a workbook can be written offline) and
+   app; the Monte Carlo workers' module; and the workbook module, so a
+   workbook can be written offline) and
    a version derived from their contents, so a new release installs
    a new cache and removes the old one as a whole: never old JavaScript with
    new wasm.
@@ -45,10 +49,13 @@ import sys
 PLACEHOLDER = "'sha256-TRUNK-LOADER'"
 APP_PLACEHOLDER = 'content="TRUNK-APP"'
 WORKBOOK_PLACEHOLDER = 'content="TRUNK-WORKBOOK"'
+MONTECARLO_PLACEHOLDER = 'content="TRUNK-MONTECARLO"'
 # What Trunk writes for the app (index.html: data-bin="headroom-web", data-type="worker").
 APP_FILES = {"js": "headroom-web.js", "wasm": "headroom-web_bg.wasm", "css": "app.css"}
 # The Excel writer (index.html: data-bin="headroom-workbook", data-type="worker").
 WORKBOOK_FILES = {"js": "headroom-workbook.js", "wasm": "headroom-workbook_bg.wasm"}
+# The Monte Carlo workers' module (index.html: data-bin="headroom-montecarlo", data-type="worker").
+MONTECARLO_FILES = {"js": "headroom-montecarlo.js", "wasm": "headroom-montecarlo_bg.wasm"}
 
 
 def content_name(staging: str, name: str, stem: str, suffix: str) -> str:
@@ -79,14 +86,26 @@ def name_the_app(staging: str) -> str:
 def name_the_workbook(staging: str) -> str:
     """Names the workbook module's files by content and writes its loader;
     returns the loader's name."""
-    missing = [name for name in WORKBOOK_FILES.values() if not os.path.isfile(os.path.join(staging, name))]
+    return name_on_demand(staging, "the workbook module", WORKBOOK_FILES, "headroom-workbook", WORKBOOK_LOADER)
+
+
+def name_the_montecarlo(staging: str) -> str:
+    """Names the Monte Carlo module's files by content and writes the
+    workers' script; returns the script's name."""
+    return name_on_demand(staging, "the Monte Carlo module", MONTECARLO_FILES, "headroom-montecarlo", MONTECARLO_WORKER)
+
+
+def name_on_demand(staging: str, what: str, files: dict, stem: str, template: str) -> str:
+    """Names a module the app starts later (a Trunk "worker") by content and
+    writes the script that starts it, `stem-loader-<hash>.js`; returns its name."""
+    missing = [name for name in files.values() if not os.path.isfile(os.path.join(staging, name))]
     if missing:
-        raise SystemExit(f"post_build: the workbook module's files are missing from the build: {', '.join(missing)}")
-    js = content_name(staging, WORKBOOK_FILES["js"], "headroom-workbook", ".js")
-    wasm = content_name(staging, WORKBOOK_FILES["wasm"], "headroom-workbook", "_bg.wasm")
-    loader = WORKBOOK_LOADER.replace("__JS__", js).replace("__WASM__", wasm)
+        raise SystemExit(f"post_build: {what}'s files are missing from the build: {', '.join(missing)}")
+    js = content_name(staging, files["js"], stem, ".js")
+    wasm = content_name(staging, files["wasm"], stem, "_bg.wasm")
+    loader = template.replace("__JS__", js).replace("__WASM__", wasm)
     digest = hashlib.sha256(loader.encode("utf-8")).hexdigest()[:16]
-    name = f"headroom-workbook-loader-{digest}.js"
+    name = f"{stem}-loader-{digest}.js"
     with open(os.path.join(staging, name), "w", encoding="utf-8") as f:
         f.write(loader)
     return name
@@ -134,11 +153,13 @@ def main() -> int:
         index = f.read()
 
     scripts = re.findall(r"<script type=\"module\">(.*?)</script>", index, flags=re.S)
-    if len(scripts) != 1 or PLACEHOLDER not in index or APP_PLACEHOLDER not in index or WORKBOOK_PLACEHOLDER not in index:
-        print("post_build: expected one inline loader script and the CSP, app and workbook placeholders", file=sys.stderr)
+    placeholders = (PLACEHOLDER, APP_PLACEHOLDER, WORKBOOK_PLACEHOLDER, MONTECARLO_PLACEHOLDER)
+    if len(scripts) != 1 or any(placeholder not in index for placeholder in placeholders):
+        print("post_build: expected one inline loader script and the CSP, app, workbook and Monte Carlo placeholders", file=sys.stderr)
         return 1
     index = index.replace(APP_PLACEHOLDER, f'content="./{name_the_app(staging)}"')
     index = index.replace(WORKBOOK_PLACEHOLDER, f'content="./{name_the_workbook(staging)}"')
+    index = index.replace(MONTECARLO_PLACEHOLDER, f'content="./{name_the_montecarlo(staging)}"')
     index, integrity = without_wasm_preload(index)
     guarded = guarded_loader(scripts[0])
     index = index.replace(f'<script type="module">{scripts[0]}</script>', f'<script type="module">{guarded}</script>')
@@ -288,6 +309,26 @@ import("./__JS__" + attempt)
   })
   .catch((error) =>
     window.dispatchEvent(new CustomEvent("headroom-workbook-failed", { detail: String(error) })));
+"""
+
+MONTECARLO_WORKER = """// Headroom's Monte Carlo worker, written by scripts/post_build.py for one build.
+// The app (src/ui/montecarlo/) starts it as a module worker. Each message
+// { run, scenario, document } is answered { run, scenario, bytes } (the
+// scenario's bands, engine::uncertainty::wire) or { run, scenario, failed }.
+// It says { ready: true } once its WebAssembly has started, or { failed }.
+import init, { simulateScenario } from "./__JS__";
+const ready = init({ module_or_path: "./__WASM__" });
+ready.then(() => postMessage({ ready: true }), (error) => postMessage({ failed: String(error) }));
+onmessage = async (event) => {
+  const { run, scenario, document } = event.data;
+  try {
+    await ready;
+    const bytes = simulateScenario(document, scenario);
+    postMessage({ run, scenario, bytes }, [bytes.buffer]);
+  } catch (error) {
+    postMessage({ run, scenario, failed: String(error) });
+  }
+};
 """
 
 SERVICE_WORKER = """// Headroom's service worker, written by scripts/post_build.py for one build.

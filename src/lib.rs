@@ -18,6 +18,7 @@ pub mod export;
 pub mod headline;
 pub mod library;
 pub mod versions;
+pub mod workers;
 
 #[cfg(target_arch = "wasm32")]
 pub mod start;

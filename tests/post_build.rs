@@ -16,7 +16,7 @@ const LOADER: &str =
 const WASM_INTEGRITY: &str = "sha384-OWEWKAopMy9BLQpfwJ3Mnvc";
 
 /// A staging folder as Trunk leaves it: the first module (main), the app and
-/// the workbook module as plain-named "workers", the app's stylesheet, and
+/// the workbook and Monte Carlo modules as plain-named "workers", the app's stylesheet, and
 /// the page with its placeholders.
 fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     let dir =
@@ -27,6 +27,7 @@ fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
         "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self' 'sha256-TRUNK-LOADER'\" />\
          <meta name=\"headroom-app\" content=\"TRUNK-APP\" />\
          <meta name=\"headroom-workbook\" content=\"TRUNK-WORKBOOK\" />\
+         <meta name=\"headroom-montecarlo\" content=\"TRUNK-MONTECARLO\" />\
          <script type=\"module\">{LOADER}</script>\
          <link rel=\"modulepreload\" href=\"./headroom-start-1.js\" crossorigin=\"anonymous\" integrity=\"sha384-JS\">\
          <link rel=\"preload\" href=\"./headroom-start-1_bg.wasm\" crossorigin=\"anonymous\" integrity=\"{WASM_INTEGRITY}\" as=\"fetch\" type=\"application/wasm\"></head></html>"
@@ -39,6 +40,9 @@ fn staging(name: &str, app_wasm: &[u8]) -> PathBuf {
     std::fs::write(dir.join("app.css"), "body { margin: 0 }").expect("app css");
     std::fs::write(dir.join("headroom-workbook.js"), "export default 3;").expect("workbook js");
     std::fs::write(dir.join("headroom-workbook_bg.wasm"), b"\0asm xlsx").expect("workbook wasm");
+    std::fs::write(dir.join("headroom-montecarlo.js"), "export default 4;").expect("montecarlo js");
+    std::fs::write(dir.join("headroom-montecarlo_bg.wasm"), b"\0asm paths")
+        .expect("montecarlo wasm");
     dir
 }
 
@@ -180,8 +184,38 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         assert!(text.contains(&expected), "{expected} missing from {text}");
     }
 
+    // The Monte Carlo module, and the script its Web Workers run: it starts
+    // the module, says when it is ready or failed, and answers each run's
+    // scenario with the bands' bytes, handed over rather than copied.
+    let montecarlo_js = every_named(&dir, "headroom-montecarlo-", ".js")
+        .into_iter()
+        .find(|n| !n.starts_with("headroom-montecarlo-loader-"))
+        .expect("the Monte Carlo module's JavaScript");
+    let montecarlo_wasm = named(&dir, "headroom-montecarlo-", "_bg.wasm");
+    let worker = named(&dir, "headroom-montecarlo-loader-", ".js");
+    assert!(
+        index.contains(&format!(
+            "<meta name=\"headroom-montecarlo\" content=\"./{worker}\" />"
+        )),
+        "{index}"
+    );
+    let text = std::fs::read_to_string(dir.join(&worker)).expect("the worker's script");
+    for expected in [
+        format!("import init, {{ simulateScenario }} from \"./{montecarlo_js}\""),
+        format!("module_or_path: \"./{montecarlo_wasm}\""),
+        "postMessage({ ready: true })".to_string(),
+        "postMessage({ failed: String(error) })".to_string(),
+        "postMessage({ run, scenario, bytes }, [bytes.buffer])".to_string(),
+        "postMessage({ run, scenario, failed: String(error) })".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected} missing from {text}");
+    }
+
     let sw = std::fs::read_to_string(dir.join("sw.js")).expect("sw.js");
     for file in [
+        format!("./{montecarlo_js}"),
+        format!("./{montecarlo_wasm}"),
+        format!("./{worker}"),
         format!("./{workbook_js}"),
         format!("./{workbook_wasm}"),
         format!("./{workbook_loader}"),
@@ -241,6 +275,22 @@ fn a_build_without_the_workbook_module_stops_with_a_message() {
     assert!(
         message.contains(
             "the workbook module's files are missing from the build: headroom-workbook.js"
+        ),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_build_without_the_montecarlo_module_stops_with_a_message() {
+    let dir = staging("no-montecarlo", b"\0asm one");
+    std::fs::remove_file(dir.join("headroom-montecarlo_bg.wasm")).expect("remove");
+    let output = run(&dir);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains(
+            "the Monte Carlo module's files are missing from the build: headroom-montecarlo_bg.wasm"
         ),
         "{message}"
     );

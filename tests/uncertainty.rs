@@ -352,3 +352,40 @@ fn sensitivity_inputs_read_as_written() {
         }
     }
 }
+
+/// The bytes a worker hands the page are read defensively: whatever arrives
+/// (a damaged message, a worker of another build, bytes cut short or
+/// flipped), reading gives bands or a sentence, never a panic, and a
+/// scenario's own bytes always read back to exactly its bands.
+mod worker_bytes {
+    use super::*;
+    use headroom::engine::uncertainty::wire::{decode_scenario_bands, encode_scenario_bands};
+    use proptest::prelude::*;
+
+    fn scenario_bytes() -> Vec<u8> {
+        let plan = templates::load("managed-saas").unwrap().unwrap();
+        let bands = simulate_plan(&plan, settings(50, 3));
+        encode_scenario_bands(&bands.scenarios[0]).expect("written")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn any_bytes_read_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = decode_scenario_bands(&bytes);
+        }
+
+        #[test]
+        fn damaged_bytes_read_or_are_refused(cut in 0usize..2_000, flip in 0usize..2_000, bit in 0u8..8) {
+            let bytes = scenario_bytes();
+            let own = decode_scenario_bands(&bytes).expect("its own bytes read");
+            prop_assert_eq!(&encode_scenario_bands(&own).expect("written"), &bytes);
+            // Cut short: refused (every field is needed).
+            prop_assert!(decode_scenario_bands(&bytes[..cut % bytes.len()]).is_err());
+            // A bit flipped: read as something or refused, never a panic.
+            let mut flipped = bytes.clone();
+            flipped[flip % bytes.len()] ^= 1 << bit;
+            let _ = decode_scenario_bands(&flipped);
+        }
+    }
+}

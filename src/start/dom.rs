@@ -57,14 +57,29 @@ pub fn listen(
 pub fn sized_backend(
     canvas: web_sys::HtmlCanvasElement,
     height: f64,
+    known_width: Option<f64>,
 ) -> Option<(plotters_canvas::CanvasBackend, f64)> {
     let scale = web_sys::window()
         .map(|window| window.device_pixel_ratio())
         .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
         .unwrap_or(1.0);
-    let css_width = f64::from(canvas.client_width()).max(280.0);
-    canvas.set_width((css_width * scale).round() as u32);
-    canvas.set_height((height * scale).round() as u32);
+    // Reading the width lays the page out first if anything changed: the
+    // app passes the width its ResizeObserver reported instead.
+    let css_width = known_width
+        .unwrap_or_else(|| f64::from(canvas.client_width()))
+        .max(280.0);
+    let (width, height) = (
+        (css_width * scale).round() as u32,
+        (height * scale).round() as u32,
+    );
+    // Setting a size, even the same one, resets the canvas: only on a change
+    // (every chart paints its whole area first).
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
     plotters_canvas::CanvasBackend::with_canvas_object(canvas).map(|backend| (backend, scale))
 }
 

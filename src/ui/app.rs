@@ -10,6 +10,7 @@ use super::files::FilePanel;
 use super::headline::Headline;
 use super::history::{HistoryPanel, VersionBanner};
 use super::library::{self, Library};
+use super::montecarlo::Simulator;
 use super::month_table::MonthTable;
 use super::plans_panel::PlansPanel;
 use super::risks::Risks;
@@ -21,12 +22,8 @@ use super::state::PlanState;
 use super::toolbar::Toolbar;
 use super::{BandsState, Menu, OpenMenu, ProjectionMemo, ShowAllMonths};
 use crate::engine::analyse::scenario::{project, Projection};
-use crate::engine::uncertainty::{has_uncertainty, simulate_plan};
+use crate::engine::uncertainty::{bands_digest, has_uncertainty};
 use leptos::prelude::*;
-use std::time::Duration;
-
-/// How long after the last edit the Monte Carlo bands are recomputed.
-const BANDS_DELAY: Duration = Duration::from_millis(250);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -91,39 +88,38 @@ pub fn App() -> impl IntoView {
     };
     provide_context(bands);
 
-    // The bands follow the plan a moment after the last edit, so typing is
-    // never held up by the simulation.
-    let pending = StoredValue::new(None::<TimeoutHandle>);
+    // The bands follow the plan: workers simulate it off the page's thread
+    // (on the page, a moment after the last edit, where workers cannot run),
+    // and a newer edit's bands always win.
+    let simulator = Simulator::new(move |simulated| {
+        bands.bands.try_set(Some(simulated));
+        bands.stale.try_set(false);
+    });
     Effect::new(move |_| {
         let uncertain = plan.with(|p| has_uncertainty(p.plan()));
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
         if !uncertain {
+            simulator.cancel();
             bands.bands.set(None);
             bands.stale.set(false);
             return;
         }
         bands.stale.set(true);
-        let handle = set_timeout_with_handle(
-            move || {
-                // The app may have been unmounted meanwhile (tests mount and drop it).
-                let Some(simulated) = plan.try_with_untracked(|p| {
-                    simulate_plan(p, p.plan().uncertainty.unwrap_or_default())
-                }) else {
-                    return;
-                };
-                bands.bands.try_set(Some(simulated));
-                bands.stale.try_set(false);
-            },
-            BANDS_DELAY,
-        )
-        .ok();
-        pending.set_value(handle);
+        plan.with(|p| simulator.run(p));
     });
-    on_cleanup(move || {
-        if let Some(handle) = pending.try_get_value().flatten() {
-            handle.clear();
+    // The bands' fingerprint on the page, for tests comparing them with the
+    // command line's (`engine::uncertainty::bands_digest`).
+    Effect::new(move |_| {
+        let digest = bands
+            .bands
+            .with(|b| b.as_ref().map(|b| format!("{:#018x}", bands_digest(b))));
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element());
+        if let Some(root) = root {
+            let _ = match digest {
+                Some(digest) => root.set_attribute("data-bands-digest", &digest),
+                None => root.remove_attribute("data-bands-digest"),
+            };
         }
     });
 

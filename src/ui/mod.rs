@@ -20,6 +20,7 @@ pub mod files;
 mod headline;
 mod history;
 pub mod library;
+mod montecarlo;
 mod month_table;
 mod months_switch;
 mod plan_field;
@@ -99,6 +100,27 @@ pub fn shown_months(horizon: u32, all: bool) -> Vec<u32> {
 }
 
 pub use crate::headline::calendar;
+
+/// Resolves in a later task, `delay` from now at the soonest, after the
+/// browser has had a chance to paint and to handle input.
+pub(crate) async fn next_task_after(delay: std::time::Duration) {
+    use wasm_bindgen::JsValue;
+    use web_sys::js_sys::{Function, Promise};
+    let waited = Promise::new(&mut |resolve: Function, _reject: Function| {
+        let milliseconds = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
+        let scheduled = web_sys::window()
+            .map(|window| {
+                window
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, milliseconds)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        if !scheduled {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(waited).await;
+}
 
 /// Registers the service worker that keeps the app working offline, where
 /// the browser offers service workers (a secure context: https or localhost).

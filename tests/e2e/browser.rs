@@ -360,14 +360,24 @@ impl Browser {
     /// Runs `script` in every page before the page's own scripts (Chromium's
     /// DevTools `Page.addScriptToEvaluateOnNewDocument`, through ChromeDriver).
     pub async fn before_every_page(&self, script: &str) {
+        self.devtools(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": script }),
+        )
+        .await;
+    }
+
+    /// Sends Chromium a DevTools command through ChromeDriver; returns its result.
+    pub async fn devtools(
+        &self,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> serde_json::Value {
         assert_eq!(self.engine, Engine::Chromium, "a DevTools command");
         self.client
-            .issue_cmd(DevTools {
-                method: "Page.addScriptToEvaluateOnNewDocument",
-                params: serde_json::json!({ "source": script }),
-            })
+            .issue_cmd(DevTools { method, params })
             .await
-            .expect("ChromeDriver runs the DevTools command");
+            .expect("ChromeDriver runs the DevTools command")
     }
 
     /// Saves what the window shows as `target/screenshots/NAME.png`, for a

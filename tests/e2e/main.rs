@@ -11,6 +11,7 @@ mod decisions;
 mod engines;
 mod first_look;
 mod history;
+mod montecarlo;
 mod real_systems;
 mod server;
 mod workbook;

@@ -57,7 +57,7 @@ impl Step {
 }
 
 /// When a step must start.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActBy {
     pub component: String,
     pub step: String,
@@ -454,7 +454,7 @@ pub fn quantile_month(months: &mut [u16], confidence: f64) -> Option<u32> {
 }
 
 /// A commitment worth making, and what it is expected to do.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Recommendation {
     pub component: String,
     pub units: u32,

@@ -812,7 +812,7 @@ pub struct Actuals {
 }
 
 /// One kind of actual: what a value in [`Actuals`] is an observation of.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Series {
     Users,
     Metric(String),

@@ -15,6 +15,7 @@ use crate::engine::model::plan::{CommitmentTerm, Plan, Series, Uncertainty};
 use crate::engine::model::rename::BUILT_IN_SERIES;
 use crate::engine::model::validate::{Quantity, ValidPlan};
 use crate::engine::project::sizing::LatencyLimits;
+use serde::{Deserialize, Serialize};
 
 /// The bands of every scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +28,7 @@ pub struct Bands {
     pub scenarios: Vec<ScenarioBands>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScenarioBands {
     pub name: String,
     pub months: Vec<MonthBands>,
@@ -51,7 +52,7 @@ pub struct ScenarioBands {
 
 /// An actual's place among the simulated paths of its month: the share of
 /// paths below it, ties counting half, from 0 to 100.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActualPercentile {
     pub month: u32,
     pub series: Series,
@@ -117,7 +118,7 @@ fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
     by_month
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthBands {
     pub month: u32,
     /// By quantity (see [`Bands::quantities`]); `None` where no path has a
@@ -137,7 +138,7 @@ pub struct MonthBands {
 
 /// How much one input moves the outcome between its low and high bounds,
 /// the others at their medians.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
     pub input: String,
     pub low: f64,
@@ -213,22 +214,62 @@ pub fn quantity_names(plan: &Plan) -> Vec<String> {
 
 /// Runs every scenario of the plan over `settings.samples` paths.
 pub fn simulate_plan(valid: &ValidPlan, settings: Uncertainty) -> Bands {
-    let plan = valid.plan();
-    let paths = settings.samples.max(1) as usize;
     // The steps act-by dates are about come from the deterministic projection.
     let projection = project(valid);
-    Bands {
-        paths,
-        seed: settings.seed,
-        quantities: quantity_names(plan),
-        scenarios: projection
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(scenario, deterministic)| {
-                simulate_scenario(valid, scenario, deterministic, paths, settings.seed)
-            })
-            .collect(),
+    let scenarios = projection
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(scenario, deterministic)| {
+            simulate_scenario(
+                valid,
+                scenario,
+                deterministic,
+                paths(settings),
+                settings.seed,
+            )
+        })
+        .collect();
+    Bands::assemble(valid.plan(), settings, scenarios)
+}
+
+/// How many paths `settings` asks for (at least one).
+fn paths(settings: Uncertainty) -> usize {
+    settings.samples.max(1) as usize
+}
+
+/// Runs one scenario of the plan over `settings.samples` paths: exactly
+/// what [`simulate_plan`] computes for it, since each scenario's paths draw
+/// from their own streams and read nothing of another scenario's. The app's
+/// workers run a plan this way, a scenario each, and [`Bands::assemble`]
+/// puts the results back in order. `None` for a scenario the plan has not.
+pub fn simulate_one_scenario(
+    valid: &ValidPlan,
+    scenario: usize,
+    settings: Uncertainty,
+) -> Option<ScenarioBands> {
+    if scenario >= valid.plan().scenarios.len() {
+        return None;
+    }
+    let deterministic = crate::engine::analyse::scenario::project_scenario(valid, scenario);
+    Some(simulate_scenario(
+        valid,
+        scenario,
+        &deterministic,
+        paths(settings),
+        settings.seed,
+    ))
+}
+
+impl Bands {
+    /// A plan's bands from its scenarios' bands, in the plan's order.
+    pub fn assemble(plan: &Plan, settings: Uncertainty, scenarios: Vec<ScenarioBands>) -> Bands {
+        Bands {
+            paths: paths(settings),
+            seed: settings.seed,
+            quantities: quantity_names(plan),
+            scenarios,
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod correlation;
 pub mod percentile;
 pub mod sample;
 pub mod simulate;
+pub mod wire;
 
 pub use bands::*;
 pub use percentile::{percentiles, Percentiles, Selector};

@@ -1,7 +1,7 @@
 //! Exact percentiles from all samples, by bucket selection rather than a sort.
 
 /// The five percentiles Headroom reports.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Percentiles {
     pub p5: f64,
     pub p10: f64,

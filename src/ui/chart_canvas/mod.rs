@@ -41,11 +41,7 @@ pub fn ChartCanvas(
 ) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let canvas_ref = NodeRef::<html::Canvas>::new();
-    let resized = RwSignal::new(0u32);
-    let listener = window_event_listener(leptos::ev::resize, move |_| {
-        resized.try_update(|n| *n += 1);
-    });
-    on_cleanup(move || listener.remove());
+    let width = watch_width(canvas_ref);
     let geometry = StoredValue::new(None::<(PlotGeometry, f64)>);
     let hovered = RwSignal::new(None::<u32>);
     let on_screen = watch_on_screen(canvas_ref);
@@ -61,7 +57,7 @@ pub fn ChartCanvas(
     // (or near it, or printing): a keystroke redraws the charts a person can
     // see, and one scrolled to is drawn as it arrives.
     Effect::new(move |_| {
-        resized.track();
+        let width = width.get();
         drawing.track();
         if !on_screen.get() && !printing.get() {
             return;
@@ -70,7 +66,7 @@ pub fn ChartCanvas(
             return;
         };
         // Sized in device pixels so lines and text stay sharp.
-        let Some((backend, scale)) = sized_backend(canvas, height) else {
+        let Some((backend, scale)) = sized_backend(canvas, height, width) else {
             return;
         };
         let area = backend.into_drawing_area();
@@ -187,14 +183,65 @@ pub fn ChartCanvas(
     }
 }
 
+/// The canvas's width in CSS pixels, as a ResizeObserver reports it after
+/// each layout that changes it: a redraw never asks for the width, which
+/// would make the browser lay the page out again in the middle of a
+/// keystroke's updates (once per chart). `None` until it has reported, and
+/// where the browser has no observer: the drawing then reads the width.
+fn watch_width(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<Option<f64>> {
+    use web_sys::{ResizeObserver, ResizeObserverEntry};
+    watch_canvas(
+        canvas_ref,
+        None,
+        |entry| {
+            let entry = entry.dyn_into::<ResizeObserverEntry>().ok()?;
+            Some(Some(entry.content_rect().width()).filter(|w| w.is_finite() && *w > 0.0))
+        },
+        |callback, canvas| {
+            let observer = ResizeObserver::new(callback).ok()?;
+            observer.observe(canvas);
+            Some(Box::new(move || observer.disconnect()))
+        },
+    )
+}
+
 /// Whether the canvas is on screen or within a screen's margin of it, as an
 /// IntersectionObserver reports; on screen until it has said (and where the
 /// browser has no observer).
 fn watch_on_screen(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<bool> {
     use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
-    let on_screen = RwSignal::new(true);
+    watch_canvas(
+        canvas_ref,
+        true,
+        |entry| {
+            let entry = entry.dyn_into::<IntersectionObserverEntry>().ok()?;
+            Some(entry.is_intersecting())
+        },
+        |callback, canvas| {
+            let options = IntersectionObserverInit::new();
+            options.set_root_margin("400px 0px");
+            let observer = IntersectionObserver::new_with_options(callback, &options).ok()?;
+            observer.observe(canvas);
+            Some(Box::new(move || observer.disconnect()))
+        },
+    )
+}
+
+type Disconnect = Box<dyn Fn()>;
+
+/// A signal following what an observer of the canvas reports: `initial`
+/// until its first report, then what `read` makes of its newest entry.
+/// `observe` starts the observer on the canvas with the callback, returning
+/// how to stop it (when the chart is dropped).
+fn watch_canvas<T: Clone + PartialEq + Send + Sync + 'static>(
+    canvas_ref: NodeRef<html::Canvas>,
+    initial: T,
+    read: fn(wasm_bindgen::JsValue) -> Option<T>,
+    observe: fn(&web_sys::js_sys::Function, &web_sys::Element) -> Option<Disconnect>,
+) -> RwSignal<T> {
+    let value = RwSignal::new(initial);
     type Callback = wasm_bindgen::closure::Closure<dyn FnMut(web_sys::js_sys::Array)>;
-    let watching = StoredValue::new_local(None::<(IntersectionObserver, Callback)>);
+    let watching = StoredValue::new_local(None::<(Disconnect, Callback)>);
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else {
             return;
@@ -204,31 +251,20 @@ fn watch_on_screen(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<bool> {
         }
         let callback = Callback::new(move |entries: web_sys::js_sys::Array| {
             // The newest entry is the canvas's state now.
-            let last = entries
-                .iter()
-                .last()
-                .and_then(|entry| entry.dyn_into::<IntersectionObserverEntry>().ok());
-            if let Some(entry) = last {
-                let seen = entry.is_intersecting();
-                if on_screen.try_get_untracked() != Some(seen) {
-                    on_screen.try_set(seen);
+            if let Some(now) = entries.iter().last().and_then(read) {
+                if value.try_get_untracked().as_ref() != Some(&now) {
+                    value.try_set(now);
                 }
             }
         });
-        let options = IntersectionObserverInit::new();
-        options.set_root_margin("400px 0px");
-        let Ok(observer) =
-            IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
-        else {
-            return;
-        };
-        observer.observe(&canvas);
-        watching.set_value(Some((observer, callback)));
-    });
-    on_cleanup(move || {
-        if let Some((observer, _)) = watching.try_update_value(Option::take).flatten() {
-            observer.disconnect();
+        if let Some(disconnect) = observe(callback.as_ref().unchecked_ref(), &canvas) {
+            watching.set_value(Some((disconnect, callback)));
         }
     });
-    on_screen
+    on_cleanup(move || {
+        if let Some((disconnect, _)) = watching.try_update_value(Option::take).flatten() {
+            disconnect();
+        }
+    });
+    value
 }

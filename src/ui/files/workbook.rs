@@ -47,7 +47,7 @@ pub async fn write(document: &str) -> Result<(String, Vec<u8>), WorkbookError> {
     let writer = writer().await?;
     // The writer runs on this thread (a large plan's bands take a moment):
     // let "Preparing…" be painted first.
-    next_task().await;
+    crate::ui::next_task_after(std::time::Duration::ZERO).await;
     let written = writer
         .call1(&JsValue::NULL, &JsValue::from_str(document))
         .map_err(|error| {
@@ -67,19 +67,6 @@ pub async fn write(document: &str) -> Result<(String, Vec<u8>), WorkbookError> {
             "the writer gave back no file".into(),
         )),
     }
-}
-
-/// Resolves in a later task, after the browser has had a chance to paint.
-async fn next_task() {
-    let waited = Promise::new(&mut |resolve: Function, _reject: Function| {
-        let scheduled = web_sys::window()
-            .map(|window| window.set_timeout_with_callback(&resolve).is_ok())
-            .unwrap_or(false);
-        if !scheduled {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(waited).await;
 }
 
 /// The loaded writer, loading its module first when it is not there.
