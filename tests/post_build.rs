@@ -161,55 +161,30 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
 
     // The workbook module too, and its loader, which sets the writer and
     // says whether it is ready.
-    let workbook_js = every_named(&dir, "headroom-workbook-", ".js")
-        .into_iter()
-        .find(|n| !n.starts_with("headroom-workbook-loader-"))
-        .expect("the workbook's JavaScript");
-    let workbook_wasm = named(&dir, "headroom-workbook-", "_bg.wasm");
-    let workbook_loader = named(&dir, "headroom-workbook-loader-", ".js");
-    assert!(
-        index.contains(&format!(
-            "<meta name=\"headroom-workbook\" content=\"./{workbook_loader}\" />"
-        )),
-        "{index}"
-    );
-    let text = std::fs::read_to_string(dir.join(&workbook_loader)).expect("the loader");
-    for expected in [
-        format!("import(\"./{workbook_js}\" + attempt)"),
-        format!("module_or_path: \"./{workbook_wasm}\""),
-        "self.headroomWorkbook = module.writeWorkbook".to_string(),
-        "headroom-workbook-ready".to_string(),
-        "headroom-workbook-failed".to_string(),
-    ] {
-        assert!(text.contains(&expected), "{expected} missing from {text}");
-    }
-
+    let [workbook_js, workbook_wasm, workbook_loader] =
+        on_demand_module(&dir, &index, "headroom-workbook", |js, wasm| {
+            vec![
+                format!("import(\"./{js}\" + attempt)"),
+                format!("module_or_path: \"./{wasm}\""),
+                "self.headroomWorkbook = module.writeWorkbook".to_string(),
+                "headroom-workbook-ready".to_string(),
+                "headroom-workbook-failed".to_string(),
+            ]
+        });
     // The Monte Carlo module, and the script its Web Workers run: it starts
     // the module, says when it is ready or failed, and answers each run's
     // scenario with the bands' bytes, handed over rather than copied.
-    let montecarlo_js = every_named(&dir, "headroom-montecarlo-", ".js")
-        .into_iter()
-        .find(|n| !n.starts_with("headroom-montecarlo-loader-"))
-        .expect("the Monte Carlo module's JavaScript");
-    let montecarlo_wasm = named(&dir, "headroom-montecarlo-", "_bg.wasm");
-    let worker = named(&dir, "headroom-montecarlo-loader-", ".js");
-    assert!(
-        index.contains(&format!(
-            "<meta name=\"headroom-montecarlo\" content=\"./{worker}\" />"
-        )),
-        "{index}"
-    );
-    let text = std::fs::read_to_string(dir.join(&worker)).expect("the worker's script");
-    for expected in [
-        format!("import init, {{ simulateScenario }} from \"./{montecarlo_js}\""),
-        format!("module_or_path: \"./{montecarlo_wasm}\""),
-        "postMessage({ ready: true })".to_string(),
-        "postMessage({ failed: String(error) })".to_string(),
-        "postMessage({ run, scenario, bytes }, [bytes.buffer])".to_string(),
-        "postMessage({ run, scenario, failed: String(error) })".to_string(),
-    ] {
-        assert!(text.contains(&expected), "{expected} missing from {text}");
-    }
+    let [montecarlo_js, montecarlo_wasm, worker] =
+        on_demand_module(&dir, &index, "headroom-montecarlo", |js, wasm| {
+            vec![
+                format!("import init, {{ simulateScenario }} from \"./{js}\""),
+                format!("module_or_path: \"./{wasm}\""),
+                "postMessage({ ready: true })".to_string(),
+                "postMessage({ failed: String(error) })".to_string(),
+                "postMessage({ run, scenario, bytes }, [bytes.buffer])".to_string(),
+                "postMessage({ run, scenario, failed: String(error) })".to_string(),
+            ]
+        });
 
     let sw = std::fs::read_to_string(dir.join("sw.js")).expect("sw.js");
     for file in [
@@ -251,6 +226,32 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
     }
 }
 
+/// A module the app starts later: its JavaScript, WebAssembly and loader
+/// named by content, the page's meta naming the loader, and the loader
+/// saying what `expected(js, wasm)` lists.
+fn on_demand_module(
+    dir: &Path,
+    index: &str,
+    stem: &str,
+    expected: impl Fn(&str, &str) -> Vec<String>,
+) -> [String; 3] {
+    let js = every_named(dir, &format!("{stem}-"), ".js")
+        .into_iter()
+        .find(|n| !n.starts_with(&format!("{stem}-loader-")))
+        .unwrap_or_else(|| panic!("{stem}'s JavaScript"));
+    let wasm = named(dir, &format!("{stem}-"), "_bg.wasm");
+    let loader = named(dir, &format!("{stem}-loader-"), ".js");
+    assert!(
+        index.contains(&format!("<meta name=\"{stem}\" content=\"./{loader}\" />")),
+        "{index}"
+    );
+    let text = std::fs::read_to_string(dir.join(&loader)).expect("the loader");
+    for expected in expected(&js, &wasm) {
+        assert!(text.contains(&expected), "{expected} missing from {text}");
+    }
+    [js, wasm, loader]
+}
+
 #[test]
 fn a_build_without_the_app_stops_with_a_message() {
     let dir = staging("no-app", b"\0asm one");
@@ -266,33 +267,23 @@ fn a_build_without_the_app_stops_with_a_message() {
 }
 
 #[test]
-fn a_build_without_the_workbook_module_stops_with_a_message() {
-    let dir = staging("no-workbook", b"\0asm one");
-    std::fs::remove_file(dir.join("headroom-workbook.js")).expect("remove");
-    let output = run(&dir);
-    assert!(!output.status.success());
-    let message = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        message.contains(
-            "the workbook module's files are missing from the build: headroom-workbook.js"
+fn a_build_without_a_module_the_app_starts_later_stops_with_a_message() {
+    for (file, message) in [
+        (
+            "headroom-workbook.js",
+            "the workbook module's files are missing from the build: headroom-workbook.js",
         ),
-        "{message}"
-    );
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[test]
-fn a_build_without_the_montecarlo_module_stops_with_a_message() {
-    let dir = staging("no-montecarlo", b"\0asm one");
-    std::fs::remove_file(dir.join("headroom-montecarlo_bg.wasm")).expect("remove");
-    let output = run(&dir);
-    assert!(!output.status.success());
-    let message = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        message.contains(
-            "the Monte Carlo module's files are missing from the build: headroom-montecarlo_bg.wasm"
+        (
+            "headroom-montecarlo_bg.wasm",
+            "the Monte Carlo module's files are missing from the build: headroom-montecarlo_bg.wasm",
         ),
-        "{message}"
-    );
-    let _ = std::fs::remove_dir_all(dir);
+    ] {
+        let dir = staging(&format!("no-{file}"), b"\0asm one");
+        std::fs::remove_file(dir.join(file)).expect("remove");
+        let output = run(&dir);
+        assert!(!output.status.success(), "{file}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains(message), "{said}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
