@@ -75,29 +75,14 @@ impl Runs {
         self.busy.push(None);
     }
 
-    /// Starts a run of `scenarios` scenarios, superseding any before it.
-    /// Returns its number and the workers still busy with an older run's
-    /// job: their answers will be dropped, and they take the newer run's
-    /// work once they answer (or at once, if the caller replaces them).
-    pub fn start(&mut self, scenarios: usize) -> (u64, Vec<usize>) {
+    /// Starts a run of `scenarios` scenarios, superseding any before it, and
+    /// returns its number. Workers still busy with an older run's job finish
+    /// it; their answers are dropped and they take the newer run's work.
+    pub fn start(&mut self, scenarios: usize) -> u64 {
         self.run += 1;
         self.queue = (0..scenarios).collect();
         self.results = vec![None; scenarios];
-        let stale = self
-            .busy
-            .iter()
-            .enumerate()
-            .filter(|(_, job)| job.is_some())
-            .map(|(worker, _)| worker)
-            .collect();
-        (self.run, stale)
-    }
-
-    /// A worker was stopped and replaced: it runs nothing now.
-    pub fn replaced(&mut self, worker: usize) {
-        if let Some(job) = self.busy.get_mut(worker) {
-            *job = None;
-        }
+        self.run
     }
 
     /// Hands the newest run's waiting scenarios to idle workers, in order.
@@ -174,8 +159,7 @@ mod tests {
         let settings = valid.plan().uncertainty.unwrap_or_default();
         let scenarios = valid.plan().scenarios.len();
         let mut runs = Runs::new(workers);
-        let (run, stale) = runs.start(scenarios);
-        assert!(stale.is_empty());
+        let run = runs.start(scenarios);
         let mut running: Vec<(usize, Job)> = runs.assign();
         assert!(running.len() <= workers);
         loop {
@@ -246,17 +230,17 @@ mod tests {
         let mut newer = bands.clone();
         newer.name = "newer".into();
         let mut runs = Runs::new(2);
-        let (first, _) = runs.start(3);
+        let first = runs.start(3);
         let handed = runs.assign();
         assert_eq!(handed.len(), 2);
         assert_eq!(
             runs.answered(handed[0].0, handed[0].1, bands.clone()),
             Answer::Waiting
         );
-        // The edit: worker 1 is still busy with the first run's scenario 1.
-        let (second, stale) = runs.start(2);
+        // The edit: worker 1 is still busy with the first run's scenario 1,
+        // so only worker 0 is given the second run's work.
+        let second = runs.start(2);
         assert!(second > first);
-        assert_eq!(stale, vec![1]);
         let handed_now = runs.assign();
         assert_eq!(
             handed_now,
@@ -295,23 +279,5 @@ mod tests {
         assert!(!runs.waiting());
         // Nothing of the first run can complete anything now.
         assert_eq!(runs.answered(0, handed[0].1, bands), Answer::Stale);
-    }
-
-    /// A worker stopped because it ran an older run is idle once replaced,
-    /// and takes the newer run's work.
-    #[test]
-    fn a_replaced_worker_takes_the_newer_run() {
-        let mut runs = Runs::new(1);
-        runs.start(1);
-        assert_eq!(runs.assign().len(), 1);
-        let (run, stale) = runs.start(1);
-        assert_eq!(stale, vec![0]);
-        assert!(runs.assign().is_empty(), "still busy");
-        runs.replaced(0);
-        assert_eq!(runs.assign(), vec![(0, Job { run, scenario: 0 })]);
-        assert!(matches!(
-            runs.answered(0, Job { run, scenario: 0 }, some_bands()),
-            Answer::Complete(_)
-        ));
     }
 }

@@ -98,17 +98,31 @@ const RICHEST: &str = "microservices-aws";
 const GROWTH: &str = "#field-scenarios-0-growth-points-3-users";
 const FILES: &str = "//button[normalize-space()='Export / Import']";
 
-/// Types `text` into `css` one character at a time, `pause` apart, as a person does.
+/// Types `text` into `css` one character at a time, `pause` milliseconds
+/// apart, as a person does: the rhythm is part of the key sequence the
+/// browser performs (WebDriver's actions, a pause tick between keys), and
+/// the call returns once the field holds the whole text.
 async fn type_slowly(browser: &Browser, css: &str, text: &str, pause: u64) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
     browser.type_into(css, "").await; // focused, its text selected
-    let field = browser.find(css).await;
-    for character in text.chars() {
-        field
-            .send_keys(&character.to_string())
-            .await
-            .expect("type a character");
-        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+    let mut keys = KeyActions::new("typist".into());
+    for value in text.chars() {
+        keys = keys
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value })
+            .pause(std::time::Duration::from_millis(pause));
     }
+    browser
+        .client
+        .perform_actions(keys)
+        .await
+        .expect("the browser types the keys");
+    browser
+        .wait_until(
+            &format!("return document.querySelector({css:?}).value === {text:?};"),
+            &format!("{css} to read {text}"),
+        )
+        .await;
 }
 
 /// The plan document and the Markdown report the page offers now.

@@ -812,6 +812,8 @@ pub struct Actuals {
 }
 
 /// One kind of actual: what a value in [`Actuals`] is an observation of.
+/// (Never part of a plan document, which keeps actuals by list: serde is
+/// for the bands the Monte Carlo workers send, `uncertainty::wire`.)
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Series {
     Users,

@@ -120,7 +120,7 @@ impl Simulator {
             inner.plan = Some(plan.clone());
             // Workers still busy with the older run finish their scenario
             // (see the module's comment); its answer will be dropped.
-            let (run, _busy) = inner.runs.start(scenarios);
+            let run = inner.runs.start(scenarios);
             (run, inner.pool.is_none())
         };
         if on_page {
@@ -225,6 +225,9 @@ impl Simulator {
     /// Hands waiting scenarios to idle workers.
     fn dispatch(&self) {
         let mut inner = self.0.borrow_mut();
+        if inner.pool.is_none() {
+            return;
+        }
         if inner.document.is_empty() {
             inner.document = inner.plan.as_ref().map(save_plan).unwrap_or_default();
         }
@@ -314,9 +317,6 @@ impl Simulator {
             let mut inner = self.0.borrow_mut();
             if inner.pool.take().is_none() {
                 return;
-            }
-            for index in 0..inner.runs.workers() {
-                inner.runs.replaced(index);
             }
             (inner.runs.run(), inner.runs.waiting())
         };
