@@ -276,7 +276,36 @@ fn richest_at_full_size() -> String {
 
 /// One measurement: where the Monte Carlo runs (`setup` runs before the
 /// page), on a desktop and on the emulated phone.
+/// DevTools' running totals of the page's thread (seconds): script, style,
+/// layout and all tasks.
+async fn main_thread_split(browser: &Browser) -> std::collections::HashMap<String, f64> {
+    browser
+        .devtools("Performance.enable", serde_json::json!({}))
+        .await;
+    let metrics = browser
+        .devtools("Performance.getMetrics", serde_json::json!({}))
+        .await;
+    metrics["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|metric| {
+            Some((
+                metric["name"].as_str()?.to_string(),
+                metric["value"].as_f64()?,
+            ))
+        })
+        .collect()
+}
+
 async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str) {
+    // `HEADROOM_BENCH_ONLY=shipped` (a comma-separated list) measures only
+    // those variants, to compare builds quickly.
+    if let Ok(only) = std::env::var("HEADROOM_BENCH_ONLY") {
+        if !only.split(',').any(|wanted| wanted.trim() == label) {
+            return;
+        }
+    }
     let browser = Browser::start().await;
     browser
         .before_every_page(&format!("{setup}\n{WATCH_TYPING}"))
@@ -298,10 +327,22 @@ async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str) {
     // everything that follows from it before the next task: Event Timing
     // reports those of 16 ms or more).
     browser.run_js("window.__keystrokes = [];").await;
+    let before = main_thread_split(&browser).await;
     for value in ["600k", "500k"] {
         type_slowly(&browser, GROWTH, value, 150).await;
         browser.wait_until(settled, "the bands").await;
     }
+    let after = main_thread_split(&browser).await;
+    // Where the page's time went over those 8 keystrokes (and their bands),
+    // a keystroke's share: DevTools' running totals, in ms.
+    let per_key = |name: &str| (after[name] - before[name]) * 1000.0 / 8.0;
+    println!(
+        "BUDGET keystroke_split_{label} script {:.1} style {:.1} layout {:.1} all tasks {:.1} (ms a keystroke)",
+        per_key("ScriptDuration"),
+        per_key("RecalcStyleDuration"),
+        per_key("LayoutDuration"),
+        per_key("TaskDuration"),
+    );
     let keystrokes = browser.run_js("return window.__keystrokes;").await;
     let mut keystrokes: Vec<f64> = keystrokes
         .as_array()

@@ -55,9 +55,36 @@ pub fn ComponentDecisions(component: usize) -> impl IntoView {
     let projection = expect_context::<ProjectionMemo>();
     let bands = expect_context::<BandsState>();
     let plan = state.plan;
-    move || {
+    // All the table and the box read, a memo: they are rebuilt when this
+    // component's decisions or its definition change, not on every keystroke
+    // (under uncertainty the decisions wait for the bands; issue 29).
+    let inputs = Memo::new(move |_| {
         let (act_by, commitments) = current_decisions(state, projection, bands);
         plan.with(|valid| {
+            let p = valid.plan();
+            let definition = p.components.get(component).cloned();
+            let name = definition.as_ref().map(|c| c.name().to_string());
+            let mine = |of: &str| name.as_deref() == Some(of);
+            (
+                act_by
+                    .into_iter()
+                    .filter(|a| mine(&a.component))
+                    .collect::<Vec<_>>(),
+                commitments
+                    .into_iter()
+                    .filter(|r| mine(&r.component))
+                    .collect::<Vec<_>>(),
+                definition,
+                p.currency.clone(),
+                p.horizon_months,
+                valid.calendar_label(0),
+            )
+        })
+    });
+    move || {
+        let (act_by, commitments) =
+            inputs.with(|(act_by, commitments, ..)| (act_by.clone(), commitments.clone()));
+        plan.with_untracked(|valid| {
             let p = valid.plan();
             let component_plan = p.components.get(component)?;
             let name = component_plan.name().to_string();

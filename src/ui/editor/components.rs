@@ -103,7 +103,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
         }
         .into_any(),
         Shape::Tiered { metrics, tiers } => {
-            let tier_options = Signal::derive(move || {
+            let tier_options = Signal::from(Memo::new(move |_| {
                 plan.with(|p| match p.plan().components.get(component) {
                     Some(Component::Tiered(t)) => {
                         std::iter::once((String::new(), "Not set".to_string()))
@@ -116,7 +116,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                     }
                     _ => Vec::new(),
                 })
-            });
+            }));
             let choices = quantity_options(state);
             let carried = metrics.clone();
             view! {

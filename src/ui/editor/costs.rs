@@ -125,7 +125,7 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
             .into_any(),
         ),
         Shape::Percentage => {
-            let bases = Signal::derive(move || {
+            let bases: Signal<Vec<(String, bool)>> = Signal::from(Memo::new(move |_| {
                 plan.with(|p| {
                     let plan = p.plan();
                     let of = match plan.costs.get(line) {
@@ -144,7 +144,7 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
                         .map(|name| (name.to_string(), of.iter().any(|o| o == name)))
                         .collect::<Vec<_>>()
                 })
-            });
+            }));
             (
                 "A share of other lines",
                 view! {

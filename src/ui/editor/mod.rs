@@ -81,10 +81,20 @@ fn PlanSelect(
 ) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let error = RwSignal::new(None::<String>);
-    let path = move || state.plan.with(|p| field.path(p.plan()));
-    let current = Memo::new(move |_| state.plan.with(|p| field.display(p.plan())));
-    let id = move || field_id(&path());
-    let label = Memo::new(move |_| state.plan.with(|p| field.label(p.plan())));
+    // One subscription to the plan for all the select shows (see PlanField).
+    let facts = Memo::new(move |_| {
+        state.plan.with(|p| {
+            (
+                field.path(p.plan()),
+                field.display(p.plan()),
+                field.label(p.plan()),
+            )
+        })
+    });
+    let path = Memo::new(move |_| facts.with(|(path, ..)| path.clone()));
+    let current = Memo::new(move |_| facts.with(|(_, shown, _)| shown.clone()));
+    let id = move || field_id(&path.get());
+    let label = Memo::new(move |_| facts.with(|(.., label)| label.clone()));
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=id>{label}</label>
@@ -112,7 +122,9 @@ fn PlanSelect(
 
 /// The quantities a component or cost line can be driven by: users and every metric.
 fn quantity_options(state: PlanState) -> Signal<Vec<(String, String)>> {
-    Signal::derive(move || {
+    // A memo: the options are rebuilt when the metrics change, not on every
+    // keystroke.
+    Signal::from(Memo::new(move |_| {
         state.plan.with(|p| {
             std::iter::once(("users".to_string(), "users".to_string()))
                 .chain(
@@ -123,5 +135,5 @@ fn quantity_options(state: PlanState) -> Signal<Vec<(String, String)>> {
                 )
                 .collect()
         })
-    })
+    }))
 }

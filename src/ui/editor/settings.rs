@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Settings() -> impl IntoView {
     let state = expect_context::<PlanState>();
-    let metrics = Signal::derive(move || {
+    let metrics = Signal::from(Memo::new(move |_| {
         state.plan.with(|p| {
             std::iter::once((String::new(), "None".to_string()))
                 .chain(
@@ -21,7 +21,7 @@ pub fn Settings() -> impl IntoView {
                 )
                 .collect()
         })
-    });
+    }));
     view! {
         <PlanField field=Field::PlanName />
         <PlanField field=Field::Description />

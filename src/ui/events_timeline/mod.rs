@@ -24,42 +24,73 @@ fn kind_label(kind: EventKind) -> (&'static str, &'static str) {
     }
 }
 
+/// One line of the timeline, as shown.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct EventRow {
+    month: u32,
+    calendar: String,
+    label: &'static str,
+    tone: &'static str,
+    message: String,
+}
+
+/// The timeline keeps its lines between edits and rewrites only the words
+/// that changed (issue 29): a keystroke in a growth target moves most events,
+/// and rebuilding a few hundred lines each time was a fifth of the page's work.
 #[component]
 pub fn EventsTimeline() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let projection = expect_context::<ProjectionMemo>().0;
     let bands = expect_context::<BandsState>();
-    move || {
+    let rows = Memo::new(move |_| {
         let index = state.selected.get();
-        bands.bands.with(|bands| state.plan.with(|valid| {
-            projection.with(|projection| {
-                let scenario = projection.scenarios.get(index)?;
-                let events = with_act_by(valid, scenario, bands.as_ref());
-                if events.is_empty() {
-                    return Some(view! { <p class="empty">"Nothing changes within the horizon."</p> }.into_any());
-                }
-                Some(
-                    view! {
-                        <ol class="timeline" data-test="events">
-                            {events
-                                .iter()
-                                .map(|event| {
-                                    let (label, tone) = kind_label(event.kind);
-                                    view! {
-                                        <li class=format!("event {tone}")>
-                                            <span class="event-when">{format!("Month {}", event.month)}<span class="cell-note">{calendar(valid, event.month)}</span></span>
-                                            <span class="event-kind">{label}</span>
-                                            <span class="event-what">{capitalise(&event.message)}</span>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    }
-                    .into_any(),
-                )
+        bands.bands.with(|bands| {
+            state.plan.with(|valid| {
+                projection.with(|projection| {
+                    let Some(scenario) = projection.scenarios.get(index) else {
+                        return Vec::new();
+                    };
+                    with_act_by(valid, scenario, bands.as_ref())
+                        .into_iter()
+                        .map(|event| {
+                            let (label, tone) = kind_label(event.kind);
+                            EventRow {
+                                month: event.month,
+                                calendar: calendar(valid, event.month),
+                                label,
+                                tone,
+                                message: capitalise(&event.message),
+                            }
+                        })
+                        .collect()
+                })
             })
-        }))
+        })
+    });
+    let count = Memo::new(move |_| rows.with(Vec::len));
+    view! {
+        <Show
+            when=move || { count.get() > 0 }
+            fallback=|| view! { <p class="empty">"Nothing changes within the horizon."</p> }
+        >
+            <ol class="timeline" data-test="events">
+                <For each=move || 0..count.get() key=|index| *index let:index>
+                    {
+                        let row = Memo::new(move |_| rows.with(|rows| rows.get(index).cloned().unwrap_or_default()));
+                        view! {
+                            <li class=move || format!("event {}", row.with(|r| r.tone))>
+                                <span class="event-when">
+                                    {move || format!("Month {}", row.with(|r| r.month))}
+                                    <span class="cell-note">{move || row.with(|r| r.calendar.clone())}</span>
+                                </span>
+                                <span class="event-kind">{move || row.with(|r| r.label)}</span>
+                                <span class="event-what">{move || row.with(|r| r.message.clone())}</span>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+        </Show>
     }
 }
 

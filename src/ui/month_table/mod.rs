@@ -3,7 +3,7 @@
 
 use super::months_switch::MonthsSwitch;
 use super::state::PlanState;
-use super::variance::variance_note;
+use super::variance::{noted_cell, NotedFigure};
 use super::{calendar, shown_months, ProjectionMemo, ShowAllMonths};
 use crate::engine::actuals::compare::plan_value;
 use crate::engine::model::number::{
@@ -12,25 +12,107 @@ use crate::engine::model::number::{
 use crate::engine::model::plan::{Component, Series};
 use leptos::prelude::*;
 
-#[component]
-pub fn MonthTable() -> impl IntoView {
+/// A month of the table, as shown: users, every metric, each response time,
+/// the monthly, cumulative and per-user cost.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct MonthRow {
+    month: u32,
+    calendar: String,
+    cells: Vec<NotedFigure>,
+}
+
+/// The rows of the chosen scenario at the months shown.
+fn rows_memo(
+    latency_columns: impl Fn() -> Vec<(usize, String)> + Send + Sync + 'static,
+) -> Memo<Vec<MonthRow>> {
     let state = expect_context::<PlanState>();
     let projection = expect_context::<ProjectionMemo>().0;
     let all = expect_context::<ShowAllMonths>().0;
     let plan = state.plan;
-    let header = move || {
+    Memo::new(move |_| {
+        let latency = latency_columns();
+        plan.with(|valid| {
+            let p = valid.plan();
+            let months = shown_months(p.horizon_months, all.get());
+            projection.with(|projection| {
+                let Some(scenario) = projection.scenarios.get(state.selected.get()) else {
+                    return Vec::new();
+                };
+                months
+                    .iter()
+                    .filter_map(|month| scenario.at(*month))
+                    .map(|month| {
+                        // An actual for this month, under the plan's figure.
+                        let cell = |text: String, series: Option<Series>| {
+                            NotedFigure::new(valid, text, series, month.month, |series| {
+                                plan_value(valid, month, series)
+                            })
+                        };
+                        let mut cells = vec![cell(format_count(month.users), Some(Series::Users))];
+                        cells.extend(month.metrics.iter().zip(&p.metrics).map(
+                            |(value, metric)| {
+                                cell(
+                                    format_figure(*value, &metric.unit),
+                                    Some(Series::Metric(metric.name.clone())),
+                                )
+                            },
+                        ));
+                        cells.extend(latency.iter().map(|(index, _)| {
+                            let time = month
+                                .components
+                                .get(*index)
+                                .and_then(|c| c.response_time_ms);
+                            cell(format_response_time(time), None)
+                        }));
+                        cells.push(cell(
+                            format_money(month.total_cost, &p.currency),
+                            Some(Series::TotalCost),
+                        ));
+                        cells.push(cell(format_money(month.cumulative_cost, &p.currency), None));
+                        cells.push(cell(
+                            month
+                                .cost_per_user
+                                .map_or_else(|| "—".to_string(), |v| format_money(v, &p.currency)),
+                            None,
+                        ));
+                        MonthRow {
+                            month: month.month,
+                            calendar: calendar(valid, month.month),
+                            cells,
+                        }
+                    })
+                    .collect()
+            })
+        })
+    })
+}
+
+#[component]
+pub fn MonthTable() -> impl IntoView {
+    let state = expect_context::<PlanState>();
+    let plan = state.plan;
+    // The columns' names, a memo: the header is rebuilt when a metric is
+    // renamed or added, not on every keystroke.
+    let metrics = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .metrics
                 .iter()
-                .map(|metric| {
+                .map(|m| (m.name.clone(), m.unit.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let header = move || {
+        metrics.with(|metrics| {
+            metrics
+                .iter()
+                .map(|(name, unit)| {
                     // Named as written; the unit once, and only where the
                     // cells do not carry it (sizes read "10 GB" in the cells).
-                    let unit = heading_unit(&metric.unit)
+                    let unit = heading_unit(unit)
                         .map(|unit| view! { <span class="cell-note">{unit.to_string()}</span> });
                     // Long names break after an underscore, never mid-word.
-                    let name = metric
-                        .name
+                    let name = name
                         .split_inclusive('_')
                         .map(|piece| view! { {piece.to_string()}<wbr /> })
                         .collect_view();
@@ -41,7 +123,7 @@ pub fn MonthTable() -> impl IntoView {
     };
     // Components sized for a response time get a column of their predicted
     // time at the target's percentile.
-    let latency_columns = move || {
+    let latency_columns = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .components
@@ -55,71 +137,39 @@ pub fn MonthTable() -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let latency_header = move || {
-        latency_columns()
+        latency_columns
+            .get()
             .into_iter()
             .map(|(_, title)| view! { <th scope="col" class="metric-head">{title}</th> })
             .collect_view()
     };
+    let rows = rows_memo(move || latency_columns.get());
+    let count = Memo::new(move |_| rows.with(Vec::len));
+    // The cells of a row follow its figures; the rows are rebuilt only when
+    // the columns change (a metric or a response-time target added), never
+    // while a value is typed (issue 29).
+    let columns =
+        Memo::new(move |_| rows.with(|rows| rows.first().map_or(0, |row| row.cells.len())));
     let body = move || {
-        let (units, currency, months) = plan.with(|p| {
-            (
-                p.plan()
-                    .metrics
-                    .iter()
-                    .map(|m| m.unit.clone())
-                    .collect::<Vec<_>>(),
-                p.plan().currency.clone(),
-                shown_months(p.plan().horizon_months, all.get()),
-            )
-        });
-        projection.with(|projection| {
-            let scenario = projection.scenarios.get(state.selected.get())?;
-            Some(
-                months
-                    .iter()
-                    .filter_map(|month| scenario.at(*month))
-                    .map(|month| {
-                        // An actual for this month, under the plan's figure.
-                        let note = |series: Series| {
-                            plan.with(|p| {
-                                let actual = p.actual(&series, month.month as i32)?;
-                                let planned = plan_value(p, month, &series)?;
-                                Some(variance_note(p, &series, actual, planned))
-                            })
-                        };
-                        let names: Vec<String> = plan.with(|p| p.plan().metrics.iter().map(|m| m.name.clone()).collect());
-                        let cells = month
-                            .metrics
-                            .iter()
-                            .zip(&units)
-                            .zip(names)
-                            .map(|((value, unit), name)| view! { <td>{format_figure(*value, unit)}{note(Series::Metric(name))}</td> })
-                            .collect_view();
-                        let latency_cells = latency_columns()
-                            .into_iter()
-                            .map(|(index, _)| {
-                                let text = format_response_time(month.components[index].response_time_ms);
-                                view! { <td>{text}</td> }
-                            })
-                            .collect_view();
-                        let label = plan.with(|p| calendar(p, month.month));
-                        view! {
-                            <tr data-month=month.month>
-                                <th scope="row">{month.month}<span class="cell-note">{label}</span></th>
-                                <td>{format_count(month.users)}{note(Series::Users)}</td>
-                                {cells}
-                                {latency_cells}
-                                <td>{format_money(month.total_cost, &currency)}{note(Series::TotalCost)}</td>
-                                <td>{format_money(month.cumulative_cost, &currency)}</td>
-                                <td>{month.cost_per_user.map_or_else(|| "—".to_string(), |v| format_money(v, &currency))}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view(),
-            )
-        })
+        let columns = columns.get();
+        view! {
+            <For each=move || 0..count.get() key=|index| *index let:index>
+                {
+                    let row = Memo::new(move |_| rows.with(|rows| rows.get(index).cloned().unwrap_or_default()));
+                    let cells = (0..columns)
+                        .map(|cell| noted_cell(move || row.with(|r| r.cells.get(cell).cloned())))
+                        .collect_view();
+                    view! {
+                        <tr data-month=move || row.with(|r| r.month)>
+                            <th scope="row">{move || row.with(|r| r.month)}<span class="cell-note">{move || row.with(|r| r.calendar.clone())}</span></th>
+                            {cells}
+                        </tr>
+                    }
+                }
+            </For>
+        }
     };
     view! {
         <div class="panel-head">

@@ -46,10 +46,13 @@ fn Calibration() -> impl IntoView {
 fn MovingTogether() -> impl IntoView {
     use crate::editor::moves_together::in_force_sentences;
     let state = expect_context::<PlanState>();
-    move || {
-        let sentences = state
+    let sentences = Memo::new(move |_| {
+        state
             .plan
-            .with(|p| in_force_sentences(p.plan(), state.selected.get()));
+            .with(|p| in_force_sentences(p.plan(), state.selected.get()))
+    });
+    move || {
+        let sentences = sentences.get();
         (!sentences.is_empty()).then(|| {
             view! {
                 <div class="moving-together" data-test="correlations-in-force">
@@ -75,9 +78,10 @@ fn Chances() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let bands = expect_context::<BandsState>();
     let plan = state.plan;
-    move || {
-        let index = state.selected.get();
-        let (components, currency, horizon) = plan.with(|p| {
+    // What the tables need of the plan, a memo: they are rebuilt when the
+    // bands arrive, not on every keystroke.
+    let of_plan = Memo::new(move |_| {
+        plan.with(|p| {
             (
                 p.plan()
                     .components
@@ -87,7 +91,11 @@ fn Chances() -> impl IntoView {
                 p.plan().currency.clone(),
                 p.plan().horizon_months,
             )
-        });
+        })
+    });
+    move || {
+        let index = state.selected.get();
+        let (components, currency, horizon) = of_plan.get();
         bands.bands.with(|all| {
             let Some(all) = all.as_ref() else {
                 return view! {
