@@ -230,7 +230,7 @@ pub async fn after_one_visit_it_works_offline_including_saved_plans(engine: Engi
     // them — so there the page runs the scenarios itself: the same bands
     // (the fallback's own test is in montecarlo.rs), on the page's thread.
     let from = if engine == Engine::WebKit {
-        "(root.dataset.montecarlo || '') !== ''"
+        "root.dataset.montecarloWhy === \"a worker's script did not load or stopped\""
     } else {
         "(root.dataset.montecarlo || '').startsWith('workers')"
     };

@@ -211,6 +211,16 @@ async fn typed_bands_match_the_command_line(refuse_workers: bool) {
     assert_eq!(browser.run_js(DIGEST).await, native.as_str());
     assert_eq!(report, command_line_report(&document));
     assert!(report.contains("P5"), "the report has the bands: {report}");
+    // Why the page runs them, for developers (none while workers run).
+    let why = browser
+        .run_js("return document.documentElement.dataset.montecarloWhy || '';")
+        .await;
+    let expected = if refuse_workers {
+        "no Web Workers, or no worker script named by the page"
+    } else {
+        ""
+    };
+    assert_eq!(why, expected);
     browser.assert_accessible("the bands typed through").await;
     browser.close().await;
 }

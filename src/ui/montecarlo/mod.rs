@@ -97,6 +97,7 @@ impl Simulator {
         let script = worker_script();
         if script.is_none() {
             say_mode("page");
+            say_why("no Web Workers, or no worker script named by the page");
         }
         Simulator(Rc::new(RefCell::new(Inner {
             runs: Runs::new(0),
@@ -324,6 +325,7 @@ impl Simulator {
             &format!("Headroom runs its Monte Carlo on the page: {why}.").into(),
         );
         say_mode("page");
+        say_why(why);
         if waiting {
             self.run_on_page(run, Duration::ZERO);
         }
@@ -396,10 +398,20 @@ fn timing(record: impl FnOnce(&web_sys::Performance) -> Result<(), JsValue>) {
 
 /// `<html data-montecarlo>`: where the Monte Carlo runs.
 fn say_mode(mode: &str) {
+    set_on_root("data-montecarlo", mode);
+}
+
+/// `<html data-montecarlo-why>`: why the page runs the Monte Carlo itself,
+/// for developers and tests (the console says it too).
+fn say_why(why: &str) {
+    set_on_root("data-montecarlo-why", why);
+}
+
+fn set_on_root(attribute: &str, value: &str) {
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute("data-montecarlo", mode);
+        let _ = root.set_attribute(attribute, value);
     }
 }
