@@ -195,6 +195,42 @@ mod tests {
                 assert_eq!(bands_digest(&last), bands_digest(&own));
             }
         }
+        // Inputs that move together and a monthly swing: each scenario's
+        // streams start afresh from the seed (docs/plan-format.md), so these
+        // too are a scenario's own whoever runs it.
+        let mut moving = templates::load("microservices-aws")
+            .and_then(Result::ok)
+            .expect("a valid template")
+            .plan()
+            .clone();
+        let first = moving.scenarios[0].name.clone();
+        moving.correlations = vec![
+            crate::engine::model::plan::Correlation {
+                inputs: ["requests_per_user_day".into(), "peak_factor".into()],
+                rank: 0.6,
+            },
+            crate::engine::model::plan::Correlation {
+                inputs: [
+                    "concurrent_ratio".into(),
+                    format!("{first}/growth.points[1].users"),
+                ],
+                rank: 0.5,
+            },
+        ];
+        moving.scenarios[1].volatility = Some(0.05);
+        moving.uncertainty = Some(crate::engine::model::plan::Uncertainty {
+            samples: 300,
+            seed: 3,
+        });
+        let moving = crate::engine::model::validate::validate(&moving).expect("valid");
+        let own = simulate_plan(&moving, moving.plan().uncertainty.unwrap_or_default());
+        for workers in [1, 2] {
+            assert_eq!(
+                run_with(workers, &moving, |n| n - 1),
+                own,
+                "correlated, {workers}"
+            );
+        }
         let mut pinned = templates::load("managed-saas")
             .and_then(Result::ok)
             .expect("a valid template")

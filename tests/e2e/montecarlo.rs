@@ -417,6 +417,68 @@ async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str) {
     browser.close().await;
 }
 
+/// Attribute writes inside the tables, the timeline and the headline's cards
+/// that leave the attribute as it was (removed and added again, or set to
+/// its own value): "TAG @name" each, collected until `__needless` is read.
+const WATCH_NEEDLESS_WRITES: &str = "window.__needless = [];
+    const kept = '[data-test=month-table], [data-test=sizing-months], [data-test=cost-breakdown], [data-test=events], .headline-grid, .callouts';
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes' && r.target.closest(kept)
+            && r.target.getAttribute(r.attributeName) === r.oldValue) {
+          window.__needless.push(r.target.tagName + ' @' + r.attributeName);
+        }
+      }
+    }).observe(document.body, { attributes: true, attributeOldValue: true, subtree: true });
+    return true;";
+
+/// Issue 29: typing a growth target into the richest template rewrites the
+/// figures that change and no attribute needlessly. The page used to rebuild
+/// its tables and timeline on every keystroke, and a rebuilt element removes
+/// and re-adds every attribute (about 2,000 writes a keystroke, a third of
+/// its work); the month table and the headline follow the new target.
+#[tokio::test]
+async fn typing_rewrites_only_the_figures_that_change() {
+    let server = serve_release_build();
+    let shipped = templates::load(RICHEST)
+        .and_then(Result::ok)
+        .expect("a valid template");
+    let browser = Browser::start().await;
+    browser
+        .open(&format!("{}#{}", server.url, encode_link(shipped.plan())))
+        .await;
+    let settled = "return document.querySelectorAll('.stale').length === 0
+        && !!document.querySelector('[data-test=headline-users-12]');";
+    browser.wait_until(settled, "the template's bands").await;
+    browser
+        .click_xpath("//button[normalize-space()='Save a copy']")
+        .await;
+    browser.wait_until(settled, "the copy's bands").await;
+    browser.run_js(WATCH_NEEDLESS_WRITES).await;
+    // The scenario the page shows (the middle one, the second of two): its
+    // users at month 12.
+    let shown_growth = "#field-scenarios-1-growth-points-3-users";
+    type_slowly(&browser, shown_growth, "600k", 150).await;
+    browser
+        .wait_for_text("[data-test=headline-users-12]", |t| t == "600,000")
+        .await;
+    browser.wait_until(settled, "the bands of 600k").await;
+    assert_eq!(
+        browser.text("tr[data-month=\"12\"] td").await,
+        "600,000",
+        "the month table follows the target typed"
+    );
+    let needless = browser.run_js("return window.__needless;").await;
+    let needless = needless.as_array().cloned().unwrap_or_default();
+    assert!(
+        needless.is_empty(),
+        "{} attribute writes left their attribute as it was, the first: {:?}",
+        needless.len(),
+        needless.iter().take(6).collect::<Vec<_>>()
+    );
+    browser.close().await;
+}
+
 /// For `scripts/bench` (issue 29): on the richest template at 10,000 paths ×
 /// 120 months, the page's work per keystroke and the Monte Carlo's wall
 /// time in desktop Chromium at 1280 px, then on the

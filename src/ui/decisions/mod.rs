@@ -14,11 +14,13 @@ use crate::engine::model::plan::{Commitment, Component};
 use crate::engine::model::validate::ValidPlan;
 use leptos::prelude::*;
 
-/// The chosen scenario's act-by entries (date order) and commitments.
-pub fn current_decisions(
+/// The chosen scenario's act-by entries (date order) and commitments for
+/// the component named `component`.
+fn component_decisions(
     state: PlanState,
     projection: ProjectionMemo,
     bands: BandsState,
+    component: &str,
 ) -> (Vec<ActBy>, Vec<Recommendation>) {
     let index = state.selected.get();
     bands.bands.with(|bands| {
@@ -28,7 +30,18 @@ pub fn current_decisions(
                 .map(|scenario| {
                     let (act_by, commitments) =
                         crate::engine::output::decisions(scenario, bands.as_ref());
-                    (act_by.into_iter().cloned().collect(), commitments.to_vec())
+                    (
+                        act_by
+                            .into_iter()
+                            .filter(|a| a.component == component)
+                            .cloned()
+                            .collect(),
+                        commitments
+                            .iter()
+                            .filter(|r| r.component == component)
+                            .cloned()
+                            .collect(),
+                    )
                 })
                 .unwrap_or_default()
         })
@@ -59,21 +72,17 @@ pub fn ComponentDecisions(component: usize) -> impl IntoView {
     // component's decisions or its definition change, not on every keystroke
     // (under uncertainty the decisions wait for the bands; issue 29).
     let inputs = Memo::new(move |_| {
-        let (act_by, commitments) = current_decisions(state, projection, bands);
+        let definition = plan.with(|valid| valid.plan().components.get(component).cloned());
+        let name = definition
+            .as_ref()
+            .map(|c| c.name().to_string())
+            .unwrap_or_default();
+        let (act_by, commitments) = component_decisions(state, projection, bands, &name);
         plan.with(|valid| {
             let p = valid.plan();
-            let definition = p.components.get(component).cloned();
-            let name = definition.as_ref().map(|c| c.name().to_string());
-            let mine = |of: &str| name.as_deref() == Some(of);
             (
-                act_by
-                    .into_iter()
-                    .filter(|a| mine(&a.component))
-                    .collect::<Vec<_>>(),
-                commitments
-                    .into_iter()
-                    .filter(|r| mine(&r.component))
-                    .collect::<Vec<_>>(),
+                act_by,
+                commitments,
                 definition,
                 p.currency.clone(),
                 p.horizon_months,
@@ -90,7 +99,6 @@ pub fn ComponentDecisions(component: usize) -> impl IntoView {
             let name = component_plan.name().to_string();
             let rows: Vec<_> = act_by
                 .iter()
-                .filter(|a| a.component == name)
                 .map(|a| {
                     let needed = a.needed_month.map_or_else(
                         || "—".to_string(),
