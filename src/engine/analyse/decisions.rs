@@ -406,6 +406,36 @@ impl NeededMonths {
         }
     }
 
+    /// For a share of a Monte Carlo's paths (`engine::uncertainty::split`):
+    /// counts the paths that need each step and never settles a month, since
+    /// the rank is the whole run's; the counts of the shares, summed, settle
+    /// it through [`NeededMonths::observe_counts`].
+    pub fn counting(steps: Vec<Step>, paths: usize) -> NeededMonths {
+        NeededMonths {
+            rank: paths,
+            ..NeededMonths::new(steps, paths, 1.0)
+        }
+    }
+
+    /// Per step, the paths that have needed it so far.
+    pub fn counts(&self) -> &[usize] {
+        &self.counts
+    }
+
+    /// This month's count of paths having needed each step (by step), over
+    /// all paths: the same months settle as when [`NeededMonths::observe`]
+    /// counts them itself.
+    pub fn observe_counts(&mut self, month: u32, counts: impl Fn(usize) -> usize) {
+        for (index, found) in self.found.iter_mut().enumerate() {
+            if found.is_none() {
+                self.counts[index] = counts(index);
+                if self.counts[index] > self.rank {
+                    *found = Some(month);
+                }
+            }
+        }
+    }
+
     /// Marks every path on which a step's loads pass their thresholds this
     /// month. `column(quantity)` is that quantity on every path.
     pub fn observe<'a>(&mut self, month: u32, column: impl Fn(Quantity) -> &'a [f64]) {
@@ -471,6 +501,14 @@ pub struct Recommendation {
     pub on_demand_cost: f64,
 }
 
+/// A [`UnitsTally`] of a share of the paths, to cross between workers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TallyPart {
+    counts: Vec<u64>,
+    fewest: Vec<u32>,
+    months: u32,
+}
+
 /// Units in service on every path, for the months of a commitment's term.
 #[derive(Debug, Clone)]
 pub struct UnitsTally {
@@ -492,6 +530,33 @@ impl UnitsTally {
             months: 0,
             latency: LatencyLimits::of(h.latency),
         }
+    }
+
+    /// What this tally has counted, for [`UnitsTally::joined`].
+    pub fn part(&self) -> TallyPart {
+        TallyPart {
+            counts: self.counts.clone(),
+            fewest: self.fewest.clone(),
+            months: self.months,
+        }
+    }
+
+    /// The tally of all paths from the parts of its shares, in path order:
+    /// counts add up, each path keeps its fewest units. `None` when the
+    /// parts were not all counted over the same months and units.
+    pub fn joined(component: usize, h: &Horizontal, parts: &[&TallyPart]) -> Option<UnitsTally> {
+        let mut tally = UnitsTally::new(component, h, 0);
+        tally.months = parts.first().map_or(0, |part| part.months);
+        for part in parts {
+            if part.months != tally.months || part.counts.len() != tally.counts.len() {
+                return None;
+            }
+            for (count, more) in tally.counts.iter_mut().zip(&part.counts) {
+                *count += more;
+            }
+            tally.fewest.extend_from_slice(&part.fewest);
+        }
+        Some(tally)
     }
 
     /// One month of the term: `loads` on every path.

@@ -4,14 +4,14 @@
 //! inputs move the cost most.
 
 use super::percentile::{Percentiles, Selector};
-use super::simulate::{simulate_with, Columns, MonthView};
+use super::simulate::{simulate_with, Columns, Crossings, MonthView};
 use crate::engine::analyse::decisions::{
     commitable, judged_through, steps, term_fits, ActBy, NeededMonths, Recommendation, UnitsTally,
 };
 use crate::engine::analyse::scenario::{project, ScenarioProjection};
 use crate::engine::formula::{Source, Spread};
 use crate::engine::model::inputs::{scenario_inputs, Input};
-use crate::engine::model::plan::{CommitmentTerm, Plan, Series, Uncertainty};
+use crate::engine::model::plan::{CommitmentTerm, Horizontal, Plan, Series, Uncertainty};
 use crate::engine::model::rename::BUILT_IN_SERIES;
 use crate::engine::model::validate::{Quantity, ValidPlan};
 use crate::engine::project::sizing::LatencyLimits;
@@ -69,7 +69,7 @@ pub fn percentile_rank(values: &[f64], actual: f64) -> f64 {
 }
 
 /// Ranks this month's actuals among the paths' values of their quantity.
-fn rank_actuals(
+pub(super) fn rank_actuals(
     plan: &Plan,
     view: &MonthView,
     actuals: &[(Series, f64)],
@@ -99,7 +99,7 @@ fn rank_actuals(
 
 /// Per plan month, the actuals the simulation ranks: users, metrics and the
 /// total cost (the paths keep no per-line costs).
-fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
+pub(super) fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
     let plan = valid.plan();
     let mut by_month = vec![Vec::new(); plan.horizon_months as usize + 1];
     for series in valid.actual_series() {
@@ -234,7 +234,7 @@ pub fn simulate_plan(valid: &ValidPlan, settings: Uncertainty) -> Bands {
 }
 
 /// How many paths `settings` asks for (at least one).
-fn paths(settings: Uncertainty) -> usize {
+pub(super) fn paths(settings: Uncertainty) -> usize {
     settings.samples.max(1) as usize
 }
 
@@ -283,9 +283,10 @@ fn simulate_scenario(
     let plan = valid.plan();
     let inputs = scenario_inputs(plan, scenario);
     let columns = Columns::correlated(plan, scenario, &inputs, paths, seed);
-    let mut months = Vec::with_capacity(plan.horizon_months as usize + 1);
+    let months = plan.horizon_months as usize + 1;
+    let mut percentiles = Vec::with_capacity(months);
+    let mut counts = Vec::with_capacity(months);
     let mut summary = MonthSummary::new(valid, scenario, &columns, paths);
-    let share = |count: usize| count as f64 / paths as f64;
     let actuals = ranked_actuals(valid);
     let mut actual_percentiles = Vec::new();
     let mut decisions = PathDecisions::new(valid, deterministic, paths);
@@ -301,9 +302,85 @@ fn simulate_scenario(
             if let Some(here) = actuals.get(view.month as usize) {
                 rank_actuals(plan, view, here, &mut actual_percentiles);
             }
-            months.push(month_bands(plan, view, summary.percentiles(view), share));
+            percentiles.push(summary.percentiles(view));
+            counts.push(MonthCounts::of(view));
         },
     );
+    let commitments = decisions.commitments(plan);
+    finish(
+        valid,
+        scenario,
+        Outcome {
+            paths,
+            percentiles,
+            counts,
+            crossings,
+            needed: decisions.needed,
+            commitments,
+            sensitivity: sensitivity_with(valid, scenario, &inputs, &mut latency_limits),
+            stopped,
+            actual_percentiles,
+        },
+    )
+}
+
+/// A month's counts of paths, as [`MonthView`] has them: over the budget,
+/// over the cost-per-user cap, broken even by then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthCounts {
+    pub over_budget: usize,
+    pub cost_per_user_over: usize,
+    pub broke_even_by: usize,
+}
+
+impl MonthCounts {
+    pub(super) fn of(view: &MonthView) -> MonthCounts {
+        MonthCounts {
+            over_budget: view.over_budget,
+            cost_per_user_over: view.cost_per_user_over,
+            broke_even_by: view.broke_even_by,
+        }
+    }
+
+    pub(super) fn add(self, other: MonthCounts) -> MonthCounts {
+        MonthCounts {
+            over_budget: self.over_budget + other.over_budget,
+            cost_per_user_over: self.cost_per_user_over + other.cost_per_user_over,
+            broke_even_by: self.broke_even_by + other.broke_even_by,
+        }
+    }
+}
+
+/// Everything a scenario's run found over all of its paths, whether one
+/// run saw them all or shares of them were joined (`super::split`).
+pub(super) struct Outcome {
+    pub paths: usize,
+    /// Per month simulated, [`MonthSummary::percentiles`].
+    pub percentiles: Vec<Vec<Option<Percentiles>>>,
+    pub counts: Vec<MonthCounts>,
+    pub crossings: Crossings,
+    pub needed: NeededMonths,
+    pub commitments: Vec<Recommendation>,
+    pub sensitivity: Vec<Sensitivity>,
+    pub stopped: Option<String>,
+    pub actual_percentiles: Vec<ActualPercentile>,
+}
+
+/// A scenario's bands from what its run found.
+pub(super) fn finish(valid: &ValidPlan, scenario: usize, outcome: Outcome) -> ScenarioBands {
+    let plan = valid.plan();
+    let paths = outcome.paths;
+    let share = |count: usize| count as f64 / paths as f64;
+    let mut months: Vec<MonthBands> = outcome
+        .percentiles
+        .into_iter()
+        .zip(&outcome.counts)
+        .enumerate()
+        .map(|(month, (percentiles, counts))| {
+            month_bands(plan, month as u32, *counts, percentiles, share)
+        })
+        .collect();
+    let crossings = &outcome.crossings;
     let red_by = crossings.red_by_month(months.len());
     let over_by = crossings.over_by_month(months.len());
     for (index, month) in months.iter_mut().enumerate() {
@@ -331,11 +408,11 @@ fn simulate_scenario(
         months,
         first_red: first_counts.into_iter().map(share).collect(),
         never_red: share(never),
-        sensitivity: sensitivity_with(valid, scenario, &inputs, &mut latency_limits),
-        act_by: decisions.needed.act_by(plan, confidence, through),
-        commitments: decisions.commitments(plan),
-        stopped,
-        actual_percentiles,
+        sensitivity: outcome.sensitivity,
+        act_by: outcome.needed.act_by(plan, confidence, through),
+        commitments: outcome.commitments,
+        stopped: outcome.stopped,
+        actual_percentiles: outcome.actual_percentiles,
     }
 }
 
@@ -345,59 +422,99 @@ fn simulate_scenario(
 /// over).
 fn month_bands(
     plan: &Plan,
-    view: &MonthView,
+    month: u32,
+    counts: MonthCounts,
     percentiles: Vec<Option<Percentiles>>,
     share: impl Fn(usize) -> f64,
 ) -> MonthBands {
     let budget = plan.budget.as_ref();
     MonthBands {
-        month: view.month,
+        month,
         percentiles,
         red: Vec::new(),
         over_capacity: Vec::new(),
         over_budget: budget
             .and_then(|b| b.monthly_cap)
-            .map(|_| share(view.over_budget)),
+            .map(|_| share(counts.over_budget)),
         cost_per_user_over_cap: budget
             .and_then(|b| b.cost_per_user_cap)
-            .map(|_| share(view.cost_per_user_over)),
-        broken_even: plan.revenue.as_ref().map(|_| share(view.broke_even_by)),
+            .map(|_| share(counts.cost_per_user_over)),
+        broken_even: plan.revenue.as_ref().map(|_| share(counts.broke_even_by)),
     }
 }
 
 /// What the act-by dates and commitments read off the paths as they run:
 /// the month each step is needed on each path, and the units each
 /// commitable component needs over the commitment's term.
-struct PathDecisions<'a> {
-    needed: NeededMonths,
-    tallies: Vec<UnitsTally>,
+pub(super) struct PathDecisions<'a> {
+    pub needed: NeededMonths,
+    pub tallies: Vec<UnitsTally>,
     term: CommitmentTerm,
     loads: &'a [Vec<Quantity>],
 }
 
 impl<'a> PathDecisions<'a> {
     /// The steps are the deterministic projection's.
-    fn new(valid: &'a ValidPlan, deterministic: &ScenarioProjection, paths: usize) -> Self {
+    pub fn new(valid: &'a ValidPlan, deterministic: &ScenarioProjection, paths: usize) -> Self {
+        let plan = valid.plan();
+        let needed = NeededMonths::new(steps(valid, deterministic), paths, plan.confidence());
+        PathDecisions::with(valid, needed, |index, h| UnitsTally::new(index, h, paths))
+    }
+
+    /// For a share of the paths: counts without settling any month
+    /// ([`NeededMonths::counting`]).
+    pub fn counting(
+        valid: &'a ValidPlan,
+        deterministic: &ScenarioProjection,
+        paths: usize,
+    ) -> Self {
+        let needed = NeededMonths::counting(steps(valid, deterministic), paths);
+        PathDecisions::with(valid, needed, |index, h| UnitsTally::new(index, h, paths))
+    }
+
+    /// The decisions of the whole run from its shares' counts: the tallies
+    /// from `tally(index, component)`, `None` when one cannot be made.
+    pub fn joined(
+        valid: &'a ValidPlan,
+        needed: NeededMonths,
+        tally: impl FnMut(usize, &Horizontal) -> Option<UnitsTally>,
+    ) -> Option<Self> {
+        let mut made = true;
+        let mut tally = tally;
+        let decisions = PathDecisions::with(valid, needed, |index, h| {
+            tally(index, h).unwrap_or_else(|| {
+                made = false;
+                UnitsTally::new(index, h, 0)
+            })
+        });
+        made.then_some(decisions)
+    }
+
+    fn with(
+        valid: &'a ValidPlan,
+        needed: NeededMonths,
+        mut tally: impl FnMut(usize, &Horizontal) -> UnitsTally,
+    ) -> Self {
         let plan = valid.plan();
         let term = plan.commitment_term.unwrap_or_default();
         let tallies = if term_fits(plan, term.term_months, term.start_month) {
             plan.components
                 .iter()
                 .enumerate()
-                .filter_map(|(index, c)| commitable(c).map(|h| UnitsTally::new(index, h, paths)))
+                .filter_map(|(index, c)| commitable(c).map(|h| tally(index, h)))
                 .collect()
         } else {
             Vec::new()
         };
         PathDecisions {
-            needed: NeededMonths::new(steps(valid, deterministic), paths, plan.confidence()),
+            needed,
             tallies,
             term,
             loads: &valid.resolved().component_loads,
         }
     }
 
-    fn observe(&mut self, valid: &ValidPlan, view: &MonthView) {
+    pub fn observe(&mut self, valid: &ValidPlan, view: &MonthView) {
         let column = |quantity: Quantity| match quantity {
             Quantity::Users => view.users,
             Quantity::Metric(index) => view.metrics[index],
@@ -415,7 +532,7 @@ impl<'a> PathDecisions<'a> {
     }
 
     /// The commitment per component whose whole term was projected.
-    fn commitments(&self, plan: &Plan) -> Vec<Recommendation> {
+    pub fn commitments(&self, plan: &Plan) -> Vec<Recommendation> {
         let term = self.term;
         self.tallies
             .iter()
@@ -431,7 +548,7 @@ impl<'a> PathDecisions<'a> {
 /// Each month's percentiles of every quantity, taken off the paths: exact
 /// selection, except where a metric follows one input or metric (then its
 /// percentiles sit on the same paths) or is the same on every path.
-struct MonthSummary {
+pub(super) struct MonthSummary {
     selector: Selector,
     per_user: Vec<f64>,
     users_vary: bool,
@@ -440,10 +557,19 @@ struct MonthSummary {
     /// then the drivers) and of each metric.
     input_ranks: Vec<[u32; 5]>,
     metric_ranks: Vec<[u32; 5]>,
+    /// Metric indices in the order the chain evaluates them: a metric that
+    /// follows another is summarised after it, so it reads that metric's
+    /// paths of the same month, and no month depends on the one before.
+    order: Vec<usize>,
 }
 
 impl MonthSummary {
-    fn new(valid: &ValidPlan, scenario: usize, columns: &Columns, paths: usize) -> MonthSummary {
+    pub fn new(
+        valid: &ValidPlan,
+        scenario: usize,
+        columns: &Columns,
+        paths: usize,
+    ) -> MonthSummary {
         // Metrics that move with one quantity take their percentiles off its
         // paths. Chain input 0 is users, then the drivers in plan order.
         let users_vary = columns.users_vary(valid.plan(), scenario);
@@ -467,6 +593,7 @@ impl MonthSummary {
                 ranked.map_or([0; 5], |(_, ranks)| ranks)
             }))
             .collect();
+        let chain = valid.chain();
         MonthSummary {
             selector,
             per_user: Vec::with_capacity(paths),
@@ -474,12 +601,17 @@ impl MonthSummary {
             followed,
             input_ranks,
             metric_ranks: vec![[0; 5]; valid.plan().metrics.len()],
+            order: chain
+                .evaluation_order()
+                .into_iter()
+                .filter_map(|name| chain.metric_index(name))
+                .collect(),
         }
     }
 
     /// Users, each metric, total cost, cumulative cost and cost per user
     /// ([`Bands::quantities`]'s order).
-    fn percentiles(&mut self, view: &MonthView) -> Vec<Option<Percentiles>> {
+    pub fn percentiles(&mut self, view: &MonthView) -> Vec<Option<Percentiles>> {
         let mut bands = Vec::with_capacity(view.metrics.len() + 4);
         if self.users_vary {
             let users = self
@@ -490,9 +622,14 @@ impl MonthSummary {
         } else {
             bands.push(Some(Percentiles::same(view.users[0])));
         }
-        for (index, metric) in view.metrics.iter().enumerate() {
-            bands.push(self.metric_percentiles(index, metric));
+        let mut metrics = vec![None; view.metrics.len()];
+        for at in 0..self.order.len() {
+            let index = self.order[at];
+            if let (Some(slot), Some(metric)) = (metrics.get_mut(index), view.metrics.get(index)) {
+                *slot = self.metric_percentiles(index, metric);
+            }
         }
+        bands.extend(metrics);
         let total = self.selector.percentiles(view.total_cost.iter().copied());
         bands.push(total);
         bands.push(
@@ -556,7 +693,7 @@ pub fn sensitivity(valid: &ValidPlan, scenario: usize, inputs: &[Input]) -> Vec<
     sensitivity_with(valid, scenario, inputs, &mut latency_limits)
 }
 
-fn sensitivity_with(
+pub(super) fn sensitivity_with(
     valid: &ValidPlan,
     scenario: usize,
     inputs: &[Input],

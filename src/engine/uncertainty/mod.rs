@@ -12,6 +12,7 @@ pub mod correlation;
 pub mod percentile;
 pub mod sample;
 pub mod simulate;
+pub mod split;
 pub mod wire;
 
 pub use bands::*;

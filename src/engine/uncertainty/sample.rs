@@ -116,13 +116,60 @@ pub fn polar_normals(column: &mut Vec<f64>, paths: usize, rng: &mut Pcg64Mcg) {
     }
 }
 
+/// [`polar_normals`] for `all` paths, keeping only paths `keep` (a share of
+/// a scenario's paths, `engine::uncertainty::split`): the stream is drawn
+/// exactly as for all of them, so each kept normal is bit for bit the one
+/// [`polar_normals`] gives that path. Pairs wholly outside `keep` only
+/// repeat the rejection test (two draws, a sum of squares), without the
+/// logarithm and square root.
+pub fn polar_normals_of(
+    column: &mut Vec<f64>,
+    all: usize,
+    keep: std::ops::Range<usize>,
+    rng: &mut Pcg64Mcg,
+) {
+    let mut at = 0;
+    while at < all {
+        if at + 2 <= keep.start || at >= keep.end {
+            skip_polar_pair(rng);
+        } else {
+            let (a, b) = polar_pair(rng);
+            if keep.contains(&at) {
+                column.push(a);
+            }
+            if at + 1 < all && keep.contains(&(at + 1)) {
+                column.push(b);
+            }
+        }
+        at += 2;
+    }
+}
+
+/// The point in the square [`polar_pair`] would accept, drawn and dropped.
+fn skip_polar_pair(rng: &mut Pcg64Mcg) {
+    loop {
+        let (x, y) = square_point(rng);
+        let s = x * x + y * y;
+        if s > 0.0 && s < 1.0 {
+            return;
+        }
+    }
+}
+
+/// A point drawn uniformly in the square (−1, 1)².
+#[inline(always)]
+fn square_point(rng: &mut Pcg64Mcg) -> (f64, f64) {
+    let x = 2.0 * rng.random::<f64>() - 1.0;
+    let y = 2.0 * rng.random::<f64>() - 1.0;
+    (x, y)
+}
+
 /// Two independent standard normals: a point drawn uniformly in the square
 /// (−1, 1)², kept when inside the unit circle (s = x² + y² in (0, 1)), scaled
 /// by `sqrt(−2 ln s ÷ s)`. Exact operations and `libm`, so portable.
 fn polar_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
     loop {
-        let x = 2.0 * rng.random::<f64>() - 1.0;
-        let y = 2.0 * rng.random::<f64>() - 1.0;
+        let (x, y) = square_point(rng);
         let s = x * x + y * y;
         if s > 0.0 && s < 1.0 {
             let scale = libm::sqrt(-2.0 * libm::log(s) / s);
@@ -164,6 +211,37 @@ mod tests {
         assert!((variance - 1.0).abs() < 4.0 * 0.0032, "{variance}");
         let inside = normals.iter().filter(|z| z.abs() <= Z_95).count() as f64 / n;
         assert!((inside - 0.9).abs() < 0.003, "{inside}");
+    }
+
+    /// Any share of the paths draws, path for path, the normals of all of
+    /// them, month after month (the stream goes on where the last month
+    /// left it), odd and even path counts alike.
+    #[test]
+    fn a_share_of_the_paths_draws_their_own_normals() {
+        for all in [1usize, 2, 7, 10, 301] {
+            let mut whole_rng = stream(5, "volatility");
+            let mut months = Vec::new();
+            for _ in 0..3 {
+                let mut month = Vec::new();
+                polar_normals(&mut month, all, &mut whole_rng);
+                months.push(month);
+            }
+            for keep in [
+                0..all,
+                0..all / 2,
+                all / 2..all,
+                all / 3..all / 3 + 1,
+                1..all,
+            ] {
+                let mut rng = stream(5, "volatility");
+                for month in &months {
+                    let mut share = Vec::new();
+                    polar_normals_of(&mut share, all, keep.clone(), &mut rng);
+                    let wanted = month.get(keep.clone()).unwrap_or_default();
+                    assert_eq!(share, wanted, "{all} paths, {keep:?}");
+                }
+            }
+        }
     }
 
     fn range(low: f64, high: f64) -> Value {

@@ -4,7 +4,7 @@
 //! work is arithmetic on those buffers, with the same sizing and cost
 //! functions as the deterministic projection.
 
-use super::sample::{polar_normals, sample_column, stream};
+use super::sample::{polar_normals, polar_normals_of, sample_column, stream};
 use crate::engine::model::inputs::{Input, Target};
 use crate::engine::model::plan::Plan;
 use crate::engine::model::validate::{Quantity, ValidPlan};
@@ -22,6 +22,10 @@ pub struct Columns {
     /// none for runs that hold every input fixed (the sensitivity's), which
     /// take the median path.
     pub shocks_seed: Option<u64>,
+    /// For a share of a scenario's paths (`engine::uncertainty::split`): its
+    /// first path and how many paths the scenario has, so that each path
+    /// draws its own shocks; `None` when the columns hold every path.
+    pub share: Option<(usize, usize)>,
 }
 
 impl Columns {
@@ -60,6 +64,21 @@ impl Columns {
         }
     }
 
+    /// Paths `paths` of these columns, which hold all `all` of a scenario's
+    /// paths: a column with one value shared by every path stays one value.
+    pub fn share(&self, paths: std::ops::Range<usize>, all: usize) -> Columns {
+        let cut = |column: &Vec<f64>| match column.len() {
+            1 => column.clone(),
+            _ => column.get(paths.clone()).unwrap_or_default().to_vec(),
+        };
+        Columns {
+            drivers: self.drivers.iter().map(cut).collect(),
+            growth: self.growth.iter().map(cut).collect(),
+            shocks_seed: self.shocks_seed,
+            share: Some((paths.start, all)),
+        }
+    }
+
     /// A column per input, from `column(index, input)`: one value shared by
     /// every path, or one per path.
     pub fn build(inputs: &[Input], mut column: impl FnMut(usize, &Input) -> Vec<f64>) -> Columns {
@@ -67,6 +86,7 @@ impl Columns {
             drivers: Vec::new(),
             growth: Vec::new(),
             shocks_seed: None,
+            share: None,
         };
         for (index, input) in inputs.iter().enumerate() {
             let values = column(index, input);
@@ -124,7 +144,7 @@ pub struct MonthView<'a> {
 
 /// When each path first went red (or worse) and first went over capacity,
 /// per component: the month, or [`Crossings::NEVER`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Crossings {
     paths: usize,
     /// `red[component * paths + path]`.
@@ -144,6 +164,37 @@ impl Crossings {
             over: vec![Crossings::NEVER; components * paths],
             not_yet_over: vec![paths; components],
         }
+    }
+
+    /// The crossings of all of a scenario's paths from those of its shares,
+    /// in path order (`engine::uncertainty::split`); `None` when the shares
+    /// do not have the same components.
+    pub fn joined(shares: &[&Crossings]) -> Option<Crossings> {
+        let components = shares.first().map_or(0, |share| share.not_yet_over.len());
+        let paths = shares.iter().map(|share| share.paths).sum();
+        let mut joined = Crossings::new(components, paths);
+        joined.red.clear();
+        joined.over.clear();
+        for component in 0..components {
+            for share in shares {
+                let fits = share.not_yet_over.len() == components
+                    && share.red.len() == components * share.paths
+                    && share.over.len() == share.red.len();
+                if !fits {
+                    return None;
+                }
+                let own = component * share.paths..(component + 1) * share.paths;
+                joined.red.extend_from_slice(&share.red[own.clone()]);
+                joined.over.extend_from_slice(&share.over[own]);
+            }
+        }
+        for (component, left) in joined.not_yet_over.iter_mut().enumerate() {
+            *left = shares
+                .iter()
+                .map(|share| share.not_yet_over[component])
+                .sum();
+        }
+        Some(joined)
     }
 
     /// Per component, for months `0..months`: how many paths have been red
@@ -333,6 +384,8 @@ struct Movements {
     shocks: Vec<f64>,
     normals: Vec<f64>,
     rng: Option<rand_pcg::Pcg64Mcg>,
+    /// A share's first path and the scenario's paths (see [`Columns::share`]).
+    share: Option<(usize, usize)>,
 }
 
 impl Movements {
@@ -364,6 +417,7 @@ impl Movements {
             },
             normals: Vec::with_capacity(paths),
             rng,
+            share: columns.share,
         })
     }
 
@@ -377,7 +431,15 @@ impl Movements {
             Some(rng) => {
                 if month > 0 {
                     self.normals.clear();
-                    polar_normals(&mut self.normals, users.len(), rng);
+                    match self.share {
+                        Some((first, all)) => polar_normals_of(
+                            &mut self.normals,
+                            all,
+                            first..first + users.len(),
+                            rng,
+                        ),
+                        None => polar_normals(&mut self.normals, users.len(), rng),
+                    }
                     for (shock, normal) in self.shocks.iter_mut().zip(&self.normals) {
                         *shock += self.volatility * normal;
                     }
