@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use headroom::engine::model::inputs::scenario_inputs;
 use headroom::engine::model::plan::{Component, Correlation, Latency, Uncertainty};
 use headroom::engine::model::templates;
-use headroom::engine::uncertainty::{simulate, simulate_plan, Columns};
+use headroom::engine::uncertainty::{simulate, simulate_plan, split, Columns};
 use std::hint::black_box;
 
 fn montecarlo(c: &mut Criterion) {
@@ -112,6 +112,35 @@ fn montecarlo(c: &mut Criterion) {
     c.bench_function(
         "lean-mvp, Steady (never over capacity): 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&within, settings))),
+    );
+    // Issue 29: the same scenario as four workers share it, each job timed
+    // alone: a quarter of the paths (every share samples all inputs and
+    // draws all shocks), then a quarter of the months summarised from every
+    // share's block. A job of each is the critical path with four workers.
+    let shares: Vec<_> = (0..4)
+        .map(|share| split::simulate_share(&one_scenario, 0, settings, share, 4).expect("a share"))
+        .collect();
+    c.bench_function(
+        "microservices-aws, 1 scenario: share 2 of 4 of the paths",
+        |b| b.iter(|| black_box(split::simulate_share(&one_scenario, 0, settings, 1, 4))),
+    );
+    let blocks: Vec<&[f64]> = shares
+        .iter()
+        .map(|share| share.values[1].as_slice())
+        .collect();
+    c.bench_function(
+        "microservices-aws, 1 scenario: block 2 of 4 of the months summarised",
+        |b| {
+            b.iter(|| {
+                black_box(split::summarise_months(
+                    &one_scenario,
+                    0,
+                    settings,
+                    1,
+                    &blocks,
+                ))
+            })
+        },
     );
     // The simulation alone, without percentiles: where the time goes.
     let inputs = scenario_inputs(one_scenario.plan(), 0);

@@ -312,19 +312,33 @@ import("./__JS__" + attempt)
 """
 
 MONTECARLO_WORKER = """// Headroom's Monte Carlo worker, written by scripts/post_build.py for one build.
-// The app (src/ui/montecarlo/) starts it as a module worker. Each message
-// { run, scenario, document } is answered { run, scenario, bytes } (the
-// scenario's bands, engine::uncertainty::wire) or { run, scenario, failed }.
+// The app (src/ui/montecarlo/) starts it as a module worker. Each job
+// { run, scenario, kind, document } is answered with bytes
+// (engine::uncertainty::wire), or { run, scenario, failed }:
+// - kind "whole": the scenario's bands;
+// - kind "paths" (share, of): the share, and its blocks of values as their
+//   own buffers (blocks), handed over rather than copied;
+// - kind "months" (block, of, blocks): the summary of that block of months
+//   from that block of every share (engine::uncertainty::split).
 // It says { ready: true } once its WebAssembly has started, or { failed }.
-import init, { simulateScenario } from "./__JS__";
+import init, { simulateScenario, simulatePaths, summariseMonths } from "./__JS__";
 const ready = init({ module_or_path: "./__WASM__" });
 ready.then(() => postMessage({ ready: true }), (error) => postMessage({ failed: String(error) }));
 onmessage = async (event) => {
-  const { run, scenario, document } = event.data;
+  const { run, scenario, kind, share, block, of, document, blocks } = event.data;
   try {
     await ready;
-    const bytes = simulateScenario(document, scenario);
-    postMessage({ run, scenario, bytes }, [bytes.buffer]);
+    if (kind === "paths") {
+      const [bytes, ...values] = simulatePaths(document, scenario, share, of);
+      const buffers = [bytes.buffer, ...values.map((value) => value.buffer)];
+      postMessage({ run, scenario, kind, share, of, bytes, blocks: values }, buffers);
+    } else if (kind === "months") {
+      const bytes = summariseMonths(document, scenario, block, blocks);
+      postMessage({ run, scenario, kind, block, of, bytes }, [bytes.buffer]);
+    } else {
+      const bytes = simulateScenario(document, scenario);
+      postMessage({ run, scenario, kind: "whole", bytes }, [bytes.buffer]);
+    }
   } catch (error) {
     postMessage({ run, scenario, failed: String(error) });
   }

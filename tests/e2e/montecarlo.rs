@@ -36,15 +36,24 @@ fn machine_with(cores: usize) -> String {
     )
 }
 
-/// The managed-SaaS template with five scenarios (two more, growing
-/// differently), so that four workers each have one to run.
-fn five_scenarios() -> headroom::engine::model::validate::ValidPlan {
+/// The managed-SaaS template (three scenarios) with `scenarios` of them:
+/// five (two more, growing differently) so that four workers each have
+/// one to run; fewer, so that workers share their paths (one: only its
+/// second, uncertain, scenario).
+fn managed_saas_with(scenarios: usize) -> headroom::engine::model::validate::ValidPlan {
     let mut plan = templates::load("managed-saas")
         .and_then(Result::ok)
         .expect("a valid template")
         .plan()
         .clone();
+    if scenarios == 1 {
+        plan.scenarios = vec![plan.scenarios[1].clone()];
+    }
+    plan.scenarios.truncate(scenarios);
     for (name, rate) in [("Stalled", 0.01), ("Viral", 0.6)] {
+        if plan.scenarios.len() >= scenarios {
+            break;
+        }
         let mut extra = plan.scenarios[1].clone();
         extra.name = name.into();
         if let headroom::engine::model::plan::Growth::Compound { growth, .. } = &mut extra.growth {
@@ -52,44 +61,73 @@ fn five_scenarios() -> headroom::engine::model::validate::ValidPlan {
         }
         plan.scenarios.push(extra);
     }
-    headroom::engine::model::validate::validate(&plan).expect("valid with five scenarios")
+    headroom::engine::model::validate::validate(&plan).expect("valid")
 }
 
-#[tokio::test]
-async fn bands_from_one_two_and_four_workers_are_the_engines_bit_for_bit() {
-    let server = serve_release_build();
-    let plan = five_scenarios();
-    assert_eq!(plan.plan().scenarios.len(), 5);
+/// The bands of `plan` from workers on a machine of `cores` cores: bit for
+/// bit the engine's, from `workers` workers each scenario in `shares` shares.
+async fn bands_from_workers(
+    server_url: &str,
+    plan: &headroom::engine::model::validate::ValidPlan,
+    cores: usize,
+    workers: usize,
+    shares: usize,
+) {
     let native = format!(
         "{:#018x}",
         bands_digest(&simulate_plan(
-            &plan,
+            plan,
             plan.plan().uncertainty.unwrap_or_default()
         ))
     );
-    let link = format!("{}#{}", server.url, encode_link(plan.plan()));
-    for (cores, workers) in [(2, 1), (3, 2), (5, 4)] {
-        let browser = Browser::start().await;
-        browser.before_every_page(&machine_with(cores)).await;
-        browser.open(&link).await;
+    let link = format!("{server_url}#{}", encode_link(plan.plan()));
+    let browser = Browser::start().await;
+    browser.before_every_page(&machine_with(cores)).await;
+    browser.open(&link).await;
+    browser
+        .wait_until(
+            &bands_in(&format!("workers {workers}")),
+            &format!("the bands from {workers} workers"),
+        )
+        .await;
+    let scenarios = plan.plan().scenarios.len();
+    assert_eq!(
+        browser.run_js(DIGEST).await,
+        native.as_str(),
+        "{scenarios} scenarios, {workers} workers"
+    );
+    assert_eq!(
+        browser.run_js("return window.__workersStarted;").await,
+        workers,
+        "one worker per core but one, started once"
+    );
+    assert_eq!(
         browser
-            .wait_until(
-                &bands_in(&format!("workers {workers}")),
-                &format!("the bands from {workers} workers"),
-            )
-            .await;
-        assert_eq!(
-            browser.run_js(DIGEST).await,
-            native.as_str(),
-            "{workers} workers"
-        );
-        assert_eq!(
-            browser.run_js("return window.__workersStarted;").await,
-            workers,
-            "one worker per core but one, started once"
-        );
-        browser.close().await;
+            .run_js("return document.documentElement.dataset.montecarloShares;")
+            .await,
+        shares.to_string().as_str(),
+        "{scenarios} scenarios on {workers} workers"
+    );
+    browser.close().await;
+}
+
+/// One scenario on 1, 2 and 4 workers (its paths in 1, 2 and 4 shares),
+/// two on 4 (2 shares each), five on 4 (a scenario each): the engine's
+/// bands bit for bit.
+#[tokio::test]
+async fn bands_from_one_two_and_four_workers_are_the_engines_bit_for_bit() {
+    let server = serve_release_build();
+    let one = managed_saas_with(1);
+    assert_eq!(one.plan().scenarios.len(), 1);
+    for (cores, workers) in [(2, 1), (3, 2), (5, 4)] {
+        bands_from_workers(&server.url, &one, cores, workers, workers).await;
     }
+    let two = managed_saas_with(2);
+    assert_eq!(two.plan().scenarios.len(), 2);
+    bands_from_workers(&server.url, &two, 5, 4, 2).await;
+    let five = managed_saas_with(5);
+    assert_eq!(five.plan().scenarios.len(), 5);
+    bands_from_workers(&server.url, &five, 5, 4, 1).await;
 }
 
 const RICHEST: &str = "microservices-aws";

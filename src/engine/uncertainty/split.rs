@@ -373,6 +373,19 @@ pub fn simulate_in_shares(
     assemble_scenario(valid, scenario, settings, &shares, &summaries).ok()
 }
 
+/// A plan whose formula fails on some paths (the square root of a negative
+/// number at month 0), for tests of runs stopped early.
+#[cfg(test)]
+pub(crate) fn a_plan_stopping_early() -> ValidPlan {
+    let text = r#"{"schema": 5, "name": "t", "start_month": "2026-01", "horizon_months": 12,
+        "baseline_users": 100,
+        "drivers": [{"name": "least", "value": {"distribution": "uniform", "low": 90, "high": 200}}],
+        "metrics": [{"name": "odd", "formula": "sqrt(users - least) + users"}],
+        "uncertainty": {"samples": 400, "seed": 3},
+        "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.05, "churn": 0}}]}"#;
+    crate::engine::model::document::load_plan(text).expect("valid")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,13 +513,7 @@ mod tests {
     /// is run whole, and its message is the whole run's.
     #[test]
     fn a_share_stopped_early_sends_the_scenario_whole() {
-        let text = r#"{"schema": 5, "name": "t", "start_month": "2026-01", "horizon_months": 12,
-            "baseline_users": 100,
-            "drivers": [{"name": "least", "value": {"distribution": "uniform", "low": 90, "high": 200}}],
-            "metrics": [{"name": "odd", "formula": "sqrt(users - least) + users"}],
-            "uncertainty": {"samples": 400, "seed": 3},
-            "scenarios": [{"name": "Base", "growth": {"model": "compound", "growth": 0.05, "churn": 0}}]}"#;
-        let valid = load_plan(text).expect("valid");
+        let valid = a_plan_stopping_early();
         let settings = valid.plan().uncertainty.unwrap_or_default();
         let shares: Vec<PathShare> = (0..4)
             .map(|share| simulate_share(&valid, 0, settings, share, 4).expect("a share"))

@@ -1,38 +1,46 @@
 //! The Monte Carlo off the page's thread (issue 29): Web Workers run the
-//! plan's scenarios, a scenario each at a time, while the page stays free to
-//! scroll and type.
+//! plan's scenarios while the page stays free to scroll and type: a
+//! scenario each, or with fewer scenarios than workers, each scenario's
+//! paths shared among them and its months summarised in blocks.
 //!
 //! Which worker runs what, and which answers still count, is
 //! [`crate::workers::Runs`] (a plain type, tested natively); this module owns
 //! the real workers. Workers run the script `scripts/post_build.py` writes
 //! (named in `<meta name="headroom-montecarlo">`), which starts the Monte
-//! Carlo module (`src/bin/headroom_montecarlo.rs`) and answers each scenario
-//! with its bands as bytes (`engine::uncertainty::wire`). A newer edit
-//! supersedes an older run: its scenarios not yet handed out are dropped,
-//! and the answers of those running are dropped as they arrive. A worker
-//! busy with one finishes it rather than being stopped: a fresh worker
-//! would run the engine's code cold (the browser compiles it in a quick
-//! first tier, then optimises what runs hot), which measured 2–3× slower
-//! than finishing the scenario under way and starting the next one warm.
+//! Carlo module (`src/bin/headroom_montecarlo.rs`) and answers each job with
+//! bytes (`engine::uncertainty::wire`); a share's blocks of values pass
+//! through the page to the summaries as buffers handed over, never copied
+//! on the page. A newer edit supersedes an older run: its jobs not yet
+//! handed out are dropped, and the answers of those running are dropped as
+//! they arrive. A worker busy with one finishes it rather than being
+//! stopped: a fresh worker would run the engine's code cold (the browser
+//! compiles it in a quick first tier, then optimises what runs hot), which
+//! measured 2–3× slower than finishing the job under way and starting the
+//! next one warm.
 //!
 //! Where workers cannot run (no meta, no `Worker`, a script that does not
 //! load, a worker that fails or never says it is ready), the scenarios run
 //! on the page instead, one per task with a yield between them, and the
 //! page says nothing: the bands are the same either way. `<html
-//! data-montecarlo>` says which is in use (`workers N` or `page`), for tests.
+//! data-montecarlo>` says which is in use (`workers N` or `page`), and
+//! `data-montecarlo-shares` into how many shares the workers split each
+//! scenario's paths, for tests.
 
 use crate::engine::model::document::save_plan;
 use crate::engine::model::validate::ValidPlan;
-use crate::engine::uncertainty::wire::decode_scenario_bands;
+use crate::engine::uncertainty::split::assemble_scenario;
+use crate::engine::uncertainty::wire::{
+    decode_months_summary, decode_path_share, decode_scenario_bands,
+};
 use crate::engine::uncertainty::{simulate_one_scenario, Bands, ScenarioBands};
-use crate::workers::{worker_count, Answer, Job, Runs};
+use crate::workers::{shares_for, worker_count, Answer, Done, Job, Runs, Work};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::js_sys::{Object, Reflect, Uint8Array};
+use web_sys::js_sys::{Array, Object, Reflect, Uint8Array};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 const SCRIPT_META: &str = "meta[name=\"headroom-montecarlo\"]";
@@ -59,7 +67,8 @@ pub struct Simulator(Rc<RefCell<Inner>>);
 type Deliver = Rc<dyn Fn(Bands)>;
 
 struct Inner {
-    runs: Runs,
+    /// A block of values crosses as the buffer a worker handed over.
+    runs: Runs<Uint8Array>,
     /// The workers, or `None` once the page runs the scenarios itself.
     pool: Option<Pool>,
     /// The newest run's plan: as a document for the workers, and as it is
@@ -114,15 +123,25 @@ impl Simulator {
     /// Simulates `plan`, superseding any run before it.
     pub fn run(&self, plan: &ValidPlan) {
         let scenarios = plan.plan().scenarios.len();
+        let wanted = worker_count(cores());
         let (run, on_page) = {
             let mut inner = self.0.borrow_mut();
             // Written as a document only when handed to the workers.
             inner.document.clear();
             inner.plan = Some(plan.clone());
-            // Workers still busy with the older run finish their scenario
-            // (see the module's comment); its answer will be dropped.
-            let run = inner.runs.start(scenarios);
-            (run, inner.pool.is_none())
+            let on_page = inner.pool.is_none();
+            let shares = if on_page {
+                1
+            } else {
+                shares_for(wanted, scenarios)
+            };
+            // Workers still busy with the older run finish their job (see
+            // the module's comment); its answer will be dropped.
+            let run = inner.runs.start(scenarios, shares);
+            if !on_page {
+                set_on_root("data-montecarlo-shares", &shares.to_string());
+            }
+            (run, on_page)
         };
         if on_page {
             self.run_on_page(run, PAGE_DELAY);
@@ -135,23 +154,18 @@ impl Simulator {
                 return; // a newer edit came meanwhile
             }
             mark_start();
-            this.grow(scenarios);
+            this.grow(wanted);
             this.dispatch();
         });
     }
 
     /// Stops the newest run (the plan has no ranges any more).
     pub fn cancel(&self) {
-        self.0.borrow_mut().runs.start(0);
+        self.0.borrow_mut().runs.start(0, 1);
     }
 
-    /// Starts workers up to what the machine and the plan call for.
-    fn grow(&self, scenarios: usize) {
-        let cores = web_sys::window()
-            .map(|w| w.navigator().hardware_concurrency())
-            .filter(|cores| cores.is_finite() && *cores >= 1.0)
-            .map_or(2, |cores| cores as usize);
-        let wanted = worker_count(cores, scenarios);
+    /// Starts workers up to `wanted` (what the machine calls for).
+    fn grow(&self, wanted: usize) {
         loop {
             let mut inner = self.0.borrow_mut();
             let index = inner.runs.workers();
@@ -223,7 +237,7 @@ impl Simulator {
         })
     }
 
-    /// Hands waiting scenarios to idle workers.
+    /// Hands waiting jobs to idle workers.
     fn dispatch(&self) {
         let mut inner = self.0.borrow_mut();
         if inner.pool.is_none() {
@@ -237,13 +251,12 @@ impl Simulator {
             return;
         };
         let mut failed = false;
-        for (index, job) in handed {
-            let message = Object::new();
-            let set = |key: &str, value: JsValue| Reflect::set(&message, &key.into(), &value);
-            let posted = set("run", JsValue::from_f64(job.run as f64))
-                .and_then(|_| set("scenario", JsValue::from_f64(job.scenario as f64)))
-                .and_then(|_| set("document", JsValue::from_str(&inner.document)))
-                .and_then(|_| pool.workers[index].worker.post_message(&message));
+        for (index, job, blocks) in handed {
+            let posted = job_message(job, &inner.document, &blocks).and_then(|(message, moved)| {
+                pool.workers[index]
+                    .worker
+                    .post_message_with_transfer(&message, &moved)
+            });
             failed |= posted.is_err();
         }
         drop(inner);
@@ -267,24 +280,27 @@ impl Simulator {
             self.fall_back(&why);
             return;
         }
-        let number = |key: &str| get(key).and_then(|v| v.as_f64());
-        let (Some(run), Some(scenario)) = (number("run"), number("scenario")) else {
-            return;
+        let (job, done) = match read_answer(data) {
+            Ok(Some(answer)) => answer,
+            Ok(None) => return,
+            Err(why) => return self.fall_back(&why),
         };
-        let job = Job {
-            run: run as u64,
-            scenario: scenario as usize,
+        let answer = {
+            let mut guard = self.0.borrow_mut();
+            let inner = &mut *guard;
+            let plan = inner.plan.as_ref();
+            inner
+                .runs
+                .answered(index, job, done, |scenario, shares, summaries| {
+                    let plan = plan.ok_or("no plan")?;
+                    let settings = plan.plan().uncertainty.unwrap_or_default();
+                    assemble_scenario(plan, scenario, settings, shares, summaries)
+                })
         };
-        let bytes = get("bytes").and_then(|b| b.dyn_into::<Uint8Array>().ok());
-        let bands = match bytes.map(|b| decode_scenario_bands(&b.to_vec())) {
-            Some(Ok(bands)) => bands,
-            Some(Err(why)) => return self.fall_back(&why),
-            None => return self.fall_back("a worker answered without bands"),
-        };
-        let answer = self.0.borrow_mut().runs.answered(index, job, bands);
         match answer {
             Answer::Complete(scenarios) => self.complete(scenarios),
             Answer::Waiting | Answer::Stale => self.dispatch(),
+            Answer::Refused(why) => self.fall_back(&why),
         }
     }
 
@@ -360,6 +376,94 @@ impl Simulator {
             this.complete(done);
         });
     }
+}
+
+/// The machine's logical cores (2 when the browser does not say).
+fn cores() -> usize {
+    web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .filter(|cores| cores.is_finite() && *cores >= 1.0)
+        .map_or(2, |cores| cores as usize)
+}
+
+/// A job as the worker's script reads it, and the buffers it hands over
+/// (a summary's blocks of values).
+fn job_message(
+    job: Job,
+    document: &str,
+    blocks: &[Uint8Array],
+) -> Result<(Object, Array), JsValue> {
+    let message = Object::new();
+    let set = |key: &str, value: JsValue| Reflect::set(&message, &key.into(), &value).map(drop);
+    let number = |value: usize| JsValue::from_f64(value as f64);
+    set("run", JsValue::from_f64(job.run as f64))?;
+    set("scenario", number(job.scenario))?;
+    set("document", JsValue::from_str(document))?;
+    let moved = Array::new();
+    match job.work {
+        Work::Whole => set("kind", "whole".into())?,
+        Work::Paths { share, of } => {
+            set("kind", "paths".into())?;
+            set("share", number(share))?;
+            set("of", number(of))?;
+        }
+        Work::Months { block, of } => {
+            set("kind", "months".into())?;
+            set("block", number(block))?;
+            set("of", number(of))?;
+            let values = Array::new();
+            for part in blocks {
+                values.push(part);
+                moved.push(&part.buffer());
+            }
+            set("blocks", values.into())?;
+        }
+    }
+    Ok((message, moved))
+}
+
+/// A worker's answer: its job and what it found; `None` for a message that
+/// is no answer, an error for an answer that cannot be read.
+fn read_answer(data: &JsValue) -> Result<Option<(Job, Done<Uint8Array>)>, String> {
+    let get = |key: &str| Reflect::get(data, &key.into()).ok();
+    let number = |key: &str| get(key).and_then(|v| v.as_f64()).map(|v| v as usize);
+    let (Some(run), Some(scenario)) = (get("run").and_then(|v| v.as_f64()), number("scenario"))
+    else {
+        return Ok(None);
+    };
+    let bytes = get("bytes")
+        .and_then(|b| b.dyn_into::<Uint8Array>().ok())
+        .map(|b| b.to_vec())
+        .ok_or("a worker answered without its bytes")?;
+    let kind = get("kind").and_then(|k| k.as_string()).unwrap_or_default();
+    let of = number("of").unwrap_or(1);
+    let (work, done) = match kind.as_str() {
+        "whole" => (Work::Whole, Done::Whole(decode_scenario_bands(&bytes)?)),
+        "paths" => {
+            let share = number("share").ok_or("a share came without its number")?;
+            let blocks = get("blocks")
+                .and_then(|b| b.dyn_into::<Array>().ok())
+                .ok_or("a share came without its blocks of values")?
+                .iter()
+                .map(|block| block.dyn_into::<Uint8Array>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| "a share's block of values is not bytes")?;
+            let found = decode_path_share(&bytes)?;
+            (Work::Paths { share, of }, Done::Paths(found, blocks))
+        }
+        "months" => {
+            let block = number("block").ok_or("a summary came without its block")?;
+            let summary = decode_months_summary(&bytes)?;
+            (Work::Months { block, of }, Done::Months(summary))
+        }
+        other => return Err(format!("a worker answered an unknown job '{other}'")),
+    };
+    let job = Job {
+        run: run as u64,
+        scenario,
+        work,
+    };
+    Ok(Some((job, done)))
 }
 
 /// The workers' script, as the page names it.
