@@ -8,6 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use headroom::engine::model::inputs::scenario_inputs;
 use headroom::engine::model::plan::{Component, Correlation, Latency, Uncertainty};
 use headroom::engine::model::templates;
+use headroom::engine::uncertainty::select::Tally;
 use headroom::engine::uncertainty::{simulate, simulate_plan, split, Columns};
 use std::hint::black_box;
 
@@ -113,10 +114,12 @@ fn montecarlo(c: &mut Criterion) {
         "lean-mvp, Steady (never over capacity): 10,000 paths × 120 months, bands + sensitivity",
         |b| b.iter(|| black_box(simulate_plan(&within, settings))),
     );
-    // Issue 29: the same scenario as four workers share it, each job timed
+    // Issue 29: the same scenario as four workers share it, each step timed
     // alone: a quarter of the paths (every share samples all inputs and
-    // draws all shocks), then a quarter of the months summarised from every
-    // share's block. A job of each is the critical path with four workers.
+    // draws all shocks), a share's two rounds of exact percentiles (counts
+    // per bucket, keys in the target buckets), and the page's part (joining
+    // spreads and counts, selecting, assembling the bands). The critical
+    // path with four workers is a share, its rounds and the page's part.
     let shares: Vec<_> = (0..4)
         .map(|share| split::simulate_share(&one_scenario, 0, settings, share, 4).expect("a share"))
         .collect();
@@ -124,20 +127,42 @@ fn montecarlo(c: &mut Criterion) {
         "microservices-aws, 1 scenario: share 2 of 4 of the paths",
         |b| b.iter(|| black_box(split::simulate_share(&one_scenario, 0, settings, 1, 4))),
     );
-    let blocks: Vec<&[f64]> = shares
+    let buckets = split::shares_buckets(&shares);
+    let counts: Vec<Vec<u32>> = shares
         .iter()
-        .map(|share| share.values[1].as_slice())
+        .map(|share| split::share_histograms(&share.kept, &buckets).expect("counted"))
         .collect();
+    let counts: Vec<&[u32]> = counts.iter().map(Vec::as_slice).collect();
+    let targets = split::shares_targets(&buckets, &counts).expect("targets");
     c.bench_function(
-        "microservices-aws, 1 scenario: block 2 of 4 of the months summarised",
+        "microservices-aws, 1 scenario: a share's two rounds (of 4)",
         |b| {
             b.iter(|| {
-                black_box(split::summarise_months(
+                black_box(split::share_histograms(&shares[1].kept, &buckets).expect("counted"));
+                black_box(
+                    split::share_gather(&shares[1].kept, &buckets, &targets).expect("gathered"),
+                )
+            })
+        },
+    );
+    let gathered: Vec<Vec<Tally>> = shares
+        .iter()
+        .map(|share| split::share_gather(&share.kept, &buckets, &targets).expect("gathered"))
+        .collect();
+    let gathered: Vec<&[Tally]> = gathered.iter().map(Vec::as_slice).collect();
+    c.bench_function(
+        "microservices-aws, 1 scenario: the page's part of 4 shares",
+        |b| {
+            b.iter(|| {
+                let buckets = split::shares_buckets(&shares);
+                let targets = split::shares_targets(&buckets, &counts).expect("targets");
+                black_box(split::assemble_scenario(
                     &one_scenario,
                     0,
                     settings,
-                    1,
-                    &blocks,
+                    &shares,
+                    (&buckets, &targets),
+                    &gathered,
                 ))
             })
         },

@@ -313,32 +313,29 @@ import("./__JS__" + attempt)
 
 MONTECARLO_WORKER = """// Headroom's Monte Carlo worker, written by scripts/post_build.py for one build.
 // The app (src/ui/montecarlo/) starts it as a module worker. Each job
-// { run, scenario, kind, document } is answered with bytes
-// (engine::uncertainty::wire), or { run, scenario, failed }:
+// { run, scenario, kind, share, of, document, given } is answered
+// { run, scenario, kind, share, of, bytes } (engine::uncertainty::wire), the
+// bytes handed over rather than copied, or { run, scenario, failed }:
 // - kind "whole": the scenario's bands;
-// - kind "paths" (share, of): the share, and its blocks of values as their
-//   own buffers (blocks), handed over rather than copied;
-// - kind "months" (block, of, blocks): the summary of that block of months
-//   from that block of every share (engine::uncertainty::split).
+// - kind "paths": share `share` of `of` of its paths (its values stay here);
+// - kind "counts", "gather": the rounds of exact percentiles over that
+//   share's values (engine::uncertainty::select), given as bytes.
 // It says { ready: true } once its WebAssembly has started, or { failed }.
-import init, { simulateScenario, simulatePaths, summariseMonths } from "./__JS__";
+import init, { simulateScenario, simulatePaths, countBuckets, gatherKeys } from "./__JS__";
 const ready = init({ module_or_path: "./__WASM__" });
 ready.then(() => postMessage({ ready: true }), (error) => postMessage({ failed: String(error) }));
+const jobs = {
+  whole: ({ document, scenario }) => simulateScenario(document, scenario),
+  paths: ({ document, scenario, share, of }) => simulatePaths(document, scenario, share, of),
+  counts: ({ document, scenario, share, given }) => countBuckets(document, scenario, share, given),
+  gather: ({ document, scenario, share, given }) => gatherKeys(document, scenario, share, given),
+};
 onmessage = async (event) => {
-  const { run, scenario, kind, share, block, of, document, blocks } = event.data;
+  const { run, scenario, kind, share, of } = event.data;
   try {
     await ready;
-    if (kind === "paths") {
-      const [bytes, ...values] = simulatePaths(document, scenario, share, of);
-      const buffers = [bytes.buffer, ...values.map((value) => value.buffer)];
-      postMessage({ run, scenario, kind, share, of, bytes, blocks: values }, buffers);
-    } else if (kind === "months") {
-      const bytes = summariseMonths(document, scenario, block, blocks);
-      postMessage({ run, scenario, kind, block, of, bytes }, [bytes.buffer]);
-    } else {
-      const bytes = simulateScenario(document, scenario);
-      postMessage({ run, scenario, kind: "whole", bytes }, [bytes.buffer]);
-    }
+    const bytes = jobs[kind](event.data);
+    postMessage({ run, scenario, kind, share, of, bytes }, [bytes.buffer]);
   } catch (error) {
     postMessage({ run, scenario, failed: String(error) });
   }

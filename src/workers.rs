@@ -5,20 +5,22 @@
 //! feeds this their messages. Each edit starts a new *run*, numbered. With
 //! as many scenarios as workers or more, a worker runs a scenario whole
 //! ([`crate::engine::uncertainty::simulate_one_scenario`]). With fewer, each
-//! scenario's paths are shared among them ([`shares_for`]) and its months
-//! summarised in blocks, in two rounds ([`crate::engine::uncertainty::split`]):
-//! a scenario's shares first, then, once they are all in, its summaries,
-//! each given its block of every share's values. Either way the assembled
+//! scenario's paths are shared among them ([`shares_for`],
+//! [`crate::engine::uncertainty::split`]): the shares first, then, once all
+//! are in, two rounds of exact percentiles
+//! ([`crate::engine::uncertainty::select`]), each share's job going to the
+//! worker that ran it and keeps its values; the page joins what they send
+//! (spreads, counts per bucket, the few keys near each percentile), a few
+//! hundred kilobytes, never the values themselves. Either way the assembled
 //! bands are bit for bit the page's own, whatever the number of workers and
 //! whatever order their answers come in. An answer from an older run is
 //! dropped: a newer edit's bands always win.
-//!
-//! `B` is a block of values as it crosses between workers (a byte buffer in
-//! the browser, handed on without being copied).
 
-use crate::engine::uncertainty::split::{MonthsSummary, PathShare};
+use crate::engine::uncertainty::select::{Buckets, Tally, Targets};
+use crate::engine::uncertainty::split::{shares_buckets, shares_targets, PathShare};
 use crate::engine::uncertainty::ScenarioBands;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// The most workers the app starts, whatever the machine.
 pub const MOST_WORKERS: usize = 8;
@@ -30,9 +32,8 @@ pub fn worker_count(cores: usize) -> usize {
 }
 
 /// Into how many shares each scenario's paths go: none with one worker or
-/// as many scenarios as workers (a scenario each keeps every worker busy
-/// and nothing crosses between them); else enough shares that every worker
-/// has one.
+/// as many scenarios as workers (a scenario each keeps every worker busy,
+/// with nothing to join); else enough shares that every worker has one.
 pub fn shares_for(workers: usize, scenarios: usize) -> usize {
     if workers <= 1 || scenarios >= workers {
         1
@@ -46,11 +47,24 @@ pub fn shares_for(workers: usize, scenarios: usize) -> usize {
 pub enum Work {
     /// The whole scenario: its bands.
     Whole,
-    /// Paths share `share` of `of`: a [`PathShare`] and its blocks of values.
+    /// Paths share `share` of `of`: a [`PathShare`]; the worker keeps the
+    /// share's values for the two rounds after it.
     Paths { share: usize, of: usize },
-    /// Months block `block` of `of`, from that block of every share: a
-    /// [`MonthsSummary`].
-    Months { block: usize, of: usize },
+    /// The share's counts per bucket, from the values it kept.
+    Counts { share: usize, of: usize },
+    /// The share's values in the target buckets, from the values it kept.
+    Gather { share: usize, of: usize },
+}
+
+impl Work {
+    /// The share whose kept values the job reads, if any: only the worker
+    /// that ran the share can do it.
+    fn reads_share(self) -> Option<usize> {
+        match self {
+            Work::Counts { share, .. } | Work::Gather { share, .. } => Some(share),
+            Work::Whole | Work::Paths { .. } => None,
+        }
+    }
 }
 
 /// A piece of one scenario of one run, handed to a worker.
@@ -61,13 +75,22 @@ pub struct Job {
     pub work: Work,
 }
 
+/// What a job is given besides the plan: for counts, every column's
+/// buckets; for gathering, the buckets and each column's targets.
+#[derive(Debug, Clone)]
+pub enum Given {
+    Nothing,
+    Buckets(Rc<Vec<Buckets>>),
+    Targets(Rc<Vec<Buckets>>, Rc<Vec<Targets>>),
+}
+
 /// A worker's answer to a job.
 #[derive(Debug)]
-pub enum Done<B> {
+pub enum Done {
     Whole(ScenarioBands),
-    /// A share, and its blocks of values (one per block of months).
-    Paths(PathShare, Vec<B>),
-    Months(MonthsSummary),
+    Paths(PathShare),
+    Counts(Vec<u32>),
+    Gather(Vec<Tally>),
 }
 
 /// What an answer did.
@@ -84,32 +107,46 @@ pub enum Answer {
     Refused(String),
 }
 
+/// A scenario whose paths are shared, as far as it has come.
+#[derive(Debug, Default)]
+struct Shared {
+    shares: Vec<Option<PathShare>>,
+    /// Per share, the worker that ran it (and keeps its values).
+    owners: Vec<usize>,
+    buckets: Option<Rc<Vec<Buckets>>>,
+    counts: Vec<Option<Vec<u32>>>,
+    targets: Option<Rc<Vec<Targets>>>,
+    gathered: Vec<Option<Vec<Tally>>>,
+}
+
 /// A scenario of the newest run, as far as it has come.
 #[derive(Debug)]
-enum Progress<B> {
+enum Progress {
     /// Run whole, or to be.
     Whole(Option<ScenarioBands>),
-    /// Run in shares: the shares in so far (each with its blocks until a
-    /// summary takes them), then the summaries.
-    Shared {
-        shares: Vec<Option<PathShare>>,
-        blocks: Vec<Vec<Option<B>>>,
-        summaries: Vec<Option<MonthsSummary>>,
-    },
+    Shared(Box<Shared>),
+}
+
+/// What a shared scenario needs next.
+enum Next {
+    Nothing,
+    Round(Vec<Job>),
+    Whole,
+    Done(ScenarioBands),
 }
 
 /// The runs and the workers' jobs.
 #[derive(Debug)]
-pub struct Runs<B> {
+pub struct Runs {
     run: u64,
     queue: VecDeque<Job>,
-    scenarios: Vec<Progress<B>>,
+    scenarios: Vec<Progress>,
     /// Per worker, the job it is running, if any.
     busy: Vec<Option<Job>>,
 }
 
-impl<B> Runs<B> {
-    pub fn new(workers: usize) -> Runs<B> {
+impl Runs {
+    pub fn new(workers: usize) -> Runs {
         Runs {
             run: 0,
             queue: VecDeque::new(),
@@ -143,63 +180,97 @@ impl<B> Runs<B> {
         self.queue.clear();
         self.scenarios.clear();
         for scenario in 0..scenarios {
+            let job = |work| Job {
+                run,
+                scenario,
+                work,
+            };
             if of == 1 {
                 self.scenarios.push(Progress::Whole(None));
-                self.queue.push_back(Job {
-                    run,
-                    scenario,
-                    work: Work::Whole,
-                });
+                self.queue.push_back(job(Work::Whole));
             } else {
-                self.scenarios.push(Progress::Shared {
+                self.scenarios.push(Progress::Shared(Box::new(Shared {
                     shares: (0..of).map(|_| None).collect(),
-                    blocks: (0..of).map(|_| Vec::new()).collect(),
-                    summaries: (0..of).map(|_| None).collect(),
-                });
-                self.queue.extend((0..of).map(|share| Job {
-                    run,
-                    scenario,
-                    work: Work::Paths { share, of },
-                }));
+                    owners: vec![0; of],
+                    counts: vec![None; of],
+                    gathered: vec![None; of],
+                    ..Shared::default()
+                })));
+                self.queue
+                    .extend((0..of).map(|share| job(Work::Paths { share, of })));
             }
         }
         run
     }
 
-    /// Hands the newest run's waiting jobs to idle workers, in order; a
-    /// summary's job comes with the blocks it summarises, in share order.
-    pub fn assign(&mut self) -> Vec<(usize, Job, Vec<B>)> {
+    /// The worker that must run `job`, if only one can.
+    fn owner(&self, job: &Job) -> Option<usize> {
+        let share = job.work.reads_share()?;
+        match self.scenarios.get(job.scenario) {
+            Some(Progress::Shared(shared)) => shared.owners.get(share).copied(),
+            _ => None,
+        }
+    }
+
+    /// Hands the newest run's waiting jobs to idle workers, in order (a
+    /// round after a share to the worker that ran it), with what each is
+    /// given.
+    pub fn assign(&mut self) -> Vec<(usize, Job, Given)> {
         let mut handed = Vec::new();
         for worker in 0..self.busy.len() {
             if self.busy[worker].is_some() {
                 continue;
             }
-            let Some(job) = self.queue.pop_front() else {
-                break;
+            let fits = self
+                .queue
+                .iter()
+                .position(|job| self.owner(job).is_none_or(|owner| owner == worker));
+            let Some(job) = fits.and_then(|at| self.queue.remove(at)) else {
+                continue;
             };
-            let blocks = match (job.work, self.scenarios.get_mut(job.scenario)) {
-                (Work::Months { block, .. }, Some(Progress::Shared { blocks, .. })) => blocks
-                    .iter_mut()
-                    .filter_map(|of_share| of_share.get_mut(block).and_then(Option::take))
-                    .collect(),
-                _ => Vec::new(),
+            let given = match (job.work, self.scenarios.get(job.scenario)) {
+                (Work::Counts { .. }, Some(Progress::Shared(shared))) => shared
+                    .buckets
+                    .clone()
+                    .map_or(Given::Nothing, Given::Buckets),
+                (Work::Gather { .. }, Some(Progress::Shared(shared))) => {
+                    match (shared.buckets.clone(), shared.targets.clone()) {
+                        (Some(buckets), Some(targets)) => Given::Targets(buckets, targets),
+                        _ => Given::Nothing,
+                    }
+                }
+                _ => Given::Nothing,
             };
             self.busy[worker] = Some(job);
-            handed.push((worker, job, blocks));
+            handed.push((worker, job, given));
         }
         handed
     }
 
+    /// A worker could not do `run`'s job: it is idle again. Whether the
+    /// failure is the newest run's (then the run cannot complete).
+    pub fn failed(&mut self, worker: usize, run: u64) -> bool {
+        if let Some(running) = self.busy.get_mut(worker) {
+            *running = None;
+        }
+        run == self.run && self.waiting()
+    }
+
     /// A worker's answer to `job`: the worker is idle again, and the answer
     /// counts only if it belongs to the newest run and is what the job
-    /// asked for. `assemble` makes a shared scenario's bands once its
-    /// summaries are in; if it cannot, the scenario is run whole.
+    /// asked for. `assemble` makes a shared scenario's bands once its last
+    /// round is in; if it cannot, the scenario is run whole.
     pub fn answered(
         &mut self,
         worker: usize,
         job: Job,
-        done: Done<B>,
-        assemble: impl FnOnce(usize, &[PathShare], &[MonthsSummary]) -> Result<ScenarioBands, String>,
+        done: Done,
+        assemble: impl FnOnce(
+            usize,
+            &[PathShare],
+            (&[Buckets], &[Targets]),
+            &[&[Tally]],
+        ) -> Result<ScenarioBands, String>,
     ) -> Answer {
         if let Some(running) = self.busy.get_mut(worker) {
             if *running == Some(job) {
@@ -209,86 +280,37 @@ impl<B> Runs<B> {
         if job.run != self.run {
             return Answer::Stale;
         }
-        let run = self.run;
         let Some(progress) = self.scenarios.get_mut(job.scenario) else {
             return Answer::Stale;
         };
-        let whole_again = Job {
-            run,
-            scenario: job.scenario,
-            work: Work::Whole,
-        };
-        let mut outcome: Option<Progress<B>> = None;
-        let mut blocks_wanted = None;
-        match (job.work, done, &mut *progress) {
-            (Work::Whole, Done::Whole(bands), _) => outcome = Some(Progress::Whole(Some(bands))),
-            (
-                Work::Paths { share, of },
-                Done::Paths(found, values),
-                Progress::Shared { shares, blocks, .. },
-            ) => {
-                if found.share != share || found.of != of || values.len() != of {
-                    return Answer::Refused(format!(
-                        "a worker answered share {share} of {of} with share {} of {} and {} blocks",
-                        found.share,
-                        found.of,
-                        values.len()
-                    ));
-                }
-                shares[share] = Some(found);
-                blocks[share] = values.into_iter().map(Some).collect();
-                if shares.iter().all(Option::is_some) {
-                    if shares.iter().flatten().any(|s| s.stopped.is_some()) {
-                        // A formula failed on some path: the whole run's
-                        // message is the one to give.
-                        outcome = Some(Progress::Whole(None));
-                    } else {
-                        blocks_wanted = Some(of);
-                    }
-                }
-            }
-            (
-                Work::Months { block, .. },
-                Done::Months(summary),
-                Progress::Shared {
-                    shares, summaries, ..
-                },
-            ) => {
-                if summary.block != block {
-                    return Answer::Refused(format!(
-                        "a worker answered block {block} with block {}",
-                        summary.block
-                    ));
-                }
-                summaries[block] = Some(summary);
-                if summaries.iter().all(Option::is_some) {
-                    let shares: Vec<PathShare> = shares.drain(..).flatten().collect();
-                    let summaries: Vec<MonthsSummary> = summaries.drain(..).flatten().collect();
-                    outcome = Some(Progress::Whole(
-                        assemble(job.scenario, &shares, &summaries).ok(),
-                    ));
+        let next = match (job.work, done, progress) {
+            (Work::Whole, Done::Whole(bands), _) => Next::Done(bands),
+            (work, done, Progress::Shared(shared)) => {
+                match shared.take(job, worker, work, done, assemble) {
+                    Ok(next) => next,
+                    Err(why) => return Answer::Refused(why),
                 }
             }
             (work, _, _) => {
                 return Answer::Refused(format!("a worker's answer does not answer {work:?}"))
             }
-        }
-        if let Some(of) = blocks_wanted {
-            for block in (0..of).rev() {
+        };
+        match next {
+            Next::Nothing => {}
+            Next::Round(jobs) => jobs
+                .into_iter()
+                .rev()
+                .for_each(|job| self.queue.push_front(job)),
+            Next::Whole => {
+                // Stopped early, or the rounds did not make up the scenario:
+                // it runs whole.
+                self.scenarios[job.scenario] = Progress::Whole(None);
                 self.queue.push_front(Job {
-                    run,
-                    scenario: job.scenario,
-                    work: Work::Months { block, of },
+                    work: Work::Whole,
+                    ..job
                 });
             }
-        }
-        if let Some(outcome) = outcome {
-            if matches!(outcome, Progress::Whole(None)) {
-                // Stopped early, or the shares did not make up the scenario:
-                // it runs whole.
-                self.queue.push_front(whole_again);
-            }
-            *progress = outcome;
+            Next::Done(bands) => self.scenarios[job.scenario] = Progress::Whole(Some(bands)),
         }
         let all_in = !self.scenarios.is_empty()
             && self
@@ -303,7 +325,7 @@ impl<B> Runs<B> {
             .drain(..)
             .filter_map(|progress| match progress {
                 Progress::Whole(bands) => bands,
-                Progress::Shared { .. } => None,
+                Progress::Shared(_) => None,
             })
             .collect();
         Answer::Complete(bands)
@@ -315,13 +337,106 @@ impl<B> Runs<B> {
     }
 }
 
+impl Shared {
+    /// Takes a round's answer from `worker`; when the round is complete,
+    /// what comes next.
+    fn take(
+        &mut self,
+        job: Job,
+        worker: usize,
+        work: Work,
+        done: Done,
+        assemble: impl FnOnce(
+            usize,
+            &[PathShare],
+            (&[Buckets], &[Targets]),
+            &[&[Tally]],
+        ) -> Result<ScenarioBands, String>,
+    ) -> Result<Next, String> {
+        let of = self.shares.len();
+        let round = |make: fn(usize, usize) -> Work| -> Vec<Job> {
+            (0..of)
+                .map(|share| Job {
+                    work: make(share, of),
+                    ..job
+                })
+                .collect()
+        };
+        match (work, done) {
+            (Work::Paths { share, .. }, Done::Paths(found)) => {
+                if found.share != share || found.of != of {
+                    return Err(format!(
+                        "a worker answered share {share} of {of} with share {} of {}",
+                        found.share, found.of
+                    ));
+                }
+                self.shares[share] = Some(found);
+                self.owners[share] = worker;
+                if !self.shares.iter().all(Option::is_some) {
+                    return Ok(Next::Nothing);
+                }
+                if self
+                    .shares
+                    .iter()
+                    .flatten()
+                    .any(|share| share.stopped.is_some())
+                {
+                    // A formula failed on some path: the whole run's
+                    // message is the one to give.
+                    return Ok(Next::Whole);
+                }
+                self.buckets = Some(Rc::new(shares_buckets(self.shares.iter().flatten())));
+                Ok(Next::Round(round(|share, of| Work::Counts { share, of })))
+            }
+            (Work::Counts { share, .. }, Done::Counts(counts)) => {
+                self.counts[share] = Some(counts);
+                if !self.counts.iter().all(Option::is_some) {
+                    return Ok(Next::Nothing);
+                }
+                let counts: Vec<&[u32]> = self.counts.iter().flatten().map(Vec::as_slice).collect();
+                let buckets = self.buckets.clone().unwrap_or_default();
+                match shares_targets(&buckets, &counts) {
+                    Ok(targets) => {
+                        self.targets = Some(Rc::new(targets));
+                        Ok(Next::Round(round(|share, of| Work::Gather { share, of })))
+                    }
+                    Err(_) => Ok(Next::Whole),
+                }
+            }
+            (Work::Gather { share, .. }, Done::Gather(keys)) => {
+                self.gathered[share] = Some(keys);
+                if !self.gathered.iter().all(Option::is_some) {
+                    return Ok(Next::Nothing);
+                }
+                let shares: Vec<PathShare> =
+                    self.shares.iter_mut().flat_map(Option::take).collect();
+                let gathered: Vec<&[Tally]> =
+                    self.gathered.iter().flatten().map(Vec::as_slice).collect();
+                let buckets = self.buckets.clone().unwrap_or_default();
+                let targets = self.targets.clone().unwrap_or_default();
+                Ok(
+                    match assemble(job.scenario, &shares, (&buckets, &targets), &gathered) {
+                        Ok(bands) => Next::Done(bands),
+                        Err(_) => Next::Whole,
+                    },
+                )
+            }
+            (work, _) => Err(format!("a worker's answer does not answer {work:?}")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::model::templates;
     use crate::engine::model::validate::ValidPlan;
-    use crate::engine::uncertainty::split::{assemble_scenario, simulate_share, summarise_months};
+    use crate::engine::uncertainty::select::KeyColumns;
+    use crate::engine::uncertainty::split::{
+        assemble_scenario, share_gather, share_histograms, simulate_share,
+    };
     use crate::engine::uncertainty::{bands_digest, simulate_one_scenario, simulate_plan, Bands};
+    use std::collections::HashMap;
 
     #[test]
     fn one_core_is_left_to_the_page() {
@@ -344,26 +459,39 @@ mod tests {
         assert_eq!(shares_for(8, 3), 3);
     }
 
-    /// What a worker does with a job, natively (blocks of values as they are).
-    fn work(valid: &ValidPlan, job: Job, blocks: Vec<Vec<f64>>) -> Done<Vec<f64>> {
+    /// The values each worker keeps: by worker, scenario and share.
+    type Kept = HashMap<(usize, usize, usize), KeyColumns>;
+
+    /// What worker `worker` does with a job, natively: a share's values are
+    /// kept by the worker that ran it, and only it can answer the rounds
+    /// after (the test fails if a round goes elsewhere).
+    fn work(valid: &ValidPlan, worker: usize, job: Job, given: Given, kept: &mut Kept) -> Done {
         let settings = valid.plan().uncertainty.unwrap_or_default();
-        match job.work {
-            Work::Whole => Done::Whole(
+        let own = |share: usize, kept: &Kept| -> KeyColumns {
+            kept.get(&(worker, job.scenario, share))
+                .cloned()
+                .expect("the round went to the worker keeping the share's values")
+        };
+        match (job.work, given) {
+            (Work::Whole, _) => Done::Whole(
                 simulate_one_scenario(valid, job.scenario, settings).expect("a scenario"),
             ),
-            Work::Paths { share, of } => {
+            (Work::Paths { share, of }, _) => {
                 let mut found =
                     simulate_share(valid, job.scenario, settings, share, of).expect("a share");
-                let values = std::mem::take(&mut found.values);
-                Done::Paths(found, values)
+                kept.insert(
+                    (worker, job.scenario, share),
+                    std::mem::take(&mut found.kept),
+                );
+                Done::Paths(found)
             }
-            Work::Months { block, .. } => {
-                let blocks: Vec<&[f64]> = blocks.iter().map(Vec::as_slice).collect();
-                Done::Months(
-                    summarise_months(valid, job.scenario, settings, block, &blocks)
-                        .expect("a summary"),
-                )
+            (Work::Counts { share, .. }, Given::Buckets(buckets)) => {
+                Done::Counts(share_histograms(&own(share, kept), &buckets).expect("counted"))
             }
+            (Work::Gather { share, .. }, Given::Targets(buckets, targets)) => {
+                Done::Gather(share_gather(&own(share, kept), &buckets, &targets).expect("gathered"))
+            }
+            (work, given) => panic!("{work:?} given {given:?}"),
         }
     }
 
@@ -378,17 +506,21 @@ mod tests {
         let settings = valid.plan().uncertainty.unwrap_or_default();
         let scenarios = valid.plan().scenarios.len();
         let mut runs = Runs::new(workers);
+        let mut kept = Kept::new();
         let run = runs.start(scenarios, shares_for(workers, scenarios));
         let mut running = runs.assign();
         let mut handed: Vec<Work> = running.iter().map(|(_, job, _)| job.work).collect();
         assert!(running.len() <= workers);
         loop {
             assert!(!running.is_empty(), "jobs left but none running");
-            let (worker, job, blocks) = running.remove(pick(running.len()));
+            let (worker, job, given) = running.remove(pick(running.len()));
             assert_eq!(job.run, run);
-            let done = work(valid, job, blocks);
-            let assemble = |scenario: usize, shares: &[PathShare], summaries: &[MonthsSummary]| {
-                assemble_scenario(valid, scenario, settings, shares, summaries)
+            let done = work(valid, worker, job, given, &mut kept);
+            let assemble = |scenario: usize,
+                            shares: &[PathShare],
+                            rounds: (&[Buckets], &[Targets]),
+                            gathered: &[&[Tally]]| {
+                assemble_scenario(valid, scenario, settings, shares, rounds, gathered)
             };
             match runs.answered(worker, job, done, assemble) {
                 Answer::Complete(scenarios) => {
@@ -417,7 +549,7 @@ mod tests {
     /// tests/uncertainty.rs holds.
     #[test]
     fn bands_are_bit_identical_whatever_the_workers() {
-        let mut shared = 0;
+        let mut gathered = 0;
         for listed in templates::TEMPLATES {
             let valid = template(listed.id);
             let own = simulate_plan(&valid, valid.plan().uncertainty.unwrap_or_default());
@@ -426,13 +558,13 @@ mod tests {
                 let (last, _) = run_with(workers, &valid, |n| n - 1);
                 assert_eq!(first, own, "{} with {workers}", listed.id);
                 assert_eq!(bands_digest(&last), bands_digest(&own));
-                shared += handed
+                gathered += handed
                     .iter()
-                    .filter(|work| matches!(work, Work::Months { .. }))
+                    .filter(|work| matches!(work, Work::Gather { .. }))
                     .count();
             }
         }
-        assert!(shared > 0, "some template had its paths shared");
+        assert!(gathered > 0, "some template had its paths shared");
         // Inputs that move together and a monthly swing: each scenario's
         // streams start afresh from the seed (docs/plan-format.md), so these
         // too are a scenario's own whoever runs it, whole or in shares.
@@ -489,7 +621,7 @@ mod tests {
         assert_eq!(handed.last(), Some(&Work::Whole));
         assert!(!handed
             .iter()
-            .any(|work| matches!(work, Work::Months { .. })));
+            .any(|work| matches!(work, Work::Counts { .. })));
     }
 
     fn some_bands() -> ScenarioBands {
@@ -499,7 +631,8 @@ mod tests {
     fn never_assembled(
         _: usize,
         _: &[PathShare],
-        _: &[MonthsSummary],
+        _: (&[Buckets], &[Targets]),
+        _: &[&[Tally]],
     ) -> Result<ScenarioBands, String> {
         panic!("nothing is shared in this run")
     }
@@ -517,9 +650,12 @@ mod tests {
             scenario,
             work: Work::Whole,
         };
-        let mut runs: Runs<Vec<f64>> = Runs::new(2);
+        let jobs = |handed: Vec<(usize, Job, Given)>| -> Vec<(usize, Job)> {
+            handed.into_iter().map(|(w, j, _)| (w, j)).collect()
+        };
+        let mut runs = Runs::new(2);
         let first = runs.start(3, 1);
-        let handed: Vec<(usize, Job)> = runs.assign().into_iter().map(|(w, j, _)| (w, j)).collect();
+        let handed = jobs(runs.assign());
         assert_eq!(handed.len(), 2);
         let answer = runs.answered(
             handed[0].0,
@@ -532,13 +668,12 @@ mod tests {
         // so only worker 0 is given the second run's work.
         let second = runs.start(2, 1);
         assert!(second > first);
-        let handed_now: Vec<(usize, Job)> =
-            runs.assign().into_iter().map(|(w, j, _)| (w, j)).collect();
+        let handed_now = jobs(runs.assign());
         assert_eq!(handed_now, vec![(0, whole(second, 0))]);
         // The first run's late answer lands after the second began: dropped.
         let late = runs.answered(1, handed[1].1, Done::Whole(bands.clone()), never_assembled);
         assert_eq!(late, Answer::Stale);
-        let next: Vec<(usize, Job)> = runs.assign().into_iter().map(|(w, j, _)| (w, j)).collect();
+        let next = jobs(runs.assign());
         assert_eq!(next, vec![(1, whole(second, 1))]);
         let answer = runs.answered(
             0,
@@ -561,17 +696,19 @@ mod tests {
     }
 
     /// A newer run while an older one's paths are shared: the older run's
-    /// shares and summaries are dropped as they come, and never reach the
-    /// newer run's summaries.
+    /// share is dropped, its worker takes the newer run's work, and a failure
+    /// of the older run's job does not fail the newer run.
     #[test]
     fn shares_of_an_older_run_never_reach_a_newer_one() {
         let valid = template("managed-saas");
-        let mut runs: Runs<Vec<f64>> = Runs::new(2);
+        let mut kept = Kept::new();
+        let mut runs = Runs::new(2);
         let first = runs.start(1, 2);
         let handed = runs.assign();
         assert_eq!(handed.len(), 2);
-        let (worker, job, blocks) = handed.into_iter().next().expect("a job");
-        let early = work(&valid, job, blocks);
+        let mut handed = handed.into_iter();
+        let (worker, job, given) = handed.next().expect("a job");
+        let early = work(&valid, worker, job, given, &mut kept);
         let second = runs.start(1, 2);
         assert!(second > first);
         assert_eq!(
@@ -582,13 +719,52 @@ mod tests {
         let now = runs.assign();
         assert_eq!(now.len(), 1);
         assert_eq!(now[0].1.run, second);
-        assert!(now[0].2.is_empty(), "a share's job carries no blocks");
+        let (other, old_job, _) = handed.next().expect("a job");
+        assert!(!runs.failed(other, old_job.run), "an older run's failure");
+        assert!(runs.failed(0, second), "the newest run's failure");
+    }
+
+    /// A round goes only to the worker that ran its share, waiting for it
+    /// if it is busy.
+    #[test]
+    fn a_round_waits_for_the_worker_keeping_its_share() {
+        let valid = template("managed-saas");
+        let mut kept = Kept::new();
+        let mut runs = Runs::new(2);
+        runs.start(1, 2);
+        let mut handed = runs.assign();
+        assert_eq!(handed.len(), 2);
+        // Worker 1 answers first; worker 0 is still busy with share 0.
+        let (w1, j1, g1) = handed.remove(1);
+        let done = work(&valid, w1, j1, g1, &mut kept);
+        assert_eq!(
+            runs.answered(w1, j1, done, never_assembled),
+            Answer::Waiting
+        );
+        assert!(
+            runs.assign().is_empty(),
+            "nothing to do until share 0 is in"
+        );
+        let (w0, j0, g0) = handed.remove(0);
+        let done = work(&valid, w0, j0, g0, &mut kept);
+        assert_eq!(
+            runs.answered(w0, j0, done, never_assembled),
+            Answer::Waiting
+        );
+        let counts = runs.assign();
+        assert_eq!(counts.len(), 2);
+        for (worker, job, _) in counts {
+            assert!(
+                matches!(job.work, Work::Counts { share, .. } if share == worker),
+                "{job:?} on worker {worker}"
+            );
+        }
     }
 
     /// An answer that is not what its job asked for is refused, not waited on.
     #[test]
     fn a_wrong_answer_is_refused() {
-        let mut runs: Runs<Vec<f64>> = Runs::new(1);
+        let mut runs = Runs::new(1);
         runs.start(1, 2);
         let (worker, job, _) = runs.assign().remove(0);
         let answer = runs.answered(worker, job, Done::Whole(some_bands()), never_assembled);

@@ -173,22 +173,21 @@ fn the_policy_gets_the_loaders_hash_and_the_worker_this_builds_files() {
         });
     // The Monte Carlo module, and the script its Web Workers run: it starts
     // the module, says when it is ready or failed, and answers each run's
-    // job (a scenario whole, a share of its paths, a block of its months)
-    // with bytes handed over rather than copied.
+    // job (a scenario whole, a share of its paths, a round over a share's
+    // values) with bytes handed over rather than copied.
     let [montecarlo_js, montecarlo_wasm, worker] = on_demand_module(
         &dir,
         &index,
         "headroom-montecarlo",
         |js, wasm| {
             vec![
-                format!("import init, {{ simulateScenario, simulatePaths, summariseMonths }} from \"./{js}\""),
+                format!(
+                    "import init, {{ simulateScenario, simulatePaths, countBuckets, gatherKeys }} from \"./{js}\""
+                ),
                 format!("module_or_path: \"./{wasm}\""),
                 "postMessage({ ready: true })".to_string(),
                 "postMessage({ failed: String(error) })".to_string(),
-                "postMessage({ run, scenario, kind: \"whole\", bytes }, [bytes.buffer])".to_string(),
-                "postMessage({ run, scenario, kind, share, of, bytes, blocks: values }, buffers)"
-                    .to_string(),
-                "postMessage({ run, scenario, kind, block, of, bytes }, [bytes.buffer])".to_string(),
+                "postMessage({ run, scenario, kind, share, of, bytes }, [bytes.buffer])".to_string(),
                 "postMessage({ run, scenario, failed: String(error) })".to_string(),
             ]
         },

@@ -9,37 +9,67 @@
 mod worker {
     use headroom::engine::model::document::load_plan;
     use headroom::engine::model::validate::ValidPlan;
+    use headroom::engine::uncertainty::select::{Buckets, KeyColumns, Targets};
     use headroom::engine::uncertainty::simulate_one_scenario;
     use headroom::engine::uncertainty::split::{
-        simulate_share, summarise_months, values_from_bytes, values_to_bytes,
+        share_gather, share_histograms, simulate_share_into,
     };
-    use headroom::engine::uncertainty::wire::{
-        encode_months_summary, encode_path_share, encode_scenario_bands,
-    };
+    use headroom::engine::uncertainty::wire::{decode, encode, encode_scenario_bands};
     use std::cell::RefCell;
-    use wasm_bindgen::JsCast;
-    use web_sys::js_sys::{Array, Uint8Array};
+    use std::collections::HashMap;
 
-    thread_local! {
-        /// The last plan read: a worker given two jobs of one run reads
-        /// the document once.
-        static LAST: RefCell<Option<(String, ValidPlan)>> = const { RefCell::new(None) };
+    /// The plan last read, and the values of the shares this worker ran of
+    /// it (by scenario and share), kept for the rounds after them.
+    struct Memory {
+        document: String,
+        plan: ValidPlan,
+        kept: HashMap<(usize, usize), KeyColumns>,
     }
 
-    /// `work` on the plan of `document`, read once per document.
+    thread_local! {
+        static LAST: RefCell<Option<Memory>> = const { RefCell::new(None) };
+        /// Buffers of shares let go, for the next share: tens of megabytes
+        /// at 10,000 paths × 120 months, claimed once rather than every run.
+        static SPARE: RefCell<Vec<Vec<u64>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A buffer for a share's values.
+    fn spare() -> Vec<u64> {
+        SPARE
+            .with(|spare| spare.borrow_mut().pop())
+            .unwrap_or_default()
+    }
+
+    /// Keeps a share's buffer for the next.
+    fn let_go(kept: KeyColumns) {
+        SPARE.with(|spare| spare.borrow_mut().push(kept.into_keys()));
+    }
+
+    /// `work` on the plan of `document`, read once per document (a newer
+    /// document drops the values kept for the older).
     fn with_plan<T>(
         document: &str,
-        work: impl FnOnce(&ValidPlan) -> Result<T, String>,
+        work: impl FnOnce(&mut Memory) -> Result<T, String>,
     ) -> Result<T, String> {
         LAST.with(|last| {
             let mut last = last.borrow_mut();
-            if last.as_ref().is_none_or(|(read, _)| read != document) {
-                let valid = load_plan(document)
+            if last
+                .as_ref()
+                .is_none_or(|memory| memory.document != document)
+            {
+                let plan = load_plan(document)
                     .map_err(|error| format!("the plan cannot be read: {error}"))?;
-                *last = Some((document.to_string(), valid));
+                if let Some(older) = last.take() {
+                    older.kept.into_values().for_each(let_go);
+                }
+                *last = Some(Memory {
+                    document: document.to_string(),
+                    plan,
+                    kept: HashMap::new(),
+                });
             }
-            match last.as_ref() {
-                Some((_, valid)) => work(valid),
+            match last.as_mut() {
+                Some(memory) => work(memory),
                 None => Err("the plan cannot be read".into()),
             }
         })
@@ -49,7 +79,8 @@ mod worker {
     /// settings: its bands as bytes, or a sentence saying why not.
     #[wasm_bindgen::prelude::wasm_bindgen(js_name = simulateScenario)]
     pub fn simulate_scenario(document: &str, scenario: usize) -> Result<Vec<u8>, String> {
-        with_plan(document, |valid| {
+        with_plan(document, |memory| {
+            let valid = &memory.plan;
             let settings = valid.plan().uncertainty.unwrap_or_default();
             let bands = simulate_one_scenario(valid, scenario, settings)
                 .ok_or_else(|| format!("the plan has no scenario {scenario}"))?;
@@ -57,56 +88,68 @@ mod worker {
         })
     }
 
-    /// Share `share` of `of` of a scenario's paths: the share as bytes, then
-    /// its `of` blocks of values, each its own buffer (they go on to
-    /// different workers).
+    /// Share `share` of `of` of a scenario's paths, as bytes; its values
+    /// stay here for [`count_buckets`] and [`gather_keys`].
     #[wasm_bindgen::prelude::wasm_bindgen(js_name = simulatePaths)]
     pub fn simulate_paths(
         document: &str,
         scenario: usize,
         share: usize,
         of: usize,
-    ) -> Result<Array, String> {
-        with_plan(document, |valid| {
-            let settings = valid.plan().uncertainty.unwrap_or_default();
-            let mut found = simulate_share(valid, scenario, settings, share, of)
-                .ok_or_else(|| format!("the plan has no scenario {scenario}, share {share}"))?;
-            let values = std::mem::take(&mut found.values);
-            let parts = Array::new();
-            parts.push(&Uint8Array::from(encode_path_share(&found)?.as_slice()));
-            for block in values {
-                parts.push(&Uint8Array::from(values_to_bytes(&block).as_slice()));
+    ) -> Result<Vec<u8>, String> {
+        with_plan(document, |memory| {
+            let settings = memory.plan.plan().uncertainty.unwrap_or_default();
+            let buffer = spare();
+            let mut found =
+                simulate_share_into(&memory.plan, scenario, settings, (share, of), buffer)
+                    .ok_or_else(|| format!("the plan has no scenario {scenario}, share {share}"))?;
+            let kept = std::mem::take(&mut found.kept);
+            if let Some(older) = memory.kept.insert((scenario, share), kept) {
+                let_go(older);
             }
-            Ok(parts)
+            encode(&found, "share of the paths")
         })
     }
 
-    /// Block `block` of a scenario's months from that block of every share
-    /// (`blocks`, in share order): its summary as bytes.
-    #[wasm_bindgen::prelude::wasm_bindgen(js_name = summariseMonths)]
-    pub fn summarise_block(
+    /// The values a share kept here, or why they are not.
+    fn kept(memory: &Memory, scenario: usize, share: usize) -> Result<&KeyColumns, String> {
+        memory
+            .kept
+            .get(&(scenario, share))
+            .ok_or_else(|| format!("share {share} of scenario {scenario} was not run here"))
+    }
+
+    /// A share's counts per bucket (`given`: every column's buckets), as bytes.
+    #[wasm_bindgen::prelude::wasm_bindgen(js_name = countBuckets)]
+    pub fn count_buckets(
         document: &str,
         scenario: usize,
-        block: usize,
-        blocks: Array,
+        share: usize,
+        given: &[u8],
     ) -> Result<Vec<u8>, String> {
-        let values: Vec<Vec<f64>> = blocks
-            .iter()
-            .map(|part| {
-                let bytes = part
-                    .dyn_into::<Uint8Array>()
-                    .map_err(|_| "a block of values came as something else".to_string())?
-                    .to_vec();
-                values_from_bytes(&bytes)
-                    .ok_or_else(|| "a block of values came cut short".to_string())
-            })
-            .collect::<Result<_, _>>()?;
-        with_plan(document, |valid| {
-            let settings = valid.plan().uncertainty.unwrap_or_default();
-            let blocks: Vec<&[f64]> = values.iter().map(Vec::as_slice).collect();
-            encode_months_summary(&summarise_months(
-                valid, scenario, settings, block, &blocks,
-            )?)
+        let buckets: Vec<Buckets> = decode(given, "buckets")?;
+        with_plan(document, |memory| {
+            let counts = share_histograms(kept(memory, scenario, share)?, &buckets)?;
+            encode(&counts, "counts")
+        })
+    }
+
+    /// A share's keys in the target buckets (`given`: every column's buckets
+    /// and targets), as bytes; the share's values are let go.
+    #[wasm_bindgen::prelude::wasm_bindgen(js_name = gatherKeys)]
+    pub fn gather_keys(
+        document: &str,
+        scenario: usize,
+        share: usize,
+        given: &[u8],
+    ) -> Result<Vec<u8>, String> {
+        let (buckets, targets): (Vec<Buckets>, Vec<Targets>) = decode(given, "targets")?;
+        with_plan(document, |memory| {
+            let keys = share_gather(kept(memory, scenario, share)?, &buckets, &targets)?;
+            if let Some(done) = memory.kept.remove(&(scenario, share)) {
+                let_go(done);
+            }
+            encode(&keys, "keys")
         })
     }
 }

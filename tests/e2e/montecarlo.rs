@@ -306,13 +306,15 @@ const FIGURES: &str = "const from = window.__firstKey, to = window.__bandsShown;
       montecarlo: run ? run.duration : null,
     };";
 
-/// The richest template at its heaviest: 10,000 paths over 120 months.
-fn richest_at_full_size() -> String {
+/// The richest template at its heaviest: 10,000 paths over 120 months, with
+/// its first `scenarios` scenarios.
+fn richest_at_full_size(scenarios: usize) -> String {
     let mut plan = templates::load(RICHEST)
         .and_then(Result::ok)
         .expect("a valid template")
         .plan()
         .clone();
+    plan.scenarios.truncate(scenarios);
     plan.horizon_months = 120;
     plan.uncertainty = Some(headroom::engine::model::plan::Uncertainty {
         samples: 10_000,
@@ -523,8 +525,10 @@ async fn typing_rewrites_only_the_figures_that_change() {
 /// emulated phone (CPU 4×) the longest task of the page's thread from the
 /// first key of a new growth target typed a character at a time until its
 /// bands are shown, and the time from the last key to them: with the
-/// workers this machine gets (one core left to the page), with two, and
-/// with workers refused; and the same on the template as it ships.
+/// workers this machine gets (one core left to the page), with two (a
+/// scenario each), with workers refused, and with two workers sharing the
+/// paths of its first scenario alone; and the same on the template as it
+/// ships.
 /// `HEADROOM_BENCH_DIST` measures another build (an
 /// older one, for the figures before). Prints `BUDGET` lines; a measurement,
 /// it fails only if the bands never come.
@@ -535,10 +539,13 @@ async fn typing_bench() {
         Ok(dist) => super::server::StaticServer::start(dist),
         Err(_) => serve_release_build(),
     };
-    let full = richest_at_full_size();
+    let full = richest_at_full_size(2);
     measure_typing(&server.url, "cores", "", &full).await;
     measure_typing(&server.url, "two_workers", &machine_with(3), &full).await;
     measure_typing(&server.url, "page", "delete window.Worker;", &full).await;
+    let one = richest_at_full_size(1);
+    measure_typing(&server.url, "one_scenario_one_worker", "", &one).await;
+    measure_typing(&server.url, "one_scenario_shared", &machine_with(3), &one).await;
     // The template as it ships: 2,000 paths over 12 months.
     let shipped = templates::load(RICHEST)
         .and_then(Result::ok)

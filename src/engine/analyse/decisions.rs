@@ -406,14 +406,17 @@ impl NeededMonths {
         }
     }
 
-    /// For a share of a Monte Carlo's paths (`engine::uncertainty::split`):
-    /// counts the paths that need each step and never settles a month, since
-    /// the rank is the whole run's; the counts of the shares, summed, settle
-    /// it through [`NeededMonths::observe_counts`].
-    pub fn counting(steps: Vec<Step>, paths: usize) -> NeededMonths {
+    /// For a share of `paths` of a Monte Carlo's `all` paths
+    /// (`engine::uncertainty::split`): counts the share's paths that need
+    /// each step, with the whole run's rank. The shares' counts, summed,
+    /// settle each step's month through [`NeededMonths::observe_counts`].
+    /// A share stops counting a step once its own count passes the rank:
+    /// the sum has passed it by then too, so the month is settled no later,
+    /// and the counts up to it are exact.
+    pub fn counting(steps: Vec<Step>, paths: usize, all: usize, confidence: f64) -> NeededMonths {
         NeededMonths {
-            rank: paths,
-            ..NeededMonths::new(steps, paths, 1.0)
+            rank: NeededMonths::new(Vec::new(), all, confidence).rank,
+            ..NeededMonths::new(steps, paths, confidence)
         }
     }
 

@@ -65,7 +65,12 @@ pub fn percentile_rank(values: &[f64], actual: f64) -> f64 {
     let (below, equal) = values.iter().fold((0usize, 0usize), |(b, e), v| {
         (b + usize::from(*v < actual), e + usize::from(*v == actual))
     });
-    100.0 * (below as f64 + equal as f64 / 2.0) / values.len().max(1) as f64
+    percentile_rank_of(below, equal, values.len())
+}
+
+/// [`percentile_rank`] from the counts: `below` and `equal` of `paths`.
+pub fn percentile_rank_of(below: usize, equal: usize, paths: usize) -> f64 {
+    100.0 * (below as f64 + equal as f64 / 2.0) / paths.max(1) as f64
 }
 
 /// Ranks this month's actuals among the paths' values of their quantity.
@@ -461,14 +466,16 @@ impl<'a> PathDecisions<'a> {
         PathDecisions::with(valid, needed, |index, h| UnitsTally::new(index, h, paths))
     }
 
-    /// For a share of the paths: counts without settling any month
-    /// ([`NeededMonths::counting`]).
+    /// For a share of `paths` of `all` paths: counts with the whole run's
+    /// rank ([`NeededMonths::counting`]).
     pub fn counting(
         valid: &'a ValidPlan,
         deterministic: &ScenarioProjection,
         paths: usize,
+        all: usize,
     ) -> Self {
-        let needed = NeededMonths::counting(steps(valid, deterministic), paths);
+        let confidence = valid.plan().confidence();
+        let needed = NeededMonths::counting(steps(valid, deterministic), paths, all, confidence);
         PathDecisions::with(valid, needed, |index, h| UnitsTally::new(index, h, paths))
     }
 

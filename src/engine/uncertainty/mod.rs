@@ -11,6 +11,7 @@ pub mod bands;
 pub mod correlation;
 pub mod percentile;
 pub mod sample;
+pub mod select;
 pub mod simulate;
 pub mod split;
 pub mod wire;

@@ -100,8 +100,7 @@ impl Selector {
         if low == high {
             return Some((Percentiles::same(value(low)), [0; 5]));
         }
-        let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-        let ranks = [rank(0.05), rank(0.10), rank(0.50), rank(0.90), rank(0.95)];
+        let ranks = nearest_ranks(n);
         let span = high - low;
         let shift = (64 - span.leading_zeros()).saturating_sub(BUCKET_BITS);
         let bucket_count = (span >> shift) as usize + 1;
@@ -162,13 +161,20 @@ impl Selector {
     }
 }
 
+/// The 0-based ranks of the five percentiles among `n` values (n ≥ 1):
+/// the q-th percentile is the value of rank ⌈q·n⌉.
+pub(super) fn nearest_ranks(n: usize) -> [usize; 5] {
+    let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+    [rank(0.05), rank(0.10), rank(0.50), rank(0.90), rank(0.95)]
+}
+
 /// Percentiles of a slice, with a fresh [`Selector`].
 pub fn percentiles(values: &[f64]) -> Option<Percentiles> {
     Selector::default().percentiles(values.iter().copied())
 }
 
 /// A float's bits as an integer that sorts like the float (as `total_cmp`).
-fn ordered(bits: u64) -> u64 {
+pub(super) fn ordered(bits: u64) -> u64 {
     if bits >> 63 == 1 {
         !bits
     } else {
@@ -176,7 +182,7 @@ fn ordered(bits: u64) -> u64 {
     }
 }
 
-fn unordered(key: u64) -> u64 {
+pub(super) fn unordered(key: u64) -> u64 {
     if key >> 63 == 1 {
         key & !(1 << 63)
     } else {

@@ -1,37 +1,37 @@
 //! One scenario's paths shared among workers, bit for bit the bands of a
 //! single run.
 //!
-//! A scenario's Monte Carlo runs in two rounds:
+//! Share `k` of `n` simulates paths `k·P/n .. (k+1)·P/n` of the scenario's
+//! `P` paths ([`simulate_share`]). Every share samples the inputs of all `P`
+//! paths (cheap, and the correlations reorder ranks over all of them) and
+//! keeps its own; the volatility shocks of the other paths are drawn and
+//! dropped ([`super::sample::polar_normals_of`]), so each path sees exactly
+//! the numbers a single run gives it. What needs only the share's paths is
+//! counted there: crossings, act-by counts, units for commitments, paths
+//! over the budget, each actual's paths below and equal. The percentiles
+//! need every path's value: each share keeps its values, as keys, for the
+//! rounds of [`super::select`] (its spreads go with the share; its counts
+//! per bucket and its keys in the target buckets are asked for next), and
+//! [`assemble_scenario`] puts the scenario's bands together through the
+//! same [`super::bands`] code as a single run.
 //!
-//! 1. **Paths.** Share `k` of `n` simulates paths `k·P/n .. (k+1)·P/n` of the
-//!    `P` paths ([`simulate_share`]). Every share samples the inputs of all
-//!    `P` paths (cheap, and the correlations reorder ranks over all of them)
-//!    and keeps its own; the volatility shocks of the paths before its own
-//!    are drawn and dropped ([`super::sample::polar_normals_of`]), so each
-//!    path sees exactly the numbers a single run gives it. What needs only
-//!    the share's paths is counted there: crossings, act-by counts, units
-//!    for commitments, paths over the budget. The month-by-month values of
-//!    every quantity are kept in `n` blocks of months, one per summary.
-//! 2. **Months.** Summary `j` of `n` takes block `j` of every share, puts
-//!    each month's paths back in order, and takes the exact percentiles and
-//!    the ranks of actuals exactly as a single run does
-//!    ([`summarise_months`]).
-//!
-//! [`assemble_scenario`] joins the two rounds into the scenario's bands. A
-//! share on which a formula fails stops early, and the failing path decides
-//! the message a single run gives; such a scenario is run whole instead
-//! ([`PathShare::stopped`]), which the app's coordinator does.
+//! A share on which a formula fails stops early, and which path failed
+//! first decides the message a single run gives; such a scenario is run
+//! whole instead ([`PathShare::stopped`]), which the app's coordinator does.
 
 use super::bands::{
-    finish, paths, rank_actuals, ranked_actuals, sensitivity_with, MonthCounts, MonthSummary,
-    Outcome, PathDecisions, ScenarioBands, Sensitivity,
+    finish, paths, percentile_rank_of, ranked_actuals, sensitivity_with, ActualPercentile,
+    MonthCounts, Outcome, PathDecisions, ScenarioBands, Sensitivity,
 };
-use super::percentile::Percentiles;
+use super::percentile::{ordered, Percentiles};
+use super::select::{
+    gather, histograms, select, targets, Buckets, KeyColumns, Spread, Tally, Targets,
+};
 use super::simulate::{simulate_with, Columns, Crossings, MonthView};
 use crate::engine::analyse::decisions::{steps, NeededMonths, TallyPart, UnitsTally};
 use crate::engine::analyse::scenario::project_scenario;
 use crate::engine::model::inputs::scenario_inputs;
-use crate::engine::model::plan::Uncertainty;
+use crate::engine::model::plan::{Series, Uncertainty};
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::project::sizing::LatencyLimits;
 use serde::{Deserialize, Serialize};
@@ -44,11 +44,19 @@ pub fn part_of(count: usize, part: usize, of: usize) -> Range<usize> {
     (count * part / of)..(count * (part + 1).min(of) / of)
 }
 
-/// How many values a quantity has each month: users, each metric, the
-/// total cost and the cumulative cost (cost per user is worked out from
-/// the total and users).
+/// How many columns a month has: users, each metric, the total cost, the
+/// cumulative cost and the cost per user ([`super::Bands::quantities`]).
 fn quantities(valid: &ValidPlan) -> usize {
-    valid.plan().metrics.len() + 3
+    valid.plan().metrics.len() + 4
+}
+
+/// An actual's paths below it and equal to it, in one share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActualCount {
+    /// The column its paths' values are in (month × quantities + quantity).
+    pub column: u32,
+    pub below: u32,
+    pub equal: u32,
 }
 
 /// What share `share` of `of` found on its paths.
@@ -69,11 +77,14 @@ pub struct PathShare {
     pub sensitivity: Vec<Sensitivity>,
     /// Why a formula stopped the run early on one of its paths.
     pub stopped: Option<String>,
-    /// Per block of months (`of` of them, [`part_of`] the months), each
-    /// month's values `[month][quantity][path]`. They cross between workers
-    /// as their own buffers ([`values_to_bytes`]), so not with the rest.
+    /// Per column (each month's quantities in turn), its values' spread.
+    pub spreads: Vec<Spread>,
+    /// Per actual the simulation ranks, in month order, its paths below and equal.
+    pub actuals: Vec<ActualCount>,
+    /// Per column, its values as keys: kept where the share ran for the
+    /// rounds of [`super::select`], never sent.
     #[serde(skip)]
-    pub values: Vec<Vec<f64>>,
+    pub kept: KeyColumns,
 }
 
 /// Simulates share `share` of `of` of scenario `scenario`'s paths; `None`
@@ -84,6 +95,19 @@ pub fn simulate_share(
     settings: Uncertainty,
     share: usize,
     of: usize,
+) -> Option<PathShare> {
+    simulate_share_into(valid, scenario, settings, (share, of), Vec::new())
+}
+
+/// [`simulate_share`] of share `share.0` of `share.1`, keeping its values
+/// in `buffer` (a worker hands back the last run's, so that the memory is
+/// not claimed afresh every run).
+pub fn simulate_share_into(
+    valid: &ValidPlan,
+    scenario: usize,
+    settings: Uncertainty,
+    (share, of): (usize, usize),
+    buffer: Vec<u64>,
 ) -> Option<PathShare> {
     let plan = valid.plan();
     if scenario >= plan.scenarios.len() || share >= of {
@@ -96,16 +120,13 @@ pub fn simulate_share(
     let columns = Columns::correlated(plan, scenario, &inputs, all, settings.seed);
     let columns = columns.share(own, all);
     let deterministic = project_scenario(valid, scenario);
-    let mut decisions = PathDecisions::counting(valid, &deterministic, count);
+    let mut decisions = PathDecisions::counting(valid, &deterministic, count, all);
     let months = plan.horizon_months as usize + 1;
-    let blocks: Vec<Range<usize>> = (0..of).map(|block| part_of(months, block, of)).collect();
-    let width = quantities(valid) * count;
-    let mut values: Vec<Vec<f64>> = blocks
-        .iter()
-        .map(|block| Vec::with_capacity(block.len() * width))
-        .collect();
+    let mut kept = KeyColumns::reusing(buffer, months * quantities(valid) * count);
     let mut needed = vec![Vec::with_capacity(months); decisions.needed.steps.len()];
     let mut counts = Vec::with_capacity(months);
+    let actuals = ranked_actuals(valid);
+    let mut actual_counts = Vec::new();
     let mut latency_limits = LatencyLimits::for_components(&plan.components);
     let (crossings, stopped) = simulate_with(
         valid,
@@ -119,10 +140,10 @@ pub fn simulate_share(
                 history.push(*now);
             }
             counts.push(MonthCounts::of(view));
-            let month = view.month as usize;
-            if let Some(block) = blocks.iter().position(|block| block.contains(&month)) {
-                keep_month(&mut values[block], view);
+            if let Some(here) = actuals.get(view.month as usize) {
+                count_actuals(valid, view, here, kept.len(), &mut actual_counts);
             }
+            keep_month(&mut kept, view);
         },
     );
     Some(PathShare {
@@ -139,109 +160,109 @@ pub fn simulate_share(
             Vec::new()
         },
         stopped,
-        values,
+        spreads: kept.iter().map(Spread::of).collect(),
+        actuals: actual_counts,
+        kept,
     })
 }
 
-/// Appends a month's values, in [`quantities`]' order.
-fn keep_month(block: &mut Vec<f64>, view: &MonthView) {
-    block.extend_from_slice(view.users);
+/// A column of values as keys (they sort like the numbers).
+fn keys(values: &[f64]) -> impl Iterator<Item = u64> + '_ {
+    values.iter().map(|v| ordered(v.to_bits()))
+}
+
+/// Appends a month's columns of keys, in [`quantities`]' order.
+fn keep_month(kept: &mut KeyColumns, view: &MonthView) {
+    kept.push(keys(view.users));
     for metric in view.metrics {
-        block.extend_from_slice(metric);
+        kept.push(keys(metric));
     }
-    block.extend_from_slice(view.total_cost);
-    block.extend_from_slice(view.cumulative_cost);
+    kept.push(keys(view.total_cost));
+    kept.push(keys(view.cumulative_cost));
+    // Cost per user, over the paths with at least one user (as a single run
+    // takes it).
+    let per_user = view
+        .total_cost
+        .iter()
+        .zip(view.users)
+        .filter(|(_, users)| **users >= 1.0)
+        .map(|(cost, users)| ordered((cost / users).to_bits()));
+    kept.push(per_user);
 }
 
-/// What summary `block` of `of` found in its months.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MonthsSummary {
-    pub block: usize,
-    /// Per month of the block, as [`super::MonthBands::percentiles`].
-    pub percentiles: Vec<Vec<Option<Percentiles>>>,
-    pub actual_percentiles: Vec<super::ActualPercentile>,
-}
-
-/// Summarises block `block` of `of` of scenario `scenario`'s months from
-/// that block of every share's values (`blocks[k]` from share `k`), or
-/// says why the values do not fit the plan.
-pub fn summarise_months(
+/// Counts this month's paths below and equal to each actual, as
+/// [`super::bands::rank_actuals`] reads them: users, a metric by name (an
+/// actual of a metric the plan has not is not ranked), else the total cost.
+fn count_actuals(
     valid: &ValidPlan,
-    scenario: usize,
-    settings: Uncertainty,
-    block: usize,
-    blocks: &[&[f64]],
-) -> Result<MonthsSummary, String> {
+    view: &MonthView,
+    actuals: &[(Series, f64)],
+    first_column: usize,
+    counted: &mut Vec<ActualCount>,
+) {
     let plan = valid.plan();
-    let of = blocks.len();
-    if scenario >= plan.scenarios.len() || block >= of {
-        return Err(format!(
-            "there is no block {block} of {of} in scenario {scenario}"
-        ));
-    }
-    let all = paths(settings);
-    let months = part_of(plan.horizon_months as usize + 1, block, of);
-    let quantities = quantities(valid);
-    let shares: Vec<usize> = (0..of).map(|share| part_of(all, share, of).len()).collect();
-    for (share, (values, count)) in blocks.iter().zip(&shares).enumerate() {
-        let expected = months.len() * quantities * count;
-        if values.len() != expected {
-            return Err(format!(
-                "share {share} sent {} values for months {months:?}, not {expected}",
-                values.len()
-            ));
-        }
-    }
-    let inputs = scenario_inputs(plan, scenario);
-    let columns = Columns::correlated(plan, scenario, &inputs, all, settings.seed);
-    let mut summary = MonthSummary::new(valid, scenario, &columns, all);
-    let actuals = ranked_actuals(valid);
-    let mut summarised = MonthsSummary {
-        block,
-        percentiles: Vec::with_capacity(months.len()),
-        actual_percentiles: Vec::new(),
-    };
-    // Each quantity's column over all paths, in path order.
-    let mut columns: Vec<Vec<f64>> = vec![Vec::with_capacity(all); quantities];
-    for (offset, month) in months.enumerate() {
-        columns.iter_mut().for_each(Vec::clear);
-        for (values, count) in blocks.iter().zip(&shares) {
-            let width = quantities * count;
-            let month_values = &values[offset * width..(offset + 1) * width];
-            for (quantity, column) in columns.iter_mut().enumerate() {
-                column.extend_from_slice(&month_values[quantity * count..(quantity + 1) * count]);
-            }
-        }
-        let (users, rest) = columns.split_at(1);
-        let (metrics, costs) = rest.split_at(quantities - 3);
-        let metrics: Vec<&[f64]> = metrics.iter().map(Vec::as_slice).collect();
-        let view = MonthView {
-            month: month as u32,
-            paths: all,
-            users: &users[0],
-            metrics: &metrics,
-            total_cost: &costs[0],
-            cumulative_cost: &costs[1],
-            over_budget: 0,
-            cost_per_user_over: 0,
-            broke_even_by: 0,
+    let metrics = plan.metrics.len();
+    for (series, actual) in actuals {
+        let quantity = match series {
+            Series::Users => 0,
+            Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
+                Some(index) => 1 + index,
+                None => continue,
+            },
+            _ => 1 + metrics,
         };
-        summarised.percentiles.push(summary.percentiles(&view));
-        if let Some(here) = actuals.get(month) {
-            rank_actuals(plan, &view, here, &mut summarised.actual_percentiles);
-        }
+        let values = match quantity {
+            0 => view.users,
+            q if q <= metrics => view.metrics[q - 1],
+            _ => view.total_cost,
+        };
+        let (below, equal) = values.iter().fold((0u32, 0u32), |(b, e), v| {
+            (b + u32::from(*v < *actual), e + u32::from(*v == *actual))
+        });
+        counted.push(ActualCount {
+            column: (first_column + quantity) as u32,
+            below,
+            equal,
+        });
     }
-    Ok(summarised)
 }
 
-/// The scenario's bands from all its shares (in share order) and all its
-/// summaries (in block order), or why they do not make up the scenario.
+/// Each column's buckets, from all the shares' spreads (the first round
+/// after the shares, [`super::select`]).
+pub fn shares_buckets<'a>(shares: impl IntoIterator<Item = &'a PathShare>) -> Vec<Buckets> {
+    let spreads: Vec<&[Spread]> = shares.into_iter().map(|s| s.spreads.as_slice()).collect();
+    Buckets::for_columns(&spreads)
+}
+
+/// A share's counts per bucket, from the keys it kept.
+pub fn share_histograms(kept: &KeyColumns, buckets: &[Buckets]) -> Result<Vec<u32>, String> {
+    histograms(kept, buckets)
+}
+
+/// Each column's targets, from every share's counts per bucket.
+pub fn shares_targets(buckets: &[Buckets], counts: &[&[u32]]) -> Result<Vec<Targets>, String> {
+    targets(buckets, counts)
+}
+
+/// A share's keys in each column's target buckets, from the keys it kept.
+pub fn share_gather(
+    kept: &KeyColumns,
+    buckets: &[Buckets],
+    targets: &[Targets],
+) -> Result<Vec<Tally>, String> {
+    gather(kept, buckets, targets)
+}
+
+/// The scenario's bands from all its shares (in share order), the columns'
+/// buckets and targets, and every share's gathered keys (in share order),
+/// or why they do not make up the scenario.
 pub fn assemble_scenario(
     valid: &ValidPlan,
     scenario: usize,
     settings: Uncertainty,
     shares: &[PathShare],
-    summaries: &[MonthsSummary],
+    rounds: (&[Buckets], &[Targets]),
+    gathered: &[&[Tally]],
 ) -> Result<ScenarioBands, String> {
     let plan = valid.plan();
     let of = shares.len();
@@ -249,10 +270,8 @@ pub fn assemble_scenario(
     let in_order = shares
         .iter()
         .enumerate()
-        .all(|(index, share)| share.share == index && share.of == of)
-        && summaries.len() == of
-        && summaries.iter().enumerate().all(|(i, s)| s.block == i);
-    if scenario >= plan.scenarios.len() || of == 0 || !in_order {
+        .all(|(index, share)| share.share == index && share.of == of);
+    if scenario >= plan.scenarios.len() || of == 0 || !in_order || gathered.len() != of {
         return Err(format!("the shares of scenario {scenario} are not all in"));
     }
     if let Some(share) = shares.iter().find(|share| share.stopped.is_some()) {
@@ -261,17 +280,21 @@ pub fn assemble_scenario(
             share.share
         ));
     }
-    let percentiles: Vec<_> = summaries
-        .iter()
-        .flat_map(|summary| summary.percentiles.iter().cloned())
-        .collect();
-    let complete = percentiles.len() == months
+    let (buckets, targets) = rounds;
+    let quantities = quantities(valid);
+    let complete = buckets.len() == months * quantities
         && shares.iter().all(|share| {
-            share.counts.len() == months && share.needed.iter().all(|n| n.len() == months)
+            share.counts.len() == months
+                && share.needed.iter().all(|n| n.len() == months)
+                && share.actuals.len() == shares[0].actuals.len()
         });
     if !complete {
         return Err(format!("scenario {scenario}'s shares are missing months"));
     }
+    let selected = select(buckets, targets, gathered)?;
+    let percentiles: Vec<Vec<Option<Percentiles>>> =
+        selected.chunks(quantities).map(<[_]>::to_vec).collect();
+    let all = paths(settings);
     let counts = (0..months)
         .map(|month| {
             shares.iter().fold(MonthCounts::default(), |sum, share| {
@@ -279,29 +302,10 @@ pub fn assemble_scenario(
             })
         })
         .collect();
-    let all = paths(settings);
-    let deterministic = project_scenario(valid, scenario);
-    let mut needed = NeededMonths::new(steps(valid, &deterministic), all, plan.confidence());
-    let step_count = needed.steps.len();
-    if shares.iter().any(|share| share.needed.len() != step_count) {
-        return Err(format!("scenario {scenario}'s shares count other steps"));
-    }
-    for month in 0..months {
-        needed.observe_counts(month as u32, |step| {
-            shares.iter().map(|share| share.needed[step][month]).sum()
-        });
-    }
+    let decisions = joined_decisions(valid, scenario, shares, all)?;
+    let commitments = decisions.commitments(plan);
     let crossings = Crossings::joined(&shares.iter().map(|s| &s.crossings).collect::<Vec<_>>())
         .ok_or_else(|| format!("scenario {scenario}'s shares cross other components"))?;
-    let mut nth = 0;
-    let decisions = PathDecisions::joined(valid, needed, |component, h| {
-        let parts: Option<Vec<&TallyPart>> =
-            shares.iter().map(|share| share.tallies.get(nth)).collect();
-        nth += 1;
-        UnitsTally::joined(component, h, &parts?)
-    })
-    .ok_or_else(|| format!("scenario {scenario}'s shares tally other components"))?;
-    let commitments = decisions.commitments(plan);
     Ok(finish(
         valid,
         scenario,
@@ -314,44 +318,97 @@ pub fn assemble_scenario(
             commitments,
             sensitivity: shares[0].sensitivity.clone(),
             stopped: None,
-            actual_percentiles: summaries
-                .iter()
-                .flat_map(|summary| summary.actual_percentiles.iter().cloned())
-                .collect(),
+            actual_percentiles: actual_percentiles(valid, shares, buckets, all)?,
         },
     ))
 }
 
-/// A block of values as bytes (little-endian, eight a value), to cross
-/// between workers as they are.
-pub fn values_to_bytes(values: &[f64]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(values.len() * 8);
-    for value in values {
-        bytes.extend_from_slice(&value.to_le_bytes());
+/// The act-by counts and commitment tallies of all paths, from the shares'.
+fn joined_decisions<'a>(
+    valid: &'a ValidPlan,
+    scenario: usize,
+    shares: &[PathShare],
+    all: usize,
+) -> Result<PathDecisions<'a>, String> {
+    let plan = valid.plan();
+    let months = plan.horizon_months as usize + 1;
+    let deterministic = project_scenario(valid, scenario);
+    let mut needed = NeededMonths::new(steps(valid, &deterministic), all, plan.confidence());
+    let step_count = needed.steps.len();
+    if shares.iter().any(|share| share.needed.len() != step_count) {
+        return Err(format!("scenario {scenario}'s shares count other steps"));
     }
-    bytes
+    for month in 0..months {
+        needed.observe_counts(month as u32, |step| {
+            shares.iter().map(|share| share.needed[step][month]).sum()
+        });
+    }
+    let mut nth = 0;
+    PathDecisions::joined(valid, needed, |component, h| {
+        let parts: Option<Vec<&TallyPart>> =
+            shares.iter().map(|share| share.tallies.get(nth)).collect();
+        nth += 1;
+        UnitsTally::joined(component, h, &parts?)
+    })
+    .ok_or_else(|| format!("scenario {scenario}'s shares tally other components"))
 }
 
-/// [`values_to_bytes`] read back; `None` for a length not a multiple of eight.
-pub fn values_from_bytes(bytes: &[u8]) -> Option<Vec<f64>> {
-    if !bytes.len().is_multiple_of(8) {
-        return None;
+/// Where each actual fell among all paths, from the shares' counts (in
+/// month order, as a single run ranks them); none where every path has the
+/// same value.
+fn actual_percentiles(
+    valid: &ValidPlan,
+    shares: &[PathShare],
+    buckets: &[Buckets],
+    all: usize,
+) -> Result<Vec<ActualPercentile>, String> {
+    let quantities = quantities(valid);
+    let ranked = ranked_actuals(valid);
+    // The actuals the shares counted, in their order.
+    let mut listed = Vec::new();
+    for (month, actuals) in ranked.iter().enumerate() {
+        for (series, _) in actuals {
+            if let Series::Metric(name) = series {
+                if !valid.plan().metrics.iter().any(|m| &m.name == name) {
+                    continue;
+                }
+            }
+            listed.push((month as u32, series.clone()));
+        }
     }
-    Some(
-        bytes
-            .chunks_exact(8)
-            .map(|chunk| {
-                let mut eight = [0u8; 8];
-                eight.copy_from_slice(chunk);
-                f64::from_le_bytes(eight)
-            })
-            .collect(),
-    )
+    let counted = shares.first().map_or(0, |share| share.actuals.len());
+    if counted != listed.len() {
+        return Err("the shares ranked other actuals".into());
+    }
+    let mut found = Vec::new();
+    for (index, (month, series)) in listed.into_iter().enumerate() {
+        let column = shares[0].actuals[index].column as usize;
+        let same_column = shares
+            .iter()
+            .all(|s| s.actuals[index].column as usize == column);
+        let spread = buckets
+            .get(column)
+            .filter(|_| same_column && column / quantities == month as usize)
+            .ok_or("the shares ranked an actual in another month")?
+            .spread;
+        // A quantity the same on every path has no band to fall in.
+        if spread.single() {
+            continue;
+        }
+        let below = shares.iter().map(|s| s.actuals[index].below as usize).sum();
+        let equal = shares.iter().map(|s| s.actuals[index].equal as usize).sum();
+        found.push(ActualPercentile {
+            month,
+            series,
+            percentile: percentile_rank_of(below, equal, all),
+        });
+    }
+    Ok(found)
 }
 
-/// A scenario run in `of` shares and `of` summaries, one after the other,
-/// and assembled; a scenario stopped early on some path is run whole. What
-/// the app's workers do, for tests and the benchmark.
+/// A scenario run in `of` shares and the rounds of [`super::select`], one
+/// after the other, and assembled; a scenario stopped early on some path is
+/// run whole. What the app's workers do, for tests and the benchmark.
 pub fn simulate_in_shares(
     valid: &ValidPlan,
     scenario: usize,
@@ -364,13 +421,29 @@ pub fn simulate_in_shares(
     if shares.iter().any(|share| share.stopped.is_some()) {
         return super::simulate_one_scenario(valid, scenario, settings);
     }
-    let summaries: Vec<MonthsSummary> = (0..of)
-        .map(|block| {
-            let blocks: Vec<&[f64]> = shares.iter().map(|s| s.values[block].as_slice()).collect();
-            summarise_months(valid, scenario, settings, block, &blocks).ok()
-        })
-        .collect::<Option<_>>()?;
-    assemble_scenario(valid, scenario, settings, &shares, &summaries).ok()
+    let buckets = shares_buckets(&shares);
+    let counts: Vec<Vec<u32>> = shares
+        .iter()
+        .map(|share| share_histograms(&share.kept, &buckets))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let counts: Vec<&[u32]> = counts.iter().map(Vec::as_slice).collect();
+    let targets = shares_targets(&buckets, &counts).ok()?;
+    let gathered: Vec<Vec<Tally>> = shares
+        .iter()
+        .map(|share| share_gather(&share.kept, &buckets, &targets))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let gathered: Vec<&[Tally]> = gathered.iter().map(Vec::as_slice).collect();
+    assemble_scenario(
+        valid,
+        scenario,
+        settings,
+        &shares,
+        (&buckets, &targets),
+        &gathered,
+    )
+    .ok()
 }
 
 /// A plan whose formula fails on some paths (the square root of a negative
@@ -519,7 +592,15 @@ mod tests {
             .map(|share| simulate_share(&valid, 0, settings, share, 4).expect("a share"))
             .collect();
         assert!(shares.iter().any(|share| share.stopped.is_some()));
-        let refused = assemble_scenario(&valid, 0, settings, &shares, &[]).unwrap_err();
+        let refused = assemble_scenario(
+            &valid,
+            0,
+            settings,
+            &shares,
+            (&[], &[]),
+            &[&[], &[], &[], &[]],
+        )
+        .unwrap_err();
         assert!(
             refused.contains("not all in") || refused.contains("whole"),
             "{refused}"
@@ -527,51 +608,37 @@ mod tests {
         shares_agree(&valid, "stopped");
     }
 
-    /// Values cross as bytes bit for bit; a block that does not fit the
-    /// plan is refused with what is wrong, never summarised.
+    /// Rounds that do not fit the shares make no bands: missing, out of
+    /// order, or a share's keys left out.
     #[test]
-    fn blocks_cross_as_bytes_and_wrong_ones_are_refused() {
+    fn rounds_that_do_not_fit_are_refused() {
         let valid = with_paths(template("managed-saas").plan(), 50, 2);
         let settings = valid.plan().uncertainty.unwrap_or_default();
         let shares: Vec<PathShare> = (0..2)
             .map(|share| simulate_share(&valid, 0, settings, share, 2).expect("a share"))
             .collect();
-        let crossed: Vec<Vec<f64>> = shares
+        let buckets = shares_buckets(&shares);
+        let counts: Vec<Vec<u32>> = shares
             .iter()
-            .map(|share| values_from_bytes(&values_to_bytes(&share.values[1])).expect("read"))
+            .map(|share| share_histograms(&share.kept, &buckets).expect("counted"))
             .collect();
-        assert!(crossed.iter().zip(&shares).all(|(c, s)| c
+        assert!(share_histograms(&KeyColumns::default(), &buckets).is_err());
+        let counts: Vec<&[u32]> = counts.iter().map(Vec::as_slice).collect();
+        let targets = shares_targets(&buckets, &counts).expect("targets");
+        assert!(shares_targets(&buckets, &counts[..1]).is_err());
+        let gathered: Vec<Vec<Tally>> = shares
             .iter()
-            .map(|v| v.to_bits())
-            .eq(s.values[1].iter().map(|v| v.to_bits()))));
-        assert_eq!(values_from_bytes(&[0; 7]), None);
-        let short = &crossed[1][1..];
-        let error = summarise_months(&valid, 0, settings, 1, &[&crossed[0], short]).unwrap_err();
-        assert!(error.contains("share 1 sent"), "{error}");
-        assert!(summarise_months(&valid, 0, settings, 2, &[&crossed[0], &crossed[1]]).is_err());
-        assert!(summarise_months(&valid, 9, settings, 0, &[&crossed[0]]).is_err());
-        // Summaries out of order, or missing, make no bands.
-        let blocks = |block: usize| -> Vec<&[f64]> {
-            shares.iter().map(|s| s.values[block].as_slice()).collect()
-        };
-        let first = summarise_months(&valid, 0, settings, 0, &blocks(0)).expect("summary");
-        let second = summarise_months(&valid, 0, settings, 1, &blocks(1)).expect("summary");
-        assert!(assemble_scenario(
-            &valid,
-            0,
-            settings,
-            &shares,
-            &[second.clone(), first.clone()]
-        )
-        .is_err());
-        assert!(assemble_scenario(
-            &valid,
-            0,
-            settings,
-            &shares[..1],
-            std::slice::from_ref(&first)
-        )
-        .is_err());
-        assert!(assemble_scenario(&valid, 0, settings, &shares, &[first, second]).is_ok());
+            .map(|share| share_gather(&share.kept, &buckets, &targets).expect("gathered"))
+            .collect();
+        let both: Vec<&[Tally]> = gathered.iter().map(Vec::as_slice).collect();
+        let rounds = (buckets.as_slice(), targets.as_slice());
+        assert!(assemble_scenario(&valid, 0, settings, &shares, rounds, &both).is_ok());
+        let swapped = [shares[1].clone(), shares[0].clone()];
+        assert!(assemble_scenario(&valid, 0, settings, &swapped, rounds, &both).is_err());
+        assert!(assemble_scenario(&valid, 0, settings, &shares[..1], rounds, &both[..1]).is_err());
+        let empty = vec![Vec::new(); buckets.len()];
+        let left_out = [both[0], empty.as_slice()];
+        assert!(assemble_scenario(&valid, 0, settings, &shares, rounds, &left_out).is_err());
+        assert!(assemble_scenario(&valid, 9, settings, &shares, rounds, &both).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! What the app's Monte Carlo workers hand the page, as bytes: a scenario's
-//! bands ([`super::simulate_one_scenario`]), a share of its paths or a
-//! summary of a block of its months ([`super::split`]).
+//! bands ([`super::simulate_one_scenario`]), a share of its paths and the
+//! rounds of exact percentiles over the shares ([`super::split`]).
 //!
 //! postcard, not JSON: every number crosses bit for bit (a NaN too, which JSON
 //! cannot carry), so bands assembled from workers are exactly the bands the
@@ -9,7 +9,6 @@
 //! refused with a message, never read as wrong numbers.
 
 use super::bands::ScenarioBands;
-use super::split::{MonthsSummary, PathShare};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// The first byte of every message; bumped whenever what crosses changes.
@@ -25,26 +24,9 @@ pub fn decode_scenario_bands(bytes: &[u8]) -> Result<ScenarioBands, String> {
     decode(bytes, "bands")
 }
 
-/// The bytes of a share of a scenario's paths (its blocks of values cross
-/// apart, [`super::split::values_to_bytes`]).
-pub fn encode_path_share(share: &PathShare) -> Result<Vec<u8>, String> {
-    encode(share, "share of the paths")
-}
-
-pub fn decode_path_share(bytes: &[u8]) -> Result<PathShare, String> {
-    decode(bytes, "share of the paths")
-}
-
-/// The bytes of a summary of a block of months.
-pub fn encode_months_summary(summary: &MonthsSummary) -> Result<Vec<u8>, String> {
-    encode(summary, "summary of months")
-}
-
-pub fn decode_months_summary(bytes: &[u8]) -> Result<MonthsSummary, String> {
-    decode(bytes, "summary of months")
-}
-
-fn encode<T: Serialize>(value: &T, what: &str) -> Result<Vec<u8>, String> {
+/// The bytes of anything the workers and the page exchange (`what` names
+/// it in messages).
+pub fn encode<T: Serialize>(value: &T, what: &str) -> Result<Vec<u8>, String> {
     let mut bytes = vec![FORMAT];
     let body = postcard::to_allocvec(value)
         .map_err(|error| format!("the {what} could not be written: {error}"))?;
@@ -52,7 +34,8 @@ fn encode<T: Serialize>(value: &T, what: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, String> {
+/// What [`encode`] wrote, or why it cannot be read.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, String> {
     match bytes.split_first() {
         Some((&FORMAT, body)) => postcard::from_bytes(body)
             .map_err(|error| format!("the {what} could not be read: {error}")),
@@ -92,9 +75,11 @@ mod tests {
             assert_eq!(bands_digest(&again), bands_digest(&bands));
         }
         assert!(decode_scenario_bands(&[]).unwrap_err().contains("empty"));
-        assert!(decode_path_share(&[FORMAT, 1])
-            .unwrap_err()
-            .contains("share"));
+        assert!(
+            decode::<super::super::split::PathShare>(&[FORMAT, 1], "share")
+                .unwrap_err()
+                .contains("share")
+        );
         assert!(decode_scenario_bands(&[9, 1, 2])
             .unwrap_err()
             .contains("format 9"));
@@ -103,24 +88,20 @@ mod tests {
             .contains("could not be read"));
     }
 
-    /// A share and a summary cross whole (the share's values apart).
+    /// A share crosses whole (its kept keys stay where it ran).
     #[test]
-    fn shares_and_summaries_cross_as_bytes() {
-        use crate::engine::uncertainty::split::{simulate_share, summarise_months};
+    fn shares_cross_as_bytes() {
+        use crate::engine::uncertainty::split::{simulate_share, PathShare};
         let valid = templates::load("microservices-aws")
             .and_then(Result::ok)
             .expect("a valid template");
         let settings = valid.plan().uncertainty.unwrap_or_default();
         let mut share = simulate_share(&valid, 0, settings, 0, 1).expect("a share");
-        let values = std::mem::take(&mut share.values);
-        let crossed =
-            decode_path_share(&encode_path_share(&share).expect("written")).expect("read");
+        share.kept = Default::default();
+        let crossed: PathShare =
+            decode(&encode(&share, "share").expect("written"), "share").expect("read");
         assert_eq!(crossed, share);
-        assert!(!crossed.sensitivity.is_empty() && !crossed.crossings.first_red().is_empty());
-        let summary = summarise_months(&valid, 0, settings, 0, &[&values[0]]).expect("a summary");
-        let crossed = decode_months_summary(&encode_months_summary(&summary).expect("written"))
-            .expect("read");
-        assert_eq!(crossed, summary);
+        assert!(!crossed.sensitivity.is_empty() && !crossed.spreads.is_empty());
     }
 
     /// A NaN, which JSON would refuse, crosses with its bits.

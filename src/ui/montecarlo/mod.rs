@@ -8,9 +8,9 @@
 //! the real workers. Workers run the script `scripts/post_build.py` writes
 //! (named in `<meta name="headroom-montecarlo">`), which starts the Monte
 //! Carlo module (`src/bin/headroom_montecarlo.rs`) and answers each job with
-//! bytes (`engine::uncertainty::wire`); a share's blocks of values pass
-//! through the page to the summaries as buffers handed over, never copied
-//! on the page. A newer edit supersedes an older run: its jobs not yet
+//! bytes (`engine::uncertainty::wire`); a share's values stay in the worker
+//! that ran it, and only spreads, counts and the few keys near each
+//! percentile reach the page. A newer edit supersedes an older run: its jobs not yet
 //! handed out are dropped, and the answers of those running are dropped as
 //! they arrive. A worker busy with one finishes it rather than being
 //! stopped: a fresh worker would run the engine's code cold (the browser
@@ -29,18 +29,16 @@
 use crate::engine::model::document::save_plan;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::uncertainty::split::assemble_scenario;
-use crate::engine::uncertainty::wire::{
-    decode_months_summary, decode_path_share, decode_scenario_bands,
-};
+use crate::engine::uncertainty::wire::{decode, decode_scenario_bands, encode};
 use crate::engine::uncertainty::{simulate_one_scenario, Bands, ScenarioBands};
-use crate::workers::{shares_for, worker_count, Answer, Done, Job, Runs, Work};
+use crate::workers::{shares_for, worker_count, Answer, Done, Given, Job, Runs, Work};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::js_sys::{Array, Object, Reflect, Uint8Array};
+use web_sys::js_sys::{Object, Reflect, Uint8Array};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 const SCRIPT_META: &str = "meta[name=\"headroom-montecarlo\"]";
@@ -67,8 +65,7 @@ pub struct Simulator(Rc<RefCell<Inner>>);
 type Deliver = Rc<dyn Fn(Bands)>;
 
 struct Inner {
-    /// A block of values crosses as the buffer a worker handed over.
-    runs: Runs<Uint8Array>,
+    runs: Runs,
     /// The workers, or `None` once the page runs the scenarios itself.
     pool: Option<Pool>,
     /// The newest run's plan: as a document for the workers, and as it is
@@ -251,12 +248,9 @@ impl Simulator {
             return;
         };
         let mut failed = false;
-        for (index, job, blocks) in handed {
-            let posted = job_message(job, &inner.document, &blocks).and_then(|(message, moved)| {
-                pool.workers[index]
-                    .worker
-                    .post_message_with_transfer(&message, &moved)
-            });
+        for (index, job, given) in handed {
+            let posted = job_message(job, &inner.document, &given)
+                .and_then(|message| pool.workers[index].worker.post_message(&message));
             failed |= posted.is_err();
         }
         drop(inner);
@@ -277,7 +271,18 @@ impl Simulator {
             return;
         }
         if let Some(why) = get("failed").and_then(|f| f.as_string()) {
-            self.fall_back(&why);
+            // A job of an older run may fail (its share's values gone with
+            // its plan): only the newest run's failure counts.
+            let run = get("run").and_then(|r| r.as_f64());
+            let newest = match run {
+                Some(run) => self.0.borrow_mut().runs.failed(index, run as u64),
+                None => true,
+            };
+            if newest {
+                self.fall_back(&why);
+            } else {
+                self.dispatch();
+            }
             return;
         }
         let (job, done) = match read_answer(data) {
@@ -291,10 +296,10 @@ impl Simulator {
             let plan = inner.plan.as_ref();
             inner
                 .runs
-                .answered(index, job, done, |scenario, shares, summaries| {
+                .answered(index, job, done, |scenario, shares, rounds, gathered| {
                     let plan = plan.ok_or("no plan")?;
                     let settings = plan.plan().uncertainty.unwrap_or_default();
-                    assemble_scenario(plan, scenario, settings, shares, summaries)
+                    assemble_scenario(plan, scenario, settings, shares, rounds, gathered)
                 })
         };
         match answer {
@@ -386,45 +391,40 @@ fn cores() -> usize {
         .map_or(2, |cores| cores as usize)
 }
 
-/// A job as the worker's script reads it, and the buffers it hands over
-/// (a summary's blocks of values).
-fn job_message(
-    job: Job,
-    document: &str,
-    blocks: &[Uint8Array],
-) -> Result<(Object, Array), JsValue> {
+/// A job as the worker's script reads it.
+fn job_message(job: Job, document: &str, given: &Given) -> Result<Object, JsValue> {
     let message = Object::new();
     let set = |key: &str, value: JsValue| Reflect::set(&message, &key.into(), &value).map(drop);
     let number = |value: usize| JsValue::from_f64(value as f64);
     set("run", JsValue::from_f64(job.run as f64))?;
     set("scenario", number(job.scenario))?;
     set("document", JsValue::from_str(document))?;
-    let moved = Array::new();
-    match job.work {
-        Work::Whole => set("kind", "whole".into())?,
-        Work::Paths { share, of } => {
-            set("kind", "paths".into())?;
-            set("share", number(share))?;
-            set("of", number(of))?;
-        }
-        Work::Months { block, of } => {
-            set("kind", "months".into())?;
-            set("block", number(block))?;
-            set("of", number(of))?;
-            let values = Array::new();
-            for part in blocks {
-                values.push(part);
-                moved.push(&part.buffer());
-            }
-            set("blocks", values.into())?;
-        }
+    let (kind, share) = match job.work {
+        Work::Whole => ("whole", None),
+        Work::Paths { share, of } => ("paths", Some((share, of))),
+        Work::Counts { share, of } => ("counts", Some((share, of))),
+        Work::Gather { share, of } => ("gather", Some((share, of))),
+    };
+    set("kind", kind.into())?;
+    if let Some((share, of)) = share {
+        set("share", number(share))?;
+        set("of", number(of))?;
     }
-    Ok((message, moved))
+    let bytes = match given {
+        Given::Nothing => None,
+        Given::Buckets(buckets) => Some(encode(&**buckets, "buckets")),
+        Given::Targets(buckets, targets) => Some(encode(&(&**buckets, &**targets), "targets")),
+    };
+    if let Some(bytes) = bytes {
+        let bytes = bytes.map_err(|why| JsValue::from_str(&why))?;
+        set("given", Uint8Array::from(bytes.as_slice()).into())?;
+    }
+    Ok(message)
 }
 
 /// A worker's answer: its job and what it found; `None` for a message that
 /// is no answer, an error for an answer that cannot be read.
-fn read_answer(data: &JsValue) -> Result<Option<(Job, Done<Uint8Array>)>, String> {
+fn read_answer(data: &JsValue) -> Result<Option<(Job, Done)>, String> {
     let get = |key: &str| Reflect::get(data, &key.into()).ok();
     let number = |key: &str| get(key).and_then(|v| v.as_f64()).map(|v| v as usize);
     let (Some(run), Some(scenario)) = (get("run").and_then(|v| v.as_f64()), number("scenario"))
@@ -436,25 +436,32 @@ fn read_answer(data: &JsValue) -> Result<Option<(Job, Done<Uint8Array>)>, String
         .map(|b| b.to_vec())
         .ok_or("a worker answered without its bytes")?;
     let kind = get("kind").and_then(|k| k.as_string()).unwrap_or_default();
-    let of = number("of").unwrap_or(1);
+    let share = || -> Result<(usize, usize), String> {
+        Ok((
+            number("share").ok_or("an answer came without its share")?,
+            number("of").ok_or("an answer came without its number of shares")?,
+        ))
+    };
     let (work, done) = match kind.as_str() {
         "whole" => (Work::Whole, Done::Whole(decode_scenario_bands(&bytes)?)),
         "paths" => {
-            let share = number("share").ok_or("a share came without its number")?;
-            let blocks = get("blocks")
-                .and_then(|b| b.dyn_into::<Array>().ok())
-                .ok_or("a share came without its blocks of values")?
-                .iter()
-                .map(|block| block.dyn_into::<Uint8Array>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| "a share's block of values is not bytes")?;
-            let found = decode_path_share(&bytes)?;
-            (Work::Paths { share, of }, Done::Paths(found, blocks))
+            let (share, of) = share()?;
+            let found = decode(&bytes, "share of the paths")?;
+            (Work::Paths { share, of }, Done::Paths(found))
         }
-        "months" => {
-            let block = number("block").ok_or("a summary came without its block")?;
-            let summary = decode_months_summary(&bytes)?;
-            (Work::Months { block, of }, Done::Months(summary))
+        "counts" => {
+            let (share, of) = share()?;
+            (
+                Work::Counts { share, of },
+                Done::Counts(decode(&bytes, "counts")?),
+            )
+        }
+        "gather" => {
+            let (share, of) = share()?;
+            (
+                Work::Gather { share, of },
+                Done::Gather(decode(&bytes, "keys")?),
+            )
         }
         other => return Err(format!("a worker answered an unknown job '{other}'")),
     };
