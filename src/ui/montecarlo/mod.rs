@@ -1,7 +1,7 @@
 //! The Monte Carlo off the page's thread (issue 29): Web Workers run the
 //! plan's scenarios while the page stays free to scroll and type: a
-//! scenario each, or with fewer scenarios than workers, each scenario's
-//! paths shared among them and its months summarised in blocks.
+//! scenario each, or with four workers or more per scenario, each
+//! scenario's paths shared among them (`workers::shares_for`).
 //!
 //! Which worker runs what, and which answers still count, is
 //! [`crate::workers::Runs`] (a plain type, tested natively); this module owns
