@@ -104,6 +104,24 @@ pub enum Done {
     Gather(Vec<Tally>),
 }
 
+/// Makes a shared scenario's bands from its shares, its rounds' buckets
+/// and targets and every share's gathered keys (the caller has the plan:
+/// `engine::uncertainty::split::assemble_scenario`).
+pub trait Assemble:
+    FnOnce(usize, &[PathShare], (&[Buckets], &[Targets]), &[&[Tally]]) -> Result<ScenarioBands, String>
+{
+}
+
+impl<F> Assemble for F where
+    F: FnOnce(
+        usize,
+        &[PathShare],
+        (&[Buckets], &[Targets]),
+        &[&[Tally]],
+    ) -> Result<ScenarioBands, String>
+{
+}
+
 /// What an answer did.
 #[derive(Debug, PartialEq)]
 pub enum Answer {
@@ -276,12 +294,7 @@ impl Runs {
         worker: usize,
         job: Job,
         done: Done,
-        assemble: impl FnOnce(
-            usize,
-            &[PathShare],
-            (&[Buckets], &[Targets]),
-            &[&[Tally]],
-        ) -> Result<ScenarioBands, String>,
+        assemble: impl Assemble,
     ) -> Answer {
         if let Some(running) = self.busy.get_mut(worker) {
             if *running == Some(job) {
@@ -357,12 +370,7 @@ impl Shared {
         worker: usize,
         work: Work,
         done: Done,
-        assemble: impl FnOnce(
-            usize,
-            &[PathShare],
-            (&[Buckets], &[Targets]),
-            &[&[Tally]],
-        ) -> Result<ScenarioBands, String>,
+        assemble: impl Assemble,
     ) -> Result<Next, String> {
         let of = self.shares.len();
         let round = |make: fn(usize, usize) -> Work| -> Vec<Job> {
