@@ -290,6 +290,23 @@ impl Simulator {
             Ok(None) => return,
             Err(why) => return self.fall_back(&why),
         };
+        if let Work::Gather { .. } = job.work {
+            // The last gathering completes a shared scenario: selecting its
+            // percentiles and assembling its bands, then drawing them, each
+            // in a task of its own rather than one long one after reading.
+            let this = self.clone();
+            leptos::task::spawn_local(async move {
+                super::next_task_after(Duration::ZERO).await;
+                this.take(index, job, done, true);
+            });
+            return;
+        }
+        self.take(index, job, done, false);
+    }
+
+    /// Worker `index`'s answer `done` to `job`, read; the bands drawn in a
+    /// task of their own when `separately`.
+    fn take(&self, index: usize, job: Job, done: Done, separately: bool) {
         let answer = {
             let mut guard = self.0.borrow_mut();
             let inner = &mut *guard;
@@ -303,6 +320,16 @@ impl Simulator {
                 })
         };
         match answer {
+            Answer::Complete(scenarios) if separately => {
+                let this = self.clone();
+                leptos::task::spawn_local(async move {
+                    super::next_task_after(Duration::ZERO).await;
+                    // A newer edit meanwhile: these bands are not its.
+                    if this.0.borrow().runs.run() == job.run {
+                        this.complete(scenarios);
+                    }
+                });
+            }
             Answer::Complete(scenarios) => self.complete(scenarios),
             Answer::Waiting | Answer::Stale => self.dispatch(),
             Answer::Refused(why) => self.fall_back(&why),
