@@ -35,9 +35,10 @@ pub fn worker_count(cores: usize) -> usize {
 /// The fewest shares a scenario's paths are split into: below it, the
 /// passes over the values a share keeps (counting, gathering) and joining
 /// them on the page cost more than the simulation they spread. Measured on
-/// the richest template at 10,000 paths × 120 months: whole, 37 ms native;
-/// in 4 shares, a share 12 ms, its two rounds 14 ms, the page's part 7 ms
-/// (33 ms in all); in Chromium on 2 cores, 2 shares took 150 ms against
+/// the richest template's first scenario at 10,000 paths × 120 months
+/// (`cargo bench --bench montecarlo`): whole, 35.5 ms native; in 4 shares, a
+/// share 14.0 ms, its two rounds 7.9 ms, the page's part 6.6 ms (28.5 ms
+/// on four cores); in Chromium on 2 cores, 2 shares took 150 ms against
 /// 56 ms whole.
 pub const FEWEST_SHARES: usize = 4;
 
