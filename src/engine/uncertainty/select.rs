@@ -89,7 +89,7 @@ impl Spread {
     /// The spread of `keys`.
     pub fn of(keys: &[u64]) -> Spread {
         keys.iter().fold(Spread::EMPTY, |spread, key| Spread {
-            count: spread.count + 1,
+            count: spread.count.saturating_add(1),
             low: spread.low.min(*key),
             high: spread.high.max(*key),
         })
@@ -97,7 +97,7 @@ impl Spread {
 
     pub fn join(self, other: Spread) -> Spread {
         Spread {
-            count: self.count + other.count,
+            count: self.count.saturating_add(other.count),
             low: self.low.min(other.low),
             high: self.high.max(other.high),
         }

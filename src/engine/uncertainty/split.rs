@@ -267,10 +267,11 @@ pub fn assemble_scenario(
     let plan = valid.plan();
     let of = shares.len();
     let months = plan.horizon_months as usize + 1;
-    let in_order = shares
-        .iter()
-        .enumerate()
-        .all(|(index, share)| share.share == index && share.of == of);
+    let all = paths(settings);
+    // Each share in its place, with the paths its place holds.
+    let in_order = shares.iter().enumerate().all(|(index, share)| {
+        share.share == index && share.of == of && share.paths == part_of(all, index, of).len()
+    });
     if scenario >= plan.scenarios.len() || of == 0 || !in_order || gathered.len() != of {
         return Err(format!("the shares of scenario {scenario} are not all in"));
     }
@@ -294,7 +295,6 @@ pub fn assemble_scenario(
     let selected = select(buckets, targets, gathered)?;
     let percentiles: Vec<Vec<Option<Percentiles>>> =
         selected.chunks(quantities).map(<[_]>::to_vec).collect();
-    let all = paths(settings);
     let counts = (0..months)
         .map(|month| {
             shares.iter().fold(MonthCounts::default(), |sum, share| {
@@ -635,6 +635,9 @@ mod tests {
         assert!(assemble_scenario(&valid, 0, settings, &shares, rounds, &both).is_ok());
         let swapped = [shares[1].clone(), shares[0].clone()];
         assert!(assemble_scenario(&valid, 0, settings, &swapped, rounds, &both).is_err());
+        let mut miscounted = shares.clone();
+        miscounted[1].paths += 1;
+        assert!(assemble_scenario(&valid, 0, settings, &miscounted, rounds, &both).is_err());
         assert!(assemble_scenario(&valid, 0, settings, &shares[..1], rounds, &both[..1]).is_err());
         let empty = vec![Vec::new(); buckets.len()];
         let left_out = [both[0], empty.as_slice()];
