@@ -6,9 +6,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use headroom::engine::model::inputs::scenario_inputs;
-use headroom::engine::model::plan::{Component, Correlation, Latency, Uncertainty};
+use headroom::engine::model::plan::{Component, Latency, Uncertainty};
 use headroom::engine::model::templates;
-use headroom::engine::uncertainty::select::Tally;
+use headroom::engine::uncertainty::select::{self, Tally};
 use headroom::engine::uncertainty::{simulate, simulate_plan, split, Columns};
 use std::hint::black_box;
 
@@ -54,19 +54,7 @@ fn montecarlo(c: &mut Criterion) {
         }
         if correlated {
             let scenario = plan.scenarios[0].name.clone();
-            plan.correlations = vec![
-                Correlation {
-                    inputs: ["requests_per_user_day".into(), "peak_factor".into()],
-                    rank: 0.6,
-                },
-                Correlation {
-                    inputs: [
-                        "concurrent_ratio".into(),
-                        format!("{scenario}/growth.points[1].users"),
-                    ],
-                    rank: 0.5,
-                },
-            ];
+            plan.correlations = headroom::engine::actuals::sample::richest_correlations(&scenario);
         }
         headroom::engine::model::validate::validate(&plan).expect("valid")
     };
@@ -139,24 +127,22 @@ fn montecarlo(c: &mut Criterion) {
     let buckets = split::shares_buckets(&shares);
     let counts: Vec<Vec<u32>> = shares
         .iter()
-        .map(|share| split::share_histograms(&share.kept, &buckets).expect("counted"))
+        .map(|share| select::histograms(&share.kept, &buckets).expect("counted"))
         .collect();
     let counts: Vec<&[u32]> = counts.iter().map(Vec::as_slice).collect();
-    let targets = split::shares_targets(&buckets, &counts).expect("targets");
+    let targets = select::targets(&buckets, &counts).expect("targets");
     c.bench_function(
         "microservices-aws, 1 scenario: a share's two rounds (of 4)",
         |b| {
             b.iter(|| {
-                black_box(split::share_histograms(&shares[1].kept, &buckets).expect("counted"));
-                black_box(
-                    split::share_gather(&shares[1].kept, &buckets, &targets).expect("gathered"),
-                )
+                black_box(select::histograms(&shares[1].kept, &buckets).expect("counted"));
+                black_box(select::gather(&shares[1].kept, &buckets, &targets).expect("gathered"))
             })
         },
     );
     let gathered: Vec<Vec<Tally>> = shares
         .iter()
-        .map(|share| split::share_gather(&share.kept, &buckets, &targets).expect("gathered"))
+        .map(|share| select::gather(&share.kept, &buckets, &targets).expect("gathered"))
         .collect();
     let gathered: Vec<&[Tally]> = gathered.iter().map(Vec::as_slice).collect();
     c.bench_function(
@@ -164,7 +150,7 @@ fn montecarlo(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let buckets = split::shares_buckets(&shares);
-                let targets = split::shares_targets(&buckets, &counts).expect("targets");
+                let targets = select::targets(&buckets, &counts).expect("targets");
                 black_box(split::assemble_scenario(
                     &one_scenario,
                     0,

@@ -17,8 +17,8 @@
 //! whatever order their answers come in. An answer from an older run is
 //! dropped: a newer edit's bands always win.
 
-use crate::engine::uncertainty::select::{Buckets, Tally, Targets};
-use crate::engine::uncertainty::split::{shares_buckets, shares_targets, PathShare};
+use crate::engine::uncertainty::select::{targets, Buckets, Tally, Targets};
+use crate::engine::uncertainty::split::{shares_buckets, PathShare};
 use crate::engine::uncertainty::ScenarioBands;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -415,7 +415,7 @@ impl Shared {
                 }
                 let counts: Vec<&[u32]> = self.counts.iter().flatten().map(Vec::as_slice).collect();
                 let buckets = self.buckets.clone().unwrap_or_default();
-                match shares_targets(&buckets, &counts) {
+                match targets(&buckets, &counts) {
                     Ok(targets) => {
                         self.targets = Some(Rc::new(targets));
                         Ok(Next::Round(round(|share, of| Work::Gather { share, of })))
@@ -451,10 +451,8 @@ mod tests {
     use super::*;
     use crate::engine::model::templates;
     use crate::engine::model::validate::ValidPlan;
-    use crate::engine::uncertainty::select::KeyColumns;
-    use crate::engine::uncertainty::split::{
-        assemble_scenario, share_gather, share_histograms, simulate_share,
-    };
+    use crate::engine::uncertainty::select::{gather, histograms, KeyColumns};
+    use crate::engine::uncertainty::split::{assemble_scenario, simulate_share};
     use crate::engine::uncertainty::{bands_digest, simulate_one_scenario, simulate_plan, Bands};
     use std::collections::HashMap;
 
@@ -509,10 +507,10 @@ mod tests {
                 Done::Paths(found)
             }
             (Work::Counts { share, .. }, Given::Buckets(buckets)) => {
-                Done::Counts(share_histograms(&own(share, kept), &buckets).expect("counted"))
+                Done::Counts(histograms(&own(share, kept), &buckets).expect("counted"))
             }
             (Work::Gather { share, .. }, Given::Targets(buckets, targets)) => {
-                Done::Gather(share_gather(&own(share, kept), &buckets, &targets).expect("gathered"))
+                Done::Gather(gather(&own(share, kept), &buckets, &targets).expect("gathered"))
             }
             (work, given) => panic!("{work:?} given {given:?}"),
         }
@@ -596,19 +594,7 @@ mod tests {
         // too are a scenario's own whoever runs it, whole or in shares.
         let mut moving = template("microservices-aws").plan().clone();
         let first = moving.scenarios[0].name.clone();
-        moving.correlations = vec![
-            crate::engine::model::plan::Correlation {
-                inputs: ["requests_per_user_day".into(), "peak_factor".into()],
-                rank: 0.6,
-            },
-            crate::engine::model::plan::Correlation {
-                inputs: [
-                    "concurrent_ratio".into(),
-                    format!("{first}/growth.points[1].users"),
-                ],
-                rank: 0.5,
-            },
-        ];
+        moving.correlations = crate::engine::actuals::sample::richest_correlations(&first);
         moving.scenarios[1].volatility = Some(0.05);
         moving.uncertainty = Some(crate::engine::model::plan::Uncertainty {
             samples: 301,

@@ -9,11 +9,9 @@
 mod worker {
     use headroom::engine::model::document::load_plan;
     use headroom::engine::model::validate::ValidPlan;
-    use headroom::engine::uncertainty::select::{Buckets, KeyColumns, Targets};
+    use headroom::engine::uncertainty::select::{gather, histograms, Buckets, KeyColumns, Targets};
     use headroom::engine::uncertainty::simulate_one_scenario;
-    use headroom::engine::uncertainty::split::{
-        share_gather, share_histograms, simulate_share_into,
-    };
+    use headroom::engine::uncertainty::split::simulate_share_into;
     use headroom::engine::uncertainty::wire::{decode, encode, encode_scenario_bands};
     use std::cell::RefCell;
     use std::collections::HashMap;
@@ -129,7 +127,7 @@ mod worker {
     ) -> Result<Vec<u8>, String> {
         let buckets: Vec<Buckets> = decode(given, "buckets")?;
         with_plan(document, |memory| {
-            let counts = share_histograms(kept(memory, scenario, share)?, &buckets)?;
+            let counts = histograms(kept(memory, scenario, share)?, &buckets)?;
             encode(&counts, "counts")
         })
     }
@@ -145,7 +143,7 @@ mod worker {
     ) -> Result<Vec<u8>, String> {
         let (buckets, targets): (Vec<Buckets>, Vec<Targets>) = decode(given, "targets")?;
         with_plan(document, |memory| {
-            let keys = share_gather(kept(memory, scenario, share)?, &buckets, &targets)?;
+            let keys = gather(kept(memory, scenario, share)?, &buckets, &targets)?;
             if let Some(done) = memory.kept.remove(&(scenario, share)) {
                 let_go(done);
             }

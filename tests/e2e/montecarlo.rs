@@ -306,6 +306,21 @@ const FIGURES: &str = "const from = window.__firstKey, to = window.__bandsShown;
       montecarlo: run ? run.duration : null,
     };";
 
+/// The page's bands are in, for the plan as it is now.
+const SETTLED: &str = "return document.querySelectorAll('.stale').length === 0
+    && !!document.querySelector('[data-test=headline-users-12]');";
+
+/// Opens a share link and saves a copy of its plan (a shared plan opens
+/// read-only), waiting for the bands each time.
+async fn open_a_copy(browser: &Browser, link: &str) {
+    browser.open(link).await;
+    browser.wait_until(SETTLED, "the template's bands").await;
+    browser
+        .click_xpath("//button[normalize-space()='Save a copy']")
+        .await;
+    browser.wait_until(SETTLED, "the copy's bands").await;
+}
+
 /// The richest template at its heaviest: 10,000 paths over 120 months, with
 /// its first `scenarios` scenarios.
 fn richest_at_full_size(scenarios: usize) -> String {
@@ -360,15 +375,7 @@ async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str) {
     browser
         .before_every_page(&format!("{setup}\n{WATCH_TYPING}"))
         .await;
-    browser.open(&format!("{dist_url}#{link}")).await;
-    let settled = "return document.querySelectorAll('.stale').length === 0
-        && !!document.querySelector('[data-test=headline-users-12]');";
-    browser.wait_until(settled, "the template's bands").await;
-    // A shared plan opens read-only: a copy of it is edited.
-    browser
-        .click_xpath("//button[normalize-space()='Save a copy']")
-        .await;
-    browser.wait_until(settled, "the copy's bands").await;
+    open_a_copy(&browser, &format!("{dist_url}#{link}")).await;
     let mode = browser
         .run_js("return document.documentElement.dataset.montecarlo || 'page (before workers)';")
         .await;
@@ -380,7 +387,7 @@ async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str) {
     let before = main_thread_split(&browser).await;
     for value in ["600k", "500k"] {
         type_slowly(&browser, GROWTH, value, 150).await;
-        browser.wait_until(settled, "the bands").await;
+        browser.wait_until(SETTLED, "the bands").await;
     }
     let after = main_thread_split(&browser).await;
     // Where the page's time went over those 8 keystrokes (and their bands),
@@ -432,7 +439,7 @@ async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str) {
         )
         .await;
     browser.resize_to_phone().await;
-    browser.wait_until(settled, "the bands at phone size").await;
+    browser.wait_until(SETTLED, "the bands at phone size").await;
     browser
         .run_js("window.__firstKey = null; window.__longTasks = [];")
         .await;
@@ -484,16 +491,11 @@ async fn typing_rewrites_only_the_figures_that_change() {
         .and_then(Result::ok)
         .expect("a valid template");
     let browser = Browser::start().await;
-    browser
-        .open(&format!("{}#{}", server.url, encode_link(shipped.plan())))
-        .await;
-    let settled = "return document.querySelectorAll('.stale').length === 0
-        && !!document.querySelector('[data-test=headline-users-12]');";
-    browser.wait_until(settled, "the template's bands").await;
-    browser
-        .click_xpath("//button[normalize-space()='Save a copy']")
-        .await;
-    browser.wait_until(settled, "the copy's bands").await;
+    open_a_copy(
+        &browser,
+        &format!("{}#{}", server.url, encode_link(shipped.plan())),
+    )
+    .await;
     browser.run_js(WATCH_NEEDLESS_WRITES).await;
     // The scenario the page shows (the middle one, the second of two): its
     // users at month 12.
@@ -502,7 +504,7 @@ async fn typing_rewrites_only_the_figures_that_change() {
     browser
         .wait_for_text("[data-test=headline-users-12]", |t| t == "600,000")
         .await;
-    browser.wait_until(settled, "the bands of 600k").await;
+    browser.wait_until(SETTLED, "the bands of 600k").await;
     assert_eq!(
         browser.text("tr[data-month=\"12\"] td").await,
         "600,000",

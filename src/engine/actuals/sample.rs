@@ -100,3 +100,24 @@ pub fn with_seasons_and_swings(
     }
     crate::engine::model::validate::validate(&plan)
 }
+
+/// Two pairs of the richest template's (`microservices-aws`) uncertain
+/// inputs that move together, for measuring and testing correlations: its
+/// request rate with its peak factor, and its concurrent share with
+/// scenario `scenario`'s users at its second milestone.
+pub fn richest_correlations(scenario: &str) -> Vec<crate::engine::model::plan::Correlation> {
+    use crate::engine::model::plan::Correlation;
+    vec![
+        Correlation {
+            inputs: ["requests_per_user_day".into(), "peak_factor".into()],
+            rank: 0.6,
+        },
+        Correlation {
+            inputs: [
+                "concurrent_ratio".into(),
+                format!("{scenario}/growth.points[1].users"),
+            ],
+            rank: 0.5,
+        },
+    ]
+}

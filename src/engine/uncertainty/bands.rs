@@ -75,20 +75,17 @@ pub fn percentile_rank_of(below: usize, equal: usize, paths: usize) -> f64 {
 
 /// Ranks this month's actuals among the paths' values of their quantity.
 pub(super) fn rank_actuals(
-    plan: &Plan,
     view: &MonthView,
-    actuals: &[(Series, f64)],
+    actuals: &[RankedActual],
     ranked: &mut Vec<ActualPercentile>,
 ) {
-    for (series, actual) in actuals {
-        let values = match series {
-            Series::Users => view.users,
-            Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
-                Some(index) => view.metrics[index],
-                None => continue,
-            },
-            _ => view.total_cost,
-        };
+    for RankedActual {
+        series,
+        quantity,
+        value: actual,
+    } in actuals
+    {
+        let values = quantity_values(view, *quantity);
         // A quantity the same on every path has no band to fall in.
         let first = values.first().copied().unwrap_or_default();
         if values.iter().all(|v| *v == first) {
@@ -102,25 +99,54 @@ pub(super) fn rank_actuals(
     }
 }
 
-/// Per plan month, the actuals the simulation ranks: users, metrics and the
-/// total cost (the paths keep no per-line costs).
-pub(super) fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<(Series, f64)>> {
+/// An actual the simulation ranks, and the quantity of
+/// [`Bands::quantities`] whose paths it is ranked among.
+#[derive(Debug, Clone)]
+pub(super) struct RankedActual {
+    pub series: Series,
+    pub quantity: usize,
+    pub value: f64,
+}
+
+/// Per plan month, the actuals the simulation ranks: users, the plan's
+/// metrics and the total cost (the paths keep no per-line costs).
+pub(super) fn ranked_actuals(valid: &ValidPlan) -> Vec<Vec<RankedActual>> {
     let plan = valid.plan();
     let mut by_month = vec![Vec::new(); plan.horizon_months as usize + 1];
     for series in valid.actual_series() {
-        if matches!(series, Series::Cost(_)) {
-            continue;
-        }
+        let quantity = match &series {
+            Series::Users => 0,
+            Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
+                Some(index) => 1 + index,
+                None => continue,
+            },
+            Series::Cost(_) => continue,
+            _ => 1 + plan.metrics.len(),
+        };
         for (month, value) in valid.actuals_of(&series) {
             if let Some(slot) = usize::try_from(month)
                 .ok()
                 .and_then(|m| by_month.get_mut(m))
             {
-                slot.push((series.clone(), value));
+                slot.push(RankedActual {
+                    series: series.clone(),
+                    quantity,
+                    value,
+                });
             }
         }
     }
     by_month
+}
+
+/// A month's values of quantity `quantity` of [`Bands::quantities`] on
+/// every path, for the quantities actuals are ranked in (users, metrics,
+/// total cost).
+pub(super) fn quantity_values<'a>(view: &MonthView<'a>, quantity: usize) -> &'a [f64] {
+    match quantity.checked_sub(1) {
+        None => view.users,
+        Some(metric) => view.metrics.get(metric).copied().unwrap_or(view.total_cost),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -305,7 +331,7 @@ fn simulate_scenario(
         |view| {
             decisions.observe(valid, view);
             if let Some(here) = actuals.get(view.month as usize) {
-                rank_actuals(plan, view, here, &mut actual_percentiles);
+                rank_actuals(view, here, &mut actual_percentiles);
             }
             percentiles.push(summary.percentiles(view));
             counts.push(MonthCounts::of(view));

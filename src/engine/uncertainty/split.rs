@@ -20,8 +20,9 @@
 //! whole instead ([`PathShare::stopped`]), which the app's coordinator does.
 
 use super::bands::{
-    finish, paths, percentile_rank_of, ranked_actuals, sensitivity_with, ActualPercentile,
-    MonthCounts, Outcome, PathDecisions, ScenarioBands, Sensitivity,
+    finish, paths, percentile_rank_of, quantity_values, ranked_actuals, sensitivity_with,
+    ActualPercentile, MonthCounts, Outcome, PathDecisions, RankedActual, ScenarioBands,
+    Sensitivity,
 };
 use super::percentile::{ordered, Percentiles};
 use super::select::{
@@ -32,6 +33,7 @@ use crate::engine::analyse::decisions::{steps, NeededMonths, TallyPart, UnitsTal
 use crate::engine::analyse::scenario::project_scenario;
 use crate::engine::model::inputs::scenario_inputs;
 use crate::engine::model::plan::{Series, Uncertainty};
+use crate::engine::model::rename::BUILT_IN_SERIES;
 use crate::engine::model::validate::ValidPlan;
 use crate::engine::project::sizing::LatencyLimits;
 use serde::{Deserialize, Serialize};
@@ -47,7 +49,7 @@ pub fn part_of(count: usize, part: usize, of: usize) -> Range<usize> {
 /// How many columns a month has: users, each metric, the total cost, the
 /// cumulative cost and the cost per user ([`super::Bands::quantities`]).
 fn quantities(valid: &ValidPlan) -> usize {
-    valid.plan().metrics.len() + 4
+    1 + valid.plan().metrics.len() + BUILT_IN_SERIES.len()
 }
 
 /// An actual's paths below it and equal to it, in one share.
@@ -141,7 +143,7 @@ pub fn simulate_share_into(
             }
             counts.push(MonthCounts::of(view));
             if let Some(here) = actuals.get(view.month as usize) {
-                count_actuals(valid, view, here, kept.len(), &mut actual_counts);
+                count_actuals(view, here, kept.len(), &mut actual_counts);
             }
             keep_month(&mut kept, view);
         },
@@ -190,37 +192,24 @@ fn keep_month(kept: &mut KeyColumns, view: &MonthView) {
     kept.push(per_user);
 }
 
-/// Counts this month's paths below and equal to each actual, as
-/// [`super::bands::rank_actuals`] reads them: users, a metric by name (an
-/// actual of a metric the plan has not is not ranked), else the total cost.
+/// Counts this month's paths below and equal to each actual, among the
+/// values [`super::bands::rank_actuals`] ranks it in.
 fn count_actuals(
-    valid: &ValidPlan,
     view: &MonthView,
-    actuals: &[(Series, f64)],
+    actuals: &[RankedActual],
     first_column: usize,
     counted: &mut Vec<ActualCount>,
 ) {
-    let plan = valid.plan();
-    let metrics = plan.metrics.len();
-    for (series, actual) in actuals {
-        let quantity = match series {
-            Series::Users => 0,
-            Series::Metric(name) => match plan.metrics.iter().position(|m| &m.name == name) {
-                Some(index) => 1 + index,
-                None => continue,
-            },
-            _ => 1 + metrics,
-        };
-        let values = match quantity {
-            0 => view.users,
-            q if q <= metrics => view.metrics[q - 1],
-            _ => view.total_cost,
-        };
+    for actual in actuals {
+        let values = quantity_values(view, actual.quantity);
         let (below, equal) = values.iter().fold((0u32, 0u32), |(b, e), v| {
-            (b + u32::from(*v < *actual), e + u32::from(*v == *actual))
+            (
+                b + u32::from(*v < actual.value),
+                e + u32::from(*v == actual.value),
+            )
         });
         counted.push(ActualCount {
-            column: (first_column + quantity) as u32,
+            column: (first_column + actual.quantity) as u32,
             below,
             equal,
         });
@@ -232,25 +221,6 @@ fn count_actuals(
 pub fn shares_buckets<'a>(shares: impl IntoIterator<Item = &'a PathShare>) -> Vec<Buckets> {
     let spreads: Vec<&[Spread]> = shares.into_iter().map(|s| s.spreads.as_slice()).collect();
     Buckets::for_columns(&spreads)
-}
-
-/// A share's counts per bucket, from the keys it kept.
-pub fn share_histograms(kept: &KeyColumns, buckets: &[Buckets]) -> Result<Vec<u32>, String> {
-    histograms(kept, buckets)
-}
-
-/// Each column's targets, from every share's counts per bucket.
-pub fn shares_targets(buckets: &[Buckets], counts: &[&[u32]]) -> Result<Vec<Targets>, String> {
-    targets(buckets, counts)
-}
-
-/// A share's keys in each column's target buckets, from the keys it kept.
-pub fn share_gather(
-    kept: &KeyColumns,
-    buckets: &[Buckets],
-    targets: &[Targets],
-) -> Result<Vec<Tally>, String> {
-    gather(kept, buckets, targets)
 }
 
 /// The scenario's bands from all its shares (in share order), the columns'
@@ -365,17 +335,11 @@ fn actual_percentiles(
     let quantities = quantities(valid);
     let ranked = ranked_actuals(valid);
     // The actuals the shares counted, in their order.
-    let mut listed = Vec::new();
-    for (month, actuals) in ranked.iter().enumerate() {
-        for (series, _) in actuals {
-            if let Series::Metric(name) = series {
-                if !valid.plan().metrics.iter().any(|m| &m.name == name) {
-                    continue;
-                }
-            }
-            listed.push((month as u32, series.clone()));
-        }
-    }
+    let listed: Vec<(u32, &Series)> = ranked
+        .iter()
+        .enumerate()
+        .flat_map(|(month, actuals)| actuals.iter().map(move |a| (month as u32, &a.series)))
+        .collect();
     let counted = shares.first().map_or(0, |share| share.actuals.len());
     if counted != listed.len() {
         return Err("the shares ranked other actuals".into());
@@ -399,7 +363,7 @@ fn actual_percentiles(
         let equal = shares.iter().map(|s| s.actuals[index].equal as usize).sum();
         found.push(ActualPercentile {
             month,
-            series,
+            series: series.clone(),
             percentile: percentile_rank_of(below, equal, all),
         });
     }
@@ -424,14 +388,14 @@ pub fn simulate_in_shares(
     let buckets = shares_buckets(&shares);
     let counts: Vec<Vec<u32>> = shares
         .iter()
-        .map(|share| share_histograms(&share.kept, &buckets))
+        .map(|share| histograms(&share.kept, &buckets))
         .collect::<Result<_, _>>()
         .ok()?;
     let counts: Vec<&[u32]> = counts.iter().map(Vec::as_slice).collect();
-    let targets = shares_targets(&buckets, &counts).ok()?;
+    let targets = targets(&buckets, &counts).ok()?;
     let gathered: Vec<Vec<Tally>> = shares
         .iter()
-        .map(|share| share_gather(&share.kept, &buckets, &targets))
+        .map(|share| gather(&share.kept, &buckets, &targets))
         .collect::<Result<_, _>>()
         .ok()?;
     let gathered: Vec<&[Tally]> = gathered.iter().map(Vec::as_slice).collect();
@@ -463,7 +427,7 @@ pub(crate) fn a_plan_stopping_early() -> ValidPlan {
 mod tests {
     use super::*;
     use crate::engine::model::document::load_plan;
-    use crate::engine::model::plan::{Correlation, Plan};
+    use crate::engine::model::plan::Plan;
     use crate::engine::model::templates;
     use crate::engine::model::validate::validate;
     use crate::engine::uncertainty::{bands_digest, simulate_one_scenario};
@@ -541,19 +505,7 @@ mod tests {
             crate::engine::actuals::sample::with_seasons_and_swings(&richest).expect("valid");
         let mut plan = swinging.plan().clone();
         let first = plan.scenarios[0].name.clone();
-        plan.correlations = vec![
-            Correlation {
-                inputs: ["requests_per_user_day".into(), "peak_factor".into()],
-                rank: 0.6,
-            },
-            Correlation {
-                inputs: [
-                    "concurrent_ratio".into(),
-                    format!("{first}/growth.points[1].users"),
-                ],
-                rank: 0.5,
-            },
-        ];
+        plan.correlations = crate::engine::actuals::sample::richest_correlations(&first);
         shares_agree(&with_paths(&plan, 257, 9), "swings and correlations");
     }
 
@@ -572,8 +524,11 @@ mod tests {
         let valid = load_plan(text).expect("valid");
         let whole = simulate_one_scenario(&valid, 0, valid.plan().uncertainty.unwrap_or_default())
             .expect("a scenario");
-        assert!(
-            whole.actual_percentiles.len() >= 6,
+        // Users at months 1 and 2 (at month 0 every path has the baseline's
+        // 100: no band) and storage at months 0 to 3: six ranked.
+        assert_eq!(
+            whole.actual_percentiles.len(),
+            6,
             "{:?}",
             whole.actual_percentiles
         );
@@ -601,10 +556,7 @@ mod tests {
             &[&[], &[], &[], &[]],
         )
         .unwrap_err();
-        assert!(
-            refused.contains("not all in") || refused.contains("whole"),
-            "{refused}"
-        );
+        assert!(refused.contains("must run whole"), "{refused}");
         shares_agree(&valid, "stopped");
     }
 
@@ -620,15 +572,15 @@ mod tests {
         let buckets = shares_buckets(&shares);
         let counts: Vec<Vec<u32>> = shares
             .iter()
-            .map(|share| share_histograms(&share.kept, &buckets).expect("counted"))
+            .map(|share| histograms(&share.kept, &buckets).expect("counted"))
             .collect();
-        assert!(share_histograms(&KeyColumns::default(), &buckets).is_err());
+        assert!(histograms(&KeyColumns::default(), &buckets).is_err());
         let counts: Vec<&[u32]> = counts.iter().map(Vec::as_slice).collect();
-        let targets = shares_targets(&buckets, &counts).expect("targets");
-        assert!(shares_targets(&buckets, &counts[..1]).is_err());
+        assert!(targets(&buckets, &counts[..1]).is_err());
+        let targets = targets(&buckets, &counts).expect("targets");
         let gathered: Vec<Vec<Tally>> = shares
             .iter()
-            .map(|share| share_gather(&share.kept, &buckets, &targets).expect("gathered"))
+            .map(|share| gather(&share.kept, &buckets, &targets).expect("gathered"))
             .collect();
         let both: Vec<&[Tally]> = gathered.iter().map(Vec::as_slice).collect();
         let rounds = (buckets.as_slice(), targets.as_slice());
