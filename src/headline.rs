@@ -65,6 +65,36 @@ impl Figure {
     }
 }
 
+/// How long a headline figure reads, for its card to set it small enough
+/// to fit (`.headline-value.long`, `.longer`): up to eight characters as is,
+/// nine or ten long ("$1,436,344"), more longer ("4,923,200,210", ten years
+/// of growth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureLength {
+    Short,
+    Long,
+    Longer,
+}
+
+impl FigureLength {
+    pub fn of(text: &str) -> FigureLength {
+        match text.chars().count() {
+            0..=8 => FigureLength::Short,
+            9..=10 => FigureLength::Long,
+            _ => FigureLength::Longer,
+        }
+    }
+
+    /// The figure's classes.
+    pub fn classes(self) -> &'static str {
+        match self {
+            FigureLength::Short => "headline-value",
+            FigureLength::Long => "headline-value long",
+            FigureLength::Longer => "headline-value longer",
+        }
+    }
+}
+
 pub const FIGURES: [Figure; 4] = [
     Figure {
         label: "Users",
@@ -259,8 +289,20 @@ fn against_actuals(valid: &ValidPlan, scenario: &ScenarioProjection) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::engine::analyse::scenario::project;
     use crate::engine::model::templates;
+
+    #[test]
+    fn figures_are_set_smaller_as_they_grow_longer() {
+        assert_eq!(FigureLength::of("$214,954"), FigureLength::Short);
+        assert_eq!(FigureLength::of("$1,436,344"), FigureLength::Long);
+        assert_eq!(FigureLength::of("$22,362,009"), FigureLength::Longer);
+        assert_eq!(FigureLength::of("4,923,200,210"), FigureLength::Longer);
+        // Characters, not bytes: "€" is three bytes.
+        assert_eq!(FigureLength::of("€214,954"), FigureLength::Short);
+        assert_eq!(FigureLength::Longer.classes(), "headline-value longer");
+    }
 
     #[test]
     fn the_headline_shows_month_12_and_the_horizon_or_only_a_horizon_within_a_year() {

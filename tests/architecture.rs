@@ -458,3 +458,45 @@ fn no_function_in_the_engine_editor_or_command_line_is_over_a_hundred_lines() {
     }
     assert!(report.is_empty(), "split these by meaning:\n{report}");
 }
+
+/// The editor's fields follow `PlanState`'s triggers rather than the plan
+/// signal (issue 29), so a change to the plan that bypassed `PlanState`
+/// would leave fields showing the old plan: only `ui/state.rs` writes it.
+#[test]
+fn only_plan_state_writes_the_plan() {
+    let writes = [
+        ".set(",
+        ".update(",
+        ".write(",
+        ".try_set(",
+        ".try_update(",
+        ".maybe_update(",
+    ];
+    let mut found = Vec::new();
+    for file in read_tree("ui") {
+        if file.module == ["ui", "state"] {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file.path).expect("a source file");
+        for (number, line) in text.lines().enumerate() {
+            let compact: String = line.split_whitespace().collect();
+            // `plan` is what the views call the plan signal (`state.plan`,
+            // or `let plan = state.plan`).
+            if writes
+                .iter()
+                .any(|write| compact.contains(&format!("plan{write}")))
+            {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.path.display(),
+                    number + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the plan written outside PlanState: {found:#?}"
+    );
+}

@@ -248,6 +248,17 @@ impl Field {
         }
     }
 
+    /// Whether a new value typed here changes what this field alone shows:
+    /// true for numbers. No field's path, kind, label, hint or value reads
+    /// another field's number (labels and hints read names, units, the
+    /// currency and the growth model: text and choices, whose edits may
+    /// change any field). After such an edit the page re-reads this field
+    /// only, not all 150-odd (`ui::state::PlanState`); a test checks the
+    /// claim for every number field of every template.
+    pub fn shows_only_itself(self, plan: &Plan) -> bool {
+        matches!(self.kind(plan), Kind::Number { .. })
+    }
+
     /// How the field's text reads in `plan`.
     pub fn kind(self, plan: &Plan) -> Kind {
         let number = |percent: bool| Kind::Number {
@@ -675,6 +686,7 @@ fn read_whole(text: &str, max: f64) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::model::plan::Distribution;
     const MODERATE: usize = 1;
 
     use crate::editor::tests::example;
@@ -685,6 +697,171 @@ mod tests {
 
     fn churn(scenario: usize) -> Field {
         Field::GrowthParameter { scenario, index: 1 }
+    }
+
+    /// Every field a plan of up to `n` of each part can have (some beyond
+    /// the plan's parts: they show nothing, before and after).
+    fn every_field(n: usize) -> Vec<Field> {
+        let mut fields = vec![
+            Field::PlanName,
+            Field::Description,
+            Field::Currency,
+            Field::StartMonth,
+            Field::BaselineUsers,
+            Field::HorizonMonths,
+            Field::Samples,
+            Field::Seed,
+            Field::RequestsMetric,
+            Field::Confidence,
+            Field::CommitmentTerm,
+            Field::CommitmentStart,
+            Field::RevenueShare,
+            Field::RevenuePrice,
+            Field::MonthlyCap,
+            Field::CostPerUserCap,
+        ];
+        let component_parts = |i: usize| {
+            let mut parts = vec![
+                ComponentPart::Name,
+                ComponentPart::Metric,
+                ComponentPart::CapacityPerUnit,
+                ComponentPart::TargetUtilization,
+                ComponentPart::MinUnits,
+                ComponentPart::MaxUnits,
+                ComponentPart::SpareUnits,
+                ComponentPart::UnitCost,
+                ComponentPart::ReservedShare,
+                ComponentPart::ReservedDiscount,
+                ComponentPart::Yellow,
+                ComponentPart::Red,
+                ComponentPart::CurrentUnits,
+                ComponentPart::CurrentTier,
+                ComponentPart::LeadTime,
+                ComponentPart::ServiceTime,
+                ComponentPart::Concurrency,
+                ComponentPart::LatencyPercentile,
+                ComponentPart::LatencyTarget,
+                ComponentPart::TierName(i),
+                ComponentPart::TierPrice(i),
+            ];
+            parts.extend((0..3).map(|metric| ComponentPart::TierLimit { tier: i, metric }));
+            parts
+        };
+        let cost_parts = |i: usize| {
+            [
+                CostPart::Name,
+                CostPart::Amount,
+                CostPart::Metric,
+                CostPart::Price,
+                CostPart::Free,
+                CostPart::Month,
+                CostPart::Share,
+                CostPart::VolumeAbove(i),
+                CostPart::VolumePrice(i),
+            ]
+        };
+        for i in 0..n {
+            fields.extend([
+                Field::ScenarioName(i),
+                Field::Seasonality(i),
+                Field::Volatility(i),
+                Field::Damping(i),
+                Field::DriverName(i),
+                Field::DriverValue(i),
+                Field::DriverUnit(i),
+                Field::DriverDescription(i),
+                Field::MetricName(i),
+                Field::MetricFormula(i),
+                Field::MetricUnit(i),
+                Field::CorrelationRank(i),
+            ]);
+            for j in 0..n {
+                fields.extend([
+                    Field::GrowthParameter {
+                        scenario: i,
+                        index: j,
+                    },
+                    Field::SegmentUntil {
+                        scenario: i,
+                        segment: j,
+                    },
+                    Field::MilestoneMonth {
+                        scenario: i,
+                        point: j,
+                    },
+                    Field::Override {
+                        scenario: i,
+                        driver: j,
+                    },
+                ]);
+                fields.extend(
+                    component_parts(j)
+                        .into_iter()
+                        .map(|part| Field::Component { component: i, part }),
+                );
+                fields.extend(
+                    cost_parts(j)
+                        .into_iter()
+                        .map(|part| Field::Cost { line: i, part }),
+                );
+            }
+        }
+        fields
+    }
+
+    type Facts = (String, Kind, String, Option<Distribution>, String, String);
+
+    fn facts(field: Field, plan: &Plan) -> Facts {
+        (
+            field.path(plan),
+            field.kind(plan),
+            field.display(plan),
+            field.distribution(plan),
+            field.label(plan),
+            field.hint(plan),
+        )
+    }
+
+    /// The claim `PlanState` relies on to re-read only the typed field:
+    /// a number typed into any number field of any template (a few values
+    /// tried until one makes a valid plan) leaves every other field's path,
+    /// kind, value, range, label and hint as they were. Text fields are not
+    /// claimed (a renamed metric relabels the components that carry it),
+    /// and this checks that the claim is not vacuous.
+    #[test]
+    fn a_number_typed_changes_what_no_other_field_shows() {
+        let fields = every_field(9);
+        let mut checked = 0;
+        for template in crate::engine::model::templates::TEMPLATES {
+            let plan = crate::engine::model::templates::load(template.id)
+                .and_then(Result::ok)
+                .expect("a valid template")
+                .plan()
+                .clone();
+            let before: Vec<Facts> = fields.iter().map(|f| facts(*f, &plan)).collect();
+            for (at, field) in fields.iter().enumerate() {
+                if !field.shows_only_itself(&plan) || before[at].2.is_empty() {
+                    continue;
+                }
+                let typed = ["7", "3", "0.5", "50%", "1", "2", "90%", "10 - 20", "2030"]
+                    .into_iter()
+                    .filter(|text| *text != before[at].2)
+                    .find_map(|text| field.apply(&plan, text).ok());
+                let Some(edited) = typed else { continue };
+                checked += 1;
+                for (other, was) in fields.iter().zip(&before) {
+                    if other != field {
+                        assert_eq!(
+                            &facts(*other, edited.plan()),
+                            was,
+                            "{}: typing into {field:?} changed {other:?}",
+                            template.id
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked > 150, "only {checked} number fields took a value");
     }
 
     #[test]

@@ -5,7 +5,9 @@ use super::dom::{add, add_svg, document, mark, now, set, sized_backend};
 use crate::chart::{draw_chart, spec, ChartStyle};
 use crate::engine::analyse::scenario::project;
 use crate::engine::model::validate::ValidPlan;
-use crate::headline::{calendar, callouts, headline_months, middle_scenario, FIGURES};
+use crate::headline::{
+    calendar, callouts, headline_months, middle_scenario, FigureLength, FIGURES,
+};
 use plotters::prelude::IntoDrawingArea;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -146,12 +148,8 @@ fn headline(
         for figure in &FIGURES {
             let card = add(&grid, "div", "headline-card", "")?;
             add(&card, "p", "headline-label", figure.label)?;
-            add(
-                &card,
-                "p",
-                "headline-value",
-                &figure.text(scenario.at(month), currency),
-            )?;
+            let value = figure.text(scenario.at(month), currency);
+            add(&card, "p", FigureLength::of(&value).classes(), &value)?;
         }
     }
     let list = add(&section, "div", "callouts", "")?;

@@ -5,6 +5,7 @@
 use crate::editor::{Action, Field, History};
 use crate::engine::model::validate::ValidPlan;
 use leptos::prelude::*;
+use std::collections::HashMap;
 
 /// Undo steps kept; older ones fall off.
 const UNDO_LIMIT: usize = 200;
@@ -21,6 +22,14 @@ pub struct PlanState {
     pub can_undo: RwSignal<bool>,
     pub can_redo: RwSignal<bool>,
     history: StoredValue<History<ValidPlan, Field>>,
+    /// What the editor's fields show follows these rather than the plan:
+    /// a number typed into a field changes what that field alone shows
+    /// ([`Field::shows_only_itself`]), so only its own trigger fires, and
+    /// any other change fires `fields_changed`. With the fields reading the
+    /// plan itself, every keystroke re-ran 150-odd fields, each leaving and
+    /// rejoining the plan's list of subscribers.
+    fields_changed: Trigger,
+    field_triggers: StoredValue<HashMap<Field, ArcTrigger>>,
 }
 
 impl PlanState {
@@ -33,6 +42,36 @@ impl PlanState {
             can_undo: RwSignal::new(false),
             can_redo: RwSignal::new(false),
             history: StoredValue::new(History::new(UNDO_LIMIT)),
+            fields_changed: Trigger::new(),
+            field_triggers: StoredValue::new(HashMap::new()),
+        }
+    }
+
+    /// Subscribes the running memo to what `field` shows: changes to the
+    /// plan that may change it (see [`PlanState::fields_changed`]).
+    pub fn track_field(&self, field: Field) {
+        self.fields_changed.track();
+        let own = self
+            .field_triggers
+            .try_update_value(|triggers| triggers.entry(field).or_default().clone());
+        if let Some(own) = own {
+            own.track();
+        }
+    }
+
+    /// Tells the fields the plan changed: only `field`, when a number typed
+    /// into it changed nothing else they show; otherwise all of them.
+    fn fields_follow(&self, field: Option<Field>) {
+        let own = field.and_then(|field| {
+            self.field_triggers
+                .try_with_value(|triggers| triggers.get(&field).cloned())
+                .flatten()
+        });
+        match (field, own) {
+            (Some(_), Some(own)) => own.notify(),
+            // No field shows it: nothing to tell.
+            (Some(_), None) => {}
+            (None, _) => self.fields_changed.notify(),
         }
     }
 
@@ -65,6 +104,7 @@ impl PlanState {
     pub fn open(&self, plan: ValidPlan, selected: Option<usize>) {
         self.history.set_value(History::new(UNDO_LIMIT));
         self.plan.set(plan);
+        self.fields_follow(None);
         if let Some(selected) = selected {
             self.selected.set(selected);
         }
@@ -94,6 +134,7 @@ impl PlanState {
 
     fn restore(&self, plan: ValidPlan) {
         self.plan.set(plan);
+        self.fields_follow(None);
         self.clamp_selected();
         self.sync_flags();
         self.revision.update(|r| *r += 1);
@@ -101,9 +142,11 @@ impl PlanState {
 
     fn commit(&self, edited: ValidPlan, field: Option<Field>) {
         let previous = self.plan.get_untracked();
+        let only = field.filter(|field| field.shows_only_itself(previous.plan()));
         self.history
             .update_value(|history| history.record(previous, field));
         self.plan.set(edited);
+        self.fields_follow(only);
         self.clamp_selected();
         self.sync_flags();
     }

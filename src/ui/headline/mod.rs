@@ -6,7 +6,7 @@
 use super::state::PlanState;
 use super::{BandsState, ProjectionMemo};
 use crate::engine::uncertainty::Percentiles;
-use crate::headline::{calendar, callouts, headline_months, Callout, FIGURES};
+use crate::headline::{calendar, callouts, headline_months, Callout, FigureLength, FIGURES};
 use leptos::prelude::*;
 
 #[component]
@@ -40,10 +40,11 @@ pub fn Headline() -> impl IntoView {
         let cards = FIGURES
             .iter()
             .map(|figure| {
-                let value = move || {
+                let value = Memo::new(move |_| {
                     let currency = plan.with(|p| p.plan().currency.clone());
                     figures.with(|f| figure.text(f.as_ref(), &currency))
-                };
+                });
+                let length = Memo::new(move |_| value.with(|text| FigureLength::of(text)));
                 // A range that reads as one number says nothing: leave it out.
                 let range = Memo::new(move |_| {
                     let currency = plan.with(|p| p.plan().currency.clone());
@@ -57,7 +58,7 @@ pub fn Headline() -> impl IntoView {
                 view! {
                     <div class="headline-card">
                         <p class="headline-label">{figure.label}</p>
-                        <p class="headline-value" data-test=format!("headline-{}-{month}", figure.test_id)>{value}</p>
+                        <p class="headline-value" class:long=move || length.get() == FigureLength::Long class:longer=move || length.get() == FigureLength::Longer data-test=format!("headline-{}-{month}", figure.test_id)>{value}</p>
                         {move || has_range.get().then(|| view! {
                             <p class="headline-range" class:stale=move || bands.stale.get()>
                                 {move || range.get().unwrap_or_default()}

@@ -74,11 +74,16 @@ pub fn PlanField(
         revision
     });
     // One memo reads the plan for everything the field shows, and the parts
-    // read that memo: each field is one of the plan's subscribers, not six.
-    // Every memo re-run leaves and rejoins its sources' subscriber lists, an
-    // order-keeping removal from a list as long as the plan has subscribers
-    // (issue 29: about a thousand, ~6 ms of each keystroke, before this).
-    let facts = Memo::new(move |_| plan.with(|p| FieldFacts::of(field, p.plan())));
+    // read that memo. Every memo re-run leaves and rejoins its sources'
+    // subscriber lists, an order-keeping removal from a list as long as the
+    // source has subscribers (issue 29: the plan had about a thousand, ~6 ms
+    // of each keystroke). The memo follows only what may change the field,
+    // not the plan: a number typed elsewhere leaves it alone
+    // (`PlanState::track_field`).
+    let facts = Memo::new(move |_| {
+        state.track_field(field);
+        plan.with_untracked(|p| FieldFacts::of(field, p.plan()))
+    });
     let path = Memo::new(move |_| facts.with(|f| f.path.clone()));
     let id = Memo::new(move |_| field_id(&path.get()));
     let kind = Memo::new(move |_| facts.with(|f| f.kind));
