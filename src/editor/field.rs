@@ -699,6 +699,50 @@ mod tests {
         Field::GrowthParameter { scenario, index: 1 }
     }
 
+    /// A component's parts, with its `i`th tier's.
+    fn every_component_part(i: usize) -> Vec<ComponentPart> {
+        let mut parts = vec![
+            ComponentPart::Name,
+            ComponentPart::Metric,
+            ComponentPart::CapacityPerUnit,
+            ComponentPart::TargetUtilization,
+            ComponentPart::MinUnits,
+            ComponentPart::MaxUnits,
+            ComponentPart::SpareUnits,
+            ComponentPart::UnitCost,
+            ComponentPart::ReservedShare,
+            ComponentPart::ReservedDiscount,
+            ComponentPart::Yellow,
+            ComponentPart::Red,
+            ComponentPart::CurrentUnits,
+            ComponentPart::CurrentTier,
+            ComponentPart::LeadTime,
+            ComponentPart::ServiceTime,
+            ComponentPart::Concurrency,
+            ComponentPart::LatencyPercentile,
+            ComponentPart::LatencyTarget,
+            ComponentPart::TierName(i),
+            ComponentPart::TierPrice(i),
+        ];
+        parts.extend((0..3).map(|metric| ComponentPart::TierLimit { tier: i, metric }));
+        parts
+    }
+
+    /// A cost line's parts, with its `i`th volume step's.
+    fn every_cost_part(i: usize) -> [CostPart; 9] {
+        [
+            CostPart::Name,
+            CostPart::Amount,
+            CostPart::Metric,
+            CostPart::Price,
+            CostPart::Free,
+            CostPart::Month,
+            CostPart::Share,
+            CostPart::VolumeAbove(i),
+            CostPart::VolumePrice(i),
+        ]
+    }
+
     /// Every field a plan of up to `n` of each part can have (some beyond
     /// the plan's parts: they show nothing, before and after).
     fn every_field(n: usize) -> Vec<Field> {
@@ -720,46 +764,6 @@ mod tests {
             Field::MonthlyCap,
             Field::CostPerUserCap,
         ];
-        let component_parts = |i: usize| {
-            let mut parts = vec![
-                ComponentPart::Name,
-                ComponentPart::Metric,
-                ComponentPart::CapacityPerUnit,
-                ComponentPart::TargetUtilization,
-                ComponentPart::MinUnits,
-                ComponentPart::MaxUnits,
-                ComponentPart::SpareUnits,
-                ComponentPart::UnitCost,
-                ComponentPart::ReservedShare,
-                ComponentPart::ReservedDiscount,
-                ComponentPart::Yellow,
-                ComponentPart::Red,
-                ComponentPart::CurrentUnits,
-                ComponentPart::CurrentTier,
-                ComponentPart::LeadTime,
-                ComponentPart::ServiceTime,
-                ComponentPart::Concurrency,
-                ComponentPart::LatencyPercentile,
-                ComponentPart::LatencyTarget,
-                ComponentPart::TierName(i),
-                ComponentPart::TierPrice(i),
-            ];
-            parts.extend((0..3).map(|metric| ComponentPart::TierLimit { tier: i, metric }));
-            parts
-        };
-        let cost_parts = |i: usize| {
-            [
-                CostPart::Name,
-                CostPart::Amount,
-                CostPart::Metric,
-                CostPart::Price,
-                CostPart::Free,
-                CostPart::Month,
-                CostPart::Share,
-                CostPart::VolumeAbove(i),
-                CostPart::VolumePrice(i),
-            ]
-        };
         for i in 0..n {
             fields.extend([
                 Field::ScenarioName(i),
@@ -795,12 +799,12 @@ mod tests {
                     },
                 ]);
                 fields.extend(
-                    component_parts(j)
+                    every_component_part(j)
                         .into_iter()
                         .map(|part| Field::Component { component: i, part }),
                 );
                 fields.extend(
-                    cost_parts(j)
+                    every_cost_part(j)
                         .into_iter()
                         .map(|part| Field::Cost { line: i, part }),
                 );
