@@ -204,18 +204,28 @@ impl Runs {
     /// still busy with an older run's job finish it; their answers are
     /// dropped and they take the newer run's work.
     pub fn start(&mut self, scenarios: usize, shares: usize) -> u64 {
+        self.start_knowing(vec![None; scenarios], shares)
+    }
+
+    /// [`Runs::start`], with some scenarios' bands known already (kept from
+    /// an earlier run: `engine::uncertainty::reuse`): only the others are
+    /// run. When every one is known, the run is complete at once
+    /// ([`Runs::complete`]).
+    pub fn start_knowing(&mut self, known: Vec<Option<ScenarioBands>>, shares: usize) -> u64 {
         self.run += 1;
         let run = self.run;
         let of = shares.max(1);
         self.queue.clear();
         self.scenarios.clear();
-        for scenario in 0..scenarios {
+        for (scenario, known) in known.into_iter().enumerate() {
             let job = |work| Job {
                 run,
                 scenario,
                 work,
             };
-            if of == 1 {
+            if known.is_some() {
+                self.scenarios.push(Progress::Whole(known));
+            } else if of == 1 {
                 self.scenarios.push(Progress::Whole(None));
                 self.queue.push_back(job(Work::Whole));
             } else {
@@ -337,13 +347,22 @@ impl Runs {
             }
             Next::Done(bands) => self.scenarios[job.scenario] = Progress::Whole(Some(bands)),
         }
+        match self.complete() {
+            Some(bands) => Answer::Complete(bands),
+            None => Answer::Waiting,
+        }
+    }
+
+    /// Every scenario's bands of the newest run, in the plan's order, once
+    /// all are in (then the run no longer waits); `None` before.
+    pub fn complete(&mut self) -> Option<Vec<ScenarioBands>> {
         let all_in = !self.scenarios.is_empty()
             && self
                 .scenarios
                 .iter()
                 .all(|progress| matches!(progress, Progress::Whole(Some(_))));
         if !all_in {
-            return Answer::Waiting;
+            return None;
         }
         let bands = self
             .scenarios
@@ -353,7 +372,7 @@ impl Runs {
                 Progress::Shared(_) => None,
             })
             .collect();
-        Answer::Complete(bands)
+        Some(bands)
     }
 
     /// Whether the newest run still waits for answers.
@@ -705,6 +724,53 @@ mod tests {
         // Nothing of the first run can complete anything now.
         let again = runs.answered(0, handed[0].1, Done::Whole(bands), never_assembled);
         assert_eq!(again, Answer::Stale);
+    }
+
+    /// Scenarios whose bands are known (kept from an earlier run) are not
+    /// handed out: only the others run, shared or whole, and the run
+    /// completes with every scenario in the plan's order; a run whose every
+    /// scenario is known is complete at once.
+    #[test]
+    fn known_scenarios_are_not_run_again() {
+        let valid = template("microservices-aws");
+        let settings = valid.plan().uncertainty.unwrap_or_default();
+        let own = simulate_plan(&valid, settings);
+        let mut known: Vec<Option<ScenarioBands>> =
+            own.scenarios.iter().cloned().map(Some).collect();
+        known[0] = None;
+        for shares in [1, 2] {
+            let mut runs = Runs::new(2);
+            let run = runs.start_knowing(known.clone(), shares);
+            assert_eq!(runs.complete(), None, "scenario 0 is still to run");
+            let mut kept = Kept::new();
+            let mut running = runs.assign();
+            let mut bands = None;
+            while let Some((worker, job, given)) = running.pop() {
+                assert_eq!((job.run, job.scenario), (run, 0), "only scenario 0 runs");
+                let done = work(&valid, worker, job, given, &mut kept);
+                let assemble = |scenario: usize,
+                                shares: &[PathShare],
+                                rounds: (&[Buckets], &[Targets]),
+                                gathered: &[&[Tally]]| {
+                    assemble_scenario(&valid, scenario, settings, shares, rounds, gathered)
+                };
+                match runs.answered(worker, job, done, assemble) {
+                    Answer::Complete(scenarios) => bands = Some(scenarios),
+                    Answer::Waiting => running.extend(runs.assign()),
+                    other => panic!("{other:?}"),
+                }
+            }
+            let bands = Bands::assemble(valid.plan(), settings, bands.expect("complete"));
+            assert_eq!(bands_digest(&bands), bands_digest(&own), "{shares} shares");
+            assert!(!runs.waiting());
+        }
+
+        let mut runs = Runs::new(2);
+        runs.start_knowing(own.scenarios.iter().cloned().map(Some).collect(), 1);
+        assert!(runs.assign().is_empty(), "nothing to hand out");
+        assert_eq!(runs.complete(), Some(own.scenarios.clone()));
+        assert!(!runs.waiting());
+        assert_eq!(runs.complete(), None, "completed once");
     }
 
     /// A newer run while an older one's paths are shared: the older run's

@@ -247,6 +247,13 @@ async fn typed_bands_match_the_command_line(refuse_workers: bool) {
         ))
     );
     assert_eq!(browser.run_js(DIGEST).await, native.as_str());
+    // Only the scenario typed into ran again; the other's bands were kept.
+    assert_eq!(
+        browser
+            .run_js("return document.documentElement.dataset.montecarloRan;")
+            .await,
+        "1"
+    );
     assert_eq!(report, command_line_report(&document));
     assert!(report.contains("P5"), "the report has the bands: {report}");
     // Why the page runs them, for developers (none while workers run).

@@ -5,11 +5,14 @@
 //! then runs over all paths at once ([`simulate`]), and each month is
 //! summarised as exact percentiles ([`percentile`]) and probabilities
 //! ([`bands`]). The same plan and seed give identical output natively and in
-//! WASM. Uses [`crate::engine::analyse`] and the layers below it.
+//! WASM. A scenario's bands depend on the plan and that scenario alone
+//! ([`reuse`] keys them so, for the app to keep them across an edit to
+//! another). Uses [`crate::engine::analyse`] and the layers below it.
 
 pub mod bands;
 pub mod correlation;
 pub mod percentile;
+pub mod reuse;
 pub mod sample;
 pub mod select;
 pub mod simulate;

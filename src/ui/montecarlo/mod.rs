@@ -24,10 +24,12 @@
 //! page says nothing: the bands are the same either way. `<html
 //! data-montecarlo>` says which is in use (`workers N` or `page`), and
 //! `data-montecarlo-shares` into how many shares the workers split each
-//! scenario's paths, for tests.
+//! scenario's paths, and `data-montecarlo-ran` how many scenarios the
+//! newest edit ran (the others' bands were kept), for tests.
 
 use crate::engine::model::document::save_plan;
 use crate::engine::model::validate::ValidPlan;
+use crate::engine::uncertainty::reuse::{scenario_keys, KeptBands};
 use crate::engine::uncertainty::split::assemble_scenario;
 use crate::engine::uncertainty::wire::{decode, decode_scenario_bands, encode};
 use crate::engine::uncertainty::{simulate_one_scenario, Bands, ScenarioBands};
@@ -72,6 +74,10 @@ struct Inner {
     /// for the page (and for assembling the bands).
     document: String,
     plan: Option<ValidPlan>,
+    /// The newest run's scenarios' keys, and the last complete run's bands
+    /// under theirs: an edit to one scenario runs only that one again.
+    keys: Vec<String>,
+    kept: KeptBands,
     deliver: Deliver,
 }
 
@@ -113,33 +119,50 @@ impl Simulator {
             }),
             document: String::new(),
             plan: None,
+            keys: Vec::new(),
+            kept: KeptBands::default(),
             deliver: Rc::new(deliver),
         })))
     }
 
-    /// Simulates `plan`, superseding any run before it.
+    /// Simulates `plan`, superseding any run before it. Scenarios whose
+    /// bands the last complete run has (nothing they read has changed since:
+    /// `engine::uncertainty::reuse`) are not run again.
     pub fn run(&self, plan: &ValidPlan) {
-        let scenarios = plan.plan().scenarios.len();
         let wanted = worker_count(cores());
-        let (run, on_page) = {
+        let (run, on_page, complete) = {
             let mut inner = self.0.borrow_mut();
             // Written as a document only when handed to the workers.
             inner.document.clear();
             inner.plan = Some(plan.clone());
+            inner.keys = scenario_keys(plan.plan()).unwrap_or_default();
+            let scenarios = plan.plan().scenarios.len();
+            let known = if inner.keys.len() == scenarios {
+                inner.kept.known(&inner.keys)
+            } else {
+                vec![None; scenarios]
+            };
+            let to_run = known.iter().filter(|known| known.is_none()).count();
             let on_page = inner.pool.is_none();
             let shares = if on_page {
                 1
             } else {
-                shares_for(wanted, scenarios)
+                shares_for(wanted, to_run)
             };
             // Workers still busy with the older run finish their job (see
             // the module's comment); its answer will be dropped.
-            let run = inner.runs.start(scenarios, shares);
+            let run = inner.runs.start_knowing(known, shares);
             if !on_page {
                 set_on_root("data-montecarlo-shares", &shares.to_string());
             }
-            (run, on_page)
+            set_on_root("data-montecarlo-ran", &to_run.to_string());
+            (run, on_page, inner.runs.complete())
         };
+        if let Some(scenarios) = complete {
+            mark_start();
+            self.complete(scenarios);
+            return;
+        }
         if on_page {
             self.run_on_page(run, PAGE_DELAY);
             return;
@@ -339,7 +362,9 @@ impl Simulator {
     /// Every scenario of the newest run is in.
     fn complete(&self, scenarios: Vec<ScenarioBands>) {
         let (bands, deliver) = {
-            let inner = self.0.borrow();
+            let mut guard = self.0.borrow_mut();
+            let inner = &mut *guard;
+            inner.kept.keep(&inner.keys, &scenarios);
             let Some(plan) = inner.plan.as_ref() else {
                 return;
             };
@@ -393,9 +418,13 @@ impl Simulator {
                     if inner.runs.run() != run {
                         return; // superseded
                     }
+                    let scenario = done.len();
+                    let known = inner.keys.get(scenario).and_then(|key| {
+                        inner.kept.known(std::slice::from_ref(key)).pop().flatten()
+                    });
                     inner.plan.as_ref().map(|plan| {
                         let settings = plan.plan().uncertainty.unwrap_or_default();
-                        simulate_one_scenario(plan, done.len(), settings)
+                        known.or_else(|| simulate_one_scenario(plan, scenario, settings))
                     })
                 };
                 match step {
@@ -550,6 +579,9 @@ fn set_on_root(attribute: &str, value: &str) {
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute(attribute, value);
+        // Unchanged, it is left alone (a write would still be a mutation).
+        if root.get_attribute(attribute).as_deref() != Some(value) {
+            let _ = root.set_attribute(attribute, value);
+        }
     }
 }
