@@ -12,6 +12,7 @@ use super::history::{HistoryPanel, VersionBanner};
 use super::library::{self, Library};
 use super::montecarlo::Simulator;
 use super::month_table::MonthTable;
+use super::on_screen::LazyPanel;
 use super::plans_panel::PlansPanel;
 use super::risks::Risks;
 use super::scenario_comparison::ScenarioComparison;
@@ -228,25 +229,25 @@ pub fn App() -> impl IntoView {
                     <h2>{move || projection.with(|p| format!("Charts: {} scenario", p.scenarios.get(state.selected.get()).map(|s| s.name.as_str()).unwrap_or_default()))}</h2>
                     <ScenarioCharts />
                 </div>
-                <div class="panel">
+                <LazyPanel>
                     <h2>"Sizing by component"</h2>
                     <SizingTables />
-                </div>
-                <div class="panel">
+                </LazyPanel>
+                <LazyPanel>
                     <h2>"Monthly cost breakdown"</h2>
                     <CostBreakdown />
-                </div>
-                <div class="panel">
+                </LazyPanel>
+                <LazyPanel>
                     <h2>"What happens when"</h2>
                     <EventsTimeline />
-                </div>
-                <div class="panel">
+                </LazyPanel>
+                <LazyPanel>
                     <h2>"How sure is this?"</h2>
                     <Risks />
-                </div>
-                <div class="panel">
+                </LazyPanel>
+                <LazyPanel>
                     <MonthTable />
-                </div>
+                </LazyPanel>
             </section>
         </main>
         <footer class="app-footer">

@@ -23,6 +23,7 @@ pub mod library;
 mod montecarlo;
 mod month_table;
 mod months_switch;
+mod on_screen;
 mod plan_field;
 mod plans_panel;
 mod risks;

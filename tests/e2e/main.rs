@@ -150,7 +150,11 @@ async fn switching_template_opens_it_computed() {
     // from 100, so u(t) = 4000 − 3900 × 0.97^t: month 12 = 1,294.02; month 24 = 2,122.48.
     assert_eq!(browser.text(HEADLINE_USERS).await, "1,294");
     assert_eq!(browser.text("[data-test=headline-users-24]").await, "2,122");
-    assert_eq!(browser.text(MONTH_12_USERS).await, "1,294");
+    // The month table, below the window, catches up a moment later
+    // (`ui::on_screen::LazyPanel`).
+    browser
+        .wait_for_text(MONTH_12_USERS, |text| text == "1,294")
+        .await;
     // It has revenue: break-even shows (revenue covers $45 from month 0).
     let break_even = browser.text("[data-test=break-even]").await;
     assert!(break_even.contains("month 0"), "{break_even}");
@@ -191,15 +195,17 @@ async fn changing_growth_updates_every_panel() {
         browser.text("[data-test=headline-cost-12]").await,
         cost_before
     );
-    assert_ne!(
-        browser.text("[data-test=sizing-table]").await,
-        sizing_before
-    );
-    assert_ne!(
-        browser.text("[data-test=cost-breakdown]").await,
-        costs_before
-    );
-    assert_ne!(browser.text("[data-test=events]").await, events_before);
+    // The panels below the window catch up a moment after the edit
+    // (`ui::on_screen::LazyPanel`), each on its own.
+    browser
+        .wait_for_text("[data-test=sizing-table]", |t| t != sizing_before)
+        .await;
+    browser
+        .wait_for_text("[data-test=cost-breakdown]", |t| t != costs_before)
+        .await;
+    browser
+        .wait_for_text("[data-test=events]", |t| t != events_before)
+        .await;
     assert_ne!(
         browser.canvas_image(CHART).await,
         chart_before,

@@ -4,6 +4,7 @@
 //! a "Save as PNG" button.
 
 use super::calendar;
+use super::on_screen::{watch_element, watch_on_screen, watch_printing, CHART_MARGIN};
 use super::state::PlanState;
 use crate::chart::{draw_chart, draw_tornado, ChartSpec, ChartStyle, PlotGeometry, TornadoSpec};
 use crate::start::dom::sized_backend;
@@ -44,14 +45,8 @@ pub fn ChartCanvas(
     let width = watch_width(canvas_ref);
     let geometry = StoredValue::new(None::<(PlotGeometry, f64)>);
     let hovered = RwSignal::new(None::<u32>);
-    let on_screen = watch_on_screen(canvas_ref);
-    let printing = RwSignal::new(false);
-    let print_listeners = [("beforeprint", true), ("afterprint", false)].map(|(name, on)| {
-        window_event_listener_untyped(name, move |_| {
-            printing.try_set(on);
-        })
-    });
-    on_cleanup(move || print_listeners.into_iter().for_each(|l| l.remove()));
+    let on_screen = watch_on_screen(canvas_ref, CHART_MARGIN);
+    let printing = watch_printing();
 
     // Drawn when its drawing or size changes, but only while it is on screen
     // (or near it, or printing): a keystroke redraws the charts a person can
@@ -190,7 +185,7 @@ pub fn ChartCanvas(
 /// where the browser has no observer: the drawing then reads the width.
 fn watch_width(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<Option<f64>> {
     use web_sys::{ResizeObserver, ResizeObserverEntry};
-    watch_canvas(
+    watch_element(
         canvas_ref,
         None,
         |entry| {
@@ -203,68 +198,4 @@ fn watch_width(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<Option<f64>> {
             Some(Box::new(move || observer.disconnect()))
         },
     )
-}
-
-/// Whether the canvas is on screen or within a screen's margin of it, as an
-/// IntersectionObserver reports; on screen until it has said (and where the
-/// browser has no observer).
-fn watch_on_screen(canvas_ref: NodeRef<html::Canvas>) -> RwSignal<bool> {
-    use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
-    watch_canvas(
-        canvas_ref,
-        true,
-        |entry| {
-            let entry = entry.dyn_into::<IntersectionObserverEntry>().ok()?;
-            Some(entry.is_intersecting())
-        },
-        |callback, canvas| {
-            let options = IntersectionObserverInit::new();
-            options.set_root_margin("400px 0px");
-            let observer = IntersectionObserver::new_with_options(callback, &options).ok()?;
-            observer.observe(canvas);
-            Some(Box::new(move || observer.disconnect()))
-        },
-    )
-}
-
-type Disconnect = Box<dyn Fn()>;
-
-/// A signal following what an observer of the canvas reports: `initial`
-/// until its first report, then what `read` makes of its newest entry.
-/// `observe` starts the observer on the canvas with the callback, returning
-/// how to stop it (when the chart is dropped).
-fn watch_canvas<T: Clone + PartialEq + Send + Sync + 'static>(
-    canvas_ref: NodeRef<html::Canvas>,
-    initial: T,
-    read: fn(wasm_bindgen::JsValue) -> Option<T>,
-    observe: fn(&web_sys::js_sys::Function, &web_sys::Element) -> Option<Disconnect>,
-) -> RwSignal<T> {
-    let value = RwSignal::new(initial);
-    type Callback = wasm_bindgen::closure::Closure<dyn FnMut(web_sys::js_sys::Array)>;
-    let watching = StoredValue::new_local(None::<(Disconnect, Callback)>);
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else {
-            return;
-        };
-        if watching.with_value(Option::is_some) {
-            return;
-        }
-        let callback = Callback::new(move |entries: web_sys::js_sys::Array| {
-            // The newest entry is the canvas's state now.
-            if let Some(now) = entries.iter().last().and_then(read) {
-                if value.try_get_untracked().as_ref() != Some(&now) {
-                    value.try_set(now);
-                }
-            }
-        });
-        if let Some(disconnect) = observe(callback.as_ref().unchecked_ref(), &canvas) {
-            watching.set_value(Some((disconnect, callback)));
-        }
-    });
-    on_cleanup(move || {
-        if let Some((disconnect, _)) = watching.try_update_value(Option::take).flatten() {
-            disconnect();
-        }
-    });
-    value
 }
