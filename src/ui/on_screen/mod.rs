@@ -118,10 +118,11 @@ pub fn watch_printing() -> RwSignal<bool> {
 /// Off screen, its contents' reactive owner is paused: edits do not touch
 /// its DOM. What it missed meanwhile (the plan, the scenario shown, the
 /// bands, all months or not, the window's size) it catches up in one
-/// rebuild, as it comes near the screen or [`CATCH_UP_AFTER`] the last
-/// change, whichever is first; then, still off screen, it pauses again.
-/// A paused owner drops the notifications it gets (`Owner::pause`), so a
-/// rebuild, not a resume alone, is what brings the figures up to date.
+/// fresh build, as it comes near the screen or [`CATCH_UP_AFTER`] the
+/// last change, whichever is first; then, still off screen, it pauses
+/// again. A paused owner drops the notifications it gets (`Owner::pause`),
+/// so a new build, not a resume alone, is what brings the figures up to
+/// date.
 #[component]
 pub fn LazyPanel(children: ChildrenFn) -> impl IntoView {
     let state = expect_context::<PlanState>();
@@ -171,11 +172,17 @@ pub fn LazyPanel(children: ChildrenFn) -> impl IntoView {
     // and developers; written only as that changes).
     view! {
         <div class="panel" node_ref=holder data-following="true">
-            {move || {
-                rebuilds.track();
-                contents.set_value(Owner::current());
-                children()
-            }}
+            // Keyed by the build: a catch-up makes the contents afresh, as
+            // on the first render, rather than patching the old elements
+            // (which would remove and re-add every attribute).
+            <For
+                each=move || [rebuilds.get()]
+                key=|build| *build
+                children=move |_| {
+                    contents.set_value(Owner::current());
+                    children()
+                }
+            />
         </div>
     }
 }
