@@ -186,8 +186,38 @@ pub fn list(store: &impl Store) -> Result<Vec<Entry>, StoreError> {
         };
         entries.push(entry);
     }
-    entries.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at).then(a.key.cmp(&b.key)));
+    newest_first(&mut entries);
     Ok(entries)
+}
+
+/// [`list`]'s order: the newest save first, then by key.
+fn newest_first(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at).then(a.key.cmp(&b.key)));
+}
+
+/// The library's entries once plan `plan` has been saved as entry `id` at
+/// `saved_at`: what [`list`] would read back, without reading every other
+/// entry again (each a whole plan to parse and check, which grew with the
+/// library after every pause in typing). `None` when `entries` do not hold
+/// `id` (a new entry: [`list`] the library instead).
+pub fn with_saved(
+    entries: &[Entry],
+    id: &str,
+    plan: &ValidPlan,
+    saved_at: f64,
+) -> Option<Vec<Entry>> {
+    let key = entry_key(id);
+    let index = entries.iter().position(|entry| entry.key == key)?;
+    let mut updated = entries.to_vec();
+    updated[index] = Entry {
+        key,
+        id: id.to_string(),
+        name: plan.plan().name.clone(),
+        saved_at,
+        problem: None,
+    };
+    newest_first(&mut updated);
+    Some(updated)
 }
 
 /// A plan's name from text that may not be a valid plan, for the list.
@@ -355,6 +385,45 @@ mod tests {
 
     fn example() -> ValidPlan {
         templates::worked_example().unwrap()
+    }
+
+    /// After a save, the entries updated in place are what the whole
+    /// library reads back: for every entry saved, renamed or moved to the
+    /// top, beside an entry that cannot be opened; an id not listed is left
+    /// to a full listing.
+    #[test]
+    fn a_save_updates_the_list_as_reading_the_library_again_does() {
+        let mut store = Memory::default();
+        let plans: Vec<ValidPlan> = templates::TEMPLATES
+            .iter()
+            .filter_map(|template| templates::load(template.id).and_then(Result::ok))
+            .collect();
+        let ids: Vec<String> = plans
+            .iter()
+            .enumerate()
+            .map(|(n, plan)| create(&mut store, plan, 1_000.0 * (n as f64 + 1.0)).unwrap())
+            .collect();
+        store
+            .items
+            .insert(entry_key("broken"), "{\"id\": \"broken\"".into());
+        let mut revisions = vec![1u64; ids.len()];
+        let mut time = 10_000.0;
+        for round in 0..3 {
+            for (n, id) in ids.iter().enumerate() {
+                let before = list(&store).unwrap();
+                // Each entry gets another template's plan, so its name changes.
+                let plan = &plans[(n + round + 1) % plans.len()];
+                time += if n % 2 == 0 { 1_000.0 } else { -3.0 };
+                revisions[n] = save(&mut store, id, plan, revisions[n], time).unwrap();
+                assert_eq!(
+                    with_saved(&before, id, plan, time),
+                    Some(list(&store).unwrap()),
+                    "round {round}, entry {id}"
+                );
+            }
+        }
+        let listed = list(&store).unwrap();
+        assert_eq!(with_saved(&listed, "not-there", &plans[0], time), None);
     }
 
     #[test]

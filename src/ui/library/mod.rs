@@ -388,17 +388,27 @@ impl Library {
         ) else {
             return;
         };
+        let saved_at = now();
         let result = BrowserStore::open()
             .map_err(SaveError::Store)
             .and_then(|mut store| {
-                saved::save(&mut store, &id, &plan, self.known.get_value(), now())
+                saved::save(&mut store, &id, &plan, self.known.get_value(), saved_at)
             });
         match result {
             Ok(revision) => {
                 self.known.set_value(revision);
                 self.last_saved.set_value(Some(plan.plan().clone()));
                 self.status.set("Saved".into());
-                self.refresh();
+                // The list follows this entry alone: reading the library
+                // again would parse and check every saved plan after every
+                // pause in typing.
+                let updated = self
+                    .entries
+                    .with_untracked(|entries| saved::with_saved(entries, &id, &plan, saved_at));
+                match updated {
+                    Some(entries) => self.entries.set(entries),
+                    None => self.refresh(),
+                }
             }
             Err(SaveError::Newer { .. }) => {
                 self.adopt_stored(&id);
