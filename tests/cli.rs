@@ -40,11 +40,34 @@ fn assert_refused(output: &Output, expected: &str) {
     assert!(output.stdout.is_empty());
 }
 
-fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+/// A file in the temporary directory, removed when the test is done with it
+/// (each run's files once stayed behind).
+struct TempFile(std::path::PathBuf);
+
+impl std::ops::Deref for TempFile {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempFile {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> TempFile {
     let path = std::env::temp_dir().join(format!("headroom-cli-{}-{name}", std::process::id()));
     let mut file = std::fs::File::create(&path).expect("create temp file");
     file.write_all(contents).expect("write temp file");
-    path
+    TempFile(path)
 }
 
 #[test]
@@ -284,7 +307,6 @@ fn bad_plan_files_are_one_line_and_exit_2() {
     let check = |name: &str, contents: &[u8], expected: &str| {
         let path = temp_file(name, contents);
         assert_refused(&headroom(&["forecast", path.to_str().unwrap()]), expected);
-        let _ = std::fs::remove_file(path);
     };
     assert_refused(
         &headroom(&["forecast", "/nonexistent/plan.json"]),

@@ -149,6 +149,21 @@ async fn a_workbook_is_written_on_demand(engine: Engine) {
         "month 12's users as the page shows them: {:?}",
         moderate.get((13, 2))
     );
+    // A writer that stops on a trap, as one did once offline in WebKit
+    // ("the writer stopped"), is left behind: its module is loaded afresh
+    // and the workbook written all the same.
+    let requests = browser.run_js(WORKBOOK_REQUESTS).await.as_u64();
+    browser
+        .run_js("window.headroomWorkbook = () => { throw new WebAssembly.RuntimeError('unreachable'); }; return true;")
+        .await;
+    let (said, downloads) = export_workbook(&browser).await;
+    assert!(said.starts_with("Saved "), "after a trap: {said}");
+    assert_eq!(downloads.len(), 3, "the workbook offered once more");
+    assert_eq!(sheets(workbook_bytes(&downloads[2])), in_app);
+    assert!(
+        browser.run_js(WORKBOOK_REQUESTS).await.as_u64() > requests,
+        "a fresh instance of the writer's module was loaded"
+    );
     let name = engine.name();
     browser
         .screenshot(&format!("{name}-workbook-exported-1280"))

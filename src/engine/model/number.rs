@@ -106,18 +106,30 @@ pub fn format_count(value: f64) -> String {
     if value.abs() >= 1e15 {
         return format!("{value:.3e}");
     }
-    let rounded = value.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+    // `+ 0.0`: a value that rounds to minus zero reads 0.
+    group_thousands(&format!("{:.0}", value.round() + 0.0))
+}
+
+/// A number's text with its whole part grouped in thousands: `-1234567.5`
+/// → `-1,234,567.5` (what [`parse_number`] reads back).
+fn group_thousands(text: &str) -> String {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match unsigned.find('.') {
+        Some(point) => unsigned.split_at(point),
+        None => (unsigned, ""),
+    };
+    let mut grouped = String::with_capacity(text.len() + whole.len() / 3);
+    grouped.push_str(sign);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(digit);
     }
-    if rounded < 0.0 {
-        grouped.insert(0, '-');
-    }
+    grouped.push_str(fraction);
     grouped
 }
 
@@ -211,12 +223,13 @@ pub fn format_megabytes(megabytes: f64) -> String {
     format!("{} {}", trim_decimals(value, 1), UNITS[unit])
 }
 
-/// A rate as a percentage: `0.25` → `25%`, `0.125` → `12.5%`.
+/// A rate as a percentage: `0.25` → `25%`, `0.125` → `12.5%`, a load far
+/// beyond its capacity `62829702.16` → `6,282,970,216%`.
 pub fn format_percent(rate: f64) -> String {
     if !rate.is_finite() {
         return "overflow".to_string();
     }
-    format!("{}%", trim_decimals(rate * 100.0, 2))
+    format!("{}%", group_thousands(&trim_decimals(rate * 100.0, 2)))
 }
 
 /// `value` with at most `decimals` decimals and no trailing zeros.
@@ -298,6 +311,26 @@ mod tests {
         assert_eq!(format_count(1_234_567.4), "1,234,567");
         assert_eq!(format_count(-1234.0), "-1,234");
         assert_eq!(format_count(f64::INFINITY), "overflow");
+        assert_eq!(format_count(-0.4), "0", "never minus zero");
+    }
+
+    /// Percentages group their whole part as counts do (a utilization far
+    /// beyond capacity once read `6282970216.2%`), and read back.
+    #[test]
+    fn percentages_are_grouped_and_read_back() {
+        assert_eq!(format_percent(9.99), "999%");
+        assert_eq!(format_percent(12.345), "1,234.5%");
+        assert_eq!(format_percent(62_829_702.162), "6,282,970,216.2%");
+        assert_eq!(format_percent(-12.345), "-1,234.5%");
+        assert_eq!(format_percent(-0.00001), "0%");
+        assert_eq!(format_percent(f64::NAN), "overflow");
+        for rate in [0.0, 0.005, 0.25, 1.5, 12.345, 9_876.543_2, -3.21] {
+            let read = parse_number(&format_percent(rate)).expect("a number");
+            assert!(
+                (read - rate).abs() <= 0.00005 * rate.abs().max(1.0),
+                "{rate} read back as {read}"
+            );
+        }
     }
 
     #[test]

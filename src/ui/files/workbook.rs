@@ -43,18 +43,27 @@ impl WorkbookError {
 }
 
 /// The workbook of a plan document: its file name and bytes.
+///
+/// A writer that stops on a trap (rather than refusing the plan, which it
+/// does in a sentence) is left behind: its instance may be broken, and the
+/// browser may have run short of memory for it a moment ago. The workbook
+/// is tried once more in a fresh instance before the trap is reported.
 pub async fn write(document: &str) -> Result<(String, Vec<u8>), WorkbookError> {
-    let writer = writer().await?;
-    // The writer runs on this thread (a large plan's bands take a moment):
-    // let "Preparing…" be painted first.
-    crate::ui::next_task_after(std::time::Duration::ZERO).await;
-    let written = writer
-        .call1(&JsValue::NULL, &JsValue::from_str(document))
-        .map_err(|error| {
-            WorkbookError::NotWritten(error.as_string().unwrap_or_else(|| {
-                "the writer stopped".to_string() // a trap inside the module
-            }))
-        })?;
+    let written = match write_with(&writer().await?, document).await {
+        Err(Stopped::Trapped(_)) => {
+            if let Some(window) = web_sys::window() {
+                let _ = Reflect::delete_property(&window, &WRITER.into());
+            }
+            write_with(&writer().await?, document).await
+        }
+        written => written,
+    };
+    let written = written.map_err(|stopped| {
+        WorkbookError::NotWritten(match stopped {
+            Stopped::Refused(why) => why,
+            Stopped::Trapped(what) => format!("the writer stopped ({what})"),
+        })
+    })?;
     let name = Reflect::get(&written, &"name".into())
         .ok()
         .and_then(|name| name.as_string());
@@ -67,6 +76,31 @@ pub async fn write(document: &str) -> Result<(String, Vec<u8>), WorkbookError> {
             "the writer gave back no file".into(),
         )),
     }
+}
+
+/// Why a call of the writer gave no workbook.
+enum Stopped {
+    /// The writer's own sentence (the plan cannot be read, say).
+    Refused(String),
+    /// A trap inside the module, as the browser describes it.
+    Trapped(String),
+}
+
+/// Calls `writer` on `document`, once "Preparing…" has been painted (the
+/// writer runs on this thread, and a large plan's bands take a moment).
+async fn write_with(writer: &Function, document: &str) -> Result<JsValue, Stopped> {
+    crate::ui::next_task_after(std::time::Duration::ZERO).await;
+    writer
+        .call1(&JsValue::NULL, &JsValue::from_str(document))
+        .map_err(|error| match error.as_string() {
+            Some(why) => Stopped::Refused(why),
+            None => Stopped::Trapped(
+                error
+                    .dyn_ref::<web_sys::js_sys::Error>()
+                    .map(|error| String::from(error.to_string()))
+                    .unwrap_or_else(|| "no reason given".into()),
+            ),
+        })
 }
 
 /// The loaded writer, loading its module first when it is not there.
