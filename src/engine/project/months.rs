@@ -308,6 +308,56 @@ pub(crate) fn fill_line_costs<'a>(
     }
 }
 
+/// Whether a line is a share of others (which needs every line's column).
+pub(crate) fn has_percentage_lines(plan: &Plan) -> bool {
+    plan.costs
+        .iter()
+        .any(|line| matches!(line, CostLine::Percentage { .. }))
+}
+
+/// Adds each cost line into `total` (which holds the components' costs) as
+/// it is worked out, in line order: the sums [`fill_line_costs`] then
+/// [`sum_lines`] make, without a column per line, for a plan without
+/// percentage lines ([`has_percentage_lines`]; they are skipped here).
+/// A line that is one amount on every path adds it; a line that is zero
+/// adds nothing (`total` is never minus zero, so `x + 0` is `x`).
+pub(crate) fn add_cost_lines<'a>(
+    plan: &Plan,
+    resolved: &crate::engine::model::validate::Resolved,
+    month: u32,
+    column_of: &impl Fn(Quantity) -> &'a [f64],
+    total: &mut [f64],
+) {
+    let add = |total: &mut [f64], amount: f64| {
+        for sum in total.iter_mut() {
+            *sum += amount;
+        }
+    };
+    for (index, line) in plan.costs.iter().enumerate() {
+        match line {
+            CostLine::Fixed { amount, .. } => add(total, *amount),
+            CostLine::Usage {
+                price,
+                free,
+                volume_tiers,
+                ..
+            } => {
+                if let Some(quantity) = resolved.line_quantity[index] {
+                    for (sum, amount) in total.iter_mut().zip(column_of(quantity)) {
+                        *sum += usage_cost(*amount, *price, *free, volume_tiers);
+                    }
+                }
+            }
+            CostLine::OneOff {
+                month: when,
+                amount,
+                ..
+            } if *when == month => add(total, *amount),
+            CostLine::OneOff { .. } | CostLine::Percentage { .. } => {}
+        }
+    }
+}
+
 /// Sums the cost line columns into `total`, in line order.
 pub(crate) fn sum_lines(columns: &[Vec<f64>], total: &mut [f64]) {
     total.fill(0.0);
@@ -419,5 +469,69 @@ fn todays_capacity(
                 runs_out,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::templates;
+
+    /// Adding each cost line into the total as it is worked out gives the
+    /// sums a column per line gives, bit for bit: every template without a
+    /// percentage line, every month of two years (the one-off migrations
+    /// among them), on paths whose components cost different amounts
+    /// (zero among them) and whose quantities differ.
+    #[test]
+    fn cost_lines_added_as_worked_out_sum_as_their_columns_do() {
+        let paths = 37;
+        let mut checked = 0;
+        for template in templates::TEMPLATES {
+            let valid = templates::load(template.id)
+                .and_then(Result::ok)
+                .and_then(|plan| plan.with_overrides(Some(24), None).ok())
+                .expect("a valid template");
+            let (plan, resolved) = (valid.plan(), valid.resolved());
+            if has_percentage_lines(plan) {
+                continue;
+            }
+            let spread = |seed: usize, scale: f64| -> Vec<f64> {
+                (0..paths)
+                    .map(|path| ((seed * 31 + path * 17) % 23) as f64 * scale)
+                    .collect()
+            };
+            let components: Vec<Vec<f64>> = (0..plan.components.len())
+                .map(|index| spread(index, 13.7))
+                .collect();
+            let metrics: Vec<Vec<f64>> = (0..plan.metrics.len())
+                .map(|index| spread(index + 5, 1234.5))
+                .collect();
+            let users = spread(11, 977.0);
+            let column_of = |quantity: Quantity| -> &[f64] {
+                match quantity {
+                    Quantity::Users => &users,
+                    Quantity::Metric(index) => &metrics[index],
+                }
+            };
+            for month in 0..=plan.horizon_months {
+                let mut lines = components.clone();
+                lines.extend(vec![vec![0.0; paths]; plan.costs.len()]);
+                fill_line_costs(plan, resolved, month, &column_of, &mut lines);
+                let mut by_columns = vec![f64::NAN; paths];
+                sum_lines(&lines, &mut by_columns);
+                let mut added = vec![f64::NAN; paths];
+                sum_lines(&components, &mut added);
+                add_cost_lines(plan, resolved, month, &column_of, &mut added);
+                let bits = |column: &[f64]| column.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&added),
+                    bits(&by_columns),
+                    "{} month {month}",
+                    template.id
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 4 * 25, "four templates have no percentage line");
     }
 }

@@ -530,10 +530,11 @@ pub(crate) fn size_component(
 }
 
 /// Sizes one component on every path: `loads[k][path]` is the k-th quantity
-/// it carries on `path`. Writes each path's cost and hands its status to
+/// it carries on `path`. Writes each path's cost (adds it to what `costs`
+/// holds, with `ADD`: a running total) and hands its status to
 /// `report(path, status)`, exactly as [`size_component`] would give them.
 #[inline(always)]
-pub(crate) fn size_column(
+pub(crate) fn size_column<const ADD: bool>(
     component: &Component,
     table: &TierTable,
     month: u32,
@@ -547,7 +548,7 @@ pub(crate) fn size_column(
             let rule = HorizontalRule::new(h, month, limits);
             for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
                 let (path_cost, path_status) = rule.cost_and_status_saturating(*load, limits);
-                *cost = path_cost;
+                put::<ADD>(cost, path_cost);
                 report(path, path_status);
             }
         }
@@ -555,7 +556,7 @@ pub(crate) fn size_column(
             for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
                 let step = staircase.step(*load);
                 let limit = staircase.limits[step];
-                *cost = staircase.prices[step];
+                put::<ADD>(cost, staircase.prices[step]);
                 // Over capacity outranks any utilization: no division then.
                 let status = if *load > limit {
                     Status::OverCapacity
@@ -576,10 +577,20 @@ pub(crate) fn size_column(
                     *load = column[path];
                 }
                 let (path_cost, status) = tiered_cost_and_status(t, table, &path_loads[..metrics]);
-                *cost = path_cost;
+                put::<ADD>(cost, path_cost);
                 report(path, status);
             }
         }
+    }
+}
+
+/// A path's cost written, or added to a running total.
+#[inline(always)]
+fn put<const ADD: bool>(slot: &mut f64, cost: f64) {
+    if ADD {
+        *slot += cost;
+    } else {
+        *slot = cost;
     }
 }
 
@@ -678,7 +689,7 @@ mod tests {
                 let column_refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
                 let mut costs = vec![f64::NAN; loads.len()];
                 let mut statuses = vec![None; loads.len()];
-                size_column(
+                size_column::<false>(
                     component,
                     table,
                     0,
@@ -868,7 +879,7 @@ mod commitment_tests {
         for month in [0, 2, 13, 14] {
             let mut costs = vec![f64::NAN; loads.len()];
             let mut limits = LatencyLimits::default();
-            size_column(
+            size_column::<false>(
                 &component,
                 &table,
                 month,

@@ -9,7 +9,9 @@ use crate::engine::model::inputs::{Input, Target};
 use crate::engine::model::plan::Plan;
 use crate::engine::model::validate::{Quantity, ValidPlan};
 use crate::engine::project::growth::{next_users, scenario_seasonality};
-use crate::engine::project::months::{fill_line_costs, sum_lines};
+use crate::engine::project::months::{
+    add_cost_lines, fill_line_costs, has_percentage_lines, sum_lines,
+};
 use crate::engine::project::sizing::Status;
 use crate::engine::project::sizing::{size_column, LatencyLimits};
 
@@ -290,7 +292,10 @@ pub fn simulate_with(
     let mut movements = Movements::new(valid, scenario, columns, paths);
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
-    let mut line_columns = vec![vec![0.0; paths]; lines];
+    // Percentage lines read other lines' columns: only then is every line
+    // kept in a column of its own (else each is added into the total).
+    let line_by_line = has_percentage_lines(plan);
+    let mut line_columns = vec![vec![0.0; paths]; if line_by_line { lines } else { 0 }];
     let mut crossings = Crossings::new(plan.components.len(), paths);
     let mut break_even = BreakEven::new(plan, paths);
 
@@ -324,16 +329,21 @@ pub fn simulate_with(
                 Quantity::Metric(index) => metrics[index],
             }
         };
-        size_components(
-            valid,
-            month,
-            &column_of,
-            latency_limits,
-            &mut line_columns,
-            &mut crossings,
-        );
-        fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
-        sum_lines(&line_columns, &mut total);
+        // Without percentage lines, the same sums in the same order with no
+        // column per line: each line added into the total from zero.
+        if !line_by_line {
+            total.fill(0.0);
+        }
+        let into = (&mut line_columns[..], &mut total[..]);
+        let limits = &mut *latency_limits;
+        if line_by_line {
+            size_components::<false>(valid, month, &column_of, limits, into, &mut crossings);
+            fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
+            sum_lines(&line_columns, &mut total);
+        } else {
+            size_components::<true>(valid, month, &column_of, limits, into, &mut crossings);
+            add_cost_lines(plan, resolved, month, &column_of, &mut total);
+        }
         for (cumulative, cost) in cumulative.iter_mut().zip(&total) {
             *cumulative += cost;
         }
@@ -458,14 +468,14 @@ impl Movements {
 }
 
 /// Sizes every component over all paths, one column at a time, its cost into
-/// its line's column; and records the month each path first goes red and
-/// over capacity.
-fn size_components<'a>(
+/// its line's column (with `ADD`: added into the total instead); and
+/// records the month each path first goes red and over capacity.
+fn size_components<'a, const ADD: bool>(
     valid: &ValidPlan,
     month: u32,
     column_of: &impl Fn(Quantity) -> &'a [f64],
     latency_limits: &mut [LatencyLimits],
-    line_columns: &mut [Vec<f64>],
+    (line_columns, total): (&mut [Vec<f64>], &mut [f64]),
     crossings: &mut Crossings,
 ) {
     let plan = valid.plan();
@@ -481,11 +491,15 @@ fn size_components<'a>(
         // Months count from 0 to the horizon, which validation bounds
         // well below `NEVER`.
         let month = month as u16;
-        let costs = &mut line_columns[index];
+        let costs: &mut [f64] = if ADD {
+            &mut *total
+        } else {
+            &mut line_columns[index]
+        };
         if crossings.not_yet_over[index] == 0 {
             // Every path has been over capacity (so red too): nothing
             // more to record.
-            size_column(
+            size_column::<ADD>(
                 component,
                 table,
                 plan_month,
@@ -499,7 +513,7 @@ fn size_components<'a>(
         let red = &mut crossings.red[index * paths..(index + 1) * paths];
         let over = &mut crossings.over[index * paths..(index + 1) * paths];
         let mut newly_over = 0;
-        size_column(
+        size_column::<ADD>(
             component,
             table,
             plan_month,
