@@ -592,8 +592,13 @@ pub(super) struct MonthSummary {
     metric_ranks: Vec<[u32; 5]>,
     /// Metric indices in the order the chain evaluates them: a metric that
     /// follows another is summarised after it, so it reads that metric's
-    /// paths of the same month, and no month depends on the one before.
+    /// paths of the same month.
     order: Vec<usize>,
+    /// Where each selected quantity's five were last month (users, each
+    /// metric, total cost, cumulative cost, cost per user): the first paths
+    /// checked this month ([`Selector::percentiles_guided`]). Only the work
+    /// depends on them; the percentiles are exact either way.
+    guides: Vec<Option<[u32; 5]>>,
 }
 
 impl MonthSummary {
@@ -634,6 +639,7 @@ impl MonthSummary {
             followed,
             input_ranks,
             metric_ranks: vec![[0; 5]; valid.plan().metrics.len()],
+            guides: vec![None; valid.plan().metrics.len() + 4],
             order: chain
                 .evaluation_order()
                 .into_iter()
@@ -649,7 +655,7 @@ impl MonthSummary {
         if self.users_vary {
             let users = self
                 .selector
-                .percentiles_and_paths(view.users.iter().copied());
+                .percentiles_guided(view.users, &mut self.guides[0]);
             self.input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
             bands.push(users.map(|(percentiles, _)| percentiles));
         } else {
@@ -663,11 +669,18 @@ impl MonthSummary {
             }
         }
         bands.extend(metrics);
-        let total = self.selector.percentiles(view.total_cost.iter().copied());
+        let [.., total_guide, cumulative_guide, per_user_guide] = &mut self.guides[..] else {
+            return bands;
+        };
+        let total = self
+            .selector
+            .percentiles_guided(view.total_cost, total_guide)
+            .map(|(percentiles, _)| percentiles);
         bands.push(total);
         bands.push(
             self.selector
-                .percentiles(view.cumulative_cost.iter().copied()),
+                .percentiles_guided(view.cumulative_cost, cumulative_guide)
+                .map(|(percentiles, _)| percentiles),
         );
         let cost_per_user = if self.users_vary {
             self.per_user.clear();
@@ -678,7 +691,9 @@ impl MonthSummary {
                 .filter(|(_, users)| **users >= 1.0);
             self.per_user
                 .extend(with_users.map(|(cost, users)| cost / users));
-            self.selector.percentiles(self.per_user.iter().copied())
+            self.selector
+                .percentiles_guided(&self.per_user, per_user_guide)
+                .map(|(percentiles, _)| percentiles)
         } else {
             // The same users on every path: dividing by them keeps the cost's
             // order, so its percentiles divided are exactly theirs.
@@ -711,7 +726,9 @@ impl MonthSummary {
                 })
             }
             None => {
-                let selected = self.selector.percentiles_and_paths(metric.iter().copied());
+                let selected = self
+                    .selector
+                    .percentiles_guided(metric, &mut self.guides[1 + index]);
                 self.metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
                 selected.map(|(percentiles, _)| percentiles)
             }

@@ -161,6 +161,71 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// [`Selector::percentiles_and_paths`] of `values`, trying first the
+    /// paths in `guide` (where this quantity's five were last month) and
+    /// leaving there the paths that hold them now.
+    ///
+    /// Most quantities keep their paths' order from month to month (a path
+    /// that samples a high request rate stays high), so the values on those
+    /// paths are usually the percentiles again. One pass checks it exactly:
+    /// a value `v` is the one of rank `r` when fewer than `r + 1` values sort
+    /// below it and more than `r` sort at or below it. Only when a guess
+    /// fails is the full selection run. Any path holding the value serves:
+    /// equal values have equal bits, so what follows them reads the same.
+    pub fn percentiles_guided(
+        &mut self,
+        values: &[f64],
+        guide: &mut Option<[u32; 5]>,
+    ) -> Option<(Percentiles, [u32; 5])> {
+        if let Some(paths) = *guide {
+            let candidates = paths.map(|path| values.get(path as usize).copied());
+            if let [Some(p5), Some(p10), Some(p50), Some(p90), Some(p95)] = candidates {
+                let held = [p5, p10, p50, p90, p95];
+                if hold_their_ranks(values, held, nearest_ranks(values.len())) {
+                    let percentiles = Percentiles {
+                        p5,
+                        p10,
+                        p50,
+                        p90,
+                        p95,
+                    };
+                    return Some((percentiles, paths));
+                }
+            }
+        }
+        let found = self.percentiles_and_paths(values.iter().copied());
+        *guide = found.map(|(_, paths)| paths);
+        found
+    }
+}
+
+/// Whether each of `held` is the value of its rank in `ranks` among
+/// `values`, in the order `f64::total_cmp` gives (as the selection's keys).
+///
+/// Compared as numbers, which vectorises on every target: for a `held`
+/// that is neither zero nor NaN, `<` and `<=` order every value but NaN as
+/// `total_cmp` does (only −0 and +0, and NaNs, differ), so a zero or a NaN
+/// held, or any NaN among the values, says no and the full selection runs.
+fn hold_their_ranks(values: &[f64], held: [f64; 5], ranks: [usize; 5]) -> bool {
+    if held.iter().any(|value| *value == 0.0 || value.is_nan()) {
+        return false;
+    }
+    // Counts as i64, the values' width, so the comparisons vectorise.
+    let mut below = [0i64; 5];
+    let mut at_or_below = [0i64; 5];
+    let mut not_numbers = 0i64;
+    for value in values {
+        for k in 0..5 {
+            below[k] += i64::from(*value < held[k]);
+            at_or_below[k] += i64::from(*value <= held[k]);
+        }
+        not_numbers += i64::from(value.is_nan());
+    }
+    not_numbers == 0
+        && (0..5).all(|k| below[k] as usize <= ranks[k] && ranks[k] < at_or_below[k] as usize)
+}
+
 /// The 0-based ranks of the five percentiles among `n` values (n ≥ 1):
 /// the q-th percentile is the value of rank ⌈q·n⌉.
 pub(super) fn nearest_ranks(n: usize) -> [usize; 5] {
@@ -289,5 +354,82 @@ mod tests {
         assert_eq!((p.p5, p.p50, p.p95), (3.0, 3.0, 3.0));
         let p = percentiles(&[2.0, 1.0]).unwrap();
         assert_eq!((p.p5, p.p50, p.p95), (1.0, 1.0, 2.0));
+    }
+    /// Whatever paths a guide names (right, wrong, out of range, on a zero
+    /// or beside a NaN), the guided percentiles are the full selection's,
+    /// bit for bit, and the guide left names paths holding them.
+    #[test]
+    fn a_guide_never_changes_the_percentiles() {
+        let bits = |p: Percentiles| [p.p5, p.p10, p.p50, p.p90, p.p95].map(f64::to_bits);
+        let columns: Vec<Vec<f64>> = vec![
+            (0..1000)
+                .map(|i| f64::from((i * 7919) % 1000) - 300.0)
+                .collect(),
+            (0..1000).map(|i| f64::from(i % 5)).collect(),
+            (0..400)
+                .map(|i| if i % 2 == 0 { -0.0 } else { 0.0 })
+                .collect(),
+            (0..400)
+                .map(|i| if i == 17 { f64::NAN } else { f64::from(i) })
+                .collect(),
+            (0..400)
+                .map(|i| if i == 3 { -f64::NAN } else { f64::from(i) })
+                .collect(),
+            (0..400)
+                .map(|i| (f64::from(i) * 0.37).exp().min(1e300) - 1e3)
+                .collect(),
+        ];
+        let mut selector = Selector::default();
+        for values in &columns {
+            let (exact, paths) = selector
+                .percentiles_and_paths(values.iter().copied())
+                .expect("values");
+            let n = values.len() as u32;
+            let guides = [
+                None,
+                Some(paths),
+                Some([0, 1, 2, 3, 4]),
+                Some([n - 1; 5]),
+                Some([n, 0, 0, 0, 0]),
+                Some([17, 3, 0, 1, n / 2]),
+            ];
+            for guide in guides {
+                let mut kept = guide;
+                let (found, held) = selector
+                    .percentiles_guided(values, &mut kept)
+                    .expect("values");
+                assert_eq!(bits(found), bits(exact), "{guide:?}");
+                let on_paths = held.map(|path| values[path as usize].to_bits());
+                assert_eq!(on_paths, bits(exact), "{guide:?}");
+                // A guide holding them is kept for the next month.
+                let again = selector
+                    .percentiles_guided(values, &mut kept)
+                    .expect("values");
+                assert_eq!(bits(again.0), bits(exact));
+                assert_eq!(
+                    kept.map(|k| k.map(|p| values[p as usize].to_bits())),
+                    Some(bits(exact))
+                );
+            }
+        }
+        assert_eq!(selector.percentiles_guided(&[], &mut Some([0; 5])), None);
+    }
+
+    /// A right guide is taken without a selection: the paths it names come
+    /// back, where a selection would name the lowest of equal values'.
+    #[test]
+    fn a_right_guide_is_kept() {
+        let values: Vec<f64> = (0..100).map(|i| f64::from(i / 2 + 1)).collect();
+        let mut selector = Selector::default();
+        let ranks = nearest_ranks(values.len()).map(|rank| rank as u32);
+        // Every value is there twice: rank r's value also sits at r ^ 1.
+        let other = ranks.map(|rank| rank ^ 1);
+        let mut guide = Some(other);
+        let (percentiles, held) = selector
+            .percentiles_guided(&values, &mut guide)
+            .expect("values");
+        assert_eq!(held, other);
+        assert_eq!(guide, Some(other));
+        assert_eq!(percentiles, nearest_rank(&values));
     }
 }
