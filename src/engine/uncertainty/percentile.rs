@@ -159,9 +159,7 @@ impl Selector {
         };
         Some((percentiles, picked.map(|(_, path)| path)))
     }
-}
 
-impl Selector {
     /// [`Selector::percentiles_and_paths`] of `values`, trying first the
     /// paths in `guide` (where this quantity's five were last month) and
     /// leaving there the paths that hold them now.
