@@ -594,11 +594,21 @@ pub(super) struct MonthSummary {
     /// follows another is summarised after it, so it reads that metric's
     /// paths of the same month.
     order: Vec<usize>,
-    /// Where each selected quantity's five were last month (users, each
-    /// metric, total cost, cumulative cost, cost per user): the first paths
+    /// Where each selected quantity's five were last month: the first paths
     /// checked this month ([`Selector::percentiles_guided`]). Only the work
     /// depends on them; the percentiles are exact either way.
-    guides: Vec<Option<[u32; 5]>>,
+    guides: Guides,
+}
+
+/// [`MonthSummary`]'s last-month paths, one per quantity it selects.
+#[derive(Default)]
+struct Guides {
+    users: Option<[u32; 5]>,
+    /// By metric index.
+    metrics: Vec<Option<[u32; 5]>>,
+    total: Option<[u32; 5]>,
+    cumulative: Option<[u32; 5]>,
+    per_user: Option<[u32; 5]>,
 }
 
 impl MonthSummary {
@@ -639,7 +649,10 @@ impl MonthSummary {
             followed,
             input_ranks,
             metric_ranks: vec![[0; 5]; valid.plan().metrics.len()],
-            guides: vec![None; valid.plan().metrics.len() + 4],
+            guides: Guides {
+                metrics: vec![None; valid.plan().metrics.len()],
+                ..Guides::default()
+            },
             order: chain
                 .evaluation_order()
                 .into_iter()
@@ -655,7 +668,7 @@ impl MonthSummary {
         if self.users_vary {
             let users = self
                 .selector
-                .percentiles_guided(view.users, &mut self.guides[0]);
+                .percentiles_guided(view.users, &mut self.guides.users);
             self.input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
             bands.push(users.map(|(percentiles, _)| percentiles));
         } else {
@@ -669,17 +682,14 @@ impl MonthSummary {
             }
         }
         bands.extend(metrics);
-        let [.., total_guide, cumulative_guide, per_user_guide] = &mut self.guides[..] else {
-            return bands;
-        };
         let total = self
             .selector
-            .percentiles_guided(view.total_cost, total_guide)
+            .percentiles_guided(view.total_cost, &mut self.guides.total)
             .map(|(percentiles, _)| percentiles);
         bands.push(total);
         bands.push(
             self.selector
-                .percentiles_guided(view.cumulative_cost, cumulative_guide)
+                .percentiles_guided(view.cumulative_cost, &mut self.guides.cumulative)
                 .map(|(percentiles, _)| percentiles),
         );
         let cost_per_user = if self.users_vary {
@@ -692,7 +702,7 @@ impl MonthSummary {
             self.per_user
                 .extend(with_users.map(|(cost, users)| cost / users));
             self.selector
-                .percentiles_guided(&self.per_user, per_user_guide)
+                .percentiles_guided(&self.per_user, &mut self.guides.per_user)
                 .map(|(percentiles, _)| percentiles)
         } else {
             // The same users on every path: dividing by them keeps the cost's
@@ -726,9 +736,8 @@ impl MonthSummary {
                 })
             }
             None => {
-                let selected = self
-                    .selector
-                    .percentiles_guided(metric, &mut self.guides[1 + index]);
+                let guide = &mut self.guides.metrics[index];
+                let selected = self.selector.percentiles_guided(metric, guide);
                 self.metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
                 selected.map(|(percentiles, _)| percentiles)
             }
