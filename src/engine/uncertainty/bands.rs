@@ -586,10 +586,10 @@ pub(super) struct MonthSummary {
     per_user: Vec<f64>,
     users_vary: bool,
     followed: Vec<Option<Source>>,
-    /// The paths at the five percentile ranks of each chain input (users,
-    /// then the drivers) and of each metric.
-    input_ranks: Vec<[u32; 5]>,
-    metric_ranks: Vec<[u32; 5]>,
+    /// The paths at the five percentile ranks of each driver (chain inputs
+    /// after users): a driver keeps its value all run. Users' and each
+    /// selected metric's paths of this month are their [`Guides`].
+    driver_ranks: Vec<[u32; 5]>,
     /// Metric indices in the order the chain evaluates them: a metric that
     /// follows another is summarised after it, so it reads that metric's
     /// paths of the same month.
@@ -633,13 +633,15 @@ impl MonthSummary {
         let followed = valid.chain().followed_sources(spread);
         let mut selector = Selector::default();
         // A driver keeps its value all run, so its ranks are found once.
-        let input_ranks: Vec<[u32; 5]> = std::iter::once([0; 5])
-            .chain(columns.drivers.iter().map(|column| {
+        let driver_ranks: Vec<[u32; 5]> = columns
+            .drivers
+            .iter()
+            .map(|column| {
                 let ranked = (column.len() > 1)
                     .then(|| selector.percentiles_and_paths(column.iter().copied()))
                     .flatten();
                 ranked.map_or([0; 5], |(_, ranks)| ranks)
-            }))
+            })
             .collect();
         let chain = valid.chain();
         MonthSummary {
@@ -647,8 +649,7 @@ impl MonthSummary {
             per_user: Vec::with_capacity(paths),
             users_vary,
             followed,
-            input_ranks,
-            metric_ranks: vec![[0; 5]; valid.plan().metrics.len()],
+            driver_ranks,
             guides: Guides {
                 metrics: vec![None; valid.plan().metrics.len()],
                 ..Guides::default()
@@ -669,7 +670,6 @@ impl MonthSummary {
             let users = self
                 .selector
                 .percentiles_guided(view.users, &mut self.guides.users);
-            self.input_ranks[0] = users.map_or([0; 5], |(_, ranks)| ranks);
             bands.push(users.map(|(percentiles, _)| percentiles));
         } else {
             bands.push(Some(Percentiles::same(view.users[0])));
@@ -717,11 +717,16 @@ impl MonthSummary {
     }
 
     fn metric_percentiles(&mut self, index: usize, metric: &[f64]) -> Option<Percentiles> {
+        // A guide holds the paths its last selection returned, so after this
+        // month's selection it holds this month's; none when there were no
+        // values (or users are the same on every path), and then any path
+        // holds every percentile.
         let ranks = match self.followed.get(index).copied().flatten() {
             // The same on every path: any path holds every percentile.
             Some(Source::Fixed) => Some([0; 5]),
-            Some(Source::Input(input)) => Some(self.input_ranks[input]),
-            Some(Source::Metric(slot)) => Some(self.metric_ranks[slot]),
+            Some(Source::Input(0)) => Some(self.guides.users.unwrap_or([0; 5])),
+            Some(Source::Input(input)) => Some(self.driver_ranks[input - 1]),
+            Some(Source::Metric(slot)) => Some(self.guides.metrics[slot].unwrap_or([0; 5])),
             None => None,
         };
         match ranks {
@@ -737,9 +742,9 @@ impl MonthSummary {
             }
             None => {
                 let guide = &mut self.guides.metrics[index];
-                let selected = self.selector.percentiles_guided(metric, guide);
-                self.metric_ranks[index] = selected.map_or([0; 5], |(_, ranks)| ranks);
-                selected.map(|(percentiles, _)| percentiles)
+                self.selector
+                    .percentiles_guided(metric, guide)
+                    .map(|(percentiles, _)| percentiles)
             }
         }
     }
