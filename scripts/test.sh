@@ -37,6 +37,9 @@ cargo test --locked
 
 step "Browser component tests (wasm-bindgen-test in headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown --test web
+# The engine's own tests marked for the browser: where WebAssembly runs
+# columns in vector lanes written apart from the native loops.
+cargo test --locked --target wasm32-unknown-unknown --lib
 
 headroom_build
 

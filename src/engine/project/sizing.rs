@@ -9,8 +9,12 @@
 //! without them (tests hold the two to each other at every boundary).
 
 use crate::engine::model::plan::{Component, Horizontal, Latency, Thresholds, Tiered};
-use crate::engine::model::validate::{TierTable, MAX_TIER_METRICS};
+use crate::engine::model::validate::{Staircase, TierTable, MAX_TIER_METRICS};
 use crate::engine::project::queueing::Queue;
+
+// WebAssembly's vector lanes for the column loops (natively, plain loops).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod lanes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[repr(u8)]
@@ -342,6 +346,33 @@ impl HorizontalRule {
             self.cost_and_status(load, limits)
         }
     }
+
+    /// Every path's cost into `costs` and status into `statuses`, as
+    /// [`HorizontalRule::cost_and_status_saturating`] gives them. Natively
+    /// one path at a time: its branches, well predicted as most paths agree,
+    /// beat lanes that divide on every path. In WebAssembly the lanes first
+    /// (`lanes::horizontal`), then the paths they flag.
+    #[inline(always)]
+    fn size_paths(
+        &self,
+        loads: &[f64],
+        costs: &mut [f64],
+        statuses: &mut [u8],
+        limits: &mut LatencyLimits,
+    ) {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let (first, only_flagged) = (lanes::horizontal(self, loads, costs, statuses), true);
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let (first, only_flagged) = (0, false);
+        let paths = loads.iter().zip(costs.iter_mut()).zip(statuses.iter_mut());
+        for ((load, cost), status) in paths.skip(first) {
+            if !only_flagged || *status & FLAGGED != 0 {
+                let (path_cost, path_status) = self.cost_and_status_saturating(*load, limits);
+                *cost = path_cost;
+                *status = path_status as u8;
+            }
+        }
+    }
 }
 
 /// Units in service for `load`: active units (as [`size_horizontal`]
@@ -530,67 +561,82 @@ pub(crate) fn size_component(
 }
 
 /// Sizes one component on every path: `loads[k][path]` is the k-th quantity
-/// it carries on `path`. Writes each path's cost (adds it to what `costs`
-/// holds, with `ADD`: a running total) and hands its status to
-/// `report(path, status)`, exactly as [`size_component`] would give them.
+/// it carries on `path`. Writes each path's cost into `costs` and its
+/// [`Status`] (as its `u8`) into `statuses`, exactly as [`size_component`]
+/// would give them.
+///
+/// Written as passes with no branch on a path's values (selects, not
+/// jumps), so they vectorise: loads differ from path to path, and a
+/// mispredicted branch waits on the divisions before it. What a pass cannot
+/// answer without branching (a latency target to check) it marks, and a
+/// second pass sizes those paths one by one.
 #[inline(always)]
-pub(crate) fn size_column<const ADD: bool>(
+pub(crate) fn size_column(
     component: &Component,
     table: &TierTable,
     month: u32,
     limits: &mut LatencyLimits,
     loads: &[&[f64]],
     costs: &mut [f64],
-    mut report: impl FnMut(usize, Status),
+    statuses: &mut [u8],
 ) {
     match (component, &table.staircase) {
         (Component::Horizontal(h), _) => {
             let rule = HorizontalRule::new(h, month, limits);
-            for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
-                let (path_cost, path_status) = rule.cost_and_status_saturating(*load, limits);
-                put::<ADD>(cost, path_cost);
-                report(path, path_status);
-            }
+            rule.size_paths(loads[0], costs, statuses, limits);
         }
         (Component::Tiered(t), Some(staircase)) => {
-            for (path, (load, cost)) in loads[0].iter().zip(costs).enumerate() {
-                let step = staircase.step(*load);
-                let limit = staircase.limits[step];
-                put::<ADD>(cost, staircase.prices[step]);
-                // Over capacity outranks any utilization: no division then.
-                let status = if *load > limit {
-                    Status::OverCapacity
-                } else {
-                    // `tier_utilization` for one limit: max(0, load / limit).
-                    let ratio = load / limit;
-                    let utilization = if ratio > 0.0 { ratio } else { 0.0 };
-                    status(utilization, false, t.thresholds)
-                };
-                report(path, status);
-            }
+            staircase_pass(staircase, t.thresholds, loads[0], costs, statuses);
         }
         (Component::Tiered(t), None) => {
             let metrics = loads.len().min(MAX_TIER_METRICS);
             let mut path_loads = [0.0; MAX_TIER_METRICS];
-            for (path, cost) in costs.iter_mut().enumerate() {
+            for (path, (cost, status)) in costs.iter_mut().zip(statuses.iter_mut()).enumerate() {
                 for (load, column) in path_loads.iter_mut().zip(loads) {
                     *load = column[path];
                 }
-                let (path_cost, status) = tiered_cost_and_status(t, table, &path_loads[..metrics]);
-                put::<ADD>(cost, path_cost);
-                report(path, status);
+                let (path_cost, path_status) =
+                    tiered_cost_and_status(t, table, &path_loads[..metrics]);
+                *cost = path_cost;
+                *status = path_status as u8;
             }
         }
     }
 }
 
-/// A path's cost written, or added to a running total.
+/// The bit of a status byte that marks a path sized again one at a time
+/// ([`lanes::horizontal`]); statuses fit in the bits below.
+const FLAGGED: u8 = 1 << 7;
+
+/// A one-metric tiered component's cost and status (as its `u8`) on every
+/// path: the price and limit of the load's step, over capacity beyond the
+/// limit (no division then), else the utilization's level. In WebAssembly
+/// the lanes (`lanes::staircase`) size all but an odd last path.
 #[inline(always)]
-fn put<const ADD: bool>(slot: &mut f64, cost: f64) {
-    if ADD {
-        *slot += cost;
-    } else {
-        *slot = cost;
+fn staircase_pass(
+    staircase: &Staircase,
+    thresholds: Thresholds,
+    loads: &[f64],
+    costs: &mut [f64],
+    statuses: &mut [u8],
+) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let first = lanes::staircase(staircase, thresholds, loads, costs, statuses);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let first = 0;
+    let paths = loads.iter().zip(costs.iter_mut()).zip(statuses.iter_mut());
+    for ((load, cost), path_status) in paths.skip(first) {
+        let step = staircase.step(*load);
+        let limit = staircase.limits[step];
+        *cost = staircase.prices[step];
+        *path_status = if *load > limit {
+            Status::OverCapacity
+        } else {
+            // `tier_utilization` for one limit: max(0, load / limit).
+            let ratio = load / limit;
+            let utilization = if ratio > 0.0 { ratio } else { 0.0 };
+            status(utilization, false, thresholds)
+        } as u8;
     }
 }
 
@@ -598,6 +644,9 @@ fn put<const ADD: bool>(slot: &mut f64, cost: f64) {
 mod tests {
     use super::*;
     use crate::engine::model::templates;
+
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
     use crate::engine::model::validate::validate;
 
     #[test]
@@ -659,7 +708,10 @@ mod tests {
                      {"name": "b", "price": 1, "limits": {"users": 7e12}}]}],
         "scenarios": [{"name": "s", "growth": {"model": "compound", "growth": 0, "churn": 0}}]}"#;
 
-    #[test]
+    // Also run in headless Chromium (scripts/test.sh): there the columns
+    // run in WebAssembly's vector lanes, written apart from the loops here.
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn a_column_sizes_every_path_as_one_path_does() {
         let odd: crate::engine::model::plan::Plan =
             serde_json::from_str(ODD_COMPONENTS).expect("a plan");
@@ -688,15 +740,15 @@ mod tests {
                     .collect();
                 let column_refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
                 let mut costs = vec![f64::NAN; loads.len()];
-                let mut statuses = vec![None; loads.len()];
-                size_column::<false>(
+                let mut statuses = vec![u8::MAX; loads.len()];
+                size_column(
                     component,
                     table,
                     0,
                     &mut LatencyLimits::new(component),
                     &column_refs,
                     &mut costs,
-                    |path, status| statuses[path] = Some(status),
+                    &mut statuses,
                 );
                 for path in 0..loads.len() {
                     let mut limits = LatencyLimits::new(component);
@@ -704,7 +756,7 @@ mod tests {
                         size_component(component, table, 0, &mut limits, |k| columns[k][path]);
                     assert_eq!(
                         (costs[path].to_bits(), statuses[path]),
-                        (one.cost.to_bits(), Some(one.status)),
+                        (one.cost.to_bits(), one.status as u8),
                         "{id}, component {index}, load {}",
                         loads[path]
                     );
@@ -714,7 +766,18 @@ mod tests {
     }
 
     fn interesting_loads(component: &Component, table: &TierTable) -> Vec<f64> {
-        let mut edges: Vec<f64> = vec![0.0, -0.0, -5.0, 1e-300, 5e-324, 1e15];
+        // NaN and infinity too: formulas never yield them, but the lanes and
+        // the one-path sizing must still agree on them.
+        let mut edges: Vec<f64> = vec![
+            0.0,
+            -0.0,
+            -5.0,
+            1e-300,
+            5e-324,
+            1e15,
+            f64::NAN,
+            f64::INFINITY,
+        ];
         match component {
             Component::Horizontal(h) => {
                 let per_unit = h.capacity() * h.utilization_target();
@@ -879,14 +942,14 @@ mod commitment_tests {
         for month in [0, 2, 13, 14] {
             let mut costs = vec![f64::NAN; loads.len()];
             let mut limits = LatencyLimits::default();
-            size_column::<false>(
+            size_column(
                 &component,
                 &table,
                 month,
                 &mut limits,
                 &[&loads],
                 &mut costs,
-                |_, _| {},
+                &mut vec![0; loads.len()],
             );
             for (path, load) in loads.iter().enumerate() {
                 let one = size_component(&component, &table, month, &mut limits, |_| *load);

@@ -159,6 +159,29 @@ pub struct Crossings {
 impl Crossings {
     pub const NEVER: u16 = u16::MAX;
 
+    /// Records `month` for each path whose status (a [`Status`] as its
+    /// `u8`) is red or over capacity for the first time. A separate pass
+    /// from the sizing, with no branch on a path's status, so it vectorises.
+    fn record(&mut self, component: usize, month: u16, statuses: &[u8]) {
+        if self.not_yet_over[component] == 0 {
+            // Every path has been over capacity (so red too): nothing
+            // more to record.
+            return;
+        }
+        let paths = component * self.paths..(component + 1) * self.paths;
+        let (red, over) = (&mut self.red[paths.clone()], &mut self.over[paths]);
+        // This month if the status says so, else NEVER: masks, not branches.
+        let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
+        let mut newly_over = 0;
+        for ((red, over), status) in red.iter_mut().zip(over.iter_mut()).zip(statuses) {
+            let now_over = *status == Status::OverCapacity as u8;
+            newly_over += usize::from(now_over & (*over == Crossings::NEVER));
+            *red = (*red).min(month_if(*status >= Status::Red as u8));
+            *over = (*over).min(month_if(now_over));
+        }
+        self.not_yet_over[component] -= newly_over;
+    }
+
     fn new(components: usize, paths: usize) -> Crossings {
         Crossings {
             paths,
@@ -283,20 +306,15 @@ pub fn simulate_with(
     mut observe: impl FnMut(&MonthView<'_>),
 ) -> (Crossings, Option<String>) {
     let plan = valid.plan();
-    let resolved = valid.resolved();
     let chain = valid.chain();
-    let lines = plan.components.len() + plan.costs.len();
 
     let mut state = chain.column_state(paths);
     let mut users = vec![plan.baseline_users; paths];
     let mut movements = Movements::new(valid, scenario, columns, paths);
     let mut total = vec![0.0; paths];
     let mut cumulative = vec![0.0; paths];
-    // Percentage lines read other lines' columns: only then is every line
-    // kept in a column of its own (else each is added into the total).
-    let line_by_line = has_percentage_lines(plan);
-    let mut line_columns = vec![vec![0.0; paths]; if line_by_line { lines } else { 0 }];
     let mut crossings = Crossings::new(plan.components.len(), paths);
+    let mut costs = MonthCosts::new(plan, paths);
     let mut break_even = BreakEven::new(plan, paths);
 
     for month in 0..=plan.horizon_months {
@@ -329,21 +347,8 @@ pub fn simulate_with(
                 Quantity::Metric(index) => metrics[index],
             }
         };
-        // Without percentage lines, the same sums in the same order with no
-        // column per line: each line added into the total from zero.
-        if !line_by_line {
-            total.fill(0.0);
-        }
-        let into = (&mut line_columns[..], &mut total[..]);
         let limits = &mut *latency_limits;
-        if line_by_line {
-            size_components::<false>(valid, month, &column_of, limits, into, &mut crossings);
-            fill_line_costs(plan, resolved, month, &column_of, &mut line_columns);
-            sum_lines(&line_columns, &mut total);
-        } else {
-            size_components::<true>(valid, month, &column_of, limits, into, &mut crossings);
-            add_cost_lines(plan, resolved, month, &column_of, &mut total);
-        }
+        costs.total(valid, month, &column_of, limits, &mut total, &mut crossings);
         for (cumulative, cost) in cumulative.iter_mut().zip(&total) {
             *cumulative += cost;
         }
@@ -467,70 +472,118 @@ impl Movements {
     }
 }
 
-/// Sizes every component over all paths, one column at a time, its cost into
-/// its line's column (with `ADD`: added into the total instead); and
-/// records the month each path first goes red and over capacity.
-fn size_components<'a, const ADD: bool>(
+/// Where [`size_components`] puts each component's cost on every path.
+enum CostsInto<'a> {
+    /// Into its line's column (by component index).
+    Lines(&'a mut [Vec<f64>]),
+    /// Added into the running total.
+    Total(&'a mut [f64]),
+}
+
+/// Sizes every component over all paths, one column at a time, its cost
+/// where `into` says; and records the month each path first goes red and
+/// over capacity.
+fn size_components<'a>(
     valid: &ValidPlan,
     month: u32,
     column_of: &impl Fn(Quantity) -> &'a [f64],
     latency_limits: &mut [LatencyLimits],
-    (line_columns, total): (&mut [Vec<f64>], &mut [f64]),
+    mut into: CostsInto,
+    (sized_costs, statuses): (&mut [f64], &mut [u8]),
     crossings: &mut Crossings,
 ) {
     let plan = valid.plan();
     let resolved = valid.resolved();
-    let paths = crossings.paths;
     let components = plan
         .components
         .iter()
         .zip(resolved.component_loads.iter().zip(&resolved.tier_tables));
     for (index, (component, (loads, table))) in components.enumerate() {
         let load_columns: Vec<&[f64]> = loads.iter().map(|quantity| column_of(*quantity)).collect();
-        let plan_month = month;
-        // Months count from 0 to the horizon, which validation bounds
-        // well below `NEVER`.
-        let month = month as u16;
-        let costs: &mut [f64] = if ADD {
-            &mut *total
-        } else {
-            &mut line_columns[index]
+        let costs: &mut [f64] = match &mut into {
+            CostsInto::Lines(columns) => &mut columns[index],
+            CostsInto::Total(_) => &mut *sized_costs,
         };
-        if crossings.not_yet_over[index] == 0 {
-            // Every path has been over capacity (so red too): nothing
-            // more to record.
-            size_column::<ADD>(
-                component,
-                table,
-                plan_month,
-                &mut latency_limits[index],
-                &load_columns,
-                costs,
-                |_, _| {},
-            );
-            continue;
-        }
-        let red = &mut crossings.red[index * paths..(index + 1) * paths];
-        let over = &mut crossings.over[index * paths..(index + 1) * paths];
-        let mut newly_over = 0;
-        size_column::<ADD>(
+        size_column(
             component,
             table,
-            plan_month,
+            month,
             &mut latency_limits[index],
             &load_columns,
             costs,
-            |path, status| {
-                // This month if the status says so, else NEVER: masks, not
-                // branches, as statuses differ from path to path.
-                let month_if = |crossed: bool| month | !u16::from(crossed).wrapping_neg();
-                let now_over = status == Status::OverCapacity;
-                newly_over += usize::from(now_over & (over[path] == Crossings::NEVER));
-                red[path] = red[path].min(month_if(status >= Status::Red));
-                over[path] = over[path].min(month_if(now_over));
-            },
+            statuses,
         );
-        crossings.not_yet_over[index] -= newly_over;
+        if let CostsInto::Total(total) = &mut into {
+            for (total, cost) in total.iter_mut().zip(&*sized_costs) {
+                *total += cost;
+            }
+        }
+        // Months count from 0 to the horizon, which validation bounds
+        // well below `NEVER`.
+        crossings.record(index, month as u16, statuses);
+    }
+}
+
+/// What a month's costs are worked out in, kept from month to month: one
+/// component's cost and status on every path, as [`size_column`] leaves
+/// them, and each line's column when lines are kept apart.
+struct MonthCosts {
+    costs: Vec<f64>,
+    statuses: Vec<u8>,
+    /// Percentage lines read other lines' columns: only then is every line
+    /// kept in a column of its own (else each is added into the total).
+    line_by_line: bool,
+    line_columns: Vec<Vec<f64>>,
+}
+
+impl MonthCosts {
+    fn new(plan: &Plan, paths: usize) -> MonthCosts {
+        let line_by_line = has_percentage_lines(plan);
+        let lines = plan.components.len() + plan.costs.len();
+        MonthCosts {
+            costs: vec![0.0; paths],
+            statuses: vec![0; paths],
+            line_by_line,
+            line_columns: vec![vec![0.0; paths]; if line_by_line { lines } else { 0 }],
+        }
+    }
+
+    /// Every path's total cost in `month` into `total`, recording its
+    /// components' crossings.
+    fn total<'a>(
+        &mut self,
+        valid: &ValidPlan,
+        month: u32,
+        column_of: &impl Fn(Quantity) -> &'a [f64],
+        latency_limits: &mut [LatencyLimits],
+        total: &mut [f64],
+        crossings: &mut Crossings,
+    ) {
+        let (plan, resolved) = (valid.plan(), valid.resolved());
+        let into = if self.line_by_line {
+            CostsInto::Lines(&mut self.line_columns)
+        } else {
+            // The same sums in the same order with no column per line: each
+            // line added into the total from zero.
+            total.fill(0.0);
+            CostsInto::Total(&mut *total)
+        };
+        let sized = (&mut self.costs[..], &mut self.statuses[..]);
+        size_components(
+            valid,
+            month,
+            column_of,
+            latency_limits,
+            into,
+            sized,
+            crossings,
+        );
+        if self.line_by_line {
+            fill_line_costs(plan, resolved, month, column_of, &mut self.line_columns);
+            sum_lines(&self.line_columns, total);
+        } else {
+            add_cost_lines(plan, resolved, month, column_of, total);
+        }
     }
 }
 
