@@ -565,8 +565,8 @@ impl UnitsTally {
     /// One month of the term: `loads` on every path.
     pub fn observe(&mut self, h: &Horizontal, loads: &[f64]) {
         self.months += 1;
-        for (fewest, load) in self.fewest.iter_mut().zip(loads) {
-            let units = units_in_service(h, *load, &mut self.latency);
+        let units = units_in_service(h, loads, &mut self.latency);
+        for (fewest, units) in self.fewest.iter_mut().zip(units) {
             if let Some(count) = self.counts.get_mut(units as usize) {
                 *count += 1;
             }

@@ -375,12 +375,21 @@ impl HorizontalRule {
     }
 }
 
-/// Units in service for `load`: active units (as [`size_horizontal`]
-/// counts them, with any latency target) plus spares.
-pub fn units_in_service(h: &Horizontal, load: f64, limits: &mut LatencyLimits) -> u32 {
-    let active = HorizontalRule::new(h, u32::MAX, limits).active(load, limits);
-    // A whole number between two u32 bounds.
-    (active.units as u32).saturating_add(h.spare_units)
+/// Units in service for each of `loads`, in order: active units (as
+/// [`size_horizontal`] counts them, with any latency target) plus spares.
+/// The rule's constants are worked out once for all of them.
+pub fn units_in_service<'a>(
+    h: &Horizontal,
+    loads: &'a [f64],
+    limits: &'a mut LatencyLimits,
+) -> impl Iterator<Item = u32> + 'a {
+    let rule = HorizontalRule::new(h, u32::MAX, limits);
+    let spare = h.spare_units;
+    loads.iter().map(move |load| {
+        let active = rule.active(*load, limits);
+        // A whole number between two u32 bounds.
+        (active.units as u32).saturating_add(spare)
+    })
 }
 
 /// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`,
