@@ -6,7 +6,9 @@
 //! ([`size_column`]). A path's cost and status are bit-identical either way:
 //! the column loops run the same arithmetic, count statuses instead of
 //! branching on them, and skip only divisions whose answer is certain
-//! without them (tests hold the two to each other at every boundary).
+//! without them; in WebAssembly, vector lanes run it two paths at a time
+//! (`lanes`). Tests hold the two to each other at every boundary, natively
+//! and in Chromium.
 
 use crate::engine::model::plan::{Component, Horizontal, Latency, Thresholds, Tiered};
 use crate::engine::model::validate::{Staircase, TierTable, MAX_TIER_METRICS};
@@ -574,11 +576,11 @@ pub(crate) fn size_component(
 /// [`Status`] (as its `u8`) into `statuses`, exactly as [`size_component`]
 /// would give them.
 ///
-/// Written as passes with no branch on a path's values (selects, not
-/// jumps), so they vectorise: loads differ from path to path, and a
-/// mispredicted branch waits on the divisions before it. What a pass cannot
-/// answer without branching (a latency target to check) it marks, and a
-/// second pass sizes those paths one by one.
+/// Natively one path at a time. In WebAssembly, where Chromium finds no
+/// vector lanes in such loops, horizontal and one-metric tiered components
+/// run two paths at a time in lanes written for it (`lanes`), which leave
+/// what they cannot answer without branching (a latency target's search)
+/// to a second pass, one path at a time.
 #[inline(always)]
 pub(crate) fn size_column(
     component: &Component,
@@ -613,8 +615,8 @@ pub(crate) fn size_column(
     }
 }
 
-/// The bit of a status byte that marks a path sized again one at a time
-/// ([`lanes::horizontal`]); statuses fit in the bits below.
+/// The bit of a status byte that marks a path to size again one at a time
+/// (`lanes::horizontal`); statuses fit in the bits below.
 const FLAGGED: u8 = 1 << 7;
 
 /// A one-metric tiered component's cost and status (as its `u8`) on every
@@ -912,7 +914,9 @@ mod commitment_tests {
 
     /// 3 units committed for months 2–13 at 40% off a $100 unit: $180 a
     /// month used or not, and $100 for each unit in service above 3.
-    #[test]
+    // Also in headless Chromium, where the column runs in vector lanes.
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn committed_units_are_paid_in_the_term_whether_used_or_not() {
         let h = backend(Some(Commitment {
             units: 3,

@@ -160,8 +160,8 @@ impl Crossings {
     pub const NEVER: u16 = u16::MAX;
 
     /// Records `month` for each path whose status (a [`Status`] as its
-    /// `u8`) is red or over capacity for the first time. A separate pass
-    /// from the sizing, with no branch on a path's status, so it vectorises.
+    /// `u8`) is red or over capacity for the first time: a pass of its own
+    /// after the sizing, masks rather than branches on a path's status.
     fn record(&mut self, component: usize, month: u16, statuses: &[u8]) {
         if self.not_yet_over[component] == 0 {
             // Every path has been over capacity (so red too): nothing
