@@ -2,7 +2,7 @@
 //! WebAssembly's 128-bit lanes (compiled only there, with SIMD).
 //!
 //! Chromium's compiler does not find lanes in the plain loops, and there a
-//! component's month took about twice what it does natively. Each lane runs
+//! component's month took 1.5 to 1.8 times what it does natively. Each lane runs
 //! the one-path arithmetic in its order, and IEEE operations are correctly
 //! rounded in a lane as outside one; a comparison's mask stands in for each
 //! branch. So every bit agrees with the plain loops:
