@@ -370,19 +370,30 @@ pub(crate) fn sum_lines(columns: &[Vec<f64>], total: &mut [f64]) {
 
 /// Price per unit above a free allowance, with graduated volume tiers: the
 /// units of the billable quantity above each tier's `above` cost its price.
+///
+/// The floor at zero and the cap at a tier's top are comparisons rather
+/// than `f64::max` and `f64::min`: the same numbers (a NaN quantity bills
+/// nothing either way, and a zero of either sign adds nothing), but in
+/// WebAssembly `max` and `min` are calls, where a comparison lets the
+/// Monte Carlo's column of paths run in vector lanes.
 pub fn usage_cost(
     quantity: f64,
     price: f64,
     free: f64,
     tiers: &[crate::engine::model::plan::VolumeTier],
 ) -> f64 {
-    let billable = (quantity - free).max(0.0);
+    let billable = at_least_zero(quantity - free);
     let mut cost = 0.0;
     let mut lower = 0.0;
     let mut current_price = price;
     for tier in tiers {
         if billable > lower {
-            cost += (billable.min(tier.above) - lower).max(0.0) * current_price;
+            let top = if billable < tier.above {
+                billable
+            } else {
+                tier.above
+            };
+            cost += at_least_zero(top - lower) * current_price;
         }
         lower = tier.above;
         current_price = tier.price;
@@ -391,6 +402,16 @@ pub fn usage_cost(
         cost += (billable - lower) * current_price;
     }
     cost
+}
+
+/// `x` when above zero, else zero (NaN included): `x.max(0.0)` as a
+/// comparison.
+fn at_least_zero(x: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else {
+        0.0
+    }
 }
 
 fn todays_capacity(
@@ -475,7 +496,71 @@ fn todays_capacity(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::model::plan::VolumeTier;
     use crate::engine::model::templates;
+
+    /// The usage price with comparisons is the one written with `max` and
+    /// `min` (the plan format's formula), bit for bit: quantities below,
+    /// at and above the allowance and each tier's top, zeros of both signs,
+    /// NaN and infinities, with and without volume tiers.
+    #[test]
+    fn usage_cost_is_the_max_and_min_formula() {
+        let written = |quantity: f64, price: f64, free: f64, tiers: &[VolumeTier]| {
+            let billable = (quantity - free).max(0.0);
+            let (mut cost, mut lower, mut current_price) = (0.0, 0.0, price);
+            for tier in tiers {
+                if billable > lower {
+                    cost += (billable.min(tier.above) - lower).max(0.0) * current_price;
+                }
+                lower = tier.above;
+                current_price = tier.price;
+            }
+            if billable > lower {
+                cost += (billable - lower) * current_price;
+            }
+            cost
+        };
+        let tier = |above: f64, price: f64| VolumeTier { above, price };
+        let tier_sets = [
+            vec![],
+            vec![tier(1000.0, 0.05)],
+            vec![tier(100.0, 0.5), tier(100.0, 0.25), tier(5000.0, 0.0)],
+        ];
+        let quantities = [
+            -0.0,
+            0.0,
+            -5.0,
+            1.0,
+            99.0,
+            100.0,
+            100.5,
+            1000.0,
+            1100.0,
+            1e12,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            5100.0,
+        ];
+        let mut checked = 0;
+        for tiers in &tier_sets {
+            for free in [0.0, -0.0, 100.0] {
+                for price in [0.0, 0.023, 2.5] {
+                    for quantity in quantities {
+                        let got = usage_cost(quantity, price, free, tiers);
+                        let want = written(quantity, price, free, tiers);
+                        assert_eq!(
+                            got.to_bits(),
+                            want.to_bits(),
+                            "{quantity} at {price} above {free} with {tiers:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 3 * 3 * quantities.len());
+    }
 
     /// Adding each cost line into the total as it is worked out gives the
     /// sums a column per line gives, bit for bit: every template without a
