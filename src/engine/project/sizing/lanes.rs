@@ -131,11 +131,34 @@ pub(super) fn staircase(
     let (yellow, red) = (splat(thresholds.yellow), splat(thresholds.red));
     let zero = splat(0.0);
     let over_capacity = i64x2_splat(i64::from(Status::OverCapacity as u8));
-    let first = (splat(staircase.limits[0]), splat(staircase.prices[0]));
-    let steps: Vec<(v128, v128, v128)> = staircase
-        .holds
+    // Only the steps some lane moves past and some does not are run: a
+    // step holding every load moves none (nor do those after it, holding
+    // more), and with no NaN among the loads every lane moves past a step
+    // below the smallest load, so all start beyond it.
+    let (lowest, highest, any_nan) = extent(loads);
+    let holds = &staircase.holds;
+    let moved = holds.iter().take_while(|hold| **hold < highest).count();
+    let passed = if any_nan {
+        0
+    } else {
+        holds[..moved]
+            .iter()
+            .take_while(|hold| **hold < lowest)
+            .count()
+    };
+    let first = (
+        splat(staircase.limits[passed]),
+        splat(staircase.prices[passed]),
+    );
+    let steps: Vec<(v128, v128, v128)> = holds[passed..moved]
         .iter()
-        .zip(staircase.limits.iter().zip(&staircase.prices).skip(1))
+        .zip(
+            staircase
+                .limits
+                .iter()
+                .zip(&staircase.prices)
+                .skip(passed + 1),
+        )
         .map(|(holds, (limit, price))| (splat(*holds), splat(*limit), splat(*price)))
         .collect();
     for (load, costs, statuses) in pairs(loads, costs, statuses) {
@@ -153,4 +176,25 @@ pub(super) fn staircase(
         store(costs, statuses, price, status);
     }
     loads.len() / 2 * 2
+}
+
+/// The smallest and largest of the loads the lanes size (all but an odd
+/// last one), NaN left out, and whether there is a NaN among them.
+/// No loads give +∞ and −∞.
+fn extent(loads: &[f64]) -> (f64, f64, bool) {
+    let (mut low, mut high) = (f64x2_splat(f64::INFINITY), f64x2_splat(f64::NEG_INFINITY));
+    let mut not_numbers = i64x2_splat(0);
+    for pair in loads.chunks_exact(2) {
+        let load = f64x2(pair[0], pair[1]);
+        low = v128_bitselect(load, low, f64x2_lt(load, low));
+        high = v128_bitselect(load, high, f64x2_gt(load, high));
+        not_numbers = v128_or(not_numbers, f64x2_ne(load, load));
+    }
+    let lanes = |v: v128| (f64x2_extract_lane::<0>(v), f64x2_extract_lane::<1>(v));
+    let ((low_0, low_1), (high_0, high_1)) = (lanes(low), lanes(high));
+    (
+        if low_1 < low_0 { low_1 } else { low_0 },
+        if high_1 > high_0 { high_1 } else { high_0 },
+        v128_any_true(not_numbers),
+    )
 }
