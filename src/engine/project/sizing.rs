@@ -748,8 +748,8 @@ mod tests {
                     .windows(3)
                     .chain(sorted.windows(4))
                     .filter(|_| tiered);
+                let at = format!("{id}, component {index}");
                 for column in std::iter::once(loads.as_slice()).chain(windows) {
-                    let at = format!("{id}, component {index}");
                     assert_column_sizes_as_one_path(plan, index, column, &at);
                 }
             }

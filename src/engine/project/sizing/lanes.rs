@@ -150,16 +150,14 @@ pub(super) fn staircase(
         splat(staircase.limits[passed]),
         splat(staircase.prices[passed]),
     );
+    // Step `s` holds up to `holds[s]`; a load beyond it moves on to the
+    // limit and price at `s + 1`.
+    let next = passed + 1..moved + 1;
     let steps: Vec<(v128, v128, v128)> = holds[passed..moved]
         .iter()
-        .zip(
-            staircase
-                .limits
-                .iter()
-                .zip(&staircase.prices)
-                .skip(passed + 1),
-        )
-        .map(|(holds, (limit, price))| (splat(*holds), splat(*limit), splat(*price)))
+        .zip(&staircase.limits[next.clone()])
+        .zip(&staircase.prices[next])
+        .map(|((holds, limit), price)| (splat(*holds), splat(*limit), splat(*price)))
         .collect();
     for (load, costs, statuses) in pairs(loads, costs, statuses) {
         let (mut limit, mut price) = first;
