@@ -124,10 +124,12 @@ impl Chain {
         );
         state.evaluated = true;
         for metric in &self.metrics {
-            run_columns(metric, state, month, inputs);
+            let checked = run_columns(metric, state, month, inputs);
             let result = &state.values[metric.slot];
-            // A branch-free scan (it vectorises); the slow search runs only on failure.
-            let all_finite = result.iter().fold(true, |ok, value| ok & value.is_finite());
+            // Checked by the formula's last operation, else by a branch-free
+            // scan (it vectorises); the slow search runs only on failure.
+            let all_finite = checked
+                .unwrap_or_else(|| result.iter().fold(true, |ok, value| ok & value.is_finite()));
             if !all_finite {
                 let path = result
                     .iter()
@@ -214,7 +216,26 @@ impl Chain {
     }
 }
 
-fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32, inputs: &[&[f64]]) {
+/// `$f::<true>(…)` if `$last` (the call checks its results), else `$f::<false>(…)`.
+macro_rules! checking_if {
+    ($last:expr, $f:ident($($arg:expr),*)) => {
+        if $last {
+            $f::<true>($($arg),*)
+        } else {
+            $f::<false>($($arg),*)
+        }
+    };
+}
+
+/// Runs `metric` over every path. When its last operation was an
+/// arithmetic one, whether all its values are finite (checked in that
+/// operation's pass); else `None`.
+fn run_columns(
+    metric: &CompiledMetric,
+    state: &mut ColumnState,
+    month: u32,
+    inputs: &[&[f64]],
+) -> Option<bool> {
     let ColumnState {
         paths,
         values,
@@ -237,7 +258,8 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32, inp
             Src::Stack => unreachable!("stack operands are handled by the caller"),
         }
     };
-    for instr in &metric.code {
+    let mut checked = None;
+    for (index, instr) in metric.code.iter().enumerate() {
         match *instr {
             Instr::Push(src) => {
                 let out = &mut stack[top];
@@ -251,19 +273,34 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32, inp
                 }
                 unary_in_place(function, &mut stack[top - 1]);
             }
-            Instr::Binary(op, a, b) => match (a == Src::Stack, b == Src::Stack) {
-                (true, true) => {
-                    let (low, high) = stack.split_at_mut(top - 1);
-                    binary_in_place_left(op, &mut low[top - 2], Column::Slice(&high[0]));
-                    top -= 1;
+            Instr::Binary(op, a, b) => {
+                // The formula's last operation checks its result as it goes.
+                let last = index + 1 == metric.code.len();
+                let finite = match (a == Src::Stack, b == Src::Stack) {
+                    (true, true) => {
+                        let (low, high) = stack.split_at_mut(top - 1);
+                        let (out, right) = (&mut low[top - 2], Column::Slice(&high[0]));
+                        top -= 1;
+                        checking_if!(last, binary_in_place_left(op, out, right))
+                    }
+                    (true, false) => {
+                        let out = &mut stack[top - 1];
+                        checking_if!(last, binary_in_place_left(op, out, read(b)))
+                    }
+                    (false, true) => {
+                        let out = &mut stack[top - 1];
+                        checking_if!(last, binary_in_place_right(op, read(a), out))
+                    }
+                    (false, false) => {
+                        let out = &mut stack[top];
+                        top += 1;
+                        checking_if!(last, binary_into(op, out, read(a), read(b), paths))
+                    }
+                };
+                if last {
+                    checked = Some(finite);
                 }
-                (true, false) => binary_in_place_left(op, &mut stack[top - 1], read(b)),
-                (false, true) => binary_in_place_right(op, read(a), &mut stack[top - 1]),
-                (false, false) => {
-                    binary_into(op, &mut stack[top], read(a), read(b), paths);
-                    top += 1;
-                }
-            },
+            }
             Instr::Min(count) | Instr::Max(count) => {
                 let is_min = matches!(instr, Instr::Min(_));
                 let first = top - count;
@@ -296,6 +333,7 @@ fn run_columns(metric: &CompiledMetric, state: &mut ColumnState, month: u32, inp
     }
     debug_assert_eq!(top, 1, "a formula leaves one value");
     std::mem::swap(&mut values[metric.slot], &mut stack[0]);
+    checked
 }
 
 #[inline(always)]
@@ -337,34 +375,78 @@ macro_rules! for_each_operator {
     };
 }
 
+/// Keeps `value` in `slot`; with `CHECKED`, also notes in `finite` whether
+/// it is finite, so a formula's last operation checks its result in the
+/// same pass rather than in one of its own.
+#[inline(always)]
+fn keep<const CHECKED: bool>(slot: &mut f64, value: f64, finite: &mut bool) {
+    *slot = value;
+    if CHECKED {
+        *finite &= value.is_finite();
+    }
+}
+
 /// `out[i] = a[i] op b[i]`, in one pass: one loop shape per operator, no
-/// per-element dispatch.
-fn binary_into(op: BinaryOp, out: &mut Vec<f64>, a: Column<'_>, b: Column<'_>, paths: usize) {
+/// per-element dispatch. With `CHECKED`, whether every result is finite
+/// (else `true`).
+fn binary_into<const CHECKED: bool>(
+    op: BinaryOp,
+    out: &mut Vec<f64>,
+    a: Column<'_>,
+    b: Column<'_>,
+    paths: usize,
+) -> bool {
+    let mut finite = true;
+    let mut noted = |value: f64| {
+        if CHECKED {
+            finite &= value.is_finite();
+        }
+        value
+    };
     out.clear();
     for_each_operator!(op, f => match (a, b) {
-        (Column::Scalar(x), Column::Scalar(y)) => out.resize(paths, f(x, y)),
-        (Column::Slice(xs), Column::Scalar(y)) => out.extend(xs.iter().map(|x| f(*x, y))),
-        (Column::Scalar(x), Column::Slice(ys)) => out.extend(ys.iter().map(|y| f(x, *y))),
+        (Column::Scalar(x), Column::Scalar(y)) => out.resize(paths, noted(f(x, y))),
+        (Column::Slice(xs), Column::Scalar(y)) => out.extend(xs.iter().map(|x| noted(f(*x, y)))),
+        (Column::Scalar(x), Column::Slice(ys)) => out.extend(ys.iter().map(|y| noted(f(x, *y)))),
         (Column::Slice(xs), Column::Slice(ys)) => {
-            out.extend(xs.iter().zip(ys).map(|(x, y)| f(*x, *y)))
+            out.extend(xs.iter().zip(ys).map(|(x, y)| noted(f(*x, *y))))
         }
-    })
+    });
+    finite || out.is_empty()
 }
 
-/// `out[i] = out[i] op b[i]`.
-fn binary_in_place_left(op: BinaryOp, out: &mut [f64], b: Column<'_>) {
+/// `out[i] = out[i] op b[i]`; with `CHECKED`, whether every result is finite.
+fn binary_in_place_left<const CHECKED: bool>(op: BinaryOp, out: &mut [f64], b: Column<'_>) -> bool {
+    let mut finite = true;
     for_each_operator!(op, f => match b {
-        Column::Scalar(y) => out.iter_mut().for_each(|x| *x = f(*x, y)),
-        Column::Slice(ys) => out.iter_mut().zip(ys).for_each(|(x, y)| *x = f(*x, *y)),
-    })
+        Column::Scalar(y) => out
+            .iter_mut()
+            .for_each(|x| keep::<CHECKED>(x, f(*x, y), &mut finite)),
+        Column::Slice(ys) => out
+            .iter_mut()
+            .zip(ys)
+            .for_each(|(x, y)| keep::<CHECKED>(x, f(*x, *y), &mut finite)),
+    });
+    finite
 }
 
-/// `out[i] = a[i] op out[i]`.
-fn binary_in_place_right(op: BinaryOp, a: Column<'_>, out: &mut [f64]) {
+/// `out[i] = a[i] op out[i]`; with `CHECKED`, whether every result is finite.
+fn binary_in_place_right<const CHECKED: bool>(
+    op: BinaryOp,
+    a: Column<'_>,
+    out: &mut [f64],
+) -> bool {
+    let mut finite = true;
     for_each_operator!(op, f => match a {
-        Column::Scalar(x) => out.iter_mut().for_each(|y| *y = f(x, *y)),
-        Column::Slice(xs) => out.iter_mut().zip(xs).for_each(|(y, x)| *y = f(*x, *y)),
-    })
+        Column::Scalar(x) => out
+            .iter_mut()
+            .for_each(|y| keep::<CHECKED>(y, f(x, *y), &mut finite)),
+        Column::Slice(xs) => out
+            .iter_mut()
+            .zip(xs)
+            .for_each(|(y, x)| keep::<CHECKED>(y, f(*x, *y), &mut finite)),
+    });
+    finite
 }
 
 fn unary_in_place(function: UnaryFn, out: &mut [f64]) {
