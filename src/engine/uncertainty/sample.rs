@@ -166,24 +166,27 @@ fn square_point(rng: &mut Pcg64Mcg) -> (f64, f64) {
 
 /// Two independent standard normals: a point drawn uniformly in the square
 /// (−1, 1)², kept when inside the unit circle (s = x² + y² in (0, 1)), scaled
-/// by `sqrt(−2 ln s ÷ s)`. Exact operations and `libm`, so portable.
+/// by `sqrt(−2 ln s ÷ s)`. Exact operations and `libm`, so portable. The
+/// square root is IEEE's correctly rounded one everywhere, so it is the
+/// language's (an instruction in WebAssembly; `libm`'s is a software one).
 fn polar_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
     loop {
         let (x, y) = square_point(rng);
         let s = x * x + y * y;
         if s > 0.0 && s < 1.0 {
-            let scale = libm::sqrt(-2.0 * libm::log(s) / s);
+            let scale = (-2.0 * libm::log(s) / s).sqrt();
             return (x * scale, y * scale);
         }
     }
 }
 
-/// Two independent standard normals (Box–Muller), computed with `libm`.
+/// Two independent standard normals (Box–Muller), computed with `libm`
+/// (but the square root, correctly rounded everywhere).
 fn standard_normal_pair(rng: &mut Pcg64Mcg) -> (f64, f64) {
     // 1 − u is in (0, 1], so the logarithm is finite.
     let u1: f64 = 1.0 - rng.random::<f64>();
     let u2: f64 = rng.random::<f64>();
-    let radius = libm::sqrt(-2.0 * libm::log(u1));
+    let radius = (-2.0 * libm::log(u1)).sqrt();
     let angle = 2.0 * std::f64::consts::PI * u2;
     (radius * libm::cos(angle), radius * libm::sin(angle))
 }
