@@ -274,29 +274,10 @@ fn run_columns(
                 unary_in_place(function, &mut stack[top - 1]);
             }
             Instr::Binary(op, a, b) => {
-                // The formula's last operation checks its result as it goes.
+                // The formula's last operation checks its results as it goes.
                 let last = index + 1 == metric.code.len();
-                let finite = match (a == Src::Stack, b == Src::Stack) {
-                    (true, true) => {
-                        let (low, high) = stack.split_at_mut(top - 1);
-                        let (out, right) = (&mut low[top - 2], Column::Slice(&high[0]));
-                        top -= 1;
-                        checking_if!(last, binary_in_place_left(op, out, right))
-                    }
-                    (true, false) => {
-                        let out = &mut stack[top - 1];
-                        checking_if!(last, binary_in_place_left(op, out, read(b)))
-                    }
-                    (false, true) => {
-                        let out = &mut stack[top - 1];
-                        checking_if!(last, binary_in_place_right(op, read(a), out))
-                    }
-                    (false, false) => {
-                        let out = &mut stack[top];
-                        top += 1;
-                        checking_if!(last, binary_into(op, out, read(a), read(b), paths))
-                    }
-                };
+                let finite;
+                (top, finite) = run_binary(op, (a, b), stack, top, &read, paths, last);
                 if last {
                     checked = Some(finite);
                 }
@@ -334,6 +315,48 @@ fn run_columns(
     debug_assert_eq!(top, 1, "a formula leaves one value");
     std::mem::swap(&mut values[metric.slot], &mut stack[0]);
     checked
+}
+
+/// One arithmetic instruction over every path, on the stack up to `top`:
+/// the new top, and when `last` (checking its results), whether they are
+/// all finite.
+#[inline(always)]
+fn run_binary<'a>(
+    op: BinaryOp,
+    (a, b): (Src, Src),
+    stack: &mut [Vec<f64>],
+    top: usize,
+    read: &impl Fn(Src) -> Column<'a>,
+    paths: usize,
+    last: bool,
+) -> (usize, bool) {
+    match (a == Src::Stack, b == Src::Stack) {
+        (true, true) => {
+            let (low, high) = stack.split_at_mut(top - 1);
+            let (out, right) = (&mut low[top - 2], Column::Slice(&high[0]));
+            let finite = checking_if!(last, binary_in_place_left(op, out, right));
+            (top - 1, finite)
+        }
+        (true, false) => {
+            let out = &mut stack[top - 1];
+            (
+                top,
+                checking_if!(last, binary_in_place_left(op, out, read(b))),
+            )
+        }
+        (false, true) => {
+            let out = &mut stack[top - 1];
+            (
+                top,
+                checking_if!(last, binary_in_place_right(op, read(a), out)),
+            )
+        }
+        (false, false) => {
+            let out = &mut stack[top];
+            let finite = checking_if!(last, binary_into(op, out, read(a), read(b), paths));
+            (top + 1, finite)
+        }
+    }
 }
 
 #[inline(always)]
