@@ -398,15 +398,15 @@ macro_rules! for_each_operator {
     };
 }
 
-/// Keeps `value` in `slot`; with `CHECKED`, also notes in `finite` whether
-/// it is finite, so a formula's last operation checks its result in the
-/// same pass rather than in one of its own.
+/// `value`, noting in `finite` (with `CHECKED`) whether it is finite: a
+/// formula's last operation checks its results in its own pass, not in a
+/// scan of their own.
 #[inline(always)]
-fn keep<const CHECKED: bool>(slot: &mut f64, value: f64, finite: &mut bool) {
-    *slot = value;
+fn noted<const CHECKED: bool>(value: f64, finite: &mut bool) -> f64 {
     if CHECKED {
         *finite &= value.is_finite();
     }
+    value
 }
 
 /// `out[i] = a[i] op b[i]`, in one pass: one loop shape per operator, no
@@ -420,19 +420,14 @@ fn binary_into<const CHECKED: bool>(
     paths: usize,
 ) -> bool {
     let mut finite = true;
-    let mut noted = |value: f64| {
-        if CHECKED {
-            finite &= value.is_finite();
-        }
-        value
-    };
+    let mut note = |value: f64| noted::<CHECKED>(value, &mut finite);
     out.clear();
     for_each_operator!(op, f => match (a, b) {
-        (Column::Scalar(x), Column::Scalar(y)) => out.resize(paths, noted(f(x, y))),
-        (Column::Slice(xs), Column::Scalar(y)) => out.extend(xs.iter().map(|x| noted(f(*x, y)))),
-        (Column::Scalar(x), Column::Slice(ys)) => out.extend(ys.iter().map(|y| noted(f(x, *y)))),
+        (Column::Scalar(x), Column::Scalar(y)) => out.resize(paths, note(f(x, y))),
+        (Column::Slice(xs), Column::Scalar(y)) => out.extend(xs.iter().map(|x| note(f(*x, y)))),
+        (Column::Scalar(x), Column::Slice(ys)) => out.extend(ys.iter().map(|y| note(f(x, *y)))),
         (Column::Slice(xs), Column::Slice(ys)) => {
-            out.extend(xs.iter().zip(ys).map(|(x, y)| noted(f(*x, *y))))
+            out.extend(xs.iter().zip(ys).map(|(x, y)| note(f(*x, *y))))
         }
     });
     finite || out.is_empty()
@@ -444,11 +439,11 @@ fn binary_in_place_left<const CHECKED: bool>(op: BinaryOp, out: &mut [f64], b: C
     for_each_operator!(op, f => match b {
         Column::Scalar(y) => out
             .iter_mut()
-            .for_each(|x| keep::<CHECKED>(x, f(*x, y), &mut finite)),
+            .for_each(|x| *x = noted::<CHECKED>(f(*x, y), &mut finite)),
         Column::Slice(ys) => out
             .iter_mut()
             .zip(ys)
-            .for_each(|(x, y)| keep::<CHECKED>(x, f(*x, *y), &mut finite)),
+            .for_each(|(x, y)| *x = noted::<CHECKED>(f(*x, *y), &mut finite)),
     });
     finite
 }
@@ -463,11 +458,11 @@ fn binary_in_place_right<const CHECKED: bool>(
     for_each_operator!(op, f => match a {
         Column::Scalar(x) => out
             .iter_mut()
-            .for_each(|y| keep::<CHECKED>(y, f(x, *y), &mut finite)),
+            .for_each(|y| *y = noted::<CHECKED>(f(x, *y), &mut finite)),
         Column::Slice(xs) => out
             .iter_mut()
             .zip(xs)
-            .for_each(|(y, x)| keep::<CHECKED>(y, f(*x, *y), &mut finite)),
+            .for_each(|(y, x)| *y = noted::<CHECKED>(f(*x, *y), &mut finite)),
     });
     finite
 }
