@@ -26,6 +26,12 @@ pub struct ColumnState {
     read_through_prev: Vec<bool>,
     stack: Vec<Vec<f64>>,
     evaluated: bool,
+    /// Whether each metric's values are the same on every path this month
+    /// (and last month): worked out once, on one path, then copied.
+    uniform: Vec<bool>,
+    previous_uniform: Vec<bool>,
+    /// One path's worth of values, for evaluating a uniform metric.
+    probe: ScalarState,
 }
 
 impl ColumnState {
@@ -87,6 +93,10 @@ impl Chain {
                 .collect(),
             stack: vec![vec![0.0; paths]; self.max_stack],
             evaluated: false,
+            uniform: vec![false; metrics],
+            // Before the first month every metric is 0 on every path.
+            previous_uniform: vec![true; metrics],
+            probe: self.scalar_state(),
         }
     }
 
@@ -114,6 +124,7 @@ impl Chain {
         let paths = state.paths;
         if state.evaluated {
             std::mem::swap(&mut state.values, &mut state.previous);
+            std::mem::swap(&mut state.uniform, &mut state.previous_uniform);
         }
         // A single value stays single: instructions read it as a scalar.
         assert!(
@@ -124,7 +135,13 @@ impl Chain {
         );
         state.evaluated = true;
         for metric in &self.metrics {
-            let checked = run_columns(metric, state, month, inputs);
+            let uniform = paths > 0 && reads_only_uniform(metric, state, inputs);
+            state.uniform[metric.slot] = uniform;
+            let checked = if uniform {
+                Some(run_uniform(metric, state, month, inputs))
+            } else {
+                run_columns(metric, state, month, inputs)
+            };
             let result = &state.values[metric.slot];
             // Checked by the formula's last operation, else by a branch-free
             // scan (it vectorises); the slow search runs only on failure.
@@ -227,6 +244,59 @@ macro_rules! checking_if {
     };
 }
 
+/// Whether everything `metric` reads is the same on every path: constants,
+/// the month, single-valued inputs and uniform metrics. Its values then are
+/// too (each path runs the same operations on the same numbers).
+fn reads_only_uniform(metric: &CompiledMetric, state: &ColumnState, inputs: &[&[f64]]) -> bool {
+    let uniform = |src: Src| match src {
+        Src::Const(_) | Src::Month | Src::PrevMonth | Src::Stack => true,
+        Src::Input(index) => inputs[index].len() == 1,
+        Src::PrevInput(index) => state.previous_inputs[index].len() == 1,
+        Src::Metric(slot) => state.uniform[slot],
+        Src::PrevMetric(slot) => state.previous_uniform[slot],
+    };
+    metric.code.iter().all(|instr| match *instr {
+        Instr::Push(src) | Instr::Unary(_, src) | Instr::PrevOr(src) => uniform(src),
+        Instr::Binary(_, a, b) => uniform(a) && uniform(b),
+        Instr::Min(_) | Instr::Max(_) | Instr::Select => true,
+    })
+}
+
+/// Runs a metric that [`reads_only_uniform`] on one path (the single-path
+/// evaluator, which gives the columns' bits) and gives every path its
+/// value; whether that value is finite.
+fn run_uniform(
+    metric: &CompiledMetric,
+    state: &mut ColumnState,
+    month: u32,
+    inputs: &[&[f64]],
+) -> bool {
+    let first = |column: &[f64]| column.first().copied().unwrap_or(f64::NAN);
+    let probe = &mut state.probe;
+    let firsts = |into: &mut Vec<f64>, columns: &mut dyn Iterator<Item = &[f64]>| {
+        into.clear();
+        into.extend(columns.map(first));
+    };
+    firsts(&mut probe.inputs, &mut inputs.iter().copied());
+    firsts(
+        &mut probe.previous_inputs,
+        &mut state.previous_inputs.iter().map(Vec::as_slice),
+    );
+    firsts(
+        &mut probe.values,
+        &mut state.values.iter().map(Vec::as_slice),
+    );
+    firsts(
+        &mut probe.previous,
+        &mut state.previous.iter().map(Vec::as_slice),
+    );
+    let value = run_scalar(metric, probe, month);
+    let values = &mut state.values[metric.slot];
+    values.clear();
+    values.resize(state.paths, value);
+    value.is_finite()
+}
+
 /// Runs `metric` over every path. When its last operation was an
 /// arithmetic one, whether all its values are finite (checked in that
 /// operation's pass); else `None`.
@@ -242,6 +312,8 @@ fn run_columns(
         previous,
         previous_inputs,
         stack,
+        uniform,
+        previous_uniform,
         ..
     } = state;
     let paths = *paths;
@@ -252,9 +324,9 @@ fn run_columns(
             Src::Month => Column::Scalar(f64::from(month)),
             Src::PrevMonth => Column::Scalar(f64::from(month) - 1.0),
             Src::Input(index) => column_of(inputs[index]),
-            Src::Metric(slot) => Column::Slice(&values[slot]),
+            Src::Metric(slot) => metric_column(values, uniform, slot),
             Src::PrevInput(index) => column_of(&previous_inputs[index]),
-            Src::PrevMetric(slot) => Column::Slice(&previous[slot]),
+            Src::PrevMetric(slot) => metric_column(previous, previous_uniform, slot),
             Src::Stack => unreachable!("stack operands are handled by the caller"),
         }
     };
@@ -482,6 +554,15 @@ fn unary_in_place(function: UnaryFn, out: &mut [f64]) {
         UnaryFn::Sqrt => each!(f64::sqrt),
         UnaryFn::Ln => each!(libm::log),
         UnaryFn::Exp => each!(libm::exp),
+    }
+}
+
+/// A stored metric: a uniform one is read as its one value (the same bits
+/// on every path).
+fn metric_column<'c>(columns: &'c [Vec<f64>], uniform: &[bool], slot: usize) -> Column<'c> {
+    match columns[slot].first() {
+        Some(value) if uniform[slot] => Column::Scalar(*value),
+        _ => Column::Slice(&columns[slot]),
     }
 }
 

@@ -317,6 +317,9 @@ pub fn simulate_with(
     let mut costs = MonthCosts::new(plan, paths);
     let mut break_even = BreakEven::new(plan, paths);
 
+    // Without shocks, seasons or a sampled growth parameter every path has
+    // the same users: the formulas read them as one value.
+    let users_uniform = movements.is_none() && !columns.growth_varies() && paths > 0;
     for month in 0..=plan.horizon_months {
         match &mut movements {
             // The growth model's users are the users.
@@ -329,7 +332,12 @@ pub fn simulate_with(
                 movements.users(month, &mut users);
             }
         }
-        let inputs: Vec<&[f64]> = std::iter::once(users.as_slice())
+        let users_read = if users_uniform {
+            &users[..1]
+        } else {
+            &users[..]
+        };
+        let inputs: Vec<&[f64]> = std::iter::once(users_read)
             .chain(columns.drivers.iter().map(Vec::as_slice))
             .collect();
         if let Err(error) = chain.evaluate_columns(&mut state, month, &inputs) {
