@@ -522,6 +522,8 @@ pub struct UnitsTally {
     fewest: Vec<u32>,
     months: u32,
     latency: LatencyLimits,
+    /// This month's units on every path (kept to be reused).
+    units: Vec<Option<u32>>,
 }
 
 impl UnitsTally {
@@ -532,6 +534,7 @@ impl UnitsTally {
             fewest: vec![u32::MAX; paths],
             months: 0,
             latency: LatencyLimits::of(h.latency),
+            units: Vec::new(),
         }
     }
 
@@ -565,8 +568,12 @@ impl UnitsTally {
     /// One month of the term: `loads` on every path.
     pub fn observe(&mut self, h: &Horizontal, loads: &[f64]) {
         self.months += 1;
-        let units = units_in_service(h, loads, &mut self.latency);
-        for (fewest, units) in self.fewest.iter_mut().zip(units) {
+        units_in_service(h, loads, &mut self.latency, &mut self.units);
+        for (fewest, units) in self
+            .fewest
+            .iter_mut()
+            .zip(self.units.iter().flatten().copied())
+        {
             if let Some(count) = self.counts.get_mut(units as usize) {
                 *count += 1;
             }

@@ -380,18 +380,24 @@ impl HorizontalRule {
 /// Units in service for each of `loads`, in order: active units (as
 /// [`size_horizontal`] counts them, with any latency target) plus spares.
 /// The rule's constants are worked out once for all of them.
-pub fn units_in_service<'a>(
+/// In WebAssembly the lanes (`lanes::active_units`) count all but the paths
+/// they cannot be sure of, which are counted here one at a time.
+pub fn units_in_service(
     h: &Horizontal,
-    loads: &'a [f64],
-    limits: &'a mut LatencyLimits,
-) -> impl Iterator<Item = u32> + 'a {
+    loads: &[f64],
+    limits: &mut LatencyLimits,
+    units: &mut Vec<Option<u32>>,
+) {
     let rule = HorizontalRule::new(h, u32::MAX, limits);
-    let spare = h.spare_units;
-    loads.iter().map(move |load| {
-        let active = rule.active(*load, limits);
+    units.clear();
+    units.resize(loads.len(), None);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    lanes::active_units(&rule, loads, units);
+    for (load, units) in loads.iter().zip(units.iter_mut()) {
         // A whole number between two u32 bounds.
-        (active.units as u32).saturating_add(spare)
-    })
+        let active = units.unwrap_or_else(|| rule.active(*load, limits).units as u32);
+        *units = Some(active.saturating_add(h.spare_units));
+    }
 }
 
 /// `units = clamp(ceil(load / (capacity × target)), min, max) + spare`,
@@ -785,9 +791,19 @@ mod tests {
             &mut costs,
             &mut statuses,
         );
+        // A horizontal component's units in service over the column (a
+        // commitment's tally) are one-path sizing's too.
+        let mut units = Vec::new();
+        if let Component::Horizontal(h) = component {
+            units_in_service(h, loads, &mut LatencyLimits::new(component), &mut units);
+        }
         for path in 0..loads.len() {
             let mut limits = LatencyLimits::new(component);
             let one = size_component(component, table, 0, &mut limits, |k| columns[k][path]);
+            if let Component::Horizontal(h) = component {
+                let alone = size_horizontal(h, loads[path]).units;
+                assert_eq!(units[path], alone, "{at}, units at load {}", loads[path]);
+            }
             assert_eq!(
                 (costs[path].to_bits(), statuses[path]),
                 (one.cost.to_bits(), one.status as u8),

@@ -67,13 +67,9 @@ pub(super) fn horizontal(
     statuses: &mut [u8],
 ) -> usize {
     let splat = f64x2_splat;
-    let (per_unit, capacity) = (
-        splat(rule.per_unit_at_target),
-        splat(rule.capacity_per_unit),
-    );
-    let (min, max) = (splat(rule.min_units), splat(rule.max_units));
+    let units = UnitLanes::new(rule);
+    let capacity = splat(rule.capacity_per_unit);
     let (yellow, red) = (splat(rule.thresholds.yellow), splat(rule.thresholds.red));
-    let (over_above, one_unit_rate) = (splat(rule.over_above), splat(rule.one_unit_rate));
     let (spare, committed) = (splat(rule.spare_units), splat(rule.committed));
     let (unit_cost, committed_cost) = (splat(rule.unit_cost), splat(rule.committed_cost));
     let zero = splat(0.0);
@@ -81,19 +77,14 @@ pub(super) fn horizontal(
     let flag = i64x2_splat(i64::from(FLAGGED));
     let mut flags = i64x2_splat(0);
     for (load, costs, statuses) in pairs(loads, costs, statuses) {
-        // As `active_and_utilization`.
-        let positive = f64x2_gt(load, zero);
-        let needed = v128_and(f64x2_ceil(f64x2_div(load, per_unit)), positive);
-        let active = v128_bitselect(max, needed, f64x2_gt(needed, max));
-        let active = v128_bitselect(min, active, f64x2_lt(needed, min));
+        let Active {
+            positive,
+            active,
+            over,
+            sure,
+        } = units.active(load);
         let utilization = v128_and(f64x2_div(load, f64x2_mul(capacity, active)), positive);
-        let over = f64x2_gt(load, over_above);
         let status = v128_bitselect(over_capacity, level(utilization, yellow, red), over);
-        // As `active`'s first answers, before its search.
-        let sure = v128_or(
-            v128_or(f64x2_le(load, zero), over),
-            f64x2_le(load, f64x2_mul(one_unit_rate, active)),
-        );
         let flagged = v128_andnot(flag, sure);
         flags = v128_or(flags, flagged);
         // As `cost_of(active + spare)`.
@@ -110,6 +101,88 @@ pub(super) fn horizontal(
         0
     } else {
         done
+    }
+}
+
+/// A horizontal component's active units, two paths at a time, as
+/// `HorizontalRule::active` counts them before any latency search.
+struct UnitLanes {
+    per_unit: v128,
+    min: v128,
+    max: v128,
+    over_above: v128,
+    one_unit_rate: v128,
+}
+
+/// Two paths' active units, which of them carry a positive load and a load
+/// beyond the largest setup, and on which the units are sure (no latency
+/// search could ask for more).
+struct Active {
+    positive: v128,
+    active: v128,
+    over: v128,
+    sure: v128,
+}
+
+impl UnitLanes {
+    fn new(rule: &HorizontalRule) -> UnitLanes {
+        let splat = f64x2_splat;
+        UnitLanes {
+            per_unit: splat(rule.per_unit_at_target),
+            min: splat(rule.min_units),
+            max: splat(rule.max_units),
+            over_above: splat(rule.over_above),
+            one_unit_rate: splat(rule.one_unit_rate),
+        }
+    }
+
+    #[inline(always)]
+    fn active(&self, load: v128) -> Active {
+        let zero = f64x2_splat(0.0);
+        // As `active_and_utilization`.
+        let positive = f64x2_gt(load, zero);
+        let needed = v128_and(f64x2_ceil(f64x2_div(load, self.per_unit)), positive);
+        let active = v128_bitselect(self.max, needed, f64x2_gt(needed, self.max));
+        let active = v128_bitselect(self.min, active, f64x2_lt(needed, self.min));
+        let over = f64x2_gt(load, self.over_above);
+        // As `active`'s first answers, before its search.
+        let sure = v128_or(
+            v128_or(f64x2_le(load, zero), over),
+            f64x2_le(load, f64x2_mul(self.one_unit_rate, active)),
+        );
+        Active {
+            positive,
+            active,
+            over,
+            sure,
+        }
+    }
+}
+
+/// A horizontal component's active units on every path, as
+/// `HorizontalRule::active` counts them, into `units`: where a latency
+/// search might ask for more (see [`horizontal`]), and on an odd last
+/// path, `None`, for the caller to count one at a time.
+pub(super) fn active_units(rule: &HorizontalRule, loads: &[f64], units: &mut [Option<u32>]) {
+    let lanes = UnitLanes::new(rule);
+    let pairs = loads.chunks_exact(2).zip(units.chunks_exact_mut(2));
+    for (load, units) in pairs {
+        let Active { active, sure, .. } = lanes.active(f64x2(load[0], load[1]));
+        // A whole number between two u32 bounds, as the one-path count.
+        let count = |active: f64, sure: i64| (sure != 0).then_some(active as u32);
+        units[0] = count(
+            f64x2_extract_lane::<0>(active),
+            i64x2_extract_lane::<0>(sure),
+        );
+        units[1] = count(
+            f64x2_extract_lane::<1>(active),
+            i64x2_extract_lane::<1>(sure),
+        );
+    }
+    if loads.len() % 2 == 1 {
+        if let Some(last) = units.last_mut() {
+            *last = None;
+        }
     }
 }
 
