@@ -85,16 +85,17 @@ impl Selector {
         values: impl IntoIterator<Item = f64>,
     ) -> Option<(Percentiles, [u32; 5])> {
         self.keys.clear();
-        self.keys
-            .extend(values.into_iter().map(|value| ordered(value.to_bits())));
+        // The keys' range is found as they are made, in the same pass.
+        let (mut low, mut high) = (u64::MAX, 0u64);
+        self.keys.extend(values.into_iter().map(|value| {
+            let key = ordered(value.to_bits());
+            low = low.min(key);
+            high = high.max(key);
+            key
+        }));
         let n = self.keys.len();
         if n == 0 {
             return None;
-        }
-        let (mut low, mut high) = (u64::MAX, 0u64);
-        for key in &self.keys {
-            low = low.min(*key);
-            high = high.max(*key);
         }
         let value = |key: u64| f64::from_bits(unordered(key));
         if low == high {
