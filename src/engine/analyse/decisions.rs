@@ -569,6 +569,7 @@ impl UnitsTally {
     pub fn observe(&mut self, h: &Horizontal, loads: &[f64]) {
         self.months += 1;
         units_in_service(h, loads, &mut self.latency, &mut self.units);
+        // Every path has its count (`units_in_service` leaves none out).
         for (fewest, units) in self
             .fewest
             .iter_mut()

@@ -27,7 +27,7 @@ pub struct ColumnState {
     stack: Vec<Vec<f64>>,
     evaluated: bool,
     /// Whether each metric's values are the same on every path this month
-    /// (and last month): worked out once, on one path, then copied.
+    /// (then worked out once, on one path, and copied), and last month.
     uniform: Vec<bool>,
     previous_uniform: Vec<bool>,
     /// One path's worth of values, for evaluating a uniform metric.

@@ -381,7 +381,8 @@ impl HorizontalRule {
 /// [`size_horizontal`] counts them, with any latency target) plus spares.
 /// The rule's constants are worked out once for all of them.
 /// In WebAssembly the lanes (`lanes::active_units`) count all but the paths
-/// they cannot be sure of, which are counted here one at a time.
+/// they cannot be sure of, which are counted here one at a time; on return
+/// every entry of `units` is `Some`.
 pub fn units_in_service(
     h: &Horizontal,
     loads: &[f64],
