@@ -207,26 +207,19 @@ impl Chain {
         path: usize,
         value: f64,
     ) -> FormulaError {
-        let pick = |columns: &[&[f64]]| {
-            columns
-                .iter()
-                .map(|column| {
-                    if column.len() == 1 {
-                        column[0]
-                    } else {
-                        column[path]
-                    }
-                })
-                .collect::<Vec<f64>>()
+        let pick = |columns: &[Vec<f64>]| {
+            let mut picked = Vec::new();
+            values_at(&mut picked, columns, path);
+            picked
         };
-        let slices =
-            |columns: &[Vec<f64>]| pick(&columns.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        let mut given = Vec::new();
+        values_at(&mut given, inputs, path);
         let lookup = Lookup {
             month,
-            inputs: &pick(inputs),
-            previous_inputs: &slices(&state.previous_inputs),
-            values: &slices(&state.values),
-            previous: &slices(&state.previous),
+            inputs: &given,
+            previous_inputs: &pick(&state.previous_inputs),
+            values: &pick(&state.values),
+            previous: &pick(&state.previous),
             chain: self,
         };
         diagnose(metric, &lookup, value)
@@ -271,25 +264,11 @@ fn run_uniform(
     month: u32,
     inputs: &[&[f64]],
 ) -> bool {
-    let first = |column: &[f64]| column.first().copied().unwrap_or(f64::NAN);
     let probe = &mut state.probe;
-    let firsts = |into: &mut Vec<f64>, columns: &mut dyn Iterator<Item = &[f64]>| {
-        into.clear();
-        into.extend(columns.map(first));
-    };
-    firsts(&mut probe.inputs, &mut inputs.iter().copied());
-    firsts(
-        &mut probe.previous_inputs,
-        &mut state.previous_inputs.iter().map(Vec::as_slice),
-    );
-    firsts(
-        &mut probe.values,
-        &mut state.values.iter().map(Vec::as_slice),
-    );
-    firsts(
-        &mut probe.previous,
-        &mut state.previous.iter().map(Vec::as_slice),
-    );
+    values_at(&mut probe.inputs, inputs, 0);
+    values_at(&mut probe.previous_inputs, &state.previous_inputs, 0);
+    values_at(&mut probe.values, &state.values, 0);
+    values_at(&mut probe.previous, &state.previous, 0);
     let value = run_scalar(metric, probe, month);
     let values = &mut state.values[metric.slot];
     values.clear();
@@ -555,6 +534,21 @@ fn unary_in_place(function: UnaryFn, out: &mut [f64]) {
         UnaryFn::Ln => each!(libm::log),
         UnaryFn::Exp => each!(libm::exp),
     }
+}
+
+/// Each column's value on path `path` into `into` (a single value is every
+/// path's; NaN for an empty column).
+fn values_at<C: AsRef<[f64]>>(
+    into: &mut Vec<f64>,
+    columns: impl IntoIterator<Item = C>,
+    path: usize,
+) {
+    into.clear();
+    into.extend(columns.into_iter().map(|column| {
+        let column = column.as_ref();
+        let at = if column.len() == 1 { 0 } else { path };
+        column.get(at).copied().unwrap_or(f64::NAN)
+    }));
 }
 
 /// A stored metric: a uniform one is read as its one value (the same bits

@@ -317,9 +317,9 @@ pub fn simulate_with(
     let mut costs = MonthCosts::new(plan, paths);
     let mut break_even = BreakEven::new(plan, paths);
 
-    // Without shocks, seasons or a sampled growth parameter every path has
-    // the same users: the formulas read them as one value.
-    let users_uniform = movements.is_none() && !columns.growth_varies() && paths > 0;
+    // Without shocks or a sampled growth parameter every path has the same
+    // users (seasons multiply them all alike): the formulas read one value.
+    let users_uniform = !columns.users_vary(plan, scenario) && paths > 0;
     for month in 0..=plan.horizon_months {
         match &mut movements {
             // The growth model's users are the users.
