@@ -201,28 +201,50 @@ impl Selector {
 
 /// Whether each of `held` is the value of its rank in `ranks` among
 /// `values`, in the order `f64::total_cmp` gives (as the selection's keys).
+/// `held` are values taken from `values`.
 ///
 /// Compared as numbers, which vectorises on every target: for a `held`
 /// that is neither zero nor NaN, `<` and `<=` order every value but NaN as
 /// `total_cmp` does (only −0 and +0, and NaNs, differ), so a zero or a NaN
 /// held, or any NaN among the values, says no and the full selection runs.
+///
+/// Rank `r`'s value is `v` when fewer than `r + 1` values sort below it and
+/// more than `r` at or below it. Each `held` is itself one of the values,
+/// so more than `below` sort at or below it: exactly `r` below settles it
+/// without the second count. One pass counts only what sorts below; the
+/// second, counting what sorts at or below, runs only when ties may hold a
+/// rank (fewer than `r` below), as for whole-number quantities.
 fn hold_their_ranks(values: &[f64], held: [f64; 5], ranks: [usize; 5]) -> bool {
     if held.iter().any(|value| *value == 0.0 || value.is_nan()) {
         return false;
     }
+    // Percentiles never fall as the rank rises: values out of order cannot
+    // hold the five ranks, and no pass is needed to say so.
+    if held.windows(2).any(|pair| pair[0] > pair[1]) {
+        return false;
+    }
     // Counts as i64, the values' width, so the comparisons vectorise.
     let mut below = [0i64; 5];
-    let mut at_or_below = [0i64; 5];
     let mut not_numbers = 0i64;
     for value in values {
         for k in 0..5 {
             below[k] += i64::from(*value < held[k]);
-            at_or_below[k] += i64::from(*value <= held[k]);
         }
         not_numbers += i64::from(value.is_nan());
     }
-    not_numbers == 0
-        && (0..5).all(|k| below[k] as usize <= ranks[k] && ranks[k] < at_or_below[k] as usize)
+    if not_numbers != 0 || (0..5).any(|k| below[k] as usize > ranks[k]) {
+        return false;
+    }
+    if (0..5).all(|k| below[k] as usize == ranks[k]) {
+        return true;
+    }
+    let mut at_or_below = [0i64; 5];
+    for value in values {
+        for k in 0..5 {
+            at_or_below[k] += i64::from(*value <= held[k]);
+        }
+    }
+    (0..5).all(|k| ranks[k] < at_or_below[k] as usize)
 }
 
 /// The 0-based ranks of the five percentiles among `n` values (n ≥ 1):
