@@ -43,6 +43,12 @@ impl ColumnState {
     pub fn metric(&self, index: usize) -> &[f64] {
         &self.values[index]
     }
+
+    /// Whether each metric (by index) was the same on every path this month:
+    /// worked out once and copied, so its column holds one value throughout.
+    pub fn uniform_metrics(&self) -> &[bool] {
+        &self.uniform
+    }
 }
 
 /// Working memory for evaluating a chain for one path.

@@ -678,7 +678,8 @@ impl MonthSummary {
         for at in 0..self.order.len() {
             let index = self.order[at];
             if let (Some(slot), Some(metric)) = (metrics.get_mut(index), view.metrics.get(index)) {
-                *slot = self.metric_percentiles(index, metric);
+                let uniform = view.uniform_metrics.get(index).copied().unwrap_or(false);
+                *slot = self.metric_percentiles(index, metric, uniform);
             }
         }
         bands.extend(metrics);
@@ -716,7 +717,18 @@ impl MonthSummary {
         bands
     }
 
-    fn metric_percentiles(&mut self, index: usize, metric: &[f64]) -> Option<Percentiles> {
+    fn metric_percentiles(
+        &mut self,
+        index: usize,
+        metric: &[f64],
+        uniform: bool,
+    ) -> Option<Percentiles> {
+        // One value on every path: it is every percentile, and any path holds
+        // them (the guide says so for metrics that follow this one).
+        if uniform && !metric.is_empty() {
+            self.guides.metrics[index] = Some([0; 5]);
+            return Some(Percentiles::same(metric[0]));
+        }
         // A guide holds the paths its last selection returned, so after this
         // month's selection it holds this month's; none when there were no
         // values (or users are the same on every path), and then any path

@@ -134,6 +134,8 @@ pub struct MonthView<'a> {
     pub paths: usize,
     pub users: &'a [f64],
     pub metrics: &'a [&'a [f64]],
+    /// Whether each metric holds one value on every path this month.
+    pub uniform_metrics: &'a [bool],
     pub total_cost: &'a [f64],
     pub cumulative_cost: &'a [f64],
     /// Paths whose monthly cost is over the budget this month.
@@ -367,6 +369,7 @@ pub fn simulate_with(
             paths,
             users: &users,
             metrics: &metrics,
+            uniform_metrics: state.uniform_metrics(),
             total_cost: &total,
             cumulative_cost: &cumulative,
             over_budget,
