@@ -51,8 +51,16 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             Err(error) => {
-                let first = single.iter().find_map(|value| value.clone().err());
-                assert_eq!(Some(error.to_string()), first);
+                // The columns run each metric on every path before the
+                // next (m before n, which reads it): the error is the first
+                // failing path's in the earliest metric failing anywhere.
+                let failures: Vec<&String> =
+                    single.iter().filter_map(|value| value.as_ref().err()).collect();
+                let earliest = metrics.iter().find_map(|(name, _)| {
+                    let prefix = format!("in metric '{name}'");
+                    failures.iter().find(|failure| failure.starts_with(&prefix))
+                });
+                assert_eq!(Some(&&error.to_string()), earliest);
                 break;
             }
         }
