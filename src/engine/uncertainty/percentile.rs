@@ -167,8 +167,9 @@ impl Selector {
     ///
     /// Most quantities keep their paths' order from month to month (a path
     /// that samples a high request rate stays high), so the values on those
-    /// paths are usually the percentiles again. One pass checks it exactly:
-    /// a value `v` is the one of rank `r` when fewer than `r + 1` values sort
+    /// paths are usually the percentiles again. A pass checks it exactly (a
+    /// second only where ties may hold a rank, see `hold_their_ranks`): a
+    /// value `v` is the one of rank `r` when fewer than `r + 1` values sort
     /// below it and more than `r` sort at or below it. Only when a guess
     /// fails is the full selection run. Any path holding the value serves:
     /// equal values have equal bits, so what follows them reads the same.
