@@ -390,6 +390,55 @@ async fn a_range_brings_bands_and_undo_takes_them_back() {
     .await;
 }
 
+/// The first edit of a session keeps the plan as it was as its first
+/// version, with the save a moment later: not in the keystroke's own task,
+/// where reading and writing storage would add to the first keystroke.
+#[wasm_bindgen_test]
+async fn the_first_edit_keeps_the_plan_as_it_was_with_the_next_save() {
+    use headroom::library::Store;
+    use headroom::versions::{list_versions, open_version};
+    local_storage().clear().expect("clear");
+    let (container, _app) = mount_app();
+    wait_for("the worked example", || {
+        month_users(&container, 12) == "658"
+    })
+    .await;
+    let store = BrowserStore::open().expect("local storage");
+    let id = store
+        .get(library::OPEN_KEY)
+        .expect("storage reads")
+        .expect("the worked example is saved and open");
+    let as_it_was = library::open(&store, &id).expect("the saved plan").plan;
+    let versions = || list_versions(&store, &id).expect("the versions list");
+    assert!(versions().is_empty(), "a fresh plan has no history");
+    // The app's effects have had their first run (a person types later).
+    next_frame().await;
+    type_into(&container, GROWTH, "30%");
+    // The edit has been taken (its save is waiting), and no version yet.
+    wait_for("the save waiting", || {
+        text_of(&container, ".save-status") == "Saving…"
+    })
+    .await;
+    assert!(versions().is_empty(), "nothing kept in the edit's own task");
+    wait_for("the save", || {
+        text_of(&container, ".save-status") == "Saved"
+    })
+    .await;
+    let kept = versions();
+    assert_eq!(kept.len(), 1, "one version: the plan before the edit");
+    assert_eq!(kept[0].summary, "first version");
+    let version = open_version(&store, &kept[0].key).expect("the version reads back");
+    assert_eq!(version.plan(), as_it_was.plan(), "the plan as it was");
+    assert_ne!(
+        library::open(&store, &id)
+            .expect("the saved plan")
+            .plan
+            .plan(),
+        as_it_was.plan(),
+        "the edit itself is saved"
+    );
+}
+
 /// Every element matching `selector` in `container`, in document order.
 fn all_of(container: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
     let list = container

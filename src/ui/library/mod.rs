@@ -180,6 +180,17 @@ pub struct Library {
     /// The open plan changed since its last version.
     dirty: StoredValue<bool>,
     idle: StoredValue<Option<TimeoutHandle>>,
+    /// The plan as it was before an editing session's first change, waiting
+    /// to be kept as its first version with the next save.
+    first_version: StoredValue<Option<BeforeEdits>>,
+}
+
+/// A saved plan as it was before its first edit, and when that edit came.
+#[derive(Clone)]
+struct BeforeEdits {
+    plan_id: String,
+    plan: Plan,
+    at: f64,
 }
 
 impl Library {
@@ -202,6 +213,7 @@ impl Library {
             viewing: RwSignal::new(None),
             dirty: StoredValue::new(false),
             idle: StoredValue::new(None),
+            first_version: StoredValue::new(None),
         };
         if boot.entries.is_none() {
             library.refresh();
@@ -237,6 +249,7 @@ impl Library {
     /// Keeps a version of the open plan (named or not); the message to show
     /// if it could not be kept.
     pub fn keep_version(&self, name: Option<&str>) -> Option<String> {
+        self.keep_first_version();
         let (Some(Some(id)), Some(plan)) = (
             self.open_id.try_get_untracked(),
             self.state.plan.try_get_untracked(),
@@ -335,21 +348,17 @@ impl Library {
         if unchanged || self.read_only.get_untracked() {
             return;
         }
-        // The first change to a plan with no history yet: keep the plan as
-        // it was, so the history starts before the edits.
+        // The first change of a session: the plan as it was is kept with the
+        // next save (if it has no history yet), not in this keystroke's task.
         if !self.dirty.get_value() {
-            if let (Some(id), Some(before), Ok(mut store)) = (
-                self.open_id.get_untracked(),
-                self.last_saved.get_value(),
-                BrowserStore::open(),
-            ) {
-                let first = versions::has_versions(&store, &id).is_ok_and(|has| !has);
-                if let (true, Ok(before)) =
-                    (first, crate::engine::model::validate::validate(&before))
-                {
-                    let _ = versions::record(&mut store, &id, &before, None, now());
-                    self.refresh_versions();
-                }
+            if let (Some(plan_id), Some(plan)) =
+                (self.open_id.get_untracked(), self.last_saved.get_value())
+            {
+                self.first_version.set_value(Some(BeforeEdits {
+                    plan_id,
+                    plan,
+                    at: now(),
+                }));
             }
         }
         self.dirty.set_value(true);
@@ -380,8 +389,30 @@ impl Library {
         }
     }
 
+    /// Keeps the plan as it was before the session's first change, if that
+    /// plan has no history yet, so the history starts before the edits.
+    /// Runs before any other version is kept, so the order stays true.
+    fn keep_first_version(&self) {
+        let Some(Some(before)) = self.first_version.try_get_value() else {
+            return;
+        };
+        self.first_version.try_set_value(None);
+        let Ok(mut store) = BrowserStore::open() else {
+            return;
+        };
+        let first = versions::has_versions(&store, &before.plan_id).is_ok_and(|has| !has);
+        if let (true, Ok(plan)) = (
+            first,
+            crate::engine::model::validate::validate(&before.plan),
+        ) {
+            let _ = versions::record(&mut store, &before.plan_id, &plan, None, before.at);
+            self.refresh_versions();
+        }
+    }
+
     fn save_now(&self) {
         self.pending.try_set_value(None);
+        self.keep_first_version();
         let (Some(Some(id)), Some(plan)) = (
             self.open_id.try_get_untracked(),
             self.state.plan.try_get_untracked(),
