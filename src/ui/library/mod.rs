@@ -186,7 +186,6 @@ pub struct Library {
 }
 
 /// A saved plan as it was before its first edit, and when that edit came.
-#[derive(Clone)]
 struct BeforeEdits {
     plan_id: String,
     plan: Plan,
@@ -393,10 +392,9 @@ impl Library {
     /// plan has no history yet, so the history starts before the edits.
     /// Runs before any other version is kept, so the order stays true.
     fn keep_first_version(&self) {
-        let Some(Some(before)) = self.first_version.try_get_value() else {
+        let Some(before) = self.first_version.try_update_value(Option::take).flatten() else {
             return;
         };
-        self.first_version.try_set_value(None);
         let Ok(mut store) = BrowserStore::open() else {
             return;
         };
