@@ -560,6 +560,13 @@ async fn panels_out_of_view_follow_once_seen_or_once_the_typing_stops() {
     // catch-up waits for the typing to stop (400 ms).
     next_frame().await;
     assert_eq!(month_users(&container, 12), "658", "paused while typing");
+    // Having missed the edit, its memos and effects are cleaned up, not
+    // left to wake at every keystroke until its catch-up replaces them.
+    wait_for("the month table stopped following", || {
+        months.get_attribute("data-following").as_deref() == Some("stopped")
+    })
+    .await;
+    assert_eq!(month_users(&container, 12), "658", "stopped, not updated");
     wait_for("the month table caught up", || {
         month_users(&container, 12) == "1,087"
     })

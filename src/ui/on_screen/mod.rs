@@ -122,7 +122,8 @@ pub fn watch_printing() -> RwSignal<bool> {
 /// last change, whichever is first; then, still off screen, it pauses
 /// again. A paused owner drops the notifications it gets (`Owner::pause`),
 /// so a new build, not a resume alone, is what brings the figures up to
-/// date.
+/// date; contents that missed a change stop following altogether (their
+/// reactive parts are cleaned up) until that build replaces them.
 #[component]
 pub fn LazyPanel(children: ChildrenFn) -> impl IntoView {
     let state = expect_context::<PlanState>();
@@ -178,8 +179,11 @@ pub fn LazyPanel(children: ChildrenFn) -> impl IntoView {
             <For
                 each=move || [rebuilds.get()]
                 key=|build| *build
-                children=move |_| {
+                children=move |build| {
                     contents.set_value(Owner::current());
+                    // By build number, not a clone of the owner: its own
+                    // cleanup holding it would keep it alive.
+                    on_cleanup(move || say_stopped(holder, rebuilds, build, missed));
                     children()
                 }
             />
@@ -190,9 +194,37 @@ pub fn LazyPanel(children: ChildrenFn) -> impl IntoView {
 /// An input changed: a paused panel has missed it.
 fn missed_change(contents: StoredValue<Option<Owner>>, missed: RwSignal<Option<u64>>) {
     let paused = contents.with_value(|owner| owner.as_ref().is_some_and(Owner::paused));
-    if paused {
-        missed.update(|count| *count = Some(count.map_or(1, |n| n.wrapping_add(1))));
+    if !paused {
+        return;
     }
+    if missed.get_untracked().is_none() {
+        stop_following_after_this_task(contents, missed);
+    }
+    missed.update(|count| *count = Some(count.map_or(1, |n| n.wrapping_add(1))));
+}
+
+/// Paused contents that missed a change: only a fresh build brings them up
+/// to date, so their memos and effects stop following. Paused, they were
+/// still woken by every keystroke to do nothing (issue 29: about 2,000 in
+/// the month table, the cost breakdown and the events timeline of the
+/// richest plan, against about 200 for everything else). Their elements
+/// stay on the page until that build replaces them. In a task of its own,
+/// so that dropping them is not part of the keystroke that caused it.
+fn stop_following_after_this_task(
+    contents: StoredValue<Option<Owner>>,
+    missed: RwSignal<Option<u64>>,
+) {
+    let Some(stale) = contents.get_value() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        super::next_task_after(Duration::ZERO).await;
+        // Unless a build has replaced them meanwhile, or they caught up.
+        let still = contents.try_with_value(|now| now.as_ref() == Some(&stale)) == Some(true);
+        if still && stale.paused() && missed.try_get_untracked().flatten().is_some() {
+            stale.cleanup();
+        }
+    });
 }
 
 /// Follows edits again, rebuilding the contents if they missed any.
@@ -202,11 +234,14 @@ fn catch_up(
     missed: RwSignal<Option<u64>>,
     rebuilds: RwSignal<u64>,
 ) {
-    contents.with_value(|owner| owner.as_ref().map(Owner::resume));
     say_following(holder, true);
     if missed.get_untracked().is_some() {
+        // The old contents stay paused (their reactive parts are gone) until
+        // the new build replaces them.
         missed.set(None);
         rebuilds.update(|n| *n = n.wrapping_add(1));
+    } else {
+        contents.with_value(|owner| owner.as_ref().map(Owner::resume));
     }
 }
 
@@ -225,6 +260,22 @@ fn pause_after_this_task(
             say_following(holder, false);
         }
     });
+}
+
+/// `data-following="stopped"`: contents cleaned up in place (not replaced
+/// by a build) because they missed a change while paused.
+fn say_stopped(
+    holder: NodeRef<html::Div>,
+    rebuilds: RwSignal<u64>,
+    cleaned: u64,
+    missed: RwSignal<Option<u64>>,
+) {
+    let in_place = rebuilds.try_get_untracked() == Some(cleaned);
+    if in_place && missed.try_get_untracked().flatten().is_some() {
+        if let Some(holder) = holder.try_get_untracked().flatten() {
+            let _ = holder.set_attribute("data-following", "stopped");
+        }
+    }
 }
 
 fn say_following(holder: NodeRef<html::Div>, following: bool) {
