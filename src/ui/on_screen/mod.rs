@@ -205,9 +205,9 @@ fn missed_change(contents: StoredValue<Option<Owner>>, missed: RwSignal<Option<u
 
 /// Paused contents that missed a change: only a fresh build brings them up
 /// to date, so their memos and effects stop following. Paused, they were
-/// still woken by every keystroke to do nothing (issue 29: about 2,000 in
+/// still woken by every keystroke to do nothing (issue 29: about 1,800 in
 /// the month table, the cost breakdown and the events timeline of the
-/// richest plan, against about 200 for everything else). Their elements
+/// richest plan, against about 220 for everything else). Their elements
 /// stay on the page until that build replaces them. In a task of its own,
 /// so that dropping them is not part of the keystroke that caused it.
 fn stop_following_after_this_task(
