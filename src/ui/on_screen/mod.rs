@@ -234,7 +234,7 @@ fn catch_up(
     missed: RwSignal<Option<u64>>,
     rebuilds: RwSignal<u64>,
 ) {
-    say_following(holder, true);
+    say_following(holder, "true");
     if missed.get_untracked().is_some() {
         // The old contents stay paused (their reactive parts are gone) until
         // the new build replaces them.
@@ -257,7 +257,7 @@ fn pause_after_this_task(
         super::next_task_after(Duration::ZERO).await;
         if shown.try_get_untracked() == Some(false) {
             contents.with_value(|owner| owner.as_ref().map(Owner::pause));
-            say_following(holder, false);
+            say_following(holder, "false");
         }
     });
 }
@@ -272,15 +272,14 @@ fn say_stopped(
 ) {
     let in_place = rebuilds.try_get_untracked() == Some(cleaned);
     if in_place && missed.try_get_untracked().flatten().is_some() {
-        if let Some(holder) = holder.try_get_untracked().flatten() {
-            let _ = holder.set_attribute("data-following", "stopped");
-        }
+        say_following(holder, "stopped");
     }
 }
 
-fn say_following(holder: NodeRef<html::Div>, following: bool) {
-    let value = if following { "true" } else { "false" };
-    if let Some(holder) = holder.get_untracked() {
+/// `data-following`: `true`, `false` or `stopped`, written only as it
+/// changes (also from a cleanup, when the holder may be gone).
+fn say_following(holder: NodeRef<html::Div>, value: &str) {
+    if let Some(holder) = holder.try_get_untracked().flatten() {
         if holder.get_attribute("data-following").as_deref() != Some(value) {
             let _ = holder.set_attribute("data-following", value);
         }
