@@ -938,6 +938,84 @@ fn draw_charts(
     draw_tornado(&area(), tornado, ChartStyle::default()).expect("draws");
 }
 
+/// The charts' backend (which sets a canvas's font only when it changes,
+/// issue 29) draws every chart exactly as plotters-canvas does: on a canvas
+/// in the page, drawn again with the font it kept, and after a resize has
+/// reset the canvas's state (when the kept font no longer holds).
+#[wasm_bindgen_test]
+fn chart_backend_draws_what_plotters_canvas_draws() {
+    use headroom::chart::{draw_chart, draw_tornado, ChartStyle};
+    use headroom::engine::analyse::scenario::project;
+    use headroom::start::chart_backend::{ChartBackend, KnownFont};
+    use plotters::prelude::{DrawingBackend, IntoDrawingArea};
+    use plotters_canvas::CanvasBackend;
+    let plan = templates::load("microservices-aws")
+        .expect("listed")
+        .expect("valid");
+    let projection = project(&plan);
+    let bands = bands_of(&plan, 200);
+    let (specs, tornado) = first_scenario_charts(&plan, &projection, &bands);
+    let body = document().body().expect("a body");
+    let (expected, drawn) = (chart_canvas(), chart_canvas());
+    body.append_child(&expected).expect("in the page");
+    body.append_child(&drawn).expect("in the page");
+    // Each chart drawn on its own, as a page's canvas is; the font the
+    // backend leaves carried from one drawing to the next.
+    let draw_one = |index: usize, font: Option<KnownFont>| -> Option<KnownFont> {
+        let reference = CanvasBackend::with_canvas_object(expected.clone()).expect("backend");
+        let backend = ChartBackend::new(drawn.clone(), font).expect("backend");
+        let shared = std::rc::Rc::new(std::cell::RefCell::new(backend));
+        let area = plotters::drawing::DrawingArea::from(&shared);
+        match specs.get(index) {
+            Some(spec) => {
+                draw_chart(&reference.into_drawing_area(), spec, ChartStyle::default())
+                    .expect("draws");
+                draw_chart(&area, spec, ChartStyle::default()).expect("draws");
+            }
+            None => {
+                draw_tornado(
+                    &reference.into_drawing_area(),
+                    &tornado,
+                    ChartStyle::default(),
+                )
+                .expect("draws");
+                draw_tornado(&area, &tornado, ChartStyle::default()).expect("draws");
+            }
+        }
+        drop(area);
+        let size = shared.borrow().get_size();
+        assert_eq!(size, (drawn.width(), drawn.height()));
+        let font = shared.borrow().known_font();
+        font
+    };
+    let mut font = None;
+    for round in 0..2 {
+        for index in 0..=specs.len() {
+            font = draw_one(index, font);
+            assert!(font.is_some(), "the backend knows the font it left");
+            assert_eq!(
+                expected.to_data_url().expect("pixels"),
+                drawn.to_data_url().expect("pixels"),
+                "chart {index} (round {round}) drawn as plotters-canvas draws it"
+            );
+        }
+    }
+    // A resize resets the canvas's state, its font included: the kept font
+    // is found out of date and set again.
+    for canvas in [&expected, &drawn] {
+        canvas.set_width(640);
+    }
+    draw_one(0, font);
+    assert!(inked(&drawn) > 500);
+    assert_eq!(
+        expected.to_data_url().expect("pixels"),
+        drawn.to_data_url().expect("pixels"),
+        "drawn after a resize as plotters-canvas draws it"
+    );
+    expected.remove();
+    drawn.remove();
+}
+
 /// Redrawing all six charts of the richest template, 2,000 paths of bands,
 /// on canvases the size the page uses. A measurement, not a timed test.
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
 //! A few DOM helpers over web-sys, so the first look needs no framework.
 
+use super::chart_backend::{ChartBackend, KnownFont};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::js_sys;
@@ -53,12 +54,14 @@ pub fn listen(
 /// A canvas sized in device pixels to its laid-out width (at least 280 CSS
 /// pixels) and `height` CSS pixels, so lines and text stay sharp on
 /// high-density screens: its plotters backend and the scale (device pixels
-/// per CSS pixel). The app's charts and the first look draw through this.
+/// per CSS pixel). The app's charts and the first look draw through this;
+/// `font` is the one the canvas was last given, if the caller kept it.
 pub fn sized_backend(
     canvas: web_sys::HtmlCanvasElement,
     height: f64,
     known_width: Option<f64>,
-) -> Option<(plotters_canvas::CanvasBackend, f64)> {
+    font: Option<KnownFont>,
+) -> Option<(ChartBackend, f64)> {
     let scale = web_sys::window()
         .map(|window| window.device_pixel_ratio())
         .filter(|ratio| ratio.is_finite() && *ratio > 0.0)
@@ -80,7 +83,7 @@ pub fn sized_backend(
     if canvas.height() != height {
         canvas.set_height(height);
     }
-    plotters_canvas::CanvasBackend::with_canvas_object(canvas).map(|backend| (backend, scale))
+    ChartBackend::new(canvas, font).map(|backend| (backend, scale))
 }
 
 /// Sets `window[name]` to a number (the measurements read them).

@@ -61,7 +61,7 @@ pub fn paint_first_look(plan: &ValidPlan, shared: bool) -> Option<Element> {
         None => body.append_child(&root).map(|_| ()).ok()?,
     }
     // Laid out now: size the canvas as the app does, and draw.
-    if let Some((backend, scale)) = sized_backend(canvas, 300.0, None) {
+    if let Some((backend, scale)) = sized_backend(canvas, 300.0, None, None) {
         let _ = draw_chart(&backend.into_drawing_area(), &users, ChartStyle { scale });
     }
     // When the headline and chart were first on screen, for the measurement.

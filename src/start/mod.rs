@@ -16,6 +16,8 @@
 //! the plan they had open, which this module does not read); their modules
 //! come from the service worker's cache.
 
+/// Also used by the app: the charts' canvas backend.
+pub mod chart_backend;
 /// Also used by the app: canvas sizing and the measurement marks.
 pub(crate) mod dom;
 mod first_look;

@@ -124,7 +124,9 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let scenario_names = Signal::derive(move || {
+    // A memo, so the tabs are rebuilt only when a name changes, not on every
+    // keystroke (issue 29).
+    let scenario_names = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .scenarios

@@ -143,7 +143,9 @@ fn ActualCell(series: Series, month: i32) -> impl IntoView {
 fn ColumnControls(shown: Memo<Vec<Series>>, added: RwSignal<Vec<Series>>) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
-    let addable = move || {
+    // A memo: the list is rebuilt only when the series change, not on every
+    // keystroke elsewhere in the plan (issue 29).
+    let addable = Memo::new(move |_| {
         let shown = shown.get();
         plan.with(|p| {
             all_series(p)
@@ -151,11 +153,13 @@ fn ColumnControls(shown: Memo<Vec<Series>>, added: RwSignal<Vec<Series>>) -> imp
                 .filter(|s| !shown.contains(s))
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let chosen = RwSignal::new(String::new());
     let add_column = move |_| {
         let key = chosen.get_untracked();
-        if let Some(found) = addable().into_iter().find(|s| s.key() == key) {
+        let found =
+            addable.with_untracked(|series| series.iter().find(|s| s.key() == key).cloned());
+        if let Some(found) = found {
             added.update(|columns| columns.push(found));
         }
     };
@@ -176,7 +180,8 @@ fn ColumnControls(shown: Memo<Vec<Series>>, added: RwSignal<Vec<Series>>) -> imp
                 on:change=move |event| chosen.set(event_target_value(&event))
             >
                 <option value="">"Add a column…"</option>
-                {move || addable()
+                {move || addable
+                    .get()
                     .into_iter()
                     .map(|s| view! { <option value=s.key()>{s.label()}</option> })
                     .collect_view()}

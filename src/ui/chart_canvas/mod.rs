@@ -7,10 +7,11 @@ use super::calendar;
 use super::on_screen::{watch_element, watch_on_screen, watch_printing, CHART_MARGIN};
 use super::state::PlanState;
 use crate::chart::{draw_chart, draw_tornado, ChartSpec, ChartStyle, PlotGeometry, TornadoSpec};
+use crate::start::chart_backend::KnownFont;
 use crate::start::dom::sized_backend;
 use leptos::html;
 use leptos::prelude::*;
-use plotters::prelude::IntoDrawingArea;
+use plotters::prelude::DrawingArea;
 use wasm_bindgen::JsCast;
 
 /// What a canvas shows.
@@ -44,6 +45,9 @@ pub fn ChartCanvas(
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let width = watch_width(canvas_ref);
     let geometry = StoredValue::new(None::<(PlotGeometry, f64)>);
+    // The font the canvas was last given, so a redraw need not set it again
+    // (see `ChartBackend`).
+    let font = StoredValue::new(None::<KnownFont>);
     let hovered = RwSignal::new(None::<u32>);
     let on_screen = watch_on_screen(canvas_ref, CHART_MARGIN);
     let printing = watch_printing();
@@ -61,10 +65,12 @@ pub fn ChartCanvas(
             return;
         };
         // Sized in device pixels so lines and text stay sharp.
-        let Some((backend, scale)) = sized_backend(canvas, height, width) else {
+        let Some((backend, scale)) = sized_backend(canvas, height, width, font.get_value()) else {
             return;
         };
-        let area = backend.into_drawing_area();
+        // Kept, to read the font it leaves the canvas with.
+        let backend = std::rc::Rc::new(std::cell::RefCell::new(backend));
+        let area = DrawingArea::from(&backend);
         let style = ChartStyle { scale };
         drawing.with(|drawing| match drawing {
             Drawing::Lines(spec) => match draw_chart(&area, spec, style) {
@@ -78,6 +84,7 @@ pub fn ChartCanvas(
                 }
             }
         });
+        font.set_value(backend.borrow().known_font());
     });
 
     let point_at = move |event: leptos::ev::MouseEvent| {
@@ -145,7 +152,12 @@ pub fn ChartCanvas(
             link.click();
         }
     };
-    let is_lines = move || drawing.with(|d| matches!(d, Drawing::Lines(_)));
+    // Memos: every keystroke makes a new drawing, and what follows these
+    // (the hint, the canvas's label) would otherwise be rebuilt with it.
+    let is_lines = Memo::new(move |_| drawing.with(|d| matches!(d, Drawing::Lines(_))));
+    let label = Memo::new(move |_| {
+        drawing.with(|d| format!("{} (arrow keys read the values month by month)", d.title()))
+    });
     view! {
         <figure class="chart-figure">
             <canvas
@@ -154,7 +166,7 @@ pub fn ChartCanvas(
                 class=format!("chart height-{}", height as u32)
                 role="img"
                 tabindex="0"
-                aria-label=move || drawing.with(|d| format!("{} (arrow keys read the values month by month)", d.title()))
+                aria-label=label
                 on:mousemove=point_at
                 on:mouseleave=move |_| hovered.set(None)
                 on:keydown=step
@@ -166,7 +178,8 @@ pub fn ChartCanvas(
                         readout()
                             .map(IntoAny::into_any)
                             .unwrap_or_else(|| {
-                                is_lines()
+                                is_lines
+                                    .get()
                                     .then(|| view! { <p class="readout-hint">"Point at the chart to read a month's values."</p> })
                                     .into_any()
                             })

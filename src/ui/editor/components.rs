@@ -66,7 +66,8 @@ pub fn Components() -> impl IntoView {
 fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
-    let name = move || {
+    // A memo, so the card's labels follow a renaming, not every keystroke.
+    let name = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .components
@@ -74,7 +75,7 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
                 .map(|c| c.name().to_string())
                 .unwrap_or_default()
         })
-    };
+    });
     let part = move |part: ComponentPart| Field::Component { component, part };
     let field = move |part: ComponentPart| {
         view! { <PlanField field=Field::Component { component, part } /> }
@@ -183,11 +184,11 @@ fn ComponentCard(component: usize, shape: Shape) -> impl IntoView {
         }
     };
     view! {
-        <article class="card" aria-label=move || format!("Component {}", name())>
+        <article class="card" aria-label=move || format!("Component {}", name.read())>
             <PlanField field=part(ComponentPart::Name) />
             {body}
             <div class="card-actions">
-                <ActionButton action=Action::DeleteComponent(component) label="Delete" describe=move || format!("Delete component {}", name()) tone="danger" />
+                <ActionButton action=Action::DeleteComponent(component) label="Delete" describe=move || format!("Delete component {}", name.read()) tone="danger" />
             </div>
         </article>
     }

@@ -59,7 +59,8 @@ pub fn Costs() -> impl IntoView {
 fn CostCard(line: usize, shape: Shape) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
-    let name = move || {
+    // A memo, so the card's labels follow a renaming, not every keystroke.
+    let name = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .costs
@@ -67,7 +68,7 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
                 .map(|c| c.name().to_string())
                 .unwrap_or_default()
         })
-    };
+    });
     let part = move |part: CostPart| Field::Cost { line, part };
     let (kind, body) = match shape {
         Shape::Fixed => (
@@ -173,14 +174,14 @@ fn CostCard(line: usize, shape: Shape) -> impl IntoView {
         }
     };
     view! {
-        <article class="card" aria-label=move || format!("Cost line {}", name())>
+        <article class="card" aria-label=move || format!("Cost line {}", name.read())>
             <div class="card-head">
                 <PlanField field=part(CostPart::Name) />
                 <span class="kind-badge">{kind}</span>
             </div>
             {body}
             <div class="card-actions">
-                <ActionButton action=Action::DeleteCost(line) label="Delete" describe=move || format!("Delete cost line {}", name()) tone="danger" />
+                <ActionButton action=Action::DeleteCost(line) label="Delete" describe=move || format!("Delete cost line {}", name.read()) tone="danger" />
             </div>
         </article>
     }

@@ -37,7 +37,8 @@ pub fn Drivers() -> impl IntoView {
 fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
     let state = expect_context::<PlanState>();
     let plan = state.plan;
-    let name = move || {
+    // A memo, so the card's labels follow a renaming, not every keystroke.
+    let name = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .drivers
@@ -45,11 +46,11 @@ fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
                 .map(|d| d.name.clone())
                 .unwrap_or_default()
         })
-    };
+    });
     let plan_value =
-        Signal::derive(move || plan.with(|p| Field::DriverValue(driver).display(p.plan())));
+        Memo::new(move |_| plan.with(|p| Field::DriverValue(driver).display(p.plan())));
     view! {
-        <article class="card" aria-label=move || format!("Driver {}", name())>
+        <article class="card" aria-label=move || format!("Driver {}", name.read())>
             // The value gets a whole row: a range's distribution picker
             // sits beside it without squeezing the number.
             <div class="name-unit">
@@ -81,7 +82,7 @@ fn DriverCard(driver: usize, scenarios: Vec<String>) -> impl IntoView {
                     }
                 })}
             <div class="card-actions">
-                <ActionButton action=Action::DeleteDriver(driver) label="Delete" describe=move || format!("Delete driver {}", name()) tone="danger" />
+                <ActionButton action=Action::DeleteDriver(driver) label="Delete" describe=move || format!("Delete driver {}", name.read()) tone="danger" />
             </div>
         </article>
     }

@@ -47,7 +47,8 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
     let state = expect_context::<PlanState>();
     let projection = expect_context::<ProjectionMemo>().0;
     let plan = state.plan;
-    let name = move || {
+    // A memo, so the card's labels follow a renaming, not every keystroke.
+    let name = Memo::new(move |_| {
         plan.with(|p| {
             p.plan()
                 .metrics
@@ -55,7 +56,7 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
                 .map(|m| m.name.clone())
                 .unwrap_or_default()
         })
-    };
+    });
     let live = move || {
         let unit = plan.with(|p| {
             p.plan()
@@ -82,7 +83,7 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
         })
     };
     view! {
-        <article class="card" aria-label=move || format!("Metric {}", name())>
+        <article class="card" aria-label=move || format!("Metric {}", name.read())>
             <div class="name-unit">
                 <PlanField field=Field::MetricName(metric) />
                 <PlanField field=Field::MetricUnit(metric) />
@@ -90,7 +91,7 @@ fn MetricCard(metric: usize, #[prop(into)] month: Signal<u32>) -> impl IntoView 
             <PlanField field=Field::MetricFormula(metric) formula=true />
             <p class="live-value" data-test="metric-value">{move || live().unwrap_or_default()}</p>
             <div class="card-actions">
-                <ActionButton action=Action::DeleteMetric(metric) label="Delete" describe=move || format!("Delete metric {}", name()) tone="danger" />
+                <ActionButton action=Action::DeleteMetric(metric) label="Delete" describe=move || format!("Delete metric {}", name.read()) tone="danger" />
             </div>
         </article>
     }

@@ -3,56 +3,105 @@
 
 use super::state::PlanState;
 use super::ProjectionMemo;
+use crate::engine::analyse::scenario::Projection;
 use crate::engine::model::number::{format_count, format_money, format_percent};
-use crate::engine::model::plan::{Growth, Value};
+use crate::engine::model::plan::{Growth, Plan, Value};
 use crate::engine::output::{break_even_month, first_limit};
 use leptos::prelude::*;
+
+/// One scenario's line of the table, as text.
+#[derive(Clone, PartialEq)]
+struct Row {
+    name: String,
+    growth: String,
+    users: String,
+    monthly: String,
+    cumulative: String,
+    per_user: String,
+    first_limit: String,
+    break_even: String,
+}
+
+/// The table's lines for the plan and its projection.
+fn rows(plan: &Plan, projection: &Projection) -> Vec<Row> {
+    let money = |value: Option<f64>| {
+        value.map_or_else(|| "—".to_string(), |v| format_money(v, &plan.currency))
+    };
+    projection
+        .scenarios
+        .iter()
+        .zip(&plan.scenarios)
+        .map(|(projected, scenario)| {
+            let last = projected.last();
+            Row {
+                name: projected.name.clone(),
+                growth: describe_growth(&scenario.growth),
+                users: last.map_or_else(|| "—".to_string(), |m| format_count(m.users)),
+                monthly: money(last.map(|m| m.total_cost)),
+                cumulative: money(last.map(|m| m.cumulative_cost)),
+                per_user: money(last.and_then(|m| m.cost_per_user)),
+                first_limit: first_limit(&projected.events).map_or_else(
+                    || "nothing".to_string(),
+                    |event| {
+                        format!(
+                            "{} at month {}",
+                            event.component.clone().unwrap_or_default(),
+                            event.month
+                        )
+                    },
+                ),
+                break_even: match (plan.revenue.is_some(), break_even_month(&projected.events)) {
+                    (false, _) => "—".to_string(),
+                    (true, Some(month)) => format!("month {month}"),
+                    (true, None) => "not yet".to_string(),
+                },
+            }
+        })
+        .collect()
+}
 
 #[component]
 pub fn ScenarioComparison() -> impl IntoView {
     let state = expect_context::<PlanState>();
     let projection = expect_context::<ProjectionMemo>().0;
-    let rows = move || {
-        state.plan.with(|valid| {
-            let plan = valid.plan();
-            projection.with(|projection| {
-                projection
-                    .scenarios
-                    .iter()
-                    .zip(&plan.scenarios)
-                    .enumerate()
-                    .map(|(index, (projected, scenario))| {
-                        let last = projected.last();
-                        let money = |value: Option<f64>| value.map_or_else(|| "—".to_string(), |v| format_money(v, &plan.currency));
-                        let limit = first_limit(&projected.events).map_or_else(
-                            || "nothing".to_string(),
-                            |event| format!("{} at month {}", event.component.clone().unwrap_or_default(), event.month),
-                        );
-                        let break_even = match (plan.revenue.is_some(), break_even_month(&projected.events)) {
-                            (false, _) => "—".to_string(),
-                            (true, Some(month)) => format!("month {month}"),
-                            (true, None) => "not yet".to_string(),
-                        };
-                        view! {
-                            <tr class:selected=move || state.selected.get() == index>
-                                <th scope="row">
-                                    <button type="button" class="link-button" on:click=move |_| state.selected.set(index)>
-                                        {projected.name.clone()}
-                                    </button>
-                                </th>
-                                <td class="text growth">{describe_growth(&scenario.growth)}</td>
-                                <td>{last.map_or_else(|| "—".to_string(), |m| format_count(m.users))}</td>
-                                <td>{money(last.map(|m| m.total_cost))}</td>
-                                <td>{money(last.map(|m| m.cumulative_cost))}</td>
-                                <td>{money(last.and_then(|m| m.cost_per_user))}</td>
-                                <td class="text">{limit}</td>
-                                <td class="text">{break_even}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()
+    // The lines as text, and their elements built once per scenario count:
+    // a keystroke rewrites only the cells whose text changed (issue 29).
+    let table = Memo::new(move |_| {
+        state
+            .plan
+            .with(|valid| projection.with(|p| rows(valid.plan(), p)))
+    });
+    let count = Memo::new(move |_| table.with(Vec::len));
+    let cell = move |index: usize, text: fn(&Row) -> &String| {
+        move || {
+            table.with(|rows| {
+                rows.get(index)
+                    .map(|row| text(row).clone())
+                    .unwrap_or_default()
             })
-        })
+        }
+    };
+    let lines = move || {
+        (0..count.get())
+            .map(|index| {
+                view! {
+                    <tr class:selected=move || state.selected.get() == index>
+                        <th scope="row">
+                            <button type="button" class="link-button" on:click=move |_| state.selected.set(index)>
+                                {cell(index, |row| &row.name)}
+                            </button>
+                        </th>
+                        <td class="text growth">{cell(index, |row| &row.growth)}</td>
+                        <td>{cell(index, |row| &row.users)}</td>
+                        <td>{cell(index, |row| &row.monthly)}</td>
+                        <td>{cell(index, |row| &row.cumulative)}</td>
+                        <td>{cell(index, |row| &row.per_user)}</td>
+                        <td class="text">{cell(index, |row| &row.first_limit)}</td>
+                        <td class="text">{cell(index, |row| &row.break_even)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
     };
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label="Scenarios side by side">
@@ -70,7 +119,7 @@ pub fn ScenarioComparison() -> impl IntoView {
                         <th scope="col" class="text">"Break-even"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>{lines}</tbody>
             </table>
         </div>
     }
