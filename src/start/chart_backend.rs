@@ -1,17 +1,20 @@
-//! plotters-canvas's backend with the canvas's text state set only when it
+//! plotters-canvas's backend with the canvas's state set only when it
 //! changes.
 //!
 //! plotters-canvas sets the font, alignment, baseline and colour before every
-//! label. Setting a canvas's font makes Chromium bring the page's style (and
-//! the layout that container-query units need) up to date first, in the
-//! middle of a keystroke's updates: once per chart, each time a keystroke
-//! has changed a class anywhere (issue 29). Only `font` does that: drawing
-//! text with the font the context already has needs no style. So this
-//! backend remembers the font it last gave each canvas ([`KnownFont`], kept
-//! by the caller between drawings) and sets it again only when it differs or
-//! the canvas has lost it (resizing a canvas resets its state). Everything
-//! else is drawn by plotters-canvas itself, and the pixels are the same
-//! (a component test compares them).
+//! label, and the colour and width before every line. Setting a canvas's font
+//! makes Chromium bring the page's style (and the layout that container-query
+//! units need) up to date first, in the middle of a keystroke's updates: once
+//! per chart, each time a keystroke has changed a class anywhere (issue 29).
+//! Only `font` does that: drawing text with the font the context already has
+//! needs no style. So this backend remembers the font it last gave each
+//! canvas ([`KnownFont`], kept by the caller between drawings) and sets it
+//! again only when it differs or the canvas has lost it (resizing a canvas
+//! resets its state). The colours, widths, alignment and baseline are set
+//! only when they change within a drawing: each setting crosses from
+//! WebAssembly to the page, and a colour is a string made for it. The shapes
+//! are drawn as plotters-canvas draws them, and the pixels are the same (a
+//! component test compares them).
 
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
@@ -37,12 +40,13 @@ pub struct ChartBackend {
     context: CanvasRenderingContext2d,
     /// The font the context has, when known.
     font: Option<KnownFont>,
-    /// Alignment, baseline and fill colour last set by `draw_text` in this
-    /// drawing; the fill colour is forgotten whenever plotters-canvas draws
-    /// (it sets its own).
+    /// What this drawing last set: text alignment and baseline, the fill
+    /// and stroke colours (alpha and red, green, blue) and the line width.
     align: Option<&'static str>,
     baseline: Option<&'static str>,
     fill: Option<(f64, (u8, u8, u8))>,
+    stroke: Option<(f64, (u8, u8, u8))>,
+    line_width: Option<u32>,
 }
 
 impl ChartBackend {
@@ -59,6 +63,8 @@ impl ChartBackend {
             align: None,
             baseline: None,
             fill: None,
+            stroke: None,
+            line_width: None,
         })
     }
 
@@ -98,11 +104,7 @@ impl ChartBackend {
             self.context.set_text_align(align);
             self.align = Some(align);
         }
-        let color = style.color();
-        if self.fill != Some((color.alpha, color.rgb)) {
-            self.context.set_fill_style_str(&canvas_color(color));
-            self.fill = Some((color.alpha, color.rgb));
-        }
+        self.fill_with(style.color());
         self.set_font(format!(
             "{} {}px {}",
             style.style().as_str(),
@@ -111,14 +113,58 @@ impl ChartBackend {
         ));
     }
 
-    /// Runs one of plotters-canvas's own drawing calls, which may set the fill.
-    fn drawn<E: std::error::Error + Send + Sync>(
-        &mut self,
-        draw: impl FnOnce(&mut CanvasBackend) -> Result<(), DrawingErrorKind<E>>,
-    ) -> Drawn {
-        self.fill = None;
-        draw(&mut self.inner).map_err(chart_error)
+    fn fill_with(&mut self, color: BackendColor) {
+        if self.fill != Some((color.alpha, color.rgb)) {
+            self.context.set_fill_style_str(&canvas_color(color));
+            self.fill = Some((color.alpha, color.rgb));
+        }
     }
+
+    fn stroke_with<S: BackendStyle>(&mut self, style: &S) {
+        let color = style.color();
+        if self.stroke != Some((color.alpha, color.rgb)) {
+            self.context.set_stroke_style_str(&canvas_color(color));
+            self.stroke = Some((color.alpha, color.rgb));
+        }
+        let width = style.stroke_width();
+        if self.line_width != Some(width) {
+            self.context.set_line_width(f64::from(width));
+            self.line_width = Some(width);
+        }
+    }
+
+    /// Traces a path of points (none: an empty path).
+    fn trace(&self, points: impl IntoIterator<Item = BackendCoord>) -> bool {
+        let mut points = points.into_iter();
+        self.context.begin_path();
+        let Some((x, y)) = points.next() else {
+            return false;
+        };
+        self.context.move_to(f64::from(x), f64::from(y));
+        for (x, y) in points {
+            self.context.line_to(f64::from(x), f64::from(y));
+        }
+        true
+    }
+}
+
+/// A horizontal or vertical line's ends moved half a pixel, onto the
+/// pixels' centres, so a one-pixel line is one pixel wide and not two half
+/// pixels (as plotters-canvas draws them).
+fn crisp(from: BackendCoord, to: BackendCoord) -> ((f64, f64), (f64, f64)) {
+    let (mut from, mut to) = (
+        (f64::from(from.0), f64::from(from.1)),
+        (f64::from(to.0), f64::from(to.1)),
+    );
+    if from.0 == to.0 {
+        from.0 -= 0.5;
+        to.0 -= 0.5;
+    }
+    if from.1 == to.1 {
+        from.1 -= 0.5;
+        to.1 -= 0.5;
+    }
+    (from, to)
 }
 
 /// A colour as the canvas reads it, as plotters-canvas writes it.
@@ -173,7 +219,9 @@ impl DrawingBackend for ChartBackend {
     }
 
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
-        self.drawn(|inner| inner.draw_pixel(point, color))
+        // plotters-canvas's own, which sets the fill itself.
+        self.fill = None;
+        self.inner.draw_pixel(point, color).map_err(chart_error)
     }
 
     fn draw_line<S: BackendStyle>(
@@ -182,7 +230,16 @@ impl DrawingBackend for ChartBackend {
         to: BackendCoord,
         style: &S,
     ) -> Drawn {
-        self.drawn(|inner| inner.draw_line(from, to, style))
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        let ((x0, y0), (x1, y1)) = crisp(from, to);
+        self.stroke_with(style);
+        self.context.begin_path();
+        self.context.move_to(x0, y0);
+        self.context.line_to(x1, y1);
+        self.context.stroke();
+        Ok(())
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -192,7 +249,22 @@ impl DrawingBackend for ChartBackend {
         style: &S,
         fill: bool,
     ) -> Drawn {
-        self.drawn(|inner| inner.draw_rect(upper_left, bottom_right, style, fill))
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        let (x, y) = (f64::from(upper_left.0), f64::from(upper_left.1));
+        let (width, height) = (
+            f64::from(bottom_right.0 - upper_left.0),
+            f64::from(bottom_right.1 - upper_left.1),
+        );
+        if fill {
+            self.fill_with(style.color());
+            self.context.fill_rect(x, y, width, height);
+        } else {
+            self.stroke_with(style);
+            self.context.stroke_rect(x, y, width, height);
+        }
+        Ok(())
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -200,7 +272,14 @@ impl DrawingBackend for ChartBackend {
         path: I,
         style: &S,
     ) -> Drawn {
-        self.drawn(|inner| inner.draw_path(path, style))
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        if self.trace(path) {
+            self.stroke_with(style);
+        }
+        self.context.stroke();
+        Ok(())
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -208,7 +287,15 @@ impl DrawingBackend for ChartBackend {
         vert: I,
         style: &S,
     ) -> Drawn {
-        self.drawn(|inner| inner.fill_polygon(vert, style))
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        if self.trace(vert) {
+            self.fill_with(style.color());
+            self.context.close_path();
+        }
+        self.context.fill();
+        Ok(())
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -218,7 +305,30 @@ impl DrawingBackend for ChartBackend {
         style: &S,
         fill: bool,
     ) -> Drawn {
-        self.drawn(|inner| inner.draw_circle(center, radius, style, fill))
+        if style.color().alpha == 0.0 {
+            return Ok(());
+        }
+        if fill {
+            self.fill_with(style.color());
+        } else {
+            self.stroke_with(style);
+        }
+        self.context.begin_path();
+        self.context
+            .arc(
+                f64::from(center.0),
+                f64::from(center.1),
+                f64::from(radius),
+                0.0,
+                std::f64::consts::TAU,
+            )
+            .map_err(canvas_error)?;
+        if fill {
+            self.context.fill();
+        } else {
+            self.context.stroke();
+        }
+        Ok(())
     }
 
     fn estimate_text_size<S: BackendTextStyle>(
