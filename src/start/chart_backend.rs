@@ -28,7 +28,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 /// The font a canvas was last given, as set and as the canvas reads it back
 /// (its serialisation, which may differ): the canvas still has it when it
 /// reads the same back.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct KnownFont {
     set: String,
     read_back: String,
