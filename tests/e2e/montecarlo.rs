@@ -507,11 +507,13 @@ async fn measure_typing(dist_url: &str, label: &str, setup: &str, link: &str, sh
     browser.close().await;
 }
 
-/// Attribute writes inside the tables, the timeline and the headline's cards
-/// that leave the attribute as it was (removed and added again, or set to
-/// its own value): "TAG @name" each, collected until `__needless` is read.
+/// Attribute writes inside the tables, the timeline, the headline's cards,
+/// the scenario tabs and table, the actuals' column list and the charts'
+/// figures (their hint and label) that leave the attribute as it was
+/// (removed and added again, or set to its own value): "TAG @name" each,
+/// collected until `__needless` is read.
 const WATCH_NEEDLESS_WRITES: &str = "window.__needless = [];
-    const kept = '[data-test=month-table], [data-test=sizing-months], [data-test=cost-breakdown], [data-test=events], .headline-grid, .callouts';
+    const kept = '[data-test=month-table], [data-test=sizing-months], [data-test=cost-breakdown], [data-test=events], .headline-grid, .callouts, .scenario-tabs, [data-test=scenario-summary], #actuals-add-series, .chart-figure';
     new MutationObserver((records) => {
       for (const r of records) {
         if (r.type === 'attributes' && r.target.closest(kept)
@@ -540,6 +542,8 @@ async fn typing_rewrites_only_the_figures_that_change() {
     )
     .await;
     browser.run_js(WATCH_NEEDLESS_WRITES).await;
+    let users_chart = "canvas[data-test=users-chart]";
+    let chart_before = browser.canvas_image(users_chart).await;
     // The scenario the page shows (the middle one, the second of two): its
     // users at month 12.
     let shown_growth = "#field-scenarios-1-growth-points-3-users";
@@ -561,6 +565,17 @@ async fn typing_rewrites_only_the_figures_that_change() {
         needless.len(),
         needless.iter().take(6).collect::<Vec<_>>()
     );
+    // The charts were drawn again through their own backend (which keeps the
+    // canvas's font between drawings), and the page stays accessible; `close`
+    // fails on any Content-Security-Policy violation.
+    assert_ne!(
+        browser.canvas_image(users_chart).await,
+        chart_before,
+        "the users chart is drawn again for the new target"
+    );
+    browser
+        .assert_accessible("after typing a growth target")
+        .await;
     browser.close().await;
 }
 

@@ -152,6 +152,13 @@ pub fn ChartCanvas(
             link.click();
         }
     };
+    // The pointer or focus left: the read-out gives way to the hint, once
+    // (setting `None` again would rebuild the hint for nothing).
+    let let_go = move || {
+        if hovered.get_untracked().is_some() {
+            hovered.set(None);
+        }
+    };
     // Memos: every keystroke makes a new drawing, and what follows these
     // (the hint, the canvas's label) would otherwise be rebuilt with it.
     let is_lines = Memo::new(move |_| drawing.with(|d| matches!(d, Drawing::Lines(_))));
@@ -168,9 +175,9 @@ pub fn ChartCanvas(
                 tabindex="0"
                 aria-label=label
                 on:mousemove=point_at
-                on:mouseleave=move |_| hovered.set(None)
+                on:mouseleave=move |_| let_go()
                 on:keydown=step
-                on:blur=move |_| hovered.set(None)
+                on:blur=move |_| let_go()
             ></canvas>
             <div class="chart-foot">
                 <div class="readout" aria-live="polite">
